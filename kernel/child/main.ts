@@ -1,0 +1,410 @@
+// The runtime: a child process that runs cells with tslab's executor. The protocol process sends
+// it one execute at a time and may SIGINT it; it reports outputs over the IPC channel.
+import * as util from "util";
+import * as vm from "vm";
+import { performance } from "perf_hooks";
+import { createConverter, isCompleteCode, quickInfoText, type ConvertResult } from "../language";
+import { defaultMagics, formatHelp, MagicUsageError, parseArgs, splitCell, type Compiled, type MagicContext } from "../magics";
+import type { ErrorContent, FromChild, ToChild, UserExpressionResult } from "../ipc";
+import { fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
+import * as displayApi from "../../src/display";
+import { comms } from "../../src/comm";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { createExecutor } = require("tslab/dist/executor");
+
+function send(msg: FromChild): void {
+  if (process.connected) process.send!(msg);
+}
+
+/** The request whose outputs we are producing (an execute, or a comm message being handled). */
+let currentReq: string | null = null;
+let currentExec: Extract<ToChild, { type: "execute" }> | null = null;
+
+// ---- stdout/stderr go to the frontend in order with everything else.
+for (const name of ["stdout", "stderr"] as const) {
+  const stream = process[name];
+  stream.write = ((chunk: any, encoding?: any, cb?: any) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+    send({ type: "stream", req: currentReq, name, text });
+    const done = typeof encoding === "function" ? encoding : cb;
+    if (typeof done === "function") process.nextTick(done);
+    return true;
+  }) as typeof stream.write;
+}
+
+class CellError extends Error {
+  constructor(readonly content: ErrorContent) {
+    super(content.evalue);
+  }
+}
+
+// ---- interrupts: SIGINT stops synchronous code (breakOnSigint) and rejects whatever awaits.
+let interruptCount = 0;
+const interruptWaiters = new Set<() => void>();
+process.on("SIGINT", () => {
+  interruptCount++;
+  executor.interrupt();
+  for (const w of interruptWaiters) w();
+});
+
+function raceInterrupt<T>(p: Promise<T>): Promise<T> {
+  let waiter!: () => void;
+  const interrupted = new Promise<never>((_, reject) => {
+    waiter = () => reject(new CellError(keyboardInterrupt()));
+    interruptWaiters.add(waiter);
+  });
+  return Promise.race([p, interrupted]).finally(() => interruptWaiters.delete(waiter));
+}
+
+// ---- the executor, with the converter watched so we know declarations, diagnostics and timings.
+const converter = createConverter();
+let lastConvert: ConvertResult | null = null;
+let compileMs = 0;
+let decl = "";
+let captured: { has: boolean; value: unknown; errors: unknown[] } = { has: false, value: undefined, errors: [] };
+
+const watched = {
+  ...converter,
+  convert(prev: string, src: string) {
+    const t0 = performance.now();
+    lastConvert = converter.convert(prev, src);
+    compileMs += performance.now() - t0;
+    return lastConvert;
+  },
+};
+const executor = createExecutor(
+  process.cwd(),
+  { node: watched, browser: null, close: () => converter.close() },
+  {
+    log: (value: unknown) => {
+      captured.has = true;
+      captured.value = value;
+    },
+    error: (...args: unknown[]) => {
+      captured.errors.push(args.length === 1 ? args[0] : util.format(...(args as [any, ...any[]])));
+    },
+  },
+);
+
+interface RunOutcome {
+  ok: boolean;
+  error?: ErrorContent;
+  has: boolean;
+  value: unknown;
+  compileMs: number;
+  runMs: number;
+}
+
+/** Runs one piece of TypeScript as a cell; `lineOffset` places diagnostics within the whole cell. */
+async function runTs(code: string, lineOffset = 0, fullSource = code): Promise<RunOutcome> {
+  lastConvert = null;
+  compileMs = 0;
+  captured = { has: false, value: undefined, errors: [] };
+  const t0 = performance.now();
+  let ok: boolean;
+  try {
+    ok = await executor.execute(code);
+  } catch (e) {
+    ok = false;
+    captured.errors.push(e);
+  }
+  const runMs = performance.now() - t0 - compileMs;
+  const convertResult = lastConvert as ConvertResult | null;
+  if (ok) {
+    if (convertResult && convertResult.diagnostics.length === 0) decl = convertResult.declOutput ?? "";
+    return { ok, has: captured.has, value: captured.value, compileMs, runMs };
+  }
+  let error: ErrorContent;
+  if (convertResult && convertResult.diagnostics.length > 0) {
+    const shifted = convertResult.diagnostics.map((d) => ({ ...d, start: { ...d.start, line: d.start.line + lineOffset } }));
+    error = fromDiagnostics(shifted, fullSource);
+  } else {
+    error = fromThrown(captured.errors[0] ?? new Error("the cell failed without an error message"));
+  }
+  return { ok: false, error, has: false, value: undefined, compileMs, runMs };
+}
+
+interface CompiledCell {
+  fn: (exports: unknown, require: unknown) => unknown;
+  isAsync: boolean;
+  lastVar?: string;
+}
+
+/** Type-checks and compiles code against the current declarations without running it. */
+function compileCell(code: string): CompiledCell {
+  const r = converter.convert(decl, code);
+  if (r.diagnostics.length) throw new CellError(fromDiagnostics(r.diagnostics, code));
+  const prefix = r.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
+  const fn = vm.runInThisContext(prefix + (r.output ?? "") + "\n})") as CompiledCell["fn"];
+  return { fn, isAsync: !!r.hasToplevelAwait, lastVar: r.lastExpressionVar };
+}
+
+const tslabGlobals = () => (globalThis as any).__tslab__ as { exports: Record<string, unknown>; require: unknown };
+
+/** Loops run inside one breakOnSigint script so an interrupt stops even a tight synchronous loop. */
+const loopScript = new vm.Script("(() => { const j = globalThis.__modelbench_loop__; for (let i = 0; i < j.n; i++) j.fn(j.exports, j.require); })()");
+
+function compileForLoops(code: string): Compiled {
+  const c = compileCell(code);
+  const g = tslabGlobals();
+  return {
+    isAsync: c.isAsync,
+    run: () => c.fn(g.exports, g.require),
+    loop: async (n: number) => {
+      if (c.isAsync) {
+        for (let i = 0; i < n; i++) await raceInterrupt(c.fn(g.exports, g.require) as Promise<unknown>);
+        return;
+      }
+      (globalThis as any).__modelbench_loop__ = { n, fn: c.fn, exports: g.exports, require: g.require };
+      try {
+        loopScript.runInThisContext({ breakOnSigint: true });
+      } catch (e) {
+        throw isInterrupt(e) ? new CellError(keyboardInterrupt()) : e;
+      } finally {
+        delete (globalThis as any).__modelbench_loop__;
+      }
+    },
+  };
+}
+
+async function evaluate(expr: string): Promise<UserExpressionResult> {
+  try {
+    const c = compileCell(expr);
+    const g = tslabGlobals();
+    let v = c.fn(g.exports, g.require);
+    if (c.isAsync) v = await raceInterrupt(v as Promise<unknown>);
+    const value = c.lastVar ? g.exports[c.lastVar] : undefined;
+    if (c.lastVar) delete g.exports[c.lastVar];
+    const out = displayApi.toDisplayOutput(value);
+    return { status: "ok", data: out.data, metadata: out.metadata };
+  } catch (e) {
+    const err = e instanceof CellError ? e.content : fromThrown(e);
+    return { status: "error", ...err };
+  }
+}
+
+// ---- magics
+const magics = defaultMagics();
+const NOTHING = Symbol("nothing");
+let lastValue: unknown = NOTHING;
+let payload: Array<Record<string, unknown>> = [];
+let magicInterruptBase = 0;
+
+const ctx: MagicContext = {
+  async runCode(code) {
+    const r = await runTs(code);
+    if (!r.ok) throw new CellError(r.error!);
+    lastValue = r.has ? r.value : NOTHING;
+    return { ok: true, compileMs: r.compileMs, runMs: r.runMs };
+  },
+  compile: compileForLoops,
+  print(text) {
+    process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+  },
+  page(text) {
+    payload.push({ source: "page", data: { "text/plain": text }, start: 0 });
+  },
+  locals: () => {
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(executor.locals as Record<string, unknown>)) {
+      if (KERNEL_GLOBALS[k] !== v) own[k] = v;
+    }
+    return own;
+  },
+  checkInterrupt() {
+    if (interruptCount !== magicInterruptBase) throw new CellError(keyboardInterrupt());
+  },
+  magics: () => magics.all(),
+};
+
+async function runMagic(name: string, args: string, body: string | undefined): Promise<void> {
+  const isCell = body !== undefined;
+  const def = magics.get(name);
+  if (!def || !(isCell ? def.spec.cell : def.spec.line)) {
+    const other = def ? (isCell ? ` (%${name} is a line magic)` : ` (%%${name} is a cell magic: put it on the cell's first line)`) : "";
+    throw new MagicUsageError(`unknown ${isCell ? "cell" : "line"} magic ${isCell ? "%%" : "%"}${name}${other}; %lsmagic lists the magics`);
+  }
+  const parsed = parseArgs(def.spec, args);
+  if (parsed.help) {
+    ctx.print(formatHelp(def.spec));
+    return;
+  }
+  magicInterruptBase = interruptCount;
+  await def.run(ctx, parsed, body);
+}
+
+function pinfo(target: string): void {
+  const magic = /^%%?(\w+)$/.exec(target);
+  if (magic) {
+    const def = magics.get(magic[1]);
+    if (!def) throw new MagicUsageError(`unknown magic ${target}; %lsmagic lists the magics`);
+    ctx.page(formatHelp(def.spec));
+    return;
+  }
+  const text = quickInfoText(converter.inspect(decl, target, Math.max(0, target.length - 1)));
+  if (text) ctx.page(text);
+  else ctx.print(`Object \`${target}\` not found.`);
+}
+
+async function runCell(code: string): Promise<void> {
+  const split = splitCell(code, { isLineMagic: magics.isLineMagic, isComplete: (c) => isCompleteCode(c).completed });
+  if (split.cellMagic) return runMagic(split.cellMagic.name, split.cellMagic.args, split.cellMagic.body);
+  if (split.pinfo !== undefined) return pinfo(split.pinfo);
+  for (const seg of split.segments) {
+    if (seg.kind === "code") {
+      const r = await runTs(seg.code, seg.line, code);
+      if (!r.ok) throw new CellError(r.error!);
+      lastValue = r.has ? r.value : NOTHING;
+    } else {
+      lastValue = NOTHING;
+      await runMagic(seg.name, seg.args, undefined);
+    }
+  }
+}
+
+function toError(e: unknown): ErrorContent {
+  if (e instanceof CellError) return e.content;
+  if (e instanceof MagicUsageError) return { ename: "UsageError", evalue: e.message, traceback: [`UsageError: ${e.message}`] };
+  return fromThrown(e);
+}
+
+async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promise<void> {
+  currentReq = msg.req;
+  currentExec = msg;
+  lastValue = NOTHING;
+  payload = [];
+  let error: ErrorContent | undefined;
+  let resultText: string | undefined;
+  try {
+    await runCell(msg.code);
+  } catch (e) {
+    error = toError(e);
+  }
+  if (!error && lastValue !== NOTHING && !displayApi.isQuiet(lastValue)) {
+    try {
+      const out = displayApi.toDisplayOutput(lastValue);
+      resultText = String(out.data["text/plain"]);
+      send({ type: "execute_result", req: msg.req, data: out.data, metadata: out.metadata });
+    } catch (e) {
+      error = fromThrown(e);
+    }
+  }
+  const userExpressions: Record<string, UserExpressionResult> = {};
+  if (!error) for (const [k, expr] of Object.entries(msg.userExpressions ?? {})) userExpressions[k] = await evaluate(expr);
+  currentExec = null;
+  send({ type: "done", req: msg.req, status: error ? "error" : "ok", error, payload, userExpressions, decl, resultText });
+}
+
+// ---- input(): a Jupyter input_request answered on the stdin channel.
+let pendingInput: { resolve(v: string): void } | null = null;
+
+async function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
+  if (!currentExec) throw new Error("input() works only while a cell is running");
+  if (!currentExec.allowStdin) {
+    const e = new Error("this frontend does not accept input requests (allow_stdin is false)");
+    e.name = "StdinNotImplementedError";
+    throw e;
+  }
+  if (pendingInput) throw new Error("another input() is already waiting for an answer");
+  const answer = new Promise<string>((resolve) => (pendingInput = { resolve }));
+  send({ type: "input_request", req: currentExec.req, prompt: String(prompt), password: !!options.password });
+  try {
+    return await raceInterrupt(answer);
+  } finally {
+    pendingInput = null;
+  }
+}
+
+// ---- display and comms reach the frontend through the IPC channel.
+displayApi.setDisplaySink({
+  display(out, displayId, update) {
+    send({ type: "display", req: currentReq, data: out.data, metadata: out.metadata, displayId, update });
+  },
+  clear(wait) {
+    send({ type: "clear_output", req: currentReq, wait });
+  },
+});
+
+const registry = comms();
+registry.setTransport({
+  open: (c, data, metadata) => send({ type: "comm_open", req: currentReq, commId: c.id, target: c.target, data, metadata }),
+  send: (c, data, metadata, buffers) => send({ type: "comm_msg", req: currentReq, commId: c.id, data, metadata, buffers: buffers ?? [] }),
+  close: (c, data) => send({ type: "comm_close", req: currentReq, commId: c.id, data }),
+});
+registry.onTargetsChanged = (targets) => send({ type: "comm_targets", targets });
+
+/**
+ * The kernel's globals. tslab rewrites names declared before a cell to `exports.name`, so they live
+ * in the executor's locals as well as on globalThis (for code outside cells).
+ */
+export const KERNEL_GLOBALS: Record<string, unknown> = {
+  display: displayApi.display,
+  clearOutput: displayApi.clearOutput,
+  html: displayApi.html,
+  markdown: displayApi.markdown,
+  mime: displayApi.mime,
+  MIME: displayApi.MIME,
+  comms,
+  input,
+};
+Object.assign(globalThis, KERNEL_GLOBALS);
+Object.assign(executor.locals, KERNEL_GLOBALS);
+
+/** Runs `fn` with outputs attributed to request `req`, then restores the running cell's. */
+function within(req: string, fn: () => void): void {
+  const saved = currentReq;
+  currentReq = req;
+  try {
+    fn();
+  } catch (e) {
+    const err = fromThrown(e);
+    process.stderr.write(`error in comm handler: ${err.traceback.join("\n")}\n`);
+  } finally {
+    currentReq = saved;
+  }
+}
+
+let queue = Promise.resolve();
+process.on("message", (msg: ToChild) => {
+  switch (msg.type) {
+    case "execute":
+      queue = queue.then(() => handleExecute(msg));
+      break;
+    case "input_reply":
+      pendingInput?.resolve(msg.value);
+      break;
+    case "comm_open":
+      within(msg.req, () => {
+        if (!registry.acceptOpen(msg.commId, msg.target, msg.data ?? {})) {
+          send({ type: "comm_close", req: msg.req, commId: msg.commId, data: {} });
+          process.stderr.write(`no comm target '${msg.target}' is registered in this kernel\n`);
+        }
+      });
+      break;
+    case "comm_msg":
+      within(msg.req, () => registry.get(msg.commId)?.deliver(msg.data ?? {}, (msg.buffers ?? []).map((b) => Buffer.from(b))));
+      break;
+    case "comm_close":
+      within(msg.req, () => registry.get(msg.commId)?.remoteClose(msg.data ?? {}));
+      break;
+  }
+});
+
+const report = (what: string) => (e: unknown) => {
+  const err = fromThrown(e);
+  process.stderr.write(`${what}: ${err.traceback.join("\n")}\n`);
+};
+process.on("uncaughtException", report("Uncaught exception (after its cell finished)"));
+process.on("unhandledRejection", report("Unhandled promise rejection"));
+process.on("disconnect", () => process.exit(0));
+
+send({ type: "ready" });
+// Build the TypeScript program now, while the user is still typing, not on the first cell.
+setImmediate(() => {
+  try {
+    converter.convert("", "0");
+  } catch {
+    /* the first real cell will report it */
+  }
+});

@@ -1,0 +1,48 @@
+// Messages between the protocol process and the runtime child that runs cells.
+// Every child message names the request (`req`) it belongs to, so outputs get the right parent.
+
+export interface ErrorContent {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface UserExpressionResult {
+  status: "ok" | "error";
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+export type ToChild =
+  | { type: "execute"; req: string; code: string; silent: boolean; allowStdin: boolean; userExpressions: Record<string, string> }
+  | { type: "input_reply"; value: string }
+  | { type: "comm_open"; req: string; commId: string; target: string; data: any }
+  | { type: "comm_msg"; req: string; commId: string; data: any; buffers: Uint8Array[] }
+  | { type: "comm_close"; req: string; commId: string; data: any };
+
+export type FromChild =
+  | { type: "ready" }
+  | { type: "stream"; req: string | null; name: "stdout" | "stderr"; text: string }
+  | { type: "display"; req: string | null; data: any; metadata: any; displayId?: string; update: boolean }
+  | { type: "clear_output"; req: string | null; wait: boolean }
+  | { type: "execute_result"; req: string; data: any; metadata: any }
+  | {
+      type: "done";
+      req: string;
+      status: "ok" | "error";
+      error?: ErrorContent;
+      payload: Array<Record<string, unknown>>;
+      userExpressions: Record<string, UserExpressionResult>;
+      /** Declarations of all cells so far, for completion in the protocol process. */
+      decl: string;
+      /** text/plain of the result, for the history's output column. */
+      resultText?: string;
+    }
+  | { type: "input_request"; req: string; prompt: string; password: boolean }
+  | { type: "comm_open"; req: string | null; commId: string; target: string; data: any; metadata: any }
+  | { type: "comm_msg"; req: string | null; commId: string; data: any; metadata: any; buffers: Uint8Array[] }
+  | { type: "comm_close"; req: string | null; commId: string; data: any }
+  | { type: "comm_targets"; targets: string[] };

@@ -1,0 +1,105 @@
+// TypeScript for cells: tslab's converter with the kernel's globals declared, plus the declarations
+// of earlier cells. Used by the runtime (to execute) and by the protocol process (to complete and
+// inspect while a cell runs).
+import * as path from "path";
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const tslabConverter = require("tslab/dist/converter");
+
+export interface Diagnostic {
+  start: { line: number; character: number };
+  messageText: string;
+  code: number;
+}
+
+export interface ConvertResult {
+  output?: string;
+  declOutput?: string;
+  diagnostics: Diagnostic[];
+  lastExpressionVar?: string;
+  hasToplevelAwait?: boolean;
+}
+
+export interface Converter {
+  convert(prevDecl: string, src: string): ConvertResult;
+  inspect(prevDecl: string, src: string, position: number): any;
+  complete(prevDecl: string, src: string, position: number): { start: number; end: number; candidates: string[] };
+  addModule(name: string, content: string, meta?: unknown): Diagnostic[];
+  close(): void;
+}
+
+const displayModule = path.join(__dirname, "..", "src", "display", "index");
+const commModule = path.join(__dirname, "..", "src", "comm", "index");
+
+/**
+ * Globals every cell sees. Inside `declare global` they are augmentations, not locals of the
+ * declarations file, so tslab does not copy them into the next cell's declarations.
+ */
+export const PRELUDE = `declare global {
+  const display: typeof import(${JSON.stringify(displayModule)}).display;
+  const clearOutput: typeof import(${JSON.stringify(displayModule)}).clearOutput;
+  const html: typeof import(${JSON.stringify(displayModule)}).html;
+  const markdown: typeof import(${JSON.stringify(displayModule)}).markdown;
+  const mime: typeof import(${JSON.stringify(displayModule)}).mime;
+  const MIME: typeof import(${JSON.stringify(displayModule)}).MIME;
+  const comms: typeof import(${JSON.stringify(commModule)}).comms;
+  /** Asks the user for a line of text (a Jupyter input_request). */
+  function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
+}
+`;
+
+export function isCompleteCode(code: string): { completed: boolean; indent?: string } {
+  return tslabConverter.isCompleteCode(code);
+}
+
+/** A converter whose every call sees PRELUDE before the previous cells' declarations. */
+export function createConverter(): Converter {
+  const real: Converter = tslabConverter.createConverter({ isJS: false, isBrowser: false });
+  return {
+    convert: (prev, src) => real.convert(PRELUDE + prev, src),
+    inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),
+    complete: (prev, src, pos) => real.complete(PRELUDE + prev, src, pos),
+    addModule: (name, content, meta) => real.addModule(name, content, meta),
+    close: () => real.close(),
+  };
+}
+
+/** Text of a TypeScript QuickInfo: signature then documentation. */
+export function quickInfoText(info: any): string | null {
+  if (!info) return null;
+  const sig = (info.displayParts ?? []).map((p: any) => p.text).join("");
+  const doc = (info.documentation ?? []).map((p: any) => p.text).join("");
+  const tags = (info.tags ?? [])
+    .map((t: any) => `@${t.name} ${(t.text ?? []).map((p: any) => p.text).join("")}`.trim())
+    .join("\n");
+  return [sig, doc, tags].filter(Boolean).join("\n\n") || null;
+}
+
+/** Blanks out magic lines (keeping offsets) so TypeScript sees only the code of a cell. */
+export function maskMagics(code: string): string {
+  return code
+    .split("\n")
+    .map((line, i) => (/^\s*%/.test(line) || (i === 0 && /^\?/.test(line)) ? " ".repeat(line.length) : line))
+    .join("\n");
+}
+
+/** is_complete: incomplete (with the indent for the next line), invalid (a syntax error), or complete. */
+export function completeness(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
+  if (/^\s*%/.test(code) && !code.includes("\n")) return { status: "complete" };
+  const r = isCompleteCode(maskMagics(code));
+  if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
+  const ts = require("@tslab/typescript-for-tslab");
+  const sf = ts.createSourceFile("cell.ts", maskMagics(code), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return sf.parseDiagnostics?.length ? { status: "invalid" } : { status: "complete" };
+}
+
+/** Jupyter counts cursor positions in code points; JavaScript strings index UTF-16 units. */
+export function codePointToIndex(text: string, cp: number): number {
+  let i = 0;
+  for (let n = 0; n < cp && i < text.length; n++) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+  return i;
+}
+
+export function indexToCodePoint(text: string, index: number): number {
+  return Array.from(text.slice(0, index)).length;
+}

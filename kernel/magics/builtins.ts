@@ -1,0 +1,146 @@
+// The IPython habits: %lsmagic, %time, %timeit, %env, %who.
+import type { MagicDefinition } from "./index";
+import { MagicUsageError } from "./parse";
+import { formatDuration, summarize } from "./timing";
+
+const lsmagic: MagicDefinition = {
+  spec: {
+    name: "lsmagic",
+    line: true,
+    cell: false,
+    summary: "List every magic with a one-line summary.",
+    usage: "%lsmagic",
+    options: [],
+  },
+  run(ctx) {
+    const defs = ctx.magics();
+    const width = Math.max(...defs.map((d) => d.spec.name.length)) + 3;
+    const show = (kind: "line" | "cell", prefix: string) =>
+      defs.filter((d) => d.spec[kind]).map((d) => `  ${(prefix + d.spec.name).padEnd(width)} ${d.spec.summary}`);
+    ctx.print(
+      ["Line magics:", ...show("line", "%"), "", "Cell magics:", ...show("cell", "%%"), "", "`%name --help` shows the usage of each."].join("\n"),
+    );
+  },
+};
+
+const time: MagicDefinition = {
+  spec: {
+    name: "time",
+    line: true,
+    cell: true,
+    summary: "Run code once and report how long it took (type-checking shown apart).",
+    usage: "%time <statement>   |   %%time (on a cell's first line)",
+    options: [],
+    rawTail: true,
+    examples: ["%time const s = fib(25)", "%%time\nconst model = train(data)"],
+  },
+  async run(ctx, args, body) {
+    const code = body ?? args.rest;
+    if (!code.trim()) throw new MagicUsageError("%time needs code to run: %time <statement>, or %%time on a cell");
+    const t = await ctx.runCode(code);
+    ctx.print(`Wall time: ${formatDuration(t.runMs / 1000)} (type-check and compile: ${formatDuration(t.compileMs / 1000)})`);
+  },
+};
+
+const timeit: MagicDefinition = {
+  spec: {
+    name: "timeit",
+    line: true,
+    cell: true,
+    summary: "Time a statement over many loops and repeats; reports mean ± std. dev. per loop.",
+    usage: "%timeit [-n N] [-r R] <statement>   |   %%timeit [-n N] [-r R]",
+    options: [
+      { name: "number", short: "n", type: "int", min: 1, help: "loops per repeat (chosen automatically when absent)" },
+      { name: "repeat", short: "r", type: "int", min: 1, default: 7, help: "how many repeats" },
+    ],
+    rawTail: true,
+    examples: ["%timeit -n 1000 Math.sqrt(2)", "%%timeit -r 3\nconst m = matmul(a, b)"],
+  },
+  async run(ctx, args, body) {
+    const code = body ?? args.rest;
+    if (!code.trim()) throw new MagicUsageError("%timeit needs code to time: %timeit <statement>; %timeit --help shows usage");
+    const compiled = ctx.compile(code);
+    const loop = async (n: number): Promise<number> => {
+      const t0 = process.hrtime.bigint();
+      await compiled.loop(n);
+      ctx.checkInterrupt();
+      return Number(process.hrtime.bigint() - t0) / 1e9;
+    };
+    let number = args.options.number as number | undefined;
+    if (number === undefined) {
+      // Like IPython: grow the loop count until one repeat takes at least 0.2 s.
+      number = 1;
+      for (;;) {
+        const t = await loop(number);
+        if (t >= 0.2 || number >= 1e7) break;
+        number *= 10;
+      }
+    }
+    const repeat = args.options.repeat as number;
+    const perLoop: number[] = [];
+    for (let r = 0; r < repeat; r++) perLoop.push((await loop(number)) / number);
+    const { mean, std } = summarize(perLoop);
+    ctx.print(
+      `${formatDuration(mean)} ± ${formatDuration(std)} per loop (mean ± std. dev. of ${repeat} run${repeat > 1 ? "s" : ""}, ${number.toLocaleString("en-US")} loop${number > 1 ? "s" : ""} each)`,
+    );
+  },
+};
+
+const env: MagicDefinition = {
+  spec: {
+    name: "env",
+    line: true,
+    cell: false,
+    summary: "Show or set environment variables of the runtime.",
+    usage: "%env | %env NAME | %env NAME=value | %env NAME value",
+    options: [],
+    positional: [
+      { name: "NAME[=value]", help: "variable to show, or to set with =value" },
+      { name: "value", help: "value to set (alternative to NAME=value)" },
+    ],
+  },
+  run(ctx, args) {
+    const [first, second] = args.positional;
+    if (first === undefined) {
+      const keys = Object.keys(process.env).sort();
+      ctx.print(keys.map((k) => `${k}=${process.env[k]}`).join("\n"));
+      return;
+    }
+    const eq = first.indexOf("=");
+    const name = eq >= 0 ? first.slice(0, eq) : first;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new MagicUsageError(`'${name}' is not a valid environment variable name`);
+    }
+    const value = eq >= 0 ? first.slice(eq + 1) : second;
+    if (value === undefined) {
+      if (!(name in process.env)) throw new MagicUsageError(`environment variable ${name} is not set; %env lists them`);
+      ctx.print(process.env[name]!);
+      return;
+    }
+    process.env[name] = value;
+    ctx.print(`env: ${name}=${value}`);
+  },
+};
+
+const who: MagicDefinition = {
+  spec: {
+    name: "who",
+    line: true,
+    cell: false,
+    summary: "List the variables defined by cells, optionally only those of some types.",
+    usage: "%who [type ...]",
+    options: [],
+    positional: [{ name: "type", rest: true, help: "keep only values of these kinds: number, string, function, array, object, …" }],
+    examples: ["%who", "%who number string"],
+  },
+  run(ctx, args) {
+    const locals = ctx.locals();
+    const kind = (v: unknown) => (Array.isArray(v) ? "array" : v === null ? "null" : typeof v);
+    const names = Object.keys(locals)
+      .filter((n) => args.positional.length === 0 || args.positional.includes(kind(locals[n])))
+      .sort();
+    ctx.print(names.length ? names.join("\t") : "Interactive namespace is empty.");
+  },
+};
+
+export const builtinMagics: MagicDefinition[] = [lsmagic, time, timeit, env, who];

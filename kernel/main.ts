@@ -1,0 +1,32 @@
+// Entry point that Jupyter starts: `node dist/kernel/main.js --connection-file FILE`.
+import * as fs from "fs";
+import { Kernel, type ConnectionInfo } from "./kernel";
+import { sqlitePath, storeUri } from "../src/store/location";
+
+function usage(message: string): never {
+  process.stderr.write(`modelbench kernel: ${message}\nusage: node dist/kernel/main.js --connection-file <file>\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf("--connection-file");
+  const file = i >= 0 ? process.argv[i + 1] : undefined;
+  if (!file) usage("no --connection-file given");
+  let connection: ConnectionInfo;
+  try {
+    connection = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    usage(`cannot read connection file ${file}: ${e}`);
+  }
+  const kernel = new Kernel({ connection, historyFile: sqlitePath(storeUri()) });
+  await kernel.start();
+  // With interrupt_mode "message" interrupts arrive on the control channel; a SIGINT (signal mode,
+  // or Ctrl-C in a terminal) is passed on to the runtime instead of killing the kernel.
+  process.on("SIGINT", () => kernel.runtime.interrupt());
+  process.on("SIGTERM", () => void kernel.shutdown().finally(() => process.exit(0)));
+}
+
+main().catch((e) => {
+  process.stderr.write(`modelbench kernel failed to start: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+// Owns the runtime child: starts it, sends it one execute at a time, interrupts it, and replaces it
+// when it dies or will not stop, so the protocol process itself never blocks on user code.
+import { fork, type ChildProcess } from "child_process";
+import { EventEmitter } from "events";
+import * as path from "path";
+import type { FromChild, ToChild } from "./ipc";
+
+export type Done = Extract<FromChild, { type: "done" }>;
+type ExecuteRequest = Extract<ToChild, { type: "execute" }>;
+
+/** How long an interrupted cell may take to stop before its runtime is replaced. */
+export const INTERRUPT_GRACE_MS = 3000;
+
+export class Runtime extends EventEmitter {
+  private child: ChildProcess | null = null;
+  private ready!: Promise<void>;
+  private current: { req: string; resolve(d: Done): void } | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private stopping = false;
+  /** Bumped on every (re)start so late events of a dead child are ignored. */
+  private generation = 0;
+
+  constructor(private readonly cwd: string) {
+    super();
+  }
+
+  start(): void {
+    const gen = ++this.generation;
+    const child = fork(path.join(__dirname, "child", "main.js"), [], {
+      cwd: this.cwd,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "advanced",
+      env: process.env,
+      execArgv: [],
+    });
+    this.child = child;
+    let markReady!: () => void;
+    this.ready = new Promise((r) => (markReady = r));
+    // Output written straight to the file descriptors (native code, child_process inherit).
+    for (const name of ["stdout", "stderr"] as const) {
+      child[name]!.on("data", (d: Buffer) => this.emit("message", { type: "stream", req: null, name, text: d.toString() }));
+    }
+    child.on("message", (m: FromChild) => {
+      if (gen !== this.generation) return;
+      if (m.type === "ready") markReady();
+      else if (m.type === "done") this.finish(m);
+      else this.emit("message", m);
+    });
+    child.on("exit", (code, signal) => {
+      if (gen !== this.generation) return;
+      this.child = null;
+      if (this.stopping) return;
+      const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.emit("died", why);
+      this.failCurrent("DeadKernelError", `the runtime ${why} while running this cell; it was restarted, so variables are lost: re-run the cells you need`);
+      this.start();
+    });
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  async execute(req: ExecuteRequest): Promise<Done> {
+    await this.ready;
+    return new Promise<Done>((resolve) => {
+      this.current = { req: req.req, resolve };
+      this.child!.send(req);
+    });
+  }
+
+  send(msg: ToChild): void {
+    this.ready.then(() => this.child?.send(msg));
+  }
+
+  /** SIGINT the child; if the cell has not stopped after the grace period, replace the child. */
+  interrupt(): void {
+    if (!this.current || !this.child) return;
+    const req = this.current.req;
+    this.child.kill("SIGINT");
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (this.current?.req !== req) return;
+      this.emit("died", "did not stop after an interrupt");
+      this.replace(
+        "KeyboardInterrupt",
+        `the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt, so its runtime was restarted: variables are lost, re-run the cells you need`,
+      );
+    }, INTERRUPT_GRACE_MS);
+  }
+
+  /** Kill and start afresh (variables are lost); a running cell ends with the given error. */
+  replace(ename = "KernelRestarted", evalue = "the runtime was restarted while this cell ran"): void {
+    const old = this.child;
+    this.generation++;
+    this.child = null;
+    old?.kill("SIGKILL");
+    this.failCurrent(ename, evalue);
+    this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.watchdog) clearTimeout(this.watchdog);
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 1000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private finish(done: Done): void {
+    if (!this.current || this.current.req !== done.req) return;
+    const { resolve } = this.current;
+    this.current = null;
+    if (this.watchdog) clearTimeout(this.watchdog);
+    resolve(done);
+  }
+
+  private failCurrent(ename: string, evalue: string): void {
+    if (!this.current) return;
+    this.finish({
+      type: "done",
+      req: this.current.req,
+      status: "error",
+      error: { ename, evalue, traceback: [`${ename}: ${evalue}`] },
+      payload: [],
+      userExpressions: {},
+      decl: "",
+    });
+  }
+}
