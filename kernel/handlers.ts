@@ -118,8 +118,7 @@ function commOpen(k: Kernel, msg: Message) {
   if (k.runtimeTargets.has(target_name)) {
     k.openComms.set(comm_id, { target: target_name, owner: "runtime" });
     k.remember(msg);
-    k.runtime.send({ type: "comm_open", req: msg.header.msg_id, commId: comm_id, target: target_name, data });
-    return;
+    return k.runtime.deliver({ type: "comm_open", req: msg.header.msg_id, commId: comm_id, target: target_name, data });
   }
   k.log(`comm_open for unknown target '${target_name}': closed`);
   k.publish("comm_close", { comm_id, data: { error: `no comm target '${target_name}' in this kernel` } }, msg);
@@ -131,7 +130,7 @@ function commMsg(k: Kernel, msg: Message) {
   if (!c) return k.log(`comm_msg for unknown comm ${comm_id}: ignored`);
   if (c.owner === "kernel") return k.kernelComms.get(comm_id)?.deliver(data ?? {}, msg.buffers);
   k.remember(msg);
-  k.runtime.send({ type: "comm_msg", req: msg.header.msg_id, commId: comm_id, data, buffers: msg.buffers });
+  return k.runtime.deliver({ type: "comm_msg", req: msg.header.msg_id, commId: comm_id, data, buffers: msg.buffers });
 }
 
 function commClose(k: Kernel, msg: Message) {
@@ -141,7 +140,7 @@ function commClose(k: Kernel, msg: Message) {
   k.openComms.delete(comm_id);
   if (c.owner === "kernel") return k.kernelComms.get(comm_id)?.remoteClose(data ?? {});
   k.remember(msg);
-  k.runtime.send({ type: "comm_close", req: msg.header.msg_id, commId: comm_id, data });
+  return k.runtime.deliver({ type: "comm_close", req: msg.header.msg_id, commId: comm_id, data });
 }
 
 function interrupt(k: Kernel, msg: Message, channel: Channel) {

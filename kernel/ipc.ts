@@ -45,4 +45,6 @@ export type FromChild =
   | { type: "comm_open"; req: string | null; commId: string; target: string; data: any; metadata: any }
   | { type: "comm_msg"; req: string | null; commId: string; data: any; metadata: any; buffers: Uint8Array[] }
   | { type: "comm_close"; req: string | null; commId: string; data: any }
-  | { type: "comm_targets"; targets: string[] };
+  | { type: "comm_targets"; targets: string[] }
+  /** A forwarded comm message was handled: its outputs have all been sent. */
+  | { type: "handled"; req: string };

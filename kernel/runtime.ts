@@ -17,6 +17,7 @@ export class Runtime extends EventEmitter {
   private current: { req: string; resolve(d: Done): void } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private stopping = false;
+  private acks = new Map<string, () => void>();
   /** Bumped on every (re)start so late events of a dead child are ignored. */
   private generation = 0;
 
@@ -44,6 +45,7 @@ export class Runtime extends EventEmitter {
       if (gen !== this.generation) return;
       if (m.type === "ready") markReady();
       else if (m.type === "done") this.finish(m);
+      else if (m.type === "handled") this.acknowledge(m.req);
       else this.emit("message", m);
     });
     child.on("exit", (code, signal) => {
@@ -75,6 +77,18 @@ export class Runtime extends EventEmitter {
 
   send(msg: ToChild): void {
     this.ready.then(() => this.child?.send(msg));
+  }
+
+  /** Sends a comm message and resolves once the runtime has handled it (or has died). */
+  deliver(msg: Extract<ToChild, { req: string }>): Promise<void> {
+    const handled = new Promise<void>((resolve) => this.acks.set(msg.req, resolve));
+    this.send(msg);
+    return handled;
+  }
+
+  private acknowledge(req: string): void {
+    this.acks.get(req)?.();
+    this.acks.delete(req);
   }
 
   /** SIGINT the child; if the cell has not stopped after the grace period, replace the child. */
@@ -124,6 +138,7 @@ export class Runtime extends EventEmitter {
   }
 
   private failCurrent(ename: string, evalue: string): void {
+    for (const req of [...this.acks.keys()]) this.acknowledge(req);
     if (!this.current) return;
     this.finish({
       type: "done",

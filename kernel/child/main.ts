@@ -362,6 +362,7 @@ function within(req: string, fn: () => void): void {
     process.stderr.write(`error in comm handler: ${err.traceback.join("\n")}\n`);
   } finally {
     currentReq = saved;
+    send({ type: "handled", req });
   }
 }
 

@@ -1,0 +1,13 @@
+"""Shared set-up for the protocol tests: every kernel started here writes to a throw-away store."""
+import os
+import tempfile
+
+import pytest
+
+_store_dir = tempfile.mkdtemp(prefix="modelbench-test-store-")
+os.environ["MODELBENCH_STORE"] = f"sqlite:///{_store_dir}/store.db"
+
+
+@pytest.fixture(scope="session")
+def store_path():
+    return os.path.join(_store_dir, "store.db")

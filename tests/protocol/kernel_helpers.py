@@ -1,0 +1,54 @@
+"""A small driver over jupyter_client for the protocol tests: run a cell, collect its outputs."""
+import time
+from queue import Empty
+
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 30
+
+
+def start():
+    return start_new_kernel(kernel_name="modelbench", startup_timeout=60)
+
+
+def collect(kc, msg_id, timeout=TIMEOUT):
+    """iopub messages of one request until its idle status."""
+    outs = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=max(0.05, deadline - time.time()))
+        except Empty:
+            break
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            return outs
+        if m["msg_type"] not in ("status", "execute_input"):
+            outs.append(m)
+    raise TimeoutError(f"no idle for {msg_id}")
+
+
+def shell_reply(kc, msg_id, timeout=TIMEOUT):
+    deadline = time.time() + timeout
+    while True:
+        r = kc.get_shell_msg(timeout=max(0.05, deadline - time.time()))
+        if r["parent_header"].get("msg_id") == msg_id:
+            return r
+
+
+def run(kc, code, timeout=TIMEOUT, **kw):
+    msg_id = kc.execute(code, **kw)
+    reply = shell_reply(kc, msg_id, timeout)
+    return reply, collect(kc, msg_id, timeout)
+
+
+def text_of(outs, kind="stdout"):
+    return "".join(m["content"]["text"] for m in outs if m["msg_type"] == "stream" and m["content"]["name"] == kind)
+
+
+def result_of(outs):
+    for m in outs:
+        if m["msg_type"] == "execute_result":
+            return m["content"]["data"]["text/plain"]
+    return None
