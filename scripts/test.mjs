@@ -1,0 +1,62 @@
+// `npm test`: unit tests (node's test runner, beside the code) then protocol tests (pytest, against
+// the real kernel through jupyter_client), ending with one line that counts both.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith(".test.js")) out.push(relative(root, p));
+  }
+  return out.sort();
+}
+
+/** Runs a command with output shown live; resolves with its exit code and everything it printed. */
+function run(cmd, args, env = {}) {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (d) => {
+      text += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on("data", (d) => {
+      text += d;
+      process.stderr.write(d);
+    });
+    child.on("close", (code) => done({ code: code ?? 1, text }));
+  });
+}
+
+const count = (text, re) => [...text.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+let passed = 0;
+let failed = 0;
+let exit = 0;
+
+const unit = findTests(join(root, "dist"));
+if (unit.length) {
+  console.log(`\n== unit tests (node --test, ${unit.length} files)`);
+  const r = await run(process.execPath, ["--test", "--test-reporter=spec", ...unit]);
+  passed += count(r.text, /^ℹ pass (\d+)$/gm);
+  failed += count(r.text, /^ℹ fail (\d+)$/gm);
+  if (r.code !== 0) exit = 1;
+}
+
+console.log("\n== protocol, conformance and notebook tests (pytest)");
+const py = await run(join(root, ".venv", "bin", "python"), ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], {
+  PYTHONDONTWRITEBYTECODE: "1",
+});
+const summary = py.text.trim().split("\n").pop() ?? "";
+passed += count(summary, /(\d+) passed/g);
+failed += count(summary, /(\d+) failed/g) + count(summary, /(\d+) errors?\b/g);
+if (py.code !== 0) exit = 1;
+if (exit !== 0 && failed === 0) failed = 1; // a runner that crashed without counting still failed
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(exit);

@@ -1,0 +1,34 @@
+"""Every notebook in notebooks/ runs end to end on the modelbench kernel (nbclient), and its paired
+.ts script holds the same code (jupytext percent format)."""
+import os
+import pathlib
+import tempfile
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes_without_error(path):
+    nb = nbformat.read(path, as_version=4)
+    env_store = tempfile.mkdtemp(prefix="mb-nb-")
+    os.environ["MODELBENCH_STORE"] = f"sqlite:///{env_store}/store.db"
+    client = NotebookClient(nb, kernel_name="modelbench", timeout=600, resources={"metadata": {"path": str(path.parent)}})
+    client.execute()  # raises CellExecutionError on the first error
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any(o.output_type == "execute_result" for o in outputs)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_paired_with_its_ts_script(path):
+    script = path.with_suffix(".ts")
+    assert script.exists(), f"{script.name} is missing: run `jupytext --sync {path.name}` in notebooks/"
+    nb = nbformat.read(path, as_version=4)
+    paired = jupytext.read(script)
+    assert [c.source for c in nb.cells] == [c.source for c in paired.cells]
