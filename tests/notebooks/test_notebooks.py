@@ -1,6 +1,5 @@
 """Every notebook in notebooks/ runs end to end on the modelbench kernel (nbclient), and its paired
 .ts script holds the same code (jupytext percent format)."""
-import os
 import pathlib
 import tempfile
 
@@ -14,10 +13,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_executes_without_error(path):
+def test_notebook_executes_without_error(path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
-    env_store = tempfile.mkdtemp(prefix="mb-nb-")
-    os.environ["MODELBENCH_STORE"] = f"sqlite:///{env_store}/store.db"
+    monkeypatch.setenv("MODELBENCH_STORE", f"sqlite:///{tempfile.mkdtemp(prefix='mb-nb-')}/store.db")
     client = NotebookClient(nb, kernel_name="modelbench", timeout=600, resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError on the first error
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
