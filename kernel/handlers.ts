@@ -2,7 +2,7 @@
 import type { Kernel, Channel } from "./kernel";
 import type { Message } from "./wire";
 import { PROTOCOL_VERSION } from "./wire";
-import { codePointToIndex, completeness, indexToCodePoint, maskMagics, quickInfoText } from "./language";
+import { codePointToIndex, completeness, indexToCodePoint } from "./language";
 import { completeMagic, magicAt } from "./magics/complete";
 import { formatHelp } from "./magics";
 
@@ -36,14 +36,13 @@ function kernelInfo(k: Kernel, msg: Message, channel: Channel) {
   });
 }
 
-function complete(k: Kernel, msg: Message, channel: Channel) {
+async function complete(k: Kernel, msg: Message, channel: Channel) {
   const code: string = msg.content.code ?? "";
   const cursor = codePointToIndex(code, msg.content.cursor_pos ?? code.length);
   let result = completeMagic(code, cursor, k.magics);
   if (!result) {
     try {
-      const info = k.language().complete(k.decl, maskMagics(code), cursor);
-      result = { matches: info.candidates, start: info.start, end: info.end };
+      result = await k.language.complete(k.decl, code, cursor);
     } catch (e) {
       k.log(`completion failed: ${e}`);
       result = { matches: [], start: cursor, end: cursor };
@@ -58,7 +57,7 @@ function complete(k: Kernel, msg: Message, channel: Channel) {
   });
 }
 
-function inspect(k: Kernel, msg: Message, channel: Channel) {
+async function inspect(k: Kernel, msg: Message, channel: Channel) {
   const code: string = msg.content.code ?? "";
   const cursor = codePointToIndex(code, msg.content.cursor_pos ?? code.length);
   let text: string | null = null;
@@ -66,10 +65,7 @@ function inspect(k: Kernel, msg: Message, channel: Channel) {
   if (magic) text = formatHelp(magic.spec);
   else {
     try {
-      const masked = maskMagics(code);
-      // At the end of a word the position is just past it: look one character back too.
-      text = quickInfoText(k.language().inspect(k.decl, masked, cursor)) ??
-        (cursor > 0 ? quickInfoText(k.language().inspect(k.decl, masked, cursor - 1)) : null);
+      text = await k.language.inspect(k.decl, code, cursor);
     } catch (e) {
       k.log(`inspection failed: ${e}`);
     }

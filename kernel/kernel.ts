@@ -7,7 +7,7 @@ import { Runtime } from "./runtime";
 import { History } from "./history";
 import type { FromChild } from "./ipc";
 import { CommRegistry } from "../src/comm";
-import { createConverter, type Converter } from "./language";
+import { LanguageService } from "./language-worker";
 import { defaultMagics, type MagicRegistry } from "./magics";
 import { handlers } from "./handlers";
 
@@ -67,7 +67,8 @@ export class Kernel {
   private requests = new Map<string, Message>();
   private lastExecute: Message | null = null;
   private silent = new Set<string>();
-  private converter: Converter | null = null;
+  /** Completion and inspection, on their own thread. */
+  readonly language = new LanguageService();
   private pendingStream: { req: string | null; name: string; text: string } | null = null;
   private streamTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -363,11 +364,6 @@ export class Kernel {
     }
   }
 
-  /** The converter for completion and inspection here, created on first use. */
-  language(): Converter {
-    return (this.converter ??= createConverter());
-  }
-
   safely(fn: () => void): void {
     try {
       fn();
@@ -381,7 +377,7 @@ export class Kernel {
     this.closed = true;
     this.flushStream();
     await this.runtime.stop();
-    this.converter?.close();
+    await this.language.close();
     this.history.close();
     for (const s of Object.values(this.sockets ?? {})) s.close();
   }

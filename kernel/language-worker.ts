@@ -1,0 +1,88 @@
+// Completion and inspection on a worker thread of the protocol process: building and querying the
+// TypeScript program takes long enough to stall heartbeats and replies if done on the main thread.
+import { parentPort, Worker } from "worker_threads";
+import { createConverter, maskMagics, quickInfoText, type Converter } from "./language";
+
+type Request =
+  | { id: number; kind: "complete"; decl: string; code: string; cursor: number }
+  | { id: number; kind: "inspect"; decl: string; code: string; cursor: number };
+
+export interface CompleteAnswer {
+  matches: string[];
+  start: number;
+  end: number;
+}
+
+/** The protocol process's side: ask and await. */
+export class LanguageService {
+  private worker: Worker;
+  private nextId = 1;
+  private waiting = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
+
+  constructor() {
+    this.worker = new Worker(__filename);
+    this.worker.unref();
+    this.worker.on("message", (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.ok) w?.resolve(m.value);
+      else w?.reject(new Error(m.error));
+    });
+    this.worker.on("error", (e) => {
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    });
+  }
+
+  private ask<T>(req: Omit<Request, "id">): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+
+  complete(decl: string, code: string, cursor: number): Promise<CompleteAnswer> {
+    return this.ask({ kind: "complete", decl, code, cursor });
+  }
+
+  /** Quick info at the cursor, or just before it when the cursor ends a word. */
+  inspect(decl: string, code: string, cursor: number): Promise<string | null> {
+    return this.ask({ kind: "inspect", decl, code, cursor });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  let converter: Converter | null = null;
+  const conv = () => (converter ??= createConverter());
+  // Build the program now, so the first Tab press is quick.
+  setImmediate(() => {
+    try {
+      conv().complete("", "Math.", 5);
+    } catch {
+      /* reported on first real use */
+    }
+  });
+  port.on("message", (req: Request) => {
+    try {
+      const code = maskMagics(req.code);
+      let value: unknown;
+      if (req.kind === "complete") {
+        const info = conv().complete(req.decl, code, req.cursor);
+        value = { matches: info.candidates, start: info.start, end: info.end };
+      } else {
+        value =
+          quickInfoText(conv().inspect(req.decl, code, req.cursor)) ??
+          (req.cursor > 0 ? quickInfoText(conv().inspect(req.decl, code, req.cursor - 1)) : null);
+      }
+      port.postMessage({ id: req.id, ok: true, value });
+    } catch (e) {
+      port.postMessage({ id: req.id, ok: false, error: String(e) });
+    }
+  });
+}
