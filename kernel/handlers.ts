@@ -23,7 +23,7 @@ function kernelInfo(k: Kernel, msg: Message, channel: Channel) {
       version: tsVersion,
       mimetype: "text/typescript",
       file_extension: ".ts",
-      codemirror_mode: { name: "javascript", typescript: true },
+      codemirror_mode: "typescript",
       pygments_lexer: "typescript",
     },
     banner: `modelbench ${pkg.version}: TypeScript ${tsVersion} on Node.js ${process.version}. %lsmagic lists the magics.`,

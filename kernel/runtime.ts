@@ -14,7 +14,8 @@ export const INTERRUPT_GRACE_MS = 3000;
 export class Runtime extends EventEmitter {
   private child: ChildProcess | null = null;
   private ready!: Promise<void>;
-  private current: { req: string; resolve(d: Done): void } | null = null;
+  /** The execute in progress; `sent` is false while it waits for the runtime to be ready. */
+  private current: { req: string; sent: boolean; resolve(d: Done): void } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private stopping = false;
   private acks = new Map<string, () => void>();
@@ -67,11 +68,16 @@ export class Runtime extends EventEmitter {
     return this.current !== null;
   }
 
-  async execute(req: ExecuteRequest): Promise<Done> {
-    await this.ready;
+  execute(req: ExecuteRequest): Promise<Done> {
     return new Promise<Done>((resolve) => {
-      this.current = { req: req.req, resolve };
-      this.child!.send(req);
+      const current = { req: req.req, sent: false, resolve };
+      this.current = current;
+      void this.ready.then(() => {
+        // An interrupt (or a restart) may have ended the cell before the runtime was ready.
+        if (this.current !== current || !this.child) return;
+        current.sent = true;
+        this.child.send(req);
+      });
     });
   }
 
@@ -93,6 +99,10 @@ export class Runtime extends EventEmitter {
 
   /** SIGINT the child; if the cell has not stopped after the grace period, replace the child. */
   interrupt(): void {
+    if (this.current && !this.current.sent) {
+      this.failCurrent("KeyboardInterrupt", "interrupted before it started");
+      return;
+    }
     if (!this.current || !this.child) return;
     const req = this.current.req;
     this.child.kill("SIGINT");

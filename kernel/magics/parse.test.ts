@@ -91,3 +91,7 @@ test("?name and name? ask for help; ternaries do not", () => {
   assert.equal(splitCell("a ? b : c", opts).pinfo, undefined);
   assert.equal(splitCell("x?.y", opts).pinfo, undefined);
 });
+
+test("a cell magic below the first line is a usage error", () => {
+  assert.throws(() => splitCell("const a = 1\n%%time\na", opts), /must be the first line of the cell \(line 2/);
+});

@@ -219,6 +219,10 @@ export function splitCell(source: string, opts: SplitOptions): SplitCell {
     codeStart = next;
   };
   lines.forEach((line, i) => {
+    const misplaced = /^\s*%%([A-Za-z_]\w*)/.exec(line);
+    if (misplaced && atStatementBoundary(code.join("\n"), opts)) {
+      throw new MagicUsageError(`%%${misplaced[1]} is a cell magic: it must be the first line of the cell (line ${i + 1} here)`);
+    }
     const m = LINE_MAGIC.exec(line);
     if (m && atStatementBoundary(code.join("\n"), opts) && (opts.isLineMagic(m[1]) || looksLikeUnknownMagic(code))) {
       flush(i + 1);

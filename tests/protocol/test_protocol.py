@@ -1,6 +1,7 @@
 """What the conformance suite does not cover: comms, interrupts, signatures, stdin, restart, aborts, magics."""
 import json
 import os
+import signal
 import sqlite3
 import threading
 import time
@@ -122,6 +123,22 @@ def test_interrupt_stops_cell_within_a_second_and_kernel_lives_on(kernel, code):
     assert result_of(outs) == "'still here!'"  # state kept, later cells run normally
 
 
+def test_interrupt_right_after_start_is_not_lost():
+    """A cell sent at once to a new kernel, then interrupted while the runtime still warms up."""
+    km, kc = start()
+    try:
+        msg_id = kc.execute("while (true) {}")
+        time.sleep(0.2)
+        km.interrupt_kernel()
+        reply = shell_reply(kc, msg_id, timeout=10)
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        collect(kc, msg_id)
+        assert result_of(run(kc, "'next cell runs'")[1]) == "'next cell runs'"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_interrupt_request_on_control_channel_is_answered(kernel):
     km, kc = kernel
     msg_id = kc.execute("while (true) {}")
@@ -133,6 +150,20 @@ def test_interrupt_request_on_control_channel_is_answered(kernel):
     assert reply["content"]["status"] == "ok"
     assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
     collect(kc, msg_id)
+
+
+def test_sigint_to_the_kernel_interrupts_the_cell(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("while (true) {}")
+    time.sleep(0.8)
+    t0 = time.time()
+    km.signal_kernel(signal.SIGINT)  # what signal-mode frontends and Ctrl-C in a terminal do
+    reply = shell_reply(kc, msg_id, timeout=10)
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    assert time.time() - t0 < 1.0
+    collect(kc, msg_id)
+    assert km.is_alive()
+    assert result_of(run(kc, "'after sigint'")[1]) == "'after sigint'"
 
 
 def test_protocol_answers_while_a_cell_spins(kernel):
