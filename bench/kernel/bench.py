@@ -1,0 +1,531 @@
+"""Kernel benchmark: modelbench vs tslab vs ipykernel, measured in the same run.
+
+For each kernel it measures
+  * start-up: from KernelManager.start_kernel() until the first kernel_info_reply arrives while
+    client.wait_for_ready() runs (median over --starts starts, taken round-robin across kernels);
+  * round-trip of a small cell (`1 + 1`): execute_request sent -> execute_reply received AND the
+    idle status for that request seen on IOPub, median over --rounds rounds, after a history of
+    N cells that each define a new variable (`const v17 = 17;` / `v17 = 17`), for N in --history.
+
+Prints a Markdown table to stdout (progress goes to stderr) and writes the raw numbers to
+bench/results/kernel.json. This is a benchmark, not a test: it asserts nothing about the times
+and exits non-zero only when a kernel fails to start or to run a cell.
+
+Run it with the project's venv from the repository root:
+    npm run bench            (or: .venv/bin/python bench/kernel/bench.py)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from queue import Empty
+
+import ipykernel
+import jupyter_client
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import KernelManager
+
+ROOT = Path(__file__).resolve().parents[2]
+TSLAB = ROOT / "node_modules" / "tslab"
+RESULTS = ROOT / "bench" / "results" / "kernel.json"
+
+# name shown in the table -> kernelspec name and how to write cells for it
+KERNELS = {
+    "modelbench": {"spec": "modelbench", "lang": "ts"},
+    "tslab": {"spec": "tslab", "lang": "ts"},
+    "ipykernel": {"spec": "python3", "lang": "py"},
+}
+SMALL_CELL = "1 + 1"
+
+
+def define_cell(lang: str, i: int) -> str:
+    return f"const v{i} = {i};" if lang == "ts" else f"v{i} = {i}"
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+class KernelFailure(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# kernelspecs
+
+
+def node_binary() -> str:
+    """The node that runs modelbench (its kernelspec's argv[0]), so both TS kernels share it."""
+    try:
+        spec = KernelSpecManager().get_kernel_spec("modelbench")
+        if spec.argv and os.path.isabs(spec.argv[0]) and os.path.exists(spec.argv[0]):
+            return spec.argv[0]
+    except NoSuchKernel:
+        pass
+    found = shutil.which("node")
+    if not found:
+        raise SystemExit("bench: node not found on PATH")
+    return found
+
+
+def make_spec_manager(tmp: Path) -> KernelSpecManager:
+    """The default kernel dirs (the venv's modelbench and python3) with a temporary one in front
+    that holds a tslab kernelspec pointing at this checkout's node_modules/tslab."""
+    # bin/tslab, not dist/main.js: dist/main.js only exports main() and exits at once (code 0) when
+    # run directly; bin/tslab is the CLI that calls it.
+    cli = TSLAB / "bin" / "tslab"
+    if not cli.exists():
+        raise SystemExit(f"bench: {cli} not found: run `npm install` (or `node scripts/setup.mjs`) first")
+    kernels = tmp / "kernels"
+    (kernels / "tslab").mkdir(parents=True)
+    spec = {
+        # The same argv tslab's own installer writes (python/install.py), with absolute paths:
+        # `tslab kernel --config-path {connection_file}`.
+        "argv": [node_binary(), str(cli), "kernel", "--config-path", "{connection_file}"],
+        "display_name": "TypeScript (tslab, bench)",
+        "language": "typescript",
+    }
+    (kernels / "tslab" / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+    ksm = KernelSpecManager()
+    ksm.kernel_dirs = [str(kernels)] + [d for d in ksm.kernel_dirs if d != str(kernels)]
+    return ksm
+
+
+# ---------------------------------------------------------------------------------------------
+# one running kernel
+
+
+class Session:
+    def __init__(self, name: str, ksm: KernelSpecManager, env: dict, logdir: Path, timeout: float, start_timeout: float):
+        self.name = name
+        self.spec_name = KERNELS[name]["spec"]
+        self.lang = KERNELS[name]["lang"]
+        self.ksm = ksm
+        self.env = env
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.logdir = logdir
+        self.km: KernelManager | None = None
+        self.kc = None
+        self.logfile = None
+        self.logpath: Path | None = None
+
+    def start(self, label: str) -> dict:
+        """Starts the kernel; returns the start-up timings in seconds."""
+        self.logpath = self.logdir / f"{self.name}-{label}.log"
+        self.logfile = open(self.logpath, "wb")
+        self.km = KernelManager(kernel_name=self.spec_name, kernel_spec_manager=self.ksm)
+        self.km.shutdown_wait_time = 5.0
+        first_reply: list[float] = []
+
+        t0 = time.perf_counter()
+        self.km.start_kernel(env=self.env, cwd=str(ROOT), stdout=self.logfile, stderr=self.logfile)
+        kc = self.km.client()
+        self.kc = kc
+        # Timestamp the first kernel_info_reply that wait_for_ready reads: wait_for_ready itself
+        # then also waits for an IOPub message and for 0.2 s of IOPub silence before it returns.
+        shell = kc.shell_channel
+        original_get_msg = shell.get_msg
+
+        def get_msg(*args, **kwargs):
+            msg = original_get_msg(*args, **kwargs)
+            if not first_reply and msg.get("msg_type") == "kernel_info_reply":
+                first_reply.append(time.perf_counter())
+            return msg
+
+        shell.get_msg = get_msg
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.start_timeout)
+        except RuntimeError as e:
+            raise KernelFailure(f"{self.name} did not become ready: {e}") from e
+        finally:
+            shell.get_msg = original_get_msg
+        t_ready = time.perf_counter()
+        if not first_reply:
+            raise KernelFailure(f"{self.name}: wait_for_ready returned without a kernel_info_reply")
+        return {
+            "first_kernel_info_reply_s": first_reply[0] - t0,
+            "wait_for_ready_s": t_ready - t0,
+        }
+
+    def run(self, code: str) -> float:
+        """Runs one cell; returns the seconds from sending execute_request until both its
+        execute_reply and its idle status have been received."""
+        kc = self.kc
+        assert kc is not None
+        t0 = time.perf_counter()
+        msg_id = kc.execute(code, silent=False, store_history=True, allow_stdin=False)
+        deadline = t0 + self.timeout
+
+        def remaining() -> float:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                alive = self.km.is_alive() if self.km else False
+                raise KernelFailure(
+                    f"{self.name}: no {'execute_reply' if reply is None else 'idle status'} within "
+                    f"{self.timeout:g} s for {code!r} (kernel process {'alive' if alive else 'dead'})"
+                )
+            return left
+
+        reply = None
+        while reply is None:
+            try:
+                msg = kc.get_shell_msg(timeout=remaining())
+            except Empty:
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id and msg["msg_type"] == "execute_reply":
+                reply = msg
+        idle = False
+        while not idle:
+            try:
+                msg = kc.get_iopub_msg(timeout=remaining())
+            except Empty:
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue  # from another request (e.g. kernel_info at start-up)
+            if msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
+                idle = True
+        elapsed = time.perf_counter() - t0
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelFailure(
+                f"{self.name}: {code!r} replied {content.get('status')}: "
+                f"{content.get('ename', '')}: {content.get('evalue', '')}"
+            )
+        return elapsed
+
+    def exit_code(self) -> int | None:
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        try:
+            return process.poll() if process is not None else None
+        except Exception:
+            return None
+
+    def log_tail(self, lines: int = 20) -> str:
+        if not self.logpath or not self.logpath.exists():
+            return ""
+        if self.logfile:
+            self.logfile.flush()
+        text = self.logpath.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    def shutdown(self) -> None:
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+        except Exception:
+            pass
+        try:
+            if self.km is not None and self.km.has_kernel:
+                try:
+                    self.km.shutdown_kernel(now=False)
+                except Exception:
+                    self.km.shutdown_kernel(now=True)
+        except Exception as e:
+            log(f"{self.name}: shutdown failed: {e}")
+        finally:
+            if self.logfile:
+                self.logfile.close()
+                self.logfile = None
+            self.kc = None
+            self.km = None
+
+
+# ---------------------------------------------------------------------------------------------
+# measurements
+
+
+def median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def describe(samples: list[float]) -> dict:
+    return {
+        "median_s": median(samples),
+        "min_s": min(samples) if samples else None,
+        "max_s": max(samples) if samples else None,
+        "samples_s": samples,
+    }
+
+
+def fail(result: dict, session: Session, error: BaseException) -> None:
+    message = str(error) if isinstance(error, KernelFailure) else f"{type(error).__name__}: {error}"
+    result["errors"].append(message)
+    log(f"FAILED {message}")
+    if not isinstance(error, KernelFailure):
+        log(traceback.format_exc().rstrip())
+    code = session.exit_code()
+    if code is not None:
+        log(f"the {session.name} kernel process exited with code {code}")
+        result["errors"][-1] += f" (kernel process exit code {code})"
+    tail = session.log_tail()
+    if tail:
+        log(f"last lines of the {session.name} kernel's output:\n{tail}")
+
+
+def measure_startups(names: list[str], results: dict, ksm, env, tmp: Path, args) -> None:
+    """Round-robin across kernels so a drift in machine load is shared by all of them."""
+    for i in range(args.starts):
+        for name in names:
+            r = results[name]
+            if r["errors"]:
+                continue
+            s = Session(name, ksm, env, tmp, args.timeout, args.start_timeout)
+            try:
+                t = s.start(f"start{i + 1}")
+                # One small cell after ready: modelbench answers kernel_info before its runtime
+                # child is up, so this shows the time until a cell can actually run.
+                t["first_cell_s"] = s.run(SMALL_CELL)
+                t["first_result_s"] = t["wait_for_ready_s"] + t["first_cell_s"]
+                for k, v in t.items():
+                    r["startup"][k].append(v)
+                log(f"{name}: start {i + 1}/{args.starts}: first kernel_info_reply {t['first_kernel_info_reply_s'] * 1000:.0f} ms, "
+                    f"wait_for_ready {t['wait_for_ready_s'] * 1000:.0f} ms, first cell {t['first_cell_s'] * 1000:.0f} ms")
+            except Exception as e:  # noqa: BLE001 - reported, then the run goes on
+                fail(r, s, e)
+            finally:
+                s.shutdown()
+
+
+def measure_roundtrips(name: str, result: dict, ksm, env, tmp: Path, args) -> None:
+    s = Session(name, ksm, env, tmp, args.timeout, args.start_timeout)
+    try:
+        s.start("roundtrip")
+        defined = 0
+        define_times: list[float] = []
+        for n in args.history:
+            t_build = time.perf_counter()
+            while defined < n:
+                defined += 1
+                define_times.append(s.run(define_cell(s.lang, defined)))
+            build_s = time.perf_counter() - t_build
+            samples = [s.run(SMALL_CELL) for _ in range(args.rounds)]
+            result["roundtrip"][str(n)] = describe(samples)
+            result["roundtrip"][str(n)]["history_build_s"] = build_s
+            log(f"{name}: history {n}: median round-trip {median(samples) * 1000:.1f} ms "
+                f"(min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f}; built in {build_s:.1f} s)")
+        result["define_cells_s"] = define_times
+    except Exception as e:  # noqa: BLE001
+        fail(result, s, e)
+    finally:
+        s.shutdown()
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+def fmt_ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "failed"
+    ms = seconds * 1000
+    return f"{ms:.0f} ms" if ms >= 100 else f"{ms:.1f} ms"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b == 0:
+        return "n/a"
+    return f"{a / b:.2f}x"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(names: list[str], results: dict, args) -> str:
+    show_ratio = "modelbench" in names and "tslab" in names
+    header = ["metric"] + names + (["modelbench / tslab"] if show_ratio else [])
+
+    def row(label: str, value) -> list[str]:
+        vals = {n: value(results[n]) for n in names}
+        cells = [label] + [fmt_ms(vals[n]) for n in names]
+        if show_ratio:
+            cells.append(ratio(vals["modelbench"], vals["tslab"]))
+        return cells
+
+    def startup(key):
+        return lambda r: median(r["startup"][key]) if len(r["startup"][key]) == args.starts else None
+
+    def roundtrip(n):
+        return lambda r: (r["roundtrip"].get(str(n)) or {}).get("median_s")
+
+    rows = [row(f"start-up (to first kernel_info_reply, median of {args.starts})", startup("first_kernel_info_reply_s"))]
+    rows += [row(f"round-trip `{SMALL_CELL}` @ history {n} (median of {args.rounds})", roundtrip(n)) for n in args.history]
+    main = markdown_table(header, rows)
+    note = (
+        "\n\nHistory N = N variable-defining cells run in one kernel before the timed cells (the timed cells"
+        " of earlier points are in its history too)."
+    )
+
+    extra = markdown_table(
+        header,
+        [
+            row(f"wait_for_ready() returned (median of {args.starts})", startup("wait_for_ready_s")),
+            row(f"first cell `{SMALL_CELL}` after ready (median of {args.starts})", startup("first_cell_s")),
+            row(f"start_kernel() -> ready -> first cell done (median of {args.starts})", startup("first_result_s")),
+        ],
+    )
+    return (
+        main
+        + note
+        + "\n\nSupplementary (not the start-up metric above): jupyter_client's wait_for_ready() also waits for an"
+        " IOPub message and 0.2 s of IOPub silence; the first cell includes any runtime warm-up after kernel_info.\n\n"
+        + extra
+    )
+
+
+def versions(node: str) -> dict:
+    def run(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
+        except Exception:
+            return None
+
+    tslab_pkg = json.loads((TSLAB / "package.json").read_text())
+    return {
+        "python": sys.version.split()[0],
+        "node": run([node, "--version"]),
+        "jupyter_client": jupyter_client.__version__,
+        "ipykernel": ipykernel.__version__,
+        "tslab": tslab_pkg.get("version"),
+        "modelbench_commit": run(["git", "-C", str(ROOT), "rev-parse", "HEAD"]),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--kernels", default=",".join(KERNELS), help="comma-separated subset of %(default)s")
+    p.add_argument("--starts", type=int, default=3, help="start-ups per kernel (default %(default)s)")
+    p.add_argument("--rounds", type=int, default=15, help="timed small cells per history point (default %(default)s)")
+    p.add_argument("--history", default="1,100,200", help="history lengths (default %(default)s)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default %(default)s)")
+    p.add_argument("--start-timeout", type=float, default=60.0, help="seconds allowed for a start-up (default %(default)s)")
+    p.add_argument("--json", default=str(RESULTS), help="where to write the raw numbers (default bench/results/kernel.json)")
+    args = p.parse_args(argv)
+    args.kernels = [k.strip() for k in args.kernels.split(",") if k.strip()]
+    unknown = [k for k in args.kernels if k not in KERNELS]
+    if unknown:
+        p.error(f"unknown kernel(s) {unknown}; choose from {list(KERNELS)}")
+    args.history = sorted({int(n) for n in args.history.split(",")})
+    if args.starts < 1 or args.rounds < 1 or any(n < 0 for n in args.history):
+        p.error("--starts and --rounds must be >= 1 and history lengths >= 0")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    python = os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(str(ROOT)) else sys.executable
+    command = shlex.join([python, os.path.relpath(__file__, ROOT), *argv])
+    print(f"Reproduce (from {ROOT}): `{command}`" + ("  (or `npm run bench`)" if not argv else ""))
+    print()
+
+    names = args.kernels
+    results = {
+        n: {
+            "kernelspec": KERNELS[n]["spec"],
+            "startup": {"first_kernel_info_reply_s": [], "wait_for_ready_s": [], "first_cell_s": [], "first_result_s": []},
+            "roundtrip": {},
+            "errors": [],
+        }
+        for n in names
+    }
+    t_begin = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="modelbench-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        (tmp / "runtime").mkdir()
+        (tmp / "ipython").mkdir()
+        # Nothing of the benchmark lands in the project store, ~/.ipython or ~/.local/share/jupyter.
+        overrides = {
+            "MODELBENCH_STORE": f"sqlite://{tmp / 'store.db'}",  # sqlite:///tmp/.../store.db
+            "IPYTHONDIR": str(tmp / "ipython"),
+            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        }
+        saved = {k: os.environ.get(k) for k in overrides}
+        os.environ.update(overrides)
+        env = dict(os.environ)
+
+        ksm = make_spec_manager(tmp)
+        for n in names:
+            try:
+                spec = ksm.get_kernel_spec(KERNELS[n]["spec"])
+                results[n]["argv"] = spec.argv
+                results[n]["resource_dir"] = spec.resource_dir
+                log(f"{n}: kernelspec {spec.resource_dir}: {shlex.join(spec.argv)}")
+            except NoSuchKernel as e:
+                results[n]["errors"].append(f"no kernelspec '{KERNELS[n]['spec']}': {e}")
+                log(f"FAILED {n}: no kernelspec '{KERNELS[n]['spec']}' (for modelbench run `node scripts/setup.mjs`)")
+
+        try:
+            measure_startups(names, results, ksm, env, tmp, args)
+            for n in names:
+                if not results[n]["errors"]:
+                    measure_roundtrips(n, results[n], ksm, env, tmp, args)
+        except KeyboardInterrupt:
+            log("interrupted")
+            return 130
+        finally:
+            store_written = (tmp / "store.db").exists()
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    elapsed = time.perf_counter() - t_begin
+
+    print(report(names, results, args))
+    failed = [n for n in names if results[n]["errors"]]
+    if failed:
+        print()
+        for n in failed:
+            for e in results[n]["errors"]:
+                print(f"- **{n} failed**: {e}")
+    print()
+    json_path = Path(args.json).resolve()
+    shown_json = json_path.relative_to(ROOT) if json_path.is_relative_to(ROOT) else json_path
+    print(f"{os.cpu_count()} CPUs, total bench time {elapsed:.0f} s. Raw numbers: {shown_json}")
+
+    out = {
+        "command": command,
+        "cwd": str(ROOT),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "elapsed_s": elapsed,
+        "params": {
+            "starts": args.starts,
+            "rounds": args.rounds,
+            "history": args.history,
+            "small_cell": SMALL_CELL,
+            "define_cell": {"ts": define_cell("ts", 17), "py": define_cell("py", 17)},
+            "timeout_s": args.timeout,
+        },
+        "env": {**overrides, "temporary_store_written": store_written},
+        "versions": versions(node_binary()),
+        "kernels": results,
+    }
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+// Experiment tracking: runs with params, metrics, code, git state, data hashes and artifacts in a
+// store (SQLite by default); listing, comparing and a model registry. No Jupyter needed.
+import { parseFilter, sortRuns } from "./query";
+import { Comparison, RunsTable } from "./views";
+import { store } from "./tracker";
+import type { RunFilter, RunStatus } from "./types";
+import { TrackingError } from "./errors";
+
+export * from "./types";
+export * from "./errors";
+export { Run } from "./run";
+export { SqliteStore } from "./sqlite";
+export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
+export { RunsTable, Comparison, Figure } from "./views";
+export { hashFile, captureGit, captureEnvironment } from "./context";
+export {
+  store, openStore, useStore, startRun, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,
+  type StartOptions, type CodeContext,
+} from "./tracker";
+
+export interface ListOptions extends RunFilter {
+  /** A filter expression such as `metrics.f1 > 0.6 and params.C < 10`. */
+  where?: string;
+  /** A field to sort by; `-field` or `field desc` for descending. Newest first by default. */
+  sort?: string;
+  limit?: number;
+}
+
+/** Runs matching the options, as a table that displays itself (its `.runs` holds the records). */
+export async function listRuns(options: ListOptions = {}): Promise<RunsTable> {
+  const predicate = parseFilter(options.where ?? "");
+  let runs = (await store().listRuns(options)).filter(predicate);
+  if (options.sort) runs = sortRuns(runs, options.sort);
+  const total = runs.length;
+  if (options.limit !== undefined) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) throw new TrackingError(`limit must be a whole number ≥ 1, got ${options.limit}`);
+    runs = runs.slice(0, options.limit);
+  }
+  return new RunsTable(runs, total);
+}
+
+/** Two or more runs side by side: params, metric summaries, learning curves and code diffs. */
+export async function compareRuns(refs: string[]): Promise<Comparison> {
+  if (refs.length < 2) throw new TrackingError("compare needs at least two runs, e.g. %compare 1a2b3c4d 5e6f7a8b (ids, id prefixes or names)");
+  const s = store();
+  const runs = await Promise.all(refs.map((r) => s.getRun(r)));
+  const curves = await Promise.all(runs.map(async (run) => ({ run, points: await s.metricHistory(run.id) })));
+  return new Comparison(runs, curves);
+}
+
+/** Loads a registered model's artifact: `name`, `name/3` or `name@champion`; JSON artifacts are parsed. */
+export async function loadModel(ref: string): Promise<{ value: unknown; version: import("./types").ModelVersion }> {
+  const s = store();
+  const version = await s.resolveModel(ref);
+  const bytes = await s.readArtifact(version.hash);
+  const detail = await s.getRun(version.runId);
+  const kind = detail.artifacts.find((a) => a.name === version.artifact)?.kind ?? "bytes";
+  const value = kind.startsWith("json") ? JSON.parse(bytes.toString("utf8")) : kind === "text" ? bytes.toString("utf8") : bytes;
+  return { value, version };
+}
+
+export const FINAL_STATUSES: Exclude<RunStatus, "running">[] = ["finished", "failed", "killed", "crashed"];

@@ -1,0 +1,39 @@
+// The SQLite schema, as numbered migrations. A store records the version it was written with;
+// one written by a newer modelbench is refused rather than altered.
+
+export const MIGRATIONS: string[] = [
+  // 1: runs, params, metrics with per-metric summaries, data hashes, artifacts, model registry.
+  `CREATE TABLE runs (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, project TEXT NOT NULL, parent_id TEXT,
+     status TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]', notes TEXT,
+     started_at REAL NOT NULL, ended_at REAL, error TEXT,
+     pid INTEGER NOT NULL, host TEXT NOT NULL, seed INTEGER,
+     source TEXT, notebook TEXT, notebook_path TEXT,
+     git_commit TEXT, git_branch TEXT, git_dirty INTEGER NOT NULL DEFAULT 0, git_diff TEXT,
+     env TEXT NOT NULL DEFAULT '{}');
+   CREATE INDEX runs_started ON runs (started_at);
+   CREATE INDEX runs_status ON runs (status);
+   CREATE INDEX runs_parent ON runs (parent_id);
+   CREATE INDEX runs_name ON runs (name);
+   CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));
+   -- Append-only: every point is kept, in whatever order it was logged, as column chunks of
+   -- little-endian float64 (steps, values, wall times); one chunk per metric per written batch.
+   CREATE TABLE metric_chunks (run_id TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
+     steps BLOB NOT NULL, vals BLOB NOT NULL, ts BLOB NOT NULL);
+   CREATE INDEX metric_chunks_run_key ON metric_chunks (run_id, key);
+   -- What lists read instead of the histories. NULL min/max: no non-NaN value yet; NULL last: NaN.
+   CREATE TABLE metric_summary (run_id TEXT NOT NULL, key TEXT NOT NULL, last REAL, last_step INTEGER NOT NULL,
+     last_ts REAL NOT NULL, min REAL, max REAL, count INTEGER NOT NULL, PRIMARY KEY (run_id, key));
+   CREATE TABLE data (run_id TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, bytes INTEGER NOT NULL,
+     PRIMARY KEY (run_id, path));
+   CREATE TABLE artifacts (run_id TEXT NOT NULL, name TEXT NOT NULL, hash TEXT NOT NULL, bytes INTEGER NOT NULL,
+     kind TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (run_id, name));
+   CREATE INDEX artifacts_hash ON artifacts (hash);
+   CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, run_id TEXT NOT NULL,
+     artifact TEXT NOT NULL, hash TEXT NOT NULL, created_at REAL NOT NULL, description TEXT,
+     PRIMARY KEY (name, version));
+   CREATE TABLE model_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL,
+     PRIMARY KEY (name, alias));`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,447 @@
+// The embedded default store: one SQLite file (WAL: readers never block the writer) and a folder
+// of content-addressed artifact files beside it.
+import Database from "better-sqlite3";
+import { createHash, randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
+import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
+import type {
+  ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
+  RunInit, RunStatus, RunSummary, Series, Store,
+} from "./types";
+
+const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
+
+function f64(xs: number[]): Buffer {
+  const a = Float64Array.from(xs);
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function fromF64(b: Buffer): Float64Array {
+  // Copy: the Buffer from SQLite may not be 8-byte aligned.
+  const copy = new Uint8Array(b.length);
+  copy.set(b);
+  return new Float64Array(copy.buffer);
+}
+
+/** Last (highest step, then latest), min and max ignoring NaN (null when there is none). */
+function summarize(s: Series) {
+  let last = s.values[0], lastStep = s.steps[0], lastTs = s.ts[0];
+  let min: number | null = null, max: number | null = null;
+  for (let i = 0; i < s.values.length; i++) {
+    const v = s.values[i], st = s.steps[i];
+    if (st > lastStep || (st === lastStep && s.ts[i] >= lastTs)) {
+      last = v;
+      lastStep = st;
+      lastTs = s.ts[i];
+    }
+    if (v === v) {
+      if (min === null || v < min) min = v;
+      if (max === null || v > max) max = v;
+    }
+  }
+  return { last, lastStep, lastTs, min, max };
+}
+const nullToNaN = (v: number | null) => (v === null ? NaN : v);
+
+function describeOpenError(file: string, e: any): StoreError {
+  const code = e?.code ?? "";
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return new StoreError(
+      `${file} is not a readable modelbench store (${e.message}); it was left untouched: move it aside or set MODELBENCH_STORE to another file`,
+    );
+  }
+  if (code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY" || code === "EACCES" || code === "EROFS") {
+    return new StoreError(`cannot write the store ${file} (${e.message}): check that its folder is writable, or set MODELBENCH_STORE`);
+  }
+  return new StoreError(`cannot open the store ${file}: ${e?.message ?? e}`);
+}
+
+/** Turns SQLite's write failures into errors that say what to do. */
+export function describeWriteError(file: string, e: any): Error {
+  const code = e?.code ?? "";
+  if (code === "SQLITE_FULL") return new StoreError(`the disk holding ${file} is full: free some space, then flush again; nothing logged so far was dropped`);
+  if (code === "SQLITE_READONLY") return new StoreError(`the store ${file} is read-only: make it writable or set MODELBENCH_STORE to a writable file`);
+  if (code === "SQLITE_BUSY") return new StoreError(`the store ${file} stayed locked by another process for too long: try again`);
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+interface RunRow {
+  id: string; name: string; project: string; parent_id: string | null; status: RunStatus; tags: string;
+  notes: string | null; started_at: number; ended_at: number | null; error: string | null; pid: number;
+  host: string; seed: number | null; git_commit: string | null; git_branch: string | null; git_dirty: number;
+}
+
+const RUN_COLUMNS =
+  "id, name, project, parent_id, status, tags, notes, started_at, ended_at, error, pid, host, seed, git_commit, git_branch, git_dirty";
+
+function toInfo(r: RunRow): RunInfo {
+  return {
+    id: r.id, name: r.name, project: r.project, parentId: r.parent_id, status: r.status, tags: JSON.parse(r.tags),
+    notes: r.notes, startedAt: r.started_at, endedAt: r.ended_at,
+    durationMs: r.ended_at !== null ? r.ended_at - r.started_at : null,
+    error: r.error, pid: r.pid, host: r.host, seed: r.seed, gitCommit: r.git_commit, gitBranch: r.git_branch,
+    gitDirty: !!r.git_dirty,
+  };
+}
+
+function toSummary(r: any): MetricSummary {
+  return { key: r.key, last: nullToNaN(r.last), lastStep: r.last_step, min: nullToNaN(r.min), max: nullToNaN(r.max), count: r.count };
+}
+
+export class SqliteStore implements Store {
+  readonly uri: string;
+  readonly db: Database.Database;
+  readonly artifactDir: string;
+  private stmts: Record<string, Database.Statement>;
+
+  constructor(readonly file: string) {
+    this.uri = `sqlite://${file}`;
+    this.artifactDir = path.join(path.dirname(file), "artifacts");
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.db = new Database(file, { timeout: 10_000 });
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.migrate();
+    } catch (e) {
+      if (e instanceof TrackingError) throw e;
+      throw describeOpenError(file, e);
+    }
+    this.stmts = {
+      insertChunk: this.db.prepare("INSERT INTO metric_chunks (run_id, key, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?)"),
+      upsertParam: this.db.prepare(
+        "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
+      ),
+      upsertSummary: this.db.prepare(`
+        INSERT INTO metric_summary (run_id, key, last, last_step, last_ts, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (run_id, key) DO UPDATE SET
+          last = CASE WHEN excluded.last_step > last_step OR (excluded.last_step = last_step AND excluded.last_ts >= last_ts)
+                      THEN excluded.last ELSE last END,
+          last_ts = CASE WHEN excluded.last_step > last_step OR (excluded.last_step = last_step AND excluded.last_ts >= last_ts)
+                      THEN excluded.last_ts ELSE last_ts END,
+          last_step = MAX(last_step, excluded.last_step),
+          min = CASE WHEN min IS NULL THEN excluded.min WHEN excluded.min IS NULL THEN min ELSE MIN(min, excluded.min) END,
+          max = CASE WHEN max IS NULL THEN excluded.max WHEN excluded.max IS NULL THEN max ELSE MAX(max, excluded.max) END,
+          count = count + excluded.count`),
+    };
+  }
+
+  private migrate(): void {
+    this.db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    const current = row ? Number(row.value) : 0;
+    if (current > SCHEMA_VERSION) {
+      throw new StoreError(
+        `${this.file} was written by a newer modelbench (store schema ${current}, this one knows ${SCHEMA_VERSION}): upgrade modelbench; the store was not changed`,
+      );
+    }
+    if (current === SCHEMA_VERSION) return;
+    this.db.transaction(() => {
+      for (let v = current; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
+      this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(String(SCHEMA_VERSION));
+    })();
+  }
+
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw describeWriteError(this.file, e);
+    }
+  }
+
+  async createRun(r: RunInit): Promise<void> {
+    this.write(() =>
+      this.db.prepare(`INSERT INTO runs (id, name, project, parent_id, status, tags, notes, started_at, pid, host, seed,
+          source, notebook, notebook_path, git_commit, git_branch, git_dirty, git_diff, env)
+        VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        r.id, r.name, r.project, r.parentId, JSON.stringify(r.tags), r.notes, r.startedAt, r.pid, r.host, r.seed,
+        r.source, r.notebook, r.notebookPath, r.git?.commit ?? null, r.git?.branch ?? null, r.git?.dirty ? 1 : 0,
+        r.git?.diff ?? null, JSON.stringify(r.env),
+      ),
+    );
+  }
+
+  async endRun(id: string, status: RunStatus, endedAt: number, error: string | null): Promise<void> {
+    this.write(() => this.db.prepare("UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?").run(status, endedAt, error, id));
+  }
+
+  async setTags(id: string, tags: string[]): Promise<void> {
+    this.write(() => this.db.prepare("UPDATE runs SET tags = ? WHERE id = ?").run(JSON.stringify(tags), id));
+  }
+
+  async appendSource(id: string, code: string): Promise<void> {
+    this.write(() =>
+      this.db.prepare("UPDATE runs SET source = CASE WHEN source IS NULL OR source = '' THEN ? ELSE source || char(10) || char(10) || ? END WHERE id = ?")
+        .run(code, code, id),
+    );
+  }
+
+  async writeBatch(batch: Batch): Promise<void> {
+    this.writeBatchSync(batch);
+  }
+
+  /** One transaction for the whole batch: the points, the params and the summaries move together. */
+  writeBatchSync(batch: Batch): void {
+    const { insertChunk, upsertParam, upsertSummary } = this.stmts;
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const series of batch.series) {
+          const n = series.values.length;
+          if (!n) continue;
+          insertChunk.run(batch.runId, series.key, n, f64(series.steps), f64(series.values), f64(series.ts));
+          const s = summarize(series);
+          upsertSummary.run(batch.runId, series.key, nanToNull(s.last), s.lastStep, s.lastTs, s.min, s.max, n);
+        }
+        for (const [k, v] of batch.params) upsertParam.run(batch.runId, k, JSON.stringify(v));
+      })(),
+    );
+  }
+
+  async recordData(runId: string, d: DataRecord): Promise<void> {
+    this.write(() =>
+      this.db.prepare("INSERT INTO data (run_id, path, hash, bytes) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes")
+        .run(runId, d.path, d.hash, d.bytes),
+    );
+  }
+
+  /** An exact id, a unique id prefix (4+ characters), or a name (its newest run). */
+  resolveRunId(ref: string): string {
+    const exact = this.db.prepare("SELECT id FROM runs WHERE id = ?").get(ref) as { id: string } | undefined;
+    if (exact) return exact.id;
+    if (ref.length >= 4 && /^[0-9a-f-]+$/i.test(ref)) {
+      const rows = this.db.prepare("SELECT id FROM runs WHERE id LIKE ? LIMIT 2").all(`${ref}%`) as Array<{ id: string }>;
+      if (rows.length === 1) return rows[0].id;
+      if (rows.length > 1) throw new TrackingError(`run id prefix '${ref}' is ambiguous: give more characters (%runs lists runs)`);
+    }
+    const named = this.db.prepare("SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC LIMIT 1").get(ref) as { id: string } | undefined;
+    if (named) return named.id;
+    throw new UnknownRunError(ref);
+  }
+
+  async getRun(ref: string): Promise<RunDetail> {
+    const id = this.resolveRunId(ref);
+    const r = this.db.prepare(`SELECT ${RUN_COLUMNS}, source, notebook, notebook_path, git_diff, env FROM runs WHERE id = ?`).get(id) as any;
+    const params: Record<string, unknown> = {};
+    for (const p of this.db.prepare("SELECT key, value FROM params WHERE run_id = ? ORDER BY key").all(id) as any[]) params[p.key] = JSON.parse(p.value);
+    const metrics: Record<string, MetricSummary> = {};
+    for (const m of this.db.prepare("SELECT * FROM metric_summary WHERE run_id = ? ORDER BY key").all(id) as any[]) metrics[m.key] = toSummary(m);
+    const data = this.db.prepare("SELECT path, hash, bytes FROM data WHERE run_id = ? ORDER BY path").all(id) as DataRecord[];
+    const artifacts = (this.db.prepare("SELECT name, hash, bytes, kind, created_at FROM artifacts WHERE run_id = ? ORDER BY name").all(id) as any[])
+      .map((a) => ({ name: a.name, hash: a.hash, bytes: a.bytes, kind: a.kind, createdAt: a.created_at }));
+    return {
+      ...toInfo(r), source: r.source, notebook: r.notebook, notebookPath: r.notebook_path, gitDiff: r.git_diff,
+      env: JSON.parse(r.env), params, metrics, data, artifacts,
+    };
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.project) {
+      where.push("project = ?");
+      args.push(filter.project);
+    }
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => "?").join(",")})`);
+      args.push(...filter.status);
+    }
+    if (filter.parentId !== undefined) {
+      where.push(filter.parentId === null ? "parent_id IS NULL" : "parent_id = ?");
+      if (filter.parentId !== null) args.push(filter.parentId);
+    }
+    if (filter.text) {
+      where.push("(name LIKE ? OR id LIKE ?)");
+      args.push(`%${filter.text}%`, `${filter.text}%`);
+    }
+    for (const t of filter.tags ?? []) {
+      where.push("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)");
+      args.push(t);
+    }
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ${clause} ORDER BY started_at DESC`).all(...args) as RunRow[];
+    const byId = new Map<string, RunSummary>();
+    for (const r of rows) byId.set(r.id, { ...toInfo(r), params: {}, metrics: {} });
+    // Two scans of the small tables beat one query per run.
+    const sub = `SELECT id FROM runs ${clause}`;
+    for (const p of this.db.prepare(`SELECT run_id, key, value FROM params WHERE run_id IN (${sub})`).all(...args) as any[]) {
+      const run = byId.get(p.run_id);
+      if (run) run.params[p.key] = JSON.parse(p.value);
+    }
+    for (const m of this.db.prepare(`SELECT * FROM metric_summary WHERE run_id IN (${sub})`).all(...args) as any[]) {
+      const run = byId.get(m.run_id);
+      if (run) run.metrics[m.key] = toSummary(m);
+    }
+    return [...byId.values()];
+  }
+
+  async metricHistory(runId: string, key?: string): Promise<MetricPoint[]> {
+    const id = this.resolveRunId(runId);
+    const rows = (key
+      ? this.db.prepare("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY rowid").all(id, key)
+      : this.db.prepare("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = ? ORDER BY rowid").all(id)) as any[];
+    const points: MetricPoint[] = [];
+    for (const r of rows) {
+      const steps = fromF64(r.steps), vals = fromF64(r.vals), ts = fromF64(r.ts);
+      for (let i = 0; i < vals.length; i++) points.push({ key: r.key, step: steps[i], value: vals[i], ts: ts[i] });
+    }
+    // Stable: points with the same step keep the order they were logged in.
+    return points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.ts - b.ts));
+  }
+
+  async markCrashed(pids?: number[]): Promise<string[]> {
+    const host = os.hostname();
+    const running = this.db.prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?").all(host) as Array<{ id: string; pid: number }>;
+    const dead = running.filter((r) => (pids ? pids.includes(r.pid) : !processAlive(r.pid)));
+    if (!dead.length) return [];
+    const now = Date.now();
+    const stmt = this.db.prepare(
+      "UPDATE runs SET status = 'crashed', ended_at = COALESCE((SELECT MAX(last_ts) FROM metric_summary WHERE run_id = runs.id), started_at), error = ? WHERE id = ? AND status = 'running'",
+    );
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const r of dead) stmt.run(`the process (pid ${r.pid}) ended without finishing the run; found at ${new Date(now).toISOString()}`, r.id);
+      })(),
+    );
+    return dead.map((r) => r.id);
+  }
+
+  private artifactPath(hash: string): string {
+    return path.join(this.artifactDir, hash.slice(0, 2), hash);
+  }
+
+  async putArtifact(runId: string, name: string, content: Buffer, kind: string): Promise<ArtifactRecord> {
+    const hash = createHash("sha256").update(content).digest("hex");
+    const file = this.artifactPath(hash);
+    this.write(() => {
+      if (!fs.existsSync(file)) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${randomUUID()}.tmp`;
+        fs.writeFileSync(tmp, content);
+        fs.renameSync(tmp, file); // atomic: a reader never sees half a file
+      }
+    });
+    const rec: ArtifactRecord = { name, hash, bytes: content.length, kind, createdAt: Date.now() };
+    this.write(() =>
+      this.db.prepare(`INSERT INTO artifacts (run_id, name, hash, bytes, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (run_id, name) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, kind = excluded.kind, created_at = excluded.created_at`)
+        .run(runId, name, hash, rec.bytes, kind, rec.createdAt),
+    );
+    return rec;
+  }
+
+  async readArtifact(hash: string): Promise<Buffer> {
+    const file = this.artifactPath(hash);
+    if (!fs.existsSync(file)) throw new StoreError(`artifact ${hash.slice(0, 12)} is missing from ${this.artifactDir} (deleted by hand?)`);
+    return fs.readFileSync(file);
+  }
+
+  async registerModel(name: string, runRef: string, artifact: string, description: string | null = null): Promise<ModelVersion> {
+    if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) {
+      throw new TrackingError(`model name '${name}' should be letters, digits, '.', '_' or '-' (it is used in refs like ${name}@champion)`);
+    }
+    const runId = this.resolveRunId(runRef);
+    const art = this.db.prepare("SELECT hash FROM artifacts WHERE run_id = ? AND name = ?").get(runId, artifact) as { hash: string } | undefined;
+    if (!art) {
+      const names = (this.db.prepare("SELECT name FROM artifacts WHERE run_id = ?").all(runId) as any[]).map((a) => a.name);
+      throw new TrackingError(
+        `run ${runId.slice(0, 8)} has no artifact '${artifact}'${names.length ? ` (it has: ${names.join(", ")})` : " (it has none: save one with artifact(name, value))"}`,
+      );
+    }
+    const created = Date.now();
+    const version = this.write(() =>
+      this.db.transaction(() => {
+        const v = ((this.db.prepare("SELECT MAX(version) AS v FROM model_versions WHERE name = ?").get(name) as any).v ?? 0) + 1;
+        this.db.prepare("INSERT INTO model_versions (name, version, run_id, artifact, hash, created_at, description) VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .run(name, v, runId, artifact, art.hash, created, description);
+        return v as number;
+      })(),
+    );
+    return { name, version, runId, artifact, hash: art.hash, createdAt: created, aliases: [], description };
+  }
+
+  async setAlias(name: string, alias: string, version: number): Promise<void> {
+    if (!/^[A-Za-z][\w-]*$/.test(alias)) throw new TrackingError(`alias '${alias}' should start with a letter and hold letters, digits, '_' or '-'`);
+    const exists = this.db.prepare("SELECT 1 FROM model_versions WHERE name = ? AND version = ?").get(name, version);
+    if (!exists) throw new UnknownModelError(`${name}/${version}`, "that version does not exist");
+    this.write(() =>
+      this.db.prepare("INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version")
+        .run(name, alias, version),
+    );
+  }
+
+  async removeAlias(name: string, alias: string): Promise<void> {
+    const r = this.write(() => this.db.prepare("DELETE FROM model_aliases WHERE name = ? AND alias = ?").run(name, alias));
+    if (r.changes === 0) throw new UnknownModelError(`${name}@${alias}`, "no such alias");
+  }
+
+  async modelVersions(name?: string): Promise<ModelVersion[]> {
+    const rows = (name
+      ? this.db.prepare("SELECT * FROM model_versions WHERE name = ? ORDER BY version").all(name)
+      : this.db.prepare("SELECT * FROM model_versions ORDER BY name, version").all()) as any[];
+    const aliases = this.db.prepare("SELECT name, alias, version FROM model_aliases").all() as any[];
+    return rows.map((r) => ({
+      name: r.name, version: r.version, runId: r.run_id, artifact: r.artifact, hash: r.hash, createdAt: r.created_at,
+      description: r.description,
+      aliases: aliases.filter((a) => a.name === r.name && a.version === r.version).map((a) => a.alias).sort(),
+    }));
+  }
+
+  /** `name`, `name/3` or `name@alias`. */
+  async resolveModel(ref: string): Promise<ModelVersion> {
+    const m = /^([^@/]+)(?:\/(\d+)|@([\w-]+))?$/.exec(ref.trim());
+    if (!m) throw new UnknownModelError(ref, "write name, name/3 or name@alias");
+    const versions = await this.modelVersions(m[1]);
+    if (!versions.length) throw new UnknownModelError(ref, `nothing is registered as '${m[1]}'`);
+    if (m[2]) {
+      const v = versions.find((x) => x.version === Number(m[2]));
+      if (!v) throw new UnknownModelError(ref, `versions are 1…${versions[versions.length - 1].version}`);
+      return v;
+    }
+    if (m[3]) {
+      const v = versions.find((x) => x.aliases.includes(m[3]));
+      if (!v) throw new UnknownModelError(ref, `'${m[1]}' has no alias '${m[3]}'`);
+      return v;
+    }
+    return versions[versions.length - 1];
+  }
+
+  async gcArtifacts(): Promise<{ removed: string[]; bytes: number }> {
+    const used = new Set<string>([
+      ...(this.db.prepare("SELECT hash FROM artifacts").all() as any[]).map((r) => r.hash),
+      ...(this.db.prepare("SELECT hash FROM model_versions").all() as any[]).map((r) => r.hash),
+    ]);
+    const removed: string[] = [];
+    let bytes = 0;
+    if (!fs.existsSync(this.artifactDir)) return { removed, bytes };
+    for (const sub of fs.readdirSync(this.artifactDir)) {
+      const dir = path.join(this.artifactDir, sub);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      for (const f of fs.readdirSync(dir)) {
+        if (used.has(f)) continue;
+        const file = path.join(dir, f);
+        bytes += fs.statSync(file).size;
+        fs.unlinkSync(file);
+        removed.push(f);
+      }
+    }
+    return { removed, bytes };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e?.code === "EPERM";
+  }
+}

@@ -1,0 +1,195 @@
+// The process-wide tracking state: which store, which runs are active. Everything here works from a
+// plain Node script; the kernel adds the cell's and the notebook's code through setCodeProvider().
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { projectRoot, sqlitePath, storeUri } from "../store/location";
+import { NoActiveRunError, StoreError, TrackingError } from "./errors";
+import { captureEnvironment, captureGit, hashFile } from "./context";
+import { Run } from "./run";
+import { SqliteStore } from "./sqlite";
+import type { Store } from "./types";
+
+export interface CodeContext {
+  source: string | null;
+  notebook: string | null;
+  notebookPath: string | null;
+}
+
+export interface StartOptions {
+  name?: string;
+  tags?: string[];
+  project?: string;
+  notes?: string;
+  params?: Record<string, unknown>;
+  /** A run id (or Run) to nest under; defaults to the innermost active run. `null` forces a top-level run. */
+  parent?: string | Run | null;
+  /** The code this run executes; defaults to what the code provider says (the cell), or the main script. */
+  source?: string;
+  seed?: number | null;
+}
+
+const G = globalThis as any;
+const STATE = Symbol.for("modelbench.tracker");
+
+interface State {
+  store: Store | null;
+  active: Run[];
+  codeProvider: () => CodeContext;
+  exitHook: boolean;
+}
+
+function state(): State {
+  return (G[STATE] ??= { store: null, active: [], codeProvider: scriptCode, exitHook: false });
+}
+
+function scriptCode(): CodeContext {
+  const main = process.argv[1];
+  let source: string | null = null;
+  try {
+    if (main && fs.statSync(main).isFile()) source = fs.readFileSync(main, "utf8");
+  } catch {
+    /* no readable script */
+  }
+  return { source, notebook: null, notebookPath: null };
+}
+
+/** Opens a store by URI (`sqlite:///path`); other schemes come with their backends. */
+export function openStore(uri = storeUri()): Store {
+  if (uri.startsWith("sqlite://")) return new SqliteStore(sqlitePath(uri));
+  const scheme = uri.split(":")[0];
+  throw new StoreError(
+    `store URI scheme '${scheme}' is not available yet: use sqlite:///path/to/store.db (PostgreSQL and MLflow backends are planned)`,
+  );
+}
+
+/** The current store, opened on first use; runs left 'running' by dead processes are marked crashed then. */
+export function store(): Store {
+  const s = state();
+  if (!s.store) {
+    s.store = openStore();
+    void s.store.markCrashed();
+  }
+  return s.store;
+}
+
+/** Switches the store (ends nothing: runs already started keep writing where they began). */
+export async function useStore(uri: string): Promise<Store> {
+  const next = openStore(uri);
+  await next.markCrashed();
+  state().store = next;
+  return next;
+}
+
+export function setCodeProvider(provider: (() => CodeContext) | null): void {
+  state().codeProvider = provider ?? scriptCode;
+}
+
+export function activeRun(): Run | null {
+  const a = state().active;
+  return a.length ? a[a.length - 1] : null;
+}
+
+export function activeRuns(): readonly Run[] {
+  return state().active;
+}
+
+function currentSeed(): number | null {
+  const s = G[Symbol.for("modelbench.seed")];
+  return typeof s === "number" ? s : null;
+}
+
+function defaultProject(): string {
+  return process.env.MODELBENCH_PROJECT || path.basename(projectRoot());
+}
+
+/** Starts a run and makes it the active one; log(), param() and artifact() then attach to it. */
+export async function startRun(options: StartOptions = {}): Promise<Run> {
+  const s = state();
+  const st = store();
+  const parent = options.parent === undefined ? activeRun() : options.parent;
+  const parentId = parent === null ? null : typeof parent === "string" ? parent : parent.id;
+  if (options.name !== undefined && (options.name.trim() === "" || options.name.length > 200)) {
+    throw new TrackingError("a run name must be 1 to 200 characters");
+  }
+  const tags = (options.tags ?? []).map((t) => String(t).trim()).filter(Boolean);
+  const id = randomUUID();
+  const code = s.codeProvider();
+  const name = options.name?.trim() || `run-${id.slice(0, 6)}`;
+  await st.createRun({
+    id,
+    name,
+    project: options.project ?? defaultProject(),
+    parentId,
+    tags,
+    notes: options.notes ?? null,
+    startedAt: Date.now(),
+    pid: process.pid,
+    host: os.hostname(),
+    seed: options.seed ?? currentSeed(),
+    source: options.source ?? code.source,
+    notebook: code.notebook,
+    notebookPath: code.notebookPath,
+    git: captureGit(),
+    env: captureEnvironment(),
+  });
+  const run = new Run(id, name, st, parentId, (r) => {
+    const i = s.active.indexOf(r);
+    if (i >= 0) s.active.splice(i, 1);
+  });
+  s.active.push(run);
+  installExitHook();
+  if (options.params) run.param(options.params);
+  return run;
+}
+
+function need(what: string): Run {
+  const r = activeRun();
+  if (!r) throw new NoActiveRunError(what);
+  return r;
+}
+
+/** Logs metrics to the active run. */
+export function log(metrics: Record<string, number>, options?: { step?: number }): void {
+  need("log()").log(metrics, options);
+}
+
+/** Records params of the active run. */
+export function param(params: Record<string, unknown>): void {
+  need("param()").param(params);
+}
+
+/** Saves an artifact with the active run. */
+export function artifact(name: string, value: unknown, kind?: string) {
+  return need("artifact()").artifact(name, value, kind);
+}
+
+/** Records a data file's content hash with every active run, so runs on different data differ. */
+export async function recordData(file: string): Promise<void> {
+  const runs = state().active;
+  if (!runs.length) return;
+  const rec = hashFile(file);
+  for (const r of runs) await r.store.recordData(r.id, rec);
+}
+
+/** Ends the active run. */
+export async function endRun(status: "finished" | "failed" | "killed" = "finished", error: string | null = null): Promise<void> {
+  await need("endRun()").end(status, error);
+}
+
+/** A script that exits with runs open: finished on a clean exit, failed otherwise; points are written first. */
+function installExitHook(): void {
+  const s = state();
+  if (s.exitHook) return;
+  s.exitHook = true;
+  process.on("exit", (code) => {
+    for (const r of [...s.active].reverse()) {
+      try {
+        r.endSync(code === 0 ? "finished" : "failed", code === 0 ? null : `the process exited with code ${code}`);
+      } catch (e) {
+        process.stderr.write(`modelbench: could not close run ${r.name}: ${(e as Error).message}\n`);
+      }
+    }
+  });
+}

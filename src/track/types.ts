@@ -1,0 +1,163 @@
+// The records of experiment tracking, shared by every store backend.
+
+export type RunStatus = "running" | "finished" | "failed" | "killed" | "crashed";
+export const RUN_STATUSES: RunStatus[] = ["running", "finished", "failed", "killed", "crashed"];
+
+export interface GitInfo {
+  commit: string | null;
+  branch: string | null;
+  dirty: boolean;
+  /** `git diff HEAD` at run start: what the commit alone would not reproduce. */
+  diff: string | null;
+}
+
+export interface RunInit {
+  id: string;
+  name: string;
+  project: string;
+  parentId: string | null;
+  tags: string[];
+  notes: string | null;
+  startedAt: number;
+  pid: number;
+  host: string;
+  seed: number | null;
+  source: string | null;
+  notebook: string | null;
+  notebookPath: string | null;
+  git: GitInfo | null;
+  env: Record<string, unknown>;
+}
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  project: string;
+  parentId: string | null;
+  status: RunStatus;
+  tags: string[];
+  notes: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  error: string | null;
+  pid: number;
+  host: string;
+  seed: number | null;
+  gitCommit: string | null;
+  gitBranch: string | null;
+  gitDirty: boolean;
+}
+
+export interface RunDetail extends RunInfo {
+  source: string | null;
+  notebook: string | null;
+  notebookPath: string | null;
+  gitDiff: string | null;
+  env: Record<string, unknown>;
+  params: Record<string, unknown>;
+  metrics: Record<string, MetricSummary>;
+  data: DataRecord[];
+  artifacts: ArtifactRecord[];
+}
+
+/** One logged value. NaN and ±Infinity are kept as such. */
+export interface MetricPoint {
+  key: string;
+  step: number;
+  value: number;
+  /** Wall time in ms since the epoch. */
+  ts: number;
+}
+
+export interface MetricSummary {
+  key: string;
+  last: number;
+  lastStep: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface RunSummary extends RunInfo {
+  params: Record<string, unknown>;
+  metrics: Record<string, MetricSummary>;
+}
+
+export interface DataRecord {
+  path: string;
+  hash: string;
+  bytes: number;
+}
+
+export interface ArtifactRecord {
+  name: string;
+  hash: string;
+  bytes: number;
+  kind: string;
+  createdAt: number;
+}
+
+export interface ModelVersion {
+  name: string;
+  version: number;
+  runId: string;
+  artifact: string;
+  hash: string;
+  createdAt: number;
+  aliases: string[];
+  description: string | null;
+}
+
+/** Points of one metric, column-wise (what a batch carries and a chunk stores). */
+export interface Series {
+  key: string;
+  steps: number[];
+  values: number[];
+  ts: number[];
+}
+
+export interface Batch {
+  runId: string;
+  series: Series[];
+  params: Array<[string, unknown]>;
+}
+
+export interface RunFilter {
+  project?: string;
+  status?: RunStatus[];
+  tags?: string[];
+  parentId?: string | null;
+  /** Substring of the name or id. */
+  text?: string;
+}
+
+/**
+ * One interface, several backends (SQLite now; PostgreSQL and MLflow next), as MLflow's
+ * AbstractStore. Methods are async so that networked backends fit; SQLite answers at once.
+ */
+export interface Store {
+  readonly uri: string;
+  createRun(init: RunInit): Promise<void>;
+  endRun(id: string, status: RunStatus, endedAt: number, error: string | null): Promise<void>;
+  setTags(id: string, tags: string[]): Promise<void>;
+  appendSource(id: string, code: string): Promise<void>;
+  /** Durable when the promise resolves. */
+  writeBatch(batch: Batch): Promise<void>;
+  recordData(runId: string, data: DataRecord): Promise<void>;
+  getRun(idOrName: string): Promise<RunDetail>;
+  listRuns(filter?: RunFilter): Promise<RunSummary[]>;
+  metricHistory(runId: string, key?: string): Promise<MetricPoint[]>;
+  /** Runs marked running by a process that no longer exists become crashed; returns their ids. */
+  markCrashed(pids?: number[]): Promise<string[]>;
+  putArtifact(runId: string, name: string, content: Buffer, kind: string): Promise<ArtifactRecord>;
+  readArtifact(hash: string): Promise<Buffer>;
+  registerModel(name: string, runId: string, artifact: string, description?: string | null): Promise<ModelVersion>;
+  setAlias(name: string, alias: string, version: number): Promise<void>;
+  removeAlias(name: string, alias: string): Promise<void>;
+  modelVersions(name?: string): Promise<ModelVersion[]>;
+  resolveModel(ref: string): Promise<ModelVersion>;
+  /** Deletes artifact files that no run or model version references; returns what was removed. */
+  gcArtifacts(): Promise<{ removed: string[]; bytes: number }>;
+  close(): Promise<void>;
+}
