@@ -2,6 +2,7 @@
 // repository root, passing on any arguments, and exits with its code.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,4 +17,5 @@ if (r.error) {
   console.error(`bench: could not start ${python}: ${r.error.message}`);
   process.exit(1);
 }
-process.exit(r.status ?? (r.signal ? 128 + 2 : 1));
+// Killed by a signal: exit as a shell would (128 + its number).
+process.exit(r.status ?? 128 + (constants.signals[r.signal] ?? 0));

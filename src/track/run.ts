@@ -40,7 +40,7 @@ export class Run {
   }
 
   /** Logs metrics: `run.log({ loss: 0.3, acc: 0.9 })`, optionally at a given step (else the next per metric). */
-  log(metrics: Record<string, number>, options: { step?: number } = {}): void {
+  log(metrics: Record<string, number | boolean>, options: { step?: number } = {}): void {
     this.assertOpen("log()");
     if (metrics === null || typeof metrics !== "object") {
       throw new TrackingError(`log() takes an object of numbers, e.g. log({ loss: 0.3 }); got ${typeof metrics}`);
@@ -117,8 +117,10 @@ export class Run {
 
   /** Resolves when everything logged so far is on disk. */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.writeQueued());
-    return this.chain;
+    const done = this.chain.then(() => this.writeQueued());
+    // The next flush waits for this one but must not inherit its failure.
+    this.chain = done.catch(() => {});
+    return done;
   }
 
   /** Ends the run: flushes, records status, duration and (for failures) the error. */

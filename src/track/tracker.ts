@@ -151,7 +151,7 @@ function need(what: string): Run {
 }
 
 /** Logs metrics to the active run. */
-export function log(metrics: Record<string, number>, options?: { step?: number }): void {
+export function log(metrics: Record<string, number | boolean>, options?: { step?: number }): void {
   need("log()").log(metrics, options);
 }
 

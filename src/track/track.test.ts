@@ -1,0 +1,283 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as track from "./index";
+import { SqliteStore } from "./sqlite";
+import { MIME } from "../display";
+
+function tmpStore(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-track-")), "store.db");
+}
+
+async function fresh(): Promise<SqliteStore> {
+  const file = tmpStore();
+  return (await track.useStore(`sqlite://${file}`)) as SqliteStore;
+}
+
+test("params, metrics in any order, NaN and ±Infinity come back as logged", async () => {
+  const st = await fresh();
+  const run = await track.startRun({ name: "basics", tags: ["lr", "tfidf"], params: { C: 1, grid: [1, 2], opts: { a: "x" } } });
+  track.log({ loss: 0.9 });
+  track.log({ loss: 0.5 });
+  track.log({ acc: 0.7 }, { step: 10 });
+  track.log({ acc: 0.6 }, { step: 2 }); // out of order: kept, and not the "last"
+  track.log({ odd: NaN });
+  track.log({ odd: Infinity });
+  track.log({ odd: -Infinity });
+  track.log({ flag: true });
+  await run.end();
+  const d = await st.getRun(run.id);
+  assert.equal(d.status, "finished");
+  assert.deepEqual(d.tags, ["lr", "tfidf"]);
+  assert.deepEqual(d.params, { C: 1, grid: [1, 2], opts: { a: "x" } });
+  assert.deepEqual({ ...d.metrics.loss }, { key: "loss", last: 0.5, lastStep: 1, min: 0.5, max: 0.9, count: 2 });
+  assert.equal(d.metrics.acc.last, 0.7);
+  assert.equal(d.metrics.acc.min, 0.6);
+  assert.equal(d.metrics.flag.last, 1);
+  const odd = await st.metricHistory(run.id, "odd");
+  assert.deepEqual(odd.map((p) => p.value), [NaN, Infinity, -Infinity]);
+  assert.equal(d.metrics.odd.last, -Infinity);
+  const acc = await st.metricHistory(run.id, "acc");
+  assert.deepEqual(acc.map((p) => [p.step, p.value]), [[2, 0.6], [10, 0.7]]);
+  assert.ok(d.durationMs! >= 0);
+  assert.ok(d.env.node && d.env.packages, "environment recorded");
+  assert.ok(d.source && d.source.length > 0, "the script's code is recorded");
+});
+
+test("every run records git state and data hashes; different data never looks alike", async () => {
+  const st = await fresh();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mb-data-"));
+  const a = path.join(dir, "a.csv");
+  fs.writeFileSync(a, "x,y\n1,2\n");
+  const r1 = await track.startRun({ name: "data-1" });
+  await track.recordData(a);
+  await r1.end();
+  fs.writeFileSync(a, "x,y\n1,3\n");
+  const r2 = await track.startRun({ name: "data-2" });
+  await track.recordData(a);
+  await r2.end();
+  const [d1, d2] = [await st.getRun(r1.id), await st.getRun(r2.id)];
+  assert.notEqual(d1.data[0].hash, d2.data[0].hash);
+  assert.equal(d1.data[0].bytes, 8);
+  assert.match(d1.gitCommit ?? "", /^[0-9a-f]{40}$/); // this repository
+});
+
+test("bad input is refused with messages that say what to do, and nothing is lost", async () => {
+  await fresh();
+  assert.throws(() => track.log({ x: 1 }), /needs an active run: start one with %%track/);
+  const run = await track.startRun({ name: "bad input" });
+  track.log({ ok: 1 });
+  assert.throws(() => track.log({ s: "high" as any }), /must be a number, got string/);
+  assert.throws(() => track.log({ x: 1 }, { step: -1 }), /whole number/);
+  assert.throws(() => track.param({ big: "x".repeat(70_000) }), /capped at 64 KB: save it with artifact/);
+  assert.throws(() => track.param({ f: () => 1 }), /params are JSON values/);
+  await assert.rejects(() => run.store.getRun("no-such-run"), /unknown run 'no-such-run': %runs lists runs/);
+  await assert.rejects(() => track.startRun({ name: "   " }), /1 to 200 characters/);
+  await run.end();
+  assert.throws(() => run.log({ late: 1 }), /has finished: start a new run/);
+  assert.equal((await run.store.getRun(run.id)).metrics.ok.count, 1);
+});
+
+test("names with odd characters are kept as given and found by name", async () => {
+  const st = await fresh();
+  const name = "résumé 'quoted' \"x\" ; DROP TABLE runs; -- 🚀";
+  const run = await track.startRun({ name, tags: ["a b", "ü"] });
+  track.log({ "val/loss (ema)": 1 });
+  await run.end();
+  const d = await st.getRun(name);
+  assert.equal(d.id, run.id);
+  assert.deepEqual(d.tags, ["a b", "ü"]);
+  assert.ok(d.metrics["val/loss (ema)"]);
+});
+
+test("a corrupt store is a clear error and is left untouched", () => {
+  const file = tmpStore();
+  fs.writeFileSync(file, "this is not a database, but somebody's notes ".repeat(100));
+  const before = fs.readFileSync(file);
+  assert.throws(() => track.openStore(`sqlite://${file}`), /not a readable modelbench store .* left untouched/);
+  assert.deepEqual(fs.readFileSync(file), before);
+});
+
+test("a store from a newer modelbench is refused without changes", () => {
+  const file = tmpStore();
+  const s = new SqliteStore(file);
+  s.db.prepare("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run();
+  s.db.close();
+  assert.throws(() => new SqliteStore(file), /newer modelbench .* not changed/);
+});
+
+test("a full disk or read-only store keeps the points in memory and says so", async () => {
+  const st = await fresh();
+  const run = await track.startRun({ name: "disk trouble" });
+  await run.flush();
+  const pages = (st.db.pragma("page_count", { simple: true }) as number);
+  st.db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite
+  for (let i = 0; i < 5000; i++) track.log({ loss: i, acc: i / 2 });
+  await assert.rejects(() => run.flush(), /disk holding .* is full: free some space/);
+  assert.equal(run.pending, 10000);
+  st.db.pragma("max_page_count = 1073741823");
+  await run.flush();
+  assert.equal(run.pending, 0);
+  st.db.pragma("query_only = 1"); // what a read-only file looks like to SQLite
+  track.log({ loss: -1 });
+  await assert.rejects(() => run.flush(), /read-only: make it writable/);
+  st.db.pragma("query_only = 0");
+  await run.end();
+  assert.equal((await st.getRun(run.id)).metrics.loss.count, 5001);
+});
+
+const childScript = (file: string) => `
+process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
+(async () => {
+  const run = await t.startRun({ name: "doomed" });
+  let i = 0;
+  for (let round = 0; round < 3; round++) {
+    for (let k = 0; k < 10000; k++) t.log({ loss: i++ });
+    await run.flush();
+    process.stdout.write("flushed " + i + " " + run.id + "\\n");
+  }
+  for (;;) { t.log({ loss: i++ }); if (i % 1000 === 0) await new Promise((r) => setImmediate(r)); }
+})();`;
+
+test("SIGKILL mid-logging: every flushed point survives and the run is marked crashed", async () => {
+  const file = tmpStore();
+  const child = spawn(process.execPath, ["-e", childScript(file)], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (d) => {
+      out += d;
+      if ((out.match(/flushed/g) ?? []).length >= 3) resolve();
+    });
+  });
+  await new Promise((r) => setTimeout(r, 300)); // keep logging unflushed points for a while
+  child.kill("SIGKILL");
+  await new Promise((r) => child.on("exit", r));
+  const [, flushed, runId] = /flushed (\d+) (\S+)\n$/.exec(out.split("\n").filter(Boolean).slice(-1)[0] + "\n")!;
+  const st = new SqliteStore(file);
+  assert.equal((await st.getRun(runId)).status, "running");
+  assert.deepEqual(await st.markCrashed(), [runId]);
+  const d = await st.getRun(runId);
+  assert.equal(d.status, "crashed");
+  assert.match(d.error ?? "", /ended without finishing/);
+  const points = await st.metricHistory(runId, "loss");
+  assert.ok(points.length >= Number(flushed), `${points.length} points on disk, ${flushed} were flushed`);
+  assert.deepEqual(points.slice(0, Number(flushed)).map((p) => p.value), Array.from({ length: Number(flushed) }, (_, i) => i));
+  await st.close();
+});
+
+test("two processes writing the same store at once lose nothing", async () => {
+  const file = tmpStore();
+  const script = `
+    process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+    const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
+    (async () => { const r = await t.startRun({ name: "w" + process.pid });
+      for (let i = 0; i < 20000; i++) { t.log({ x: i }); if (i % 500 === 0) await r.flush(); }
+      await r.end(); })();`;
+  const procs = [0, 1, 2].map(() => spawn(process.execPath, ["-e", script], { stdio: "inherit" }));
+  await Promise.all(procs.map((p) => new Promise((r) => p.on("exit", r))));
+  const st = new SqliteStore(file);
+  const runs = await st.listRuns();
+  assert.equal(runs.length, 3);
+  for (const r of runs) {
+    assert.equal(r.status, "finished");
+    assert.equal(r.metrics.x.count, 20000);
+  }
+  await st.close();
+});
+
+test("a script that exits without ending its run still writes it, marked by exit code", () => {
+  const file = tmpStore();
+  const body = (code: number) => `process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+    const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
+    t.startRun({ name: "exit${code}" }).then(() => { t.log({ x: 1 }); process.exit(${code}); });`;
+  spawnSync(process.execPath, ["-e", body(0)]);
+  spawnSync(process.execPath, ["-e", body(3)]);
+  const st = new SqliteStore(file);
+  const rows = st.db.prepare("SELECT name, status FROM runs ORDER BY name").all();
+  assert.deepEqual(rows, [{ name: "exit0", status: "finished" }, { name: "exit3", status: "failed" }]);
+  assert.equal((st.db.prepare("SELECT SUM(count) AS n FROM metric_summary WHERE key = 'x'").get() as any).n, 2);
+});
+
+test("nested runs point at their parent", async () => {
+  const st = await fresh();
+  const parent = await track.startRun({ name: "sweep" });
+  const child = await track.startRun({ name: "trial-0" });
+  assert.equal(track.activeRun(), child);
+  await child.end();
+  assert.equal(track.activeRun(), parent);
+  await parent.end();
+  assert.equal((await st.getRun(child.id)).parentId, parent.id);
+  const kids = await st.listRuns({ parentId: parent.id });
+  assert.deepEqual(kids.map((r) => r.name), ["trial-0"]);
+});
+
+test("listing filters, sorts and limits; the table shows itself as HTML and text", async () => {
+  await fresh();
+  for (const [name, C, f1, tags] of [["a", 0.1, 0.5, ["lr"]], ["b", 1, 0.7, ["lr"]], ["c", 10, 0.65, ["nb"]]] as const) {
+    const r = await track.startRun({ name, tags: [...tags], params: { C } });
+    track.log({ f1_macro: f1 });
+    await r.end();
+  }
+  const names = async (o: track.ListOptions) => (await track.listRuns(o)).runs.map((r) => r.name);
+  assert.deepEqual(await names({ where: "metrics.f1_macro > 0.6 and params.C < 10" }), ["b"]);
+  assert.deepEqual(await names({ where: "tags contains lr", sort: "-metrics.f1_macro" }), ["b", "a"]);
+  assert.deepEqual(await names({ sort: "params.C", limit: 2 }), ["a", "b"]);
+  assert.deepEqual(await names({ where: "not (name = a or name = 'b')" }), ["c"]);
+  assert.deepEqual(await names({ tags: ["nb"] }), ["c"]);
+  const table = await track.listRuns({ limit: 2 });
+  const bundle = table[MIME]();
+  assert.match(bundle["text/html"], /<table class="modelbench-runs">/);
+  assert.match(bundle["text/plain"], /2 of 3 runs shown/);
+  await assert.rejects(() => track.listRuns({ where: "metrics.f1 >" }), /expected a value/);
+  await assert.rejects(() => track.listRuns({ where: "colour = red" }), /unknown field 'colour'/);
+  await assert.rejects(() => track.listRuns({ limit: 0 }), /limit must be/);
+});
+
+test("compare shows differing params, curves and the code diff", async () => {
+  await fresh();
+  const a = await track.startRun({ name: "A", source: "fit(C=1)\n", params: { C: 1, seed: 0 } });
+  for (let i = 0; i < 5; i++) track.log({ loss: 1 / (i + 1) });
+  await a.end();
+  const b = await track.startRun({ name: "B", source: "fit(C=10)\n", params: { C: 10, seed: 0 } });
+  for (let i = 0; i < 5; i++) track.log({ loss: 2 / (i + 1) });
+  await b.end();
+  const cmp = await track.compareRuns(["A", "B"]);
+  assert.deepEqual(cmp.paramRows().map((r) => [r.key, r.differs]), [["C", true], ["seed", false]]);
+  assert.equal(cmp.figure().data.length, 2);
+  assert.match(cmp.codeDiffs()[0].diff, /-fit\(C=1\)\n\+fit\(C=10\)/);
+  assert.match(cmp[MIME]()["text/html"], /background: var\(--jp-warn-color3/);
+  await assert.rejects(() => track.compareRuns(["A"]), /at least two runs/);
+});
+
+test("registry: versions, moving aliases, loading by ref, lineage, and gc keeps what is referenced", async () => {
+  const st = await fresh();
+  const r1 = await track.startRun({ name: "m1" });
+  await track.artifact("model", { weights: [1, 2] });
+  await track.artifact("scratch", "temporary");
+  await r1.end();
+  const r2 = await track.startRun({ name: "m2" });
+  await track.artifact("model", { weights: [3, 4] });
+  await r2.end();
+  assert.equal((await st.registerModel("genre-clf", r1.id, "model")).version, 1);
+  assert.equal((await st.registerModel("genre-clf", r2.id, "model")).version, 2);
+  await st.setAlias("genre-clf", "champion", 1);
+  assert.deepEqual((await track.loadModel("genre-clf@champion")).value, { weights: [1, 2] });
+  await st.setAlias("genre-clf", "champion", 2); // the alias moves
+  assert.deepEqual((await track.loadModel("genre-clf@champion")).value, { weights: [3, 4] });
+  assert.deepEqual((await track.loadModel("genre-clf/1")).value, { weights: [1, 2] });
+  assert.equal((await track.loadModel("genre-clf")).version.version, 2);
+  const v = await st.resolveModel("genre-clf@champion");
+  assert.equal((await st.getRun(v.runId)).name, "m2"); // lineage: which run (code, data, git) made it
+  await assert.rejects(() => st.resolveModel("genre-clf@staging"), /has no alias 'staging'/);
+  await assert.rejects(() => st.resolveModel("nope"), /nothing is registered as 'nope'/);
+  await assert.rejects(() => st.registerModel("genre-clf", r1.id, "missing"), /has no artifact 'missing' \(it has: model, scratch\)/);
+  // gc: drop the run's reference to "scratch" and an orphan file; referenced files stay.
+  st.db.prepare("DELETE FROM artifacts WHERE name = 'scratch'").run();
+  const gc = await st.gcArtifacts();
+  assert.equal(gc.removed.length, 1);
+  assert.deepEqual((await track.loadModel("genre-clf/1")).value, { weights: [1, 2] });
+});
