@@ -7,6 +7,7 @@ import { Runtime } from "./runtime";
 import { History } from "./history";
 import type { FromChild } from "./ipc";
 import { CommRegistry } from "../src/comm";
+import { SqliteStore } from "../src/track/sqlite";
 import { LanguageService } from "./language-worker";
 import { defaultMagics, type MagicRegistry } from "./magics";
 import { handlers } from "./handlers";
@@ -79,7 +80,7 @@ export class Kernel {
     this.history = new History(options.historyFile);
     this.runtime = new Runtime(options.cwd ?? process.cwd());
     this.runtime.on("message", (m: FromChild) => this.fromRuntime(m));
-    this.runtime.on("died", (why: string) => this.runtimeReplaced(why));
+    this.runtime.on("died", (why: string, pid?: number) => this.runtimeReplaced(why, pid));
     this.kernelComms.setTransport({
       open: (c, data, metadata) => {
         this.openComms.set(c.id, { target: c.target, owner: "kernel" });
@@ -352,8 +353,9 @@ export class Kernel {
   }
 
   /** The runtime died or was replaced: its comms are gone and its declarations with them. */
-  private runtimeReplaced(why: string): void {
+  private runtimeReplaced(why: string, pid?: number): void {
     this.log(`runtime ${why}; starting a new one`);
+    if (pid) void this.markRunsCrashed(pid);
     this.decl = "";
     this.runtimeTargets.clear();
     for (const [id, c] of this.openComms) {
@@ -361,6 +363,18 @@ export class Kernel {
         this.openComms.delete(id);
         this.publish("comm_close", { comm_id: id, data: { reason: "the kernel's runtime restarted" } }, this.lastExecute);
       }
+    }
+  }
+
+  /** Runs the dead runtime left 'running' are crashed now, not only when a store is next opened. */
+  private async markRunsCrashed(pid: number): Promise<void> {
+    try {
+      const store = new SqliteStore(this.options.historyFile);
+      const ids = await store.markCrashed([pid]);
+      await store.close();
+      if (ids.length) this.log(`marked ${ids.length} run(s) of the dead runtime as crashed`);
+    } catch (e) {
+      this.log(`could not mark the dead runtime's runs: ${e}`);
     }
   }
 

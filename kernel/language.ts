@@ -30,6 +30,7 @@ export interface Converter {
 
 const displayModule = path.join(__dirname, "..", "src", "display", "index");
 const commModule = path.join(__dirname, "..", "src", "comm", "index");
+const trackModule = path.join(__dirname, "..", "src", "track", "index");
 
 /**
  * Globals every cell sees. Inside `declare global` they are augmentations, not locals of the
@@ -43,6 +44,15 @@ export const PRELUDE = `declare global {
   const mime: typeof import(${JSON.stringify(displayModule)}).mime;
   const MIME: typeof import(${JSON.stringify(displayModule)}).MIME;
   const comms: typeof import(${JSON.stringify(commModule)}).comms;
+  const log: typeof import(${JSON.stringify(trackModule)}).log;
+  const param: typeof import(${JSON.stringify(trackModule)}).param;
+  const artifact: typeof import(${JSON.stringify(trackModule)}).artifact;
+  const startRun: typeof import(${JSON.stringify(trackModule)}).startRun;
+  const endRun: typeof import(${JSON.stringify(trackModule)}).endRun;
+  const activeRun: typeof import(${JSON.stringify(trackModule)}).activeRun;
+  const listRuns: typeof import(${JSON.stringify(trackModule)}).listRuns;
+  const compareRuns: typeof import(${JSON.stringify(trackModule)}).compareRuns;
+  const loadModel: typeof import(${JSON.stringify(trackModule)}).loadModel;
   /** Asks the user for a line of text (a Jupyter input_request). */
   function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
 }

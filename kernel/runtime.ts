@@ -54,7 +54,7 @@ export class Runtime extends EventEmitter {
       this.child = null;
       if (this.stopping) return;
       const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      this.emit("died", why);
+      this.emit("died", why, child.pid);
       this.failCurrent("DeadKernelError", `the runtime ${why} while running this cell; it was restarted, so variables are lost: re-run the cells you need`);
       this.start();
     });
@@ -109,7 +109,7 @@ export class Runtime extends EventEmitter {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
       if (this.current?.req !== req) return;
-      this.emit("died", "did not stop after an interrupt");
+      this.emit("died", "did not stop after an interrupt", this.child?.pid);
       this.replace(
         "KeyboardInterrupt",
         `the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt, so its runtime was restarted: variables are lost, re-run the cells you need`,

@@ -5,10 +5,14 @@ import * as vm from "vm";
 import { performance } from "perf_hooks";
 import { createConverter, isCompleteCode, quickInfoText, type ConvertResult } from "../language";
 import { defaultMagics, formatHelp, MagicUsageError, parseArgs, splitCell, type Compiled, type MagicContext } from "../magics";
+import type { Segment } from "../magics/parse";
 import type { ErrorContent, FromChild, ToChild, UserExpressionResult } from "../ipc";
 import { fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
+import * as fs from "fs";
+import * as path from "path";
 import * as displayApi from "../../src/display";
 import { comms } from "../../src/comm";
+import * as track from "../../src/track";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createExecutor } = require("tslab/dist/executor");
@@ -192,12 +196,7 @@ let payload: Array<Record<string, unknown>> = [];
 let magicInterruptBase = 0;
 
 const ctx: MagicContext = {
-  async runCode(code) {
-    const r = await runTs(code);
-    if (!r.ok) throw new CellError(r.error!);
-    lastValue = r.has ? r.value : NOTHING;
-    return { ok: true, compileMs: r.compileMs, runMs: r.runMs };
-  },
+  runCode: (code) => runSegments(code),
   compile: compileForLoops,
   print(text) {
     process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -216,7 +215,45 @@ const ctx: MagicContext = {
     if (interruptCount !== magicInterruptBase) throw new CellError(keyboardInterrupt());
   },
   magics: () => magics.all(),
+  display: (value) => void displayApi.display(value),
+  setResult(value) {
+    lastValue = value;
+  },
+  describeError: (e) => toError(e),
 };
+
+// ---- what a tracked run records as its code: the cell, and the notebook around it.
+let cellCode: string | null = null;
+const sessionInputs: string[] = [];
+
+/** The notebook's file: JupyterLab tells the kernel its session path in JPY_SESSION_NAME. */
+function notebookFile(): string | null {
+  const name = process.env.JPY_SESSION_NAME;
+  if (!name || !name.endsWith(".ipynb")) return null;
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    const candidate = path.isAbsolute(name) ? name : path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.isAbsolute(name) || path.dirname(dir) === dir) return null;
+  }
+}
+
+function notebookCode(): { notebook: string; notebookPath: string | null } {
+  const file = notebookFile();
+  if (file) {
+    try {
+      const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+      const cells = (nb.cells ?? []).filter((c: any) => c.cell_type === "code")
+        .map((c: any) => (Array.isArray(c.source) ? c.source.join("") : String(c.source ?? "")));
+      return { notebook: cells.map((c: string) => `// %%\n${c}`).join("\n\n"), notebookPath: file };
+    } catch {
+      /* unreadable: fall back to what ran */
+    }
+  }
+  const ran = [...sessionInputs, ...(cellCode !== null ? [cellCode] : [])];
+  return { notebook: ran.map((c, i) => `// %% In[${i + 1}]\n${c}`).join("\n\n"), notebookPath: null };
+}
+
+track.setCodeProvider(() => ({ source: cellCode, ...notebookCode() }));
 
 async function runMagic(name: string, args: string, body: string | undefined): Promise<void> {
   const isCell = body !== undefined;
@@ -251,16 +288,26 @@ async function runCell(code: string): Promise<void> {
   const split = splitCell(code, { isLineMagic: magics.isLineMagic, isComplete: (c) => isCompleteCode(c).completed });
   if (split.cellMagic) return runMagic(split.cellMagic.name, split.cellMagic.args, split.cellMagic.body);
   if (split.pinfo !== undefined) return pinfo(split.pinfo);
-  for (const seg of split.segments) {
+  await runSegments(code, split.segments);
+}
+
+/** Runs code and line magics in order (a cell's body); the last code's value becomes the result. */
+async function runSegments(code: string, segments?: Segment[]): Promise<{ ok: true; compileMs: number; runMs: number }> {
+  const segs = segments ?? splitCell(code, { isLineMagic: magics.isLineMagic, isComplete: (c) => isCompleteCode(c).completed }).segments;
+  let compile = 0, runTime = 0;
+  for (const seg of segs) {
     if (seg.kind === "code") {
       const r = await runTs(seg.code, seg.line, code);
       if (!r.ok) throw new CellError(r.error!);
       lastValue = r.has ? r.value : NOTHING;
+      compile += r.compileMs;
+      runTime += r.runMs;
     } else {
       lastValue = NOTHING;
       await runMagic(seg.name, seg.args, undefined);
     }
   }
+  return { ok: true, compileMs: compile, runMs: runTime };
 }
 
 function toError(e: unknown): ErrorContent {
@@ -272,6 +319,7 @@ function toError(e: unknown): ErrorContent {
 async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promise<void> {
   currentReq = msg.req;
   currentExec = msg;
+  cellCode = msg.code;
   lastValue = NOTHING;
   payload = [];
   let error: ErrorContent | undefined;
@@ -290,6 +338,14 @@ async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promis
       error = fromThrown(e);
     }
   }
+  for (const def of magics.all()) {
+    try {
+      await def.afterCell?.(msg.code, error);
+    } catch (e) {
+      process.stderr.write(`%${def.spec.name}: ${toError(e).evalue}\n`);
+    }
+  }
+  sessionInputs.push(msg.code);
   const userExpressions: Record<string, UserExpressionResult> = {};
   if (!error) for (const [k, expr] of Object.entries(msg.userExpressions ?? {})) userExpressions[k] = await evaluate(expr);
   currentExec = null;
@@ -347,6 +403,15 @@ export const KERNEL_GLOBALS: Record<string, unknown> = {
   MIME: displayApi.MIME,
   comms,
   input,
+  log: track.log,
+  param: track.param,
+  artifact: track.artifact,
+  startRun: track.startRun,
+  endRun: track.endRun,
+  activeRun: track.activeRun,
+  listRuns: track.listRuns,
+  compareRuns: track.compareRuns,
+  loadModel: track.loadModel,
 };
 Object.assign(globalThis, KERNEL_GLOBALS);
 Object.assign(executor.locals, KERNEL_GLOBALS);

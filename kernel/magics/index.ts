@@ -2,6 +2,7 @@
 import type { MagicSpec } from "./spec";
 import type { ParsedArgs } from "./parse";
 import { builtinMagics } from "./builtins";
+import { trackingMagics } from "./track";
 
 export interface Compiled {
   /** Runs the compiled code once; returns its value (a promise when the code awaits). */
@@ -25,11 +26,19 @@ export interface MagicContext {
   /** Throws a KeyboardInterrupt error when an interrupt arrived since the magic started. */
   checkInterrupt(): void;
   magics(): MagicDefinition[];
+  /** Shows a value as display_data. */
+  display(value: unknown): void;
+  /** Makes a value the cell's result (execute_result), as if it were its last expression. */
+  setResult(value: unknown): void;
+  /** Name, value and traceback of an error thrown while running code. */
+  describeError(e: unknown): { ename: string; evalue: string; traceback: string[] };
 }
 
 export interface MagicDefinition {
   spec: MagicSpec;
   run(ctx: MagicContext, args: ParsedArgs, body: string | undefined): Promise<void> | void;
+  /** Called after every cell (e.g. to add the cell's code to a run that spans cells). */
+  afterCell?(code: string, error: { ename: string; evalue: string } | undefined): Promise<void> | void;
 }
 
 export class MagicRegistry {
@@ -55,7 +64,7 @@ export class MagicRegistry {
 }
 
 export function defaultMagics(): MagicRegistry {
-  return new MagicRegistry(builtinMagics);
+  return new MagicRegistry([...builtinMagics, ...trackingMagics]);
 }
 
 export type { MagicSpec } from "./spec";

@@ -1,0 +1,313 @@
+// The tracking magics: thin wrappers over src/track, which works without Jupyter.
+import type { MagicContext, MagicDefinition } from "./index";
+import { MagicUsageError } from "./parse";
+import type { ParsedArgs } from "./parse";
+import * as track from "../../src/track";
+import { Figure } from "../../src/track";
+import { formatDuration, formatNumber } from "../../src/track/format";
+
+/** The run started by `%track` that spans cells until `%track end`. */
+let span: track.Run | null = null;
+
+async function startFromArgs(args: ParsedArgs, source: string | undefined): Promise<track.Run> {
+  return track.startRun({
+    name: args.positional[0],
+    tags: (args.options.tags as string[] | undefined) ?? [],
+    project: args.options.project as string | undefined,
+    notes: args.options.notes as string | undefined,
+    parent: args.options.parent as string | undefined,
+    source,
+  });
+}
+
+function summaryLine(run: track.Run, d: track.RunDetail): string {
+  const metrics = Object.values(d.metrics).filter((m) => !m.key.startsWith("system/")).slice(0, 6)
+    .map((m) => `${m.key}=${formatNumber(m.last)}`).join(", ");
+  return `run ${run.name} (${run.id.slice(0, 8)}) ${d.status} in ${formatDuration(d.durationMs)}${metrics ? ` — ${metrics}` : ""}`;
+}
+
+const trackOptions = [
+  { name: "tags", type: "list" as const, help: "comma-separated tags, e.g. --tags tfidf,lr" },
+  { name: "project", type: "string" as const, help: "project name (default: the project folder's name)" },
+  { name: "notes", type: "string" as const, help: "a note kept with the run" },
+  { name: "parent", type: "string" as const, help: "nest under this run (default: the active run, if any)" },
+];
+
+const trackMagic: MagicDefinition = {
+  spec: {
+    name: "track",
+    line: true,
+    cell: true,
+    summary: "Track a cell as one run (%%track), or several cells (%track … %track end).",
+    usage: "%%track [name] [--tags a,b]   |   %track [name] [--tags a,b]   |   %track end [--status finished|failed|killed]",
+    options: [...trackOptions, { name: "status", type: "string", help: "with `%track end`: how the run ended", default: "finished" }],
+    positional: [{ name: "name", help: "the run's name (or `end` to end a %track span)" }],
+    examples: ["%%track baseline-lr --tags tfidf,lr", "%track tuning-session", "%track end"],
+  },
+  async run(ctx, args, body) {
+    if (body !== undefined) return trackCell(ctx, args, body);
+    if (args.positional[0] === "end") {
+      if (!span) throw new MagicUsageError("no %track span is running: start one with %track [name]");
+      const status = args.options.status as string;
+      if (!["finished", "failed", "killed"].includes(status)) throw new MagicUsageError(`--status is finished, failed or killed, not '${status}'`);
+      const run = span;
+      span = null;
+      await run.end(status as "finished");
+      ctx.print(summaryLine(run, await run.store.getRun(run.id)));
+      return;
+    }
+    if (span) throw new MagicUsageError(`run ${span.name} (${span.id.slice(0, 8)}) is still tracking: end it with %track end first`);
+    span = await startFromArgs(args, "");
+    ctx.print(`tracking run ${span.name} (${span.id.slice(0, 8)}): the cells you run until %track end are recorded`);
+  },
+  async afterCell(code, error) {
+    if (!span || /^\s*%track\b/m.test(code)) return;
+    await span.store.appendSource(span.id, error ? `${code}\n// ^ this cell failed: ${error.ename}: ${error.evalue}` : code);
+  },
+};
+
+async function trackCell(ctx: MagicContext, args: ParsedArgs, body: string): Promise<void> {
+  const run = await startFromArgs(args, body);
+  try {
+    await ctx.runCode(body);
+  } catch (e) {
+    const err = ctx.describeError(e);
+    await run.end(err.ename === "KeyboardInterrupt" ? "killed" : "failed", `${err.ename}: ${err.evalue}`);
+    throw e;
+  }
+  await run.end("finished");
+  ctx.print(summaryLine(run, await run.store.getRun(run.id)));
+}
+
+/** `k=v` pairs; values parse as JSON where they can (numbers, true, [1,2]) and stay strings otherwise. */
+function pairs(tokens: string[], magic: string): Array<[string, string]> {
+  if (!tokens.length) throw new MagicUsageError(`%${magic} needs key=value pairs, e.g. %${magic} lr=0.01 epochs=10`);
+  return tokens.map((t) => {
+    const eq = t.indexOf("=");
+    if (eq <= 0) throw new MagicUsageError(`'${t}' is not key=value; %${magic} --help shows usage`);
+    return [t.slice(0, eq), t.slice(eq + 1)];
+  });
+}
+
+function numberOf(raw: string, key: string): number {
+  const special: Record<string, number> = { nan: NaN, inf: Infinity, infinity: Infinity, "-inf": -Infinity, "-infinity": -Infinity, true: 1, false: 0 };
+  const s = special[raw.toLowerCase()];
+  if (s !== undefined) return s;
+  const n = Number(raw);
+  if (raw.trim() === "" || Number.isNaN(n)) throw new MagicUsageError(`metric '${key}' must be a number, got '${raw}': use %param for settings`);
+  return n;
+}
+
+const logMagic: MagicDefinition = {
+  spec: {
+    name: "log",
+    line: true,
+    cell: false,
+    summary: "Log metrics to the active run.",
+    usage: "%log key=value ... [--step N]",
+    options: [{ name: "step", type: "int", min: 0, help: "the step of these values (default: the next step of each metric)" }],
+    positional: [{ name: "key=value", rest: true, help: "numbers; NaN and Infinity are kept as such" }],
+    examples: ["%log f1_macro=0.64 accuracy=0.71", "%log val_loss=0.3 --step 5"],
+  },
+  run(_ctx, args) {
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of pairs(args.positional, "log")) metrics[k] = numberOf(v, k);
+    track.log(metrics, args.options.step !== undefined ? { step: args.options.step as number } : {});
+  },
+};
+
+const paramMagic: MagicDefinition = {
+  spec: {
+    name: "param",
+    line: true,
+    cell: false,
+    summary: "Record params (settings) of the active run.",
+    usage: "%param key=value ...",
+    options: [],
+    positional: [{ name: "key=value", rest: true, help: "JSON values (1, true, [1,2], {\"a\":1}) or plain strings" }],
+    examples: ["%param C=1 penalty=l2 ngrams=[1,2]"],
+  },
+  run(_ctx, args) {
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of pairs(args.positional, "param")) {
+      try {
+        params[k] = JSON.parse(v);
+      } catch {
+        params[k] = v;
+      }
+    }
+    track.param(params);
+  },
+};
+
+const LIST_FLAGS = /\s--(sort|limit|project|tags|status)(?:=|\s+)("[^"]*"|'[^']*'|\S+)|\s--(all)\b/g;
+
+const runsMagic: MagicDefinition = {
+  spec: {
+    name: "runs",
+    line: true,
+    cell: false,
+    summary: "Table of runs: filter, sort, limit (newest first).",
+    usage: "%runs [filter] [--sort FIELD] [--limit N] [--project P] [--tags a,b] [--status s,…] [--all]",
+    options: [
+      { name: "sort", type: "string", help: "field to sort by; -field (or 'field desc') for descending" },
+      { name: "limit", type: "int", min: 1, default: 20, help: "rows to show" },
+      { name: "project", type: "string", help: "only this project" },
+      { name: "tags", type: "list", help: "only runs with all these tags" },
+      { name: "status", type: "list", help: "only these statuses: running, finished, failed, killed, crashed" },
+      { name: "all", type: "boolean", help: "show every matching run" },
+    ],
+    rawTail: true,
+    examples: ["%runs metrics.f1_macro > 0.6 and params.C < 10 --sort -metrics.f1_macro", "%runs --tags lr --limit 5"],
+  },
+  async run(ctx, args) {
+    // Flags may also follow the filter: take them out of the tail.
+    const opts = { ...args.options };
+    const filter = (" " + args.rest).replace(LIST_FLAGS, (_m, name, value, all) => {
+      if (all) opts.all = true;
+      else {
+        const v = value.replace(/^["']|["']$/g, "");
+        if (name === "limit") {
+          if (!/^\d+$/.test(v) || Number(v) < 1) throw new MagicUsageError(`--limit wants a whole number ≥ 1, got '${v}'`);
+          opts.limit = Number(v);
+        } else opts[name] = name === "tags" || name === "status" ? v.split(",").filter(Boolean) : v;
+      }
+      return " ";
+    }).trim();
+    const status = opts.status as string[] | undefined;
+    const bad = status?.filter((s) => !track.RUN_STATUSES.includes(s as track.RunStatus));
+    if (bad?.length) throw new MagicUsageError(`unknown status ${bad.join(", ")}: use ${track.RUN_STATUSES.join(", ")}`);
+    ctx.setResult(
+      await track.listRuns({
+        where: filter,
+        sort: opts.sort as string | undefined,
+        limit: opts.all ? undefined : (opts.limit as number),
+        project: opts.project as string | undefined,
+        tags: opts.tags as string[] | undefined,
+        status: status as track.RunStatus[] | undefined,
+      }),
+    );
+  },
+};
+
+const compareMagic: MagicDefinition = {
+  spec: {
+    name: "compare",
+    line: true,
+    cell: false,
+    summary: "Runs side by side: params and metrics (differences highlighted), learning curves, code diff.",
+    usage: "%compare RUN RUN [RUN ...]",
+    options: [],
+    positional: [{ name: "RUN", rest: true, help: "run ids, unique id prefixes, or names (newest run of that name)" }],
+    examples: ["%compare baseline-lr tuned-lr", "%compare 1a2b3c4d 5e6f7a8b"],
+  },
+  async run(ctx, args) {
+    const cmp = await track.compareRuns(args.positional);
+    ctx.display(cmp);
+    const fig = cmp.figure();
+    if (fig.data.length) ctx.display(new Figure(fig));
+  },
+};
+
+const registryMagic: MagicDefinition = {
+  spec: {
+    name: "registry",
+    line: true,
+    cell: false,
+    summary: "Model registry: register a run's model artifact as a new version, move aliases, list, show lineage.",
+    usage:
+      "%registry list [NAME] | %registry register NAME --run RUN [--artifact model] [--description TEXT] | " +
+      "%registry alias NAME ALIAS VERSION | %registry unalias NAME ALIAS | %registry show NAME[/V|@ALIAS]",
+    options: [
+      { name: "run", type: "string", help: "the run whose artifact is registered (id, prefix or name)" },
+      { name: "artifact", type: "string", default: "model", help: "the artifact's name in that run" },
+      { name: "description", type: "string", help: "what this version is" },
+    ],
+    positional: [{ name: "command", rest: true, help: "list, register, alias, unalias or show, then its arguments" }],
+    examples: ["%registry register genre-clf --run baseline-lr", "%registry alias genre-clf champion 2", "%registry show genre-clf@champion"],
+  },
+  async run(ctx, args) {
+    const [cmd, ...rest] = args.positional;
+    const st = track.store();
+    const need = (n: number, what: string) => {
+      if (rest.length !== n) throw new MagicUsageError(`%registry ${cmd} needs ${what}; %registry --help shows usage`);
+    };
+    switch (cmd ?? "list") {
+      case "list": {
+        const versions = await st.modelVersions(rest[0]);
+        ctx.print(versions.length
+          ? versions.map((v) => `${v.name}/${v.version}${v.aliases.length ? ` @${v.aliases.join(" @")}` : ""}  run ${v.runId.slice(0, 8)}  ${v.artifact}  ${new Date(v.createdAt).toISOString().slice(0, 16)}${v.description ? `  ${v.description}` : ""}`).join("\n")
+          : "No registered models: %registry register NAME --run RUN");
+        return;
+      }
+      case "register": {
+        need(1, "NAME --run RUN");
+        if (!args.options.run) throw new MagicUsageError("%registry register needs --run RUN (the run that made the model)");
+        const v = await st.registerModel(rest[0], args.options.run as string, args.options.artifact as string, (args.options.description as string) ?? null);
+        ctx.print(`registered ${v.name}/${v.version} from run ${v.runId.slice(0, 8)} (artifact ${v.artifact}); load it with loadModel("${v.name}/${v.version}")`);
+        return;
+      }
+      case "alias": {
+        need(3, "NAME ALIAS VERSION");
+        const version = Number(rest[2]);
+        if (!Number.isInteger(version) || version < 1) throw new MagicUsageError(`VERSION is a whole number ≥ 1, got '${rest[2]}'`);
+        await st.setAlias(rest[0], rest[1], version);
+        ctx.print(`${rest[0]}@${rest[1]} → version ${version}`);
+        return;
+      }
+      case "unalias":
+        need(2, "NAME ALIAS");
+        await st.removeAlias(rest[0], rest[1]);
+        ctx.print(`removed ${rest[0]}@${rest[1]}`);
+        return;
+      case "show": {
+        need(1, "NAME, NAME/VERSION or NAME@ALIAS");
+        const v = await st.resolveModel(rest[0]);
+        const run = await st.getRun(v.runId);
+        ctx.print([
+          `${v.name}/${v.version}${v.aliases.length ? ` @${v.aliases.join(" @")}` : ""} — artifact ${v.artifact} (${v.hash.slice(0, 12)})`,
+          `made by run ${run.name} (${run.id}) ${run.status}, ${new Date(run.startedAt).toISOString()}`,
+          `code: git ${run.gitCommit ?? "—"}${run.gitDirty ? " + uncommitted changes" : ""}; ${run.source ? `${run.source.split("\n").length} lines of cell code` : "no code recorded"}`,
+          `data: ${run.data.length ? run.data.map((d) => `${d.path} (${d.hash.slice(0, 12)})`).join(", ") : "no data files recorded"}`,
+          `params: ${JSON.stringify(run.params)}`,
+        ].join("\n"));
+        return;
+      }
+      default:
+        throw new MagicUsageError(`unknown %registry command '${cmd}': use list, register, alias, unalias or show`);
+    }
+  },
+};
+
+const storeMagic: MagicDefinition = {
+  spec: {
+    name: "store",
+    line: true,
+    cell: false,
+    summary: "Show the tracking store, or switch to another (sqlite:///path.db).",
+    usage: "%store [URI]",
+    options: [],
+    positional: [{ name: "URI", help: "e.g. sqlite:///home/me/runs.db" }],
+  },
+  async run(ctx, args) {
+    if (args.positional[0]) await track.useStore(args.positional[0]);
+    ctx.print(`store: ${track.store().uri}`);
+  },
+};
+
+const gcMagic: MagicDefinition = {
+  spec: {
+    name: "gc",
+    line: true,
+    cell: false,
+    summary: "Delete artifact files that no run and no registered model version refers to.",
+    usage: "%gc",
+    options: [],
+  },
+  async run(ctx) {
+    const r = await track.store().gcArtifacts();
+    ctx.print(r.removed.length ? `removed ${r.removed.length} unreferenced artifact file(s), ${(r.bytes / 1024).toFixed(1)} KB` : "nothing to remove");
+  },
+};
+
+export const trackingMagics: MagicDefinition[] = [trackMagic, logMagic, paramMagic, runsMagic, compareMagic, registryMagic, storeMagic, gcMagic];

@@ -1,0 +1,145 @@
+"""Tracking through the kernel: %%track and spans record status, code and metrics in the store."""
+import json
+import sqlite3
+import time
+
+import pytest
+
+from kernel_helpers import collect, result_of, run, shell_reply, start, text_of
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start()
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def runs_by_name(store_path, name):
+    db = sqlite3.connect(store_path)
+    db.row_factory = sqlite3.Row
+    rows = db.execute("SELECT * FROM runs WHERE name = ? ORDER BY started_at", (name,)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def summary(store_path, run_id, key):
+    db = sqlite3.connect(store_path)
+    return db.execute("SELECT last, count FROM metric_summary WHERE run_id = ? AND key = ?", (run_id, key)).fetchone()
+
+
+def test_track_cell_records_params_metrics_code_and_finishes(kernel, store_path):
+    _, kc = kernel
+    cell = "%%track lr-baseline --tags tfidf,lr\nparam({ C: 1.0 })\nfor (let epoch = 0; epoch < 50; epoch++) log({ loss: 1 / (epoch + 1) })\n'done'"
+    reply, outs = run(kc, cell)
+    assert reply["content"]["status"] == "ok"
+    assert result_of(outs) == "'done'"
+    assert "run lr-baseline" in text_of(outs) and "finished" in text_of(outs)
+    [r] = runs_by_name(store_path, "lr-baseline")
+    assert r["status"] == "finished"
+    assert json.loads(r["tags"]) == ["tfidf", "lr"]
+    assert "log({ loss: 1 / (epoch + 1) })" in r["source"] and not r["source"].startswith("%%track")
+    assert "%%track lr-baseline" in r["notebook"]  # the session's code when no notebook file is known
+    assert r["git_commit"] and json.loads(r["env"])["node"].startswith("v")
+    assert summary(store_path, r["id"], "loss") == (pytest.approx(0.02), 50)
+
+
+def test_failed_cell_marks_the_run_failed_with_its_error(kernel, store_path):
+    _, kc = kernel
+    reply, _ = run(kc, "%%track will-fail\nlog({ x: 1 })\nthrow new RangeError('diverged')")
+    assert reply["content"]["ename"] == "RangeError"
+    [r] = runs_by_name(store_path, "will-fail")
+    assert r["status"] == "failed" and r["error"] == "RangeError: diverged"
+    assert summary(store_path, r["id"], "x")[1] == 1
+
+
+def test_interrupted_cell_marks_the_run_killed(kernel, store_path):
+    km, kc = kernel
+    msg_id = kc.execute("%%track interrupted\nlog({ started: 1 })\nawait new Promise(() => {})")
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
+    collect(kc, msg_id)
+    [r] = runs_by_name(store_path, "interrupted")
+    assert r["status"] == "killed"
+
+
+def test_span_over_cells_with_line_magics(kernel, store_path):
+    _, kc = kernel
+    assert run(kc, "%track span-run --tags multi")[0]["content"]["status"] == "ok"
+    run(kc, "%param lr=0.01 layers=[64,32]")
+    run(kc, "%log acc=0.8 weird=nan")
+    run(kc, "const w = 3\nlog({ acc: 0.85 })")
+    reply, outs = run(kc, "%track end")
+    assert "finished" in text_of(outs)
+    [r] = runs_by_name(store_path, "span-run")
+    assert r["status"] == "finished"
+    assert "const w = 3" in r["source"] and "%param lr=0.01" in r["source"]
+    db = sqlite3.connect(store_path)
+    params = dict(db.execute("SELECT key, value FROM params WHERE run_id = ?", (r["id"],)).fetchall())
+    assert params == {"lr": "0.01", "layers": "[64,32]"}
+    assert summary(store_path, r["id"], "acc") == (0.85, 2)
+    assert summary(store_path, r["id"], "weird") == (None, 1)  # NaN is kept (NULL in SQL)
+
+
+def test_runs_and_compare_display_tables_and_a_plotly_figure(kernel):
+    _, kc = kernel
+    run(kc, "%%track cmp-a\nparam({ C: 1 }); for (let i = 0; i < 5; i++) log({ loss: 1 / (i + 1) })")
+    run(kc, "%%track cmp-b\nparam({ C: 9 }); for (let i = 0; i < 5; i++) log({ loss: 2 / (i + 1) })")
+    reply, outs = run(kc, "%runs name ~ cmp- --sort params.C")
+    data = [m for m in outs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert "<table" in data["text/html"]
+    assert data["text/plain"].index("cmp-a") < data["text/plain"].index("cmp-b")
+    reply, outs = run(kc, "%compare cmp-a cmp-b")
+    kinds = [list(m["content"]["data"]) for m in outs if m["msg_type"] == "display_data"]
+    assert any("application/vnd.plotly.v1+json" in k for k in kinds)
+    html = [m["content"]["data"]["text/html"] for m in outs if m["msg_type"] == "display_data" and "text/html" in m["content"]["data"]][0]
+    assert "params.C" in html and "+param({ C: 9 })" in html
+
+
+def test_registry_round_trip_in_cells(kernel):
+    _, kc = kernel
+    run(kc, "%%track reg-src\nawait artifact('model', { weights: [0.5, -1] })")
+    assert "registered genre/1" in text_of(run(kc, "%registry register genre --run reg-src")[1])
+    run(kc, "%registry alias genre champion 1")
+    reply, outs = run(kc, "(await loadModel('genre@champion')).value")
+    assert result_of(outs) == "{ weights: [ 0.5, -1 ] }"
+    assert "made by run reg-src" in text_of(run(kc, "%registry show genre@champion")[1])
+
+
+@pytest.mark.parametrize(
+    "code,ename,needle",
+    [
+        ("%log x=1", "NoActiveRunError", "needs an active run"),
+        ("%log", "UsageError", "needs key=value pairs"),
+        ("%%track t-bad\n%log acc=high", "UsageError", "must be a number"),
+        ("%runs metrics.f1 >", "QueryError", "expected a value"),
+        ("%runs --status done", "UsageError", "unknown status done"),
+        ("%compare only-one", "TrackingError", "at least two runs"),
+        ("%compare nope-a nope-b", "UnknownRunError", "unknown run 'nope-a'"),
+        ("%registry alias genre champion x", "UsageError", "VERSION is a whole number"),
+        ("%store postgres://localhost/db", "StoreError", "not available yet"),
+        ("%track end", "UsageError", "no %track span is running"),
+    ],
+)
+def test_bad_tracking_input_is_a_clear_error(kernel, code, ename, needle):
+    _, kc = kernel
+    reply, _ = run(kc, code)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == ename, reply["content"]
+    assert needle in reply["content"]["evalue"]
+
+
+def test_runtime_death_marks_its_running_run_crashed(kernel, store_path):
+    _, kc = kernel
+    run(kc, "%track doomed-span")
+    run(kc, "log({ before: 1 }); await activeRun()!.flush()")
+    reply, _ = run(kc, "process.kill(process.pid, 'SIGKILL')")
+    assert reply["content"]["ename"] == "DeadKernelError"
+    deadline = time.time() + 5
+    while time.time() < deadline and runs_by_name(store_path, "doomed-span")[0]["status"] == "running":
+        time.sleep(0.1)
+    [r] = runs_by_name(store_path, "doomed-span")
+    assert r["status"] == "crashed"
+    assert summary(store_path, r["id"], "before") == (1.0, 1)
+    assert run(kc, "'fresh runtime'")[0]["content"]["status"] == "ok"
