@@ -14,7 +14,7 @@ export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";
 export {
-  store, openStore, useStore, startRun, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,
+  store, openStore, useStore, startRun, setImplicitRuns, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,
   type StartOptions, type CodeContext,
 } from "./tracker";
 

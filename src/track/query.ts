@@ -1,5 +1,5 @@
 // The filter language of %runs: `metrics.f1_macro > 0.6 and params.C < 10 and tags contains lr`.
-// Fields: metrics.<key>[.min|.max|.last|.count], params.<key>, tags, status, name, id, project,
+// Fields: metrics.<key>[.min|.max|.last|.best|.count], params.<key>, tags, status, name, id, project,
 // duration (seconds), started (ISO date). Operators: = != < <= > >= ~ (substring) contains.
 import { TrackingError } from "./errors";
 import type { RunSummary } from "./types";
@@ -41,10 +41,10 @@ export function fieldValue(run: RunSummary, field: string): unknown {
     case "metrics":
     case "metric": {
       const parts = rest;
-      let agg: "last" | "min" | "max" | "count" = "last";
+      let agg: "last" | "min" | "max" | "count" | "best" = "last";
       const lastPart = parts[parts.length - 1];
       let key = parts.join(".");
-      if (parts.length > 1 && ["last", "min", "max", "count"].includes(lastPart) && !(key in run.metrics)) {
+      if (parts.length > 1 && ["last", "min", "max", "count", "best"].includes(lastPart) && !(key in run.metrics)) {
         agg = lastPart as typeof agg;
         key = parts.slice(0, -1).join(".");
       }

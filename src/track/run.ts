@@ -3,7 +3,7 @@ import { performance } from "perf_hooks";
 import { MIME } from "../display";
 import { describeWriteError, SqliteStore } from "./sqlite";
 import { StoreError, TrackingError } from "./errors";
-import type { ArtifactRecord, RunStatus, Series, Store } from "./types";
+import type { ArtifactRecord, Goal, RunStatus, Series, Store } from "./types";
 
 /** Params are for settings; anything bigger belongs in an artifact. */
 export const MAX_PARAM_BYTES = 64 * 1024;
@@ -33,8 +33,11 @@ export class Run {
     readonly name: string,
     readonly store: Store,
     readonly parentId: string | null,
+    created: Promise<void>,
     private readonly onEnd: (run: Run) => void,
   ) {
+    // Nothing is written before the run's own record exists.
+    this.chain = created.catch(() => {});
     this.sampler = setInterval(() => this.sampleSystem(), SYSTEM_SAMPLE_MS);
     this.sampler.unref();
   }
@@ -94,6 +97,11 @@ export class Run {
     this.scheduleFlush(Date.now());
   }
 
+  /** Says which direction is better for metrics, e.g. `run.goal({ f1: "max", loss: "min" })`. */
+  goal(goals: Record<string, Goal>): Promise<void> {
+    return this.store.setGoals(this.id, goals);
+  }
+
   /** Saves a file-like value with the run: a Buffer, a string, or anything JSON (a model's toJSON()). */
   async artifact(name: string, value: unknown, kind?: string): Promise<ArtifactRecord> {
     this.assertOpen("artifact()");
@@ -149,6 +157,13 @@ export class Run {
     this.onEnd(this);
   }
 
+  /** Its record could not be created: forget it without writing anything. */
+  abandon(): void {
+    this.stopTimers();
+    this.status = "failed";
+    this.onEnd(this);
+  }
+
   get pending(): number {
     return this.queued + this.params.length;
   }
@@ -171,6 +186,8 @@ export class Run {
     // A tight synchronous loop never lets a timer fire: write from here now and then.
     if (this.queued >= INLINE_FLUSH_POINTS || now - this.oldestQueued > INLINE_FLUSH_AGE_MS) {
       if (this.store instanceof SqliteStore && !this.failure) {
+        // The sampler's timer cannot fire either: take the system sample here.
+        if (performance.now() - this.lastWall >= SYSTEM_SAMPLE_MS) this.sampleSystem();
         try {
           this.writeQueuedSync();
         } catch (e) {

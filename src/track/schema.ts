@@ -10,7 +10,7 @@ export const MIGRATIONS: string[] = [
      pid INTEGER NOT NULL, host TEXT NOT NULL, seed INTEGER,
      source TEXT, notebook TEXT, notebook_path TEXT,
      git_commit TEXT, git_branch TEXT, git_dirty INTEGER NOT NULL DEFAULT 0, git_diff TEXT,
-     env TEXT NOT NULL DEFAULT '{}');
+     env TEXT NOT NULL DEFAULT '{}', goals TEXT NOT NULL DEFAULT '{}');
    CREATE INDEX runs_started ON runs (started_at);
    CREATE INDEX runs_status ON runs (status);
    CREATE INDEX runs_parent ON runs (parent_id);

@@ -9,7 +9,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
-  RunInit, RunStatus, RunSummary, Series, Store,
+  RunInit, RunStatus, RunSummary, Series, Store, Goal,
 } from "./types";
 
 const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -87,8 +87,18 @@ function toInfo(r: RunRow): RunInfo {
   };
 }
 
-function toSummary(r: any): MetricSummary {
-  return { key: r.key, last: nullToNaN(r.last), lastStep: r.last_step, min: nullToNaN(r.min), max: nullToNaN(r.max), count: r.count };
+/** The usual direction of well-known metrics; others have none until a run sets one. */
+export function guessGoal(key: string): Goal | null {
+  const k = key.toLowerCase().split("/").pop()!;
+  if (/(^|_)(loss|error|err|mae|mse|rmse|logloss|log_loss|perplexity|hamming|latency)($|_)/.test(k)) return "min";
+  if (/(^|_)(acc|accuracy|f1|f1_macro|f1_micro|f1_weighted|auc|roc_auc|pr_auc|precision|recall|r2|score|map|ndcg)($|_)/.test(k)) return "max";
+  return null;
+}
+
+function toSummary(r: any, goals: Record<string, Goal> = {}): MetricSummary {
+  const min = nullToNaN(r.min), max = nullToNaN(r.max), last = nullToNaN(r.last);
+  const goal = goals[r.key] ?? (r.key.startsWith("system/") ? null : guessGoal(r.key));
+  return { key: r.key, last, lastStep: r.last_step, min, max, count: r.count, goal, best: goal === "min" ? min : goal === "max" ? max : last };
 }
 
 export class SqliteStore implements Store {
@@ -130,20 +140,28 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
+    const version = () => {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+      return row ? Number(row.value) : 0;
+    };
     this.db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-    const current = row ? Number(row.value) : 0;
-    if (current > SCHEMA_VERSION) {
-      throw new StoreError(
-        `${this.file} was written by a newer modelbench (store schema ${current}, this one knows ${SCHEMA_VERSION}): upgrade modelbench; the store was not changed`,
-      );
-    }
-    if (current === SCHEMA_VERSION) return;
+    const check = (current: number) => {
+      if (current > SCHEMA_VERSION) {
+        throw new StoreError(
+          `${this.file} was written by a newer modelbench (store schema ${current}, this one knows ${SCHEMA_VERSION}): upgrade modelbench; the store was not changed`,
+        );
+      }
+    };
+    check(version());
+    if (version() === SCHEMA_VERSION) return;
+    // IMMEDIATE takes the write lock first, so processes opening a new store together migrate once.
     this.db.transaction(() => {
+      const current = version();
+      check(current);
       for (let v = current; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
       this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .run(String(SCHEMA_VERSION));
-    })();
+    }).immediate();
   }
 
   private write<T>(fn: () => T): T {
@@ -168,6 +186,15 @@ export class SqliteStore implements Store {
 
   async endRun(id: string, status: RunStatus, endedAt: number, error: string | null): Promise<void> {
     this.write(() => this.db.prepare("UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?").run(status, endedAt, error, id));
+  }
+
+  async setGoals(id: string, goals: Record<string, Goal>): Promise<void> {
+    for (const [k, g] of Object.entries(goals)) {
+      if (g !== "min" && g !== "max") throw new TrackingError(`the goal of metric '${k}' is "min" or "max", not '${g}'`);
+    }
+    this.write(() =>
+      this.db.prepare("UPDATE runs SET goals = json_patch(goals, ?) WHERE id = ?").run(JSON.stringify(goals), id),
+    );
   }
 
   async setTags(id: string, tags: string[]): Promise<void> {
@@ -225,11 +252,12 @@ export class SqliteStore implements Store {
 
   async getRun(ref: string): Promise<RunDetail> {
     const id = this.resolveRunId(ref);
-    const r = this.db.prepare(`SELECT ${RUN_COLUMNS}, source, notebook, notebook_path, git_diff, env FROM runs WHERE id = ?`).get(id) as any;
+    const r = this.db.prepare(`SELECT ${RUN_COLUMNS}, source, notebook, notebook_path, git_diff, env, goals FROM runs WHERE id = ?`).get(id) as any;
+    const goals = JSON.parse(r.goals);
     const params: Record<string, unknown> = {};
     for (const p of this.db.prepare("SELECT key, value FROM params WHERE run_id = ? ORDER BY key").all(id) as any[]) params[p.key] = JSON.parse(p.value);
     const metrics: Record<string, MetricSummary> = {};
-    for (const m of this.db.prepare("SELECT * FROM metric_summary WHERE run_id = ? ORDER BY key").all(id) as any[]) metrics[m.key] = toSummary(m);
+    for (const m of this.db.prepare("SELECT * FROM metric_summary WHERE run_id = ? ORDER BY key").all(id) as any[]) metrics[m.key] = toSummary(m, goals);
     const data = this.db.prepare("SELECT path, hash, bytes FROM data WHERE run_id = ? ORDER BY path").all(id) as DataRecord[];
     const artifacts = (this.db.prepare("SELECT name, hash, bytes, kind, created_at FROM artifacts WHERE run_id = ? ORDER BY name").all(id) as any[])
       .map((a) => ({ name: a.name, hash: a.hash, bytes: a.bytes, kind: a.kind, createdAt: a.created_at }));
@@ -263,9 +291,13 @@ export class SqliteStore implements Store {
       args.push(t);
     }
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ${clause} ORDER BY started_at DESC`).all(...args) as RunRow[];
+    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS}, goals FROM runs ${clause} ORDER BY started_at DESC`).all(...args) as Array<RunRow & { goals: string }>;
     const byId = new Map<string, RunSummary>();
-    for (const r of rows) byId.set(r.id, { ...toInfo(r), params: {}, metrics: {} });
+    const goalsOf = new Map<string, Record<string, Goal>>();
+    for (const r of rows) {
+      byId.set(r.id, { ...toInfo(r), params: {}, metrics: {} });
+      if (r.goals !== "{}") goalsOf.set(r.id, JSON.parse(r.goals));
+    }
     // Two scans of the small tables beat one query per run.
     const sub = `SELECT id FROM runs ${clause}`;
     for (const p of this.db.prepare(`SELECT run_id, key, value FROM params WHERE run_id IN (${sub})`).all(...args) as any[]) {
@@ -274,7 +306,7 @@ export class SqliteStore implements Store {
     }
     for (const m of this.db.prepare(`SELECT * FROM metric_summary WHERE run_id IN (${sub})`).all(...args) as any[]) {
       const run = byId.get(m.run_id);
-      if (run) run.metrics[m.key] = toSummary(m);
+      if (run) run.metrics[m.key] = toSummary(m, goalsOf.get(m.run_id));
     }
     return [...byId.values()];
   }

@@ -33,7 +33,7 @@ test("params, metrics in any order, NaN and ±Infinity come back as logged", asy
   assert.equal(d.status, "finished");
   assert.deepEqual(d.tags, ["lr", "tfidf"]);
   assert.deepEqual(d.params, { C: 1, grid: [1, 2], opts: { a: "x" } });
-  assert.deepEqual({ ...d.metrics.loss }, { key: "loss", last: 0.5, lastStep: 1, min: 0.5, max: 0.9, count: 2 });
+  assert.deepEqual({ ...d.metrics.loss }, { key: "loss", last: 0.5, lastStep: 1, min: 0.5, max: 0.9, count: 2, goal: "min", best: 0.5 });
   assert.equal(d.metrics.acc.last, 0.7);
   assert.equal(d.metrics.acc.min, 0.6);
   assert.equal(d.metrics.flag.last, 1);
@@ -280,4 +280,34 @@ test("registry: versions, moving aliases, loading by ref, lineage, and gc keeps 
   const gc = await st.gcArtifacts();
   assert.equal(gc.removed.length, 1);
   assert.deepEqual((await track.loadModel("genre-clf/1")).value, { weights: [1, 2] });
+});
+
+test("goals decide which value is best; well-known names have one already", async () => {
+  const st = await fresh();
+  const run = await track.startRun({ name: "goals", goals: { custom: "min" } });
+  for (const v of [3, 1, 2]) track.log({ custom: v, val_loss: v, f1_macro: v / 10, other: v });
+  await run.end();
+  const m = (await st.getRun(run.id)).metrics;
+  assert.deepEqual([m.custom.goal, m.custom.best], ["min", 1]);
+  assert.deepEqual([m.val_loss.goal, m.val_loss.best], ["min", 1]);
+  assert.deepEqual([m.f1_macro.goal, m.f1_macro.best], ["max", 0.3]);
+  assert.deepEqual([m.other.goal, m.other.best], [null, 2]);
+  const listed = await track.listRuns({ where: "metrics.custom.best = 1" });
+  assert.equal(listed.runs.length, 1);
+  await assert.rejects(() => run.store.setGoals(run.id, { x: "up" as any }), /"min" or "max"/);
+});
+
+test("implicit runs, when enabled, catch log() outside any run", async () => {
+  const st = await fresh();
+  track.setImplicitRuns(true);
+  try {
+    track.log({ loose: 1 });
+    const run = track.activeRun()!;
+    assert.match(run.name, /^implicit-/);
+    await run.end();
+    assert.equal((await st.getRun(run.id)).metrics.loose.count, 1);
+  } finally {
+    track.setImplicitRuns(false);
+  }
+  assert.throws(() => track.log({ loose: 2 }), /needs an active run/);
 });

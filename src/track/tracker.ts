@@ -28,6 +28,8 @@ export interface StartOptions {
   /** The code this run executes; defaults to what the code provider says (the cell), or the main script. */
   source?: string;
   seed?: number | null;
+  /** Which direction is better for some metrics: `{ f1: "max" }`. */
+  goals?: Record<string, "min" | "max">;
 }
 
 const G = globalThis as any;
@@ -38,6 +40,7 @@ interface State {
   active: Run[];
   codeProvider: () => CodeContext;
   exitHook: boolean;
+  implicit?: boolean;
 }
 
 function state(): State {
@@ -106,6 +109,19 @@ function defaultProject(): string {
 
 /** Starts a run and makes it the active one; log(), param() and artifact() then attach to it. */
 export async function startRun(options: StartOptions = {}): Promise<Run> {
+  const { run, created } = beginRun(options);
+  try {
+    await created;
+  } catch (e) {
+    run.abandon();
+    throw e;
+  }
+  if (options.goals) await run.goal(options.goals);
+  return run;
+}
+
+/** The synchronous part of starting a run; the store write it starts is `created`. */
+function beginRun(options: StartOptions): { run: Run; created: Promise<void> } {
   const s = state();
   const st = store();
   const parent = options.parent === undefined ? activeRun() : options.parent;
@@ -117,7 +133,7 @@ export async function startRun(options: StartOptions = {}): Promise<Run> {
   const id = randomUUID();
   const code = s.codeProvider();
   const name = options.name?.trim() || `run-${id.slice(0, 6)}`;
-  await st.createRun({
+  const created = st.createRun({
     id,
     name,
     project: options.project ?? defaultProject(),
@@ -134,20 +150,32 @@ export async function startRun(options: StartOptions = {}): Promise<Run> {
     git: captureGit(),
     env: captureEnvironment(),
   });
-  const run = new Run(id, name, st, parentId, (r) => {
+  const run = new Run(id, name, st, parentId, created, (r) => {
     const i = s.active.indexOf(r);
     if (i >= 0) s.active.splice(i, 1);
   });
   s.active.push(run);
   installExitHook();
   if (options.params) run.param(options.params);
-  return run;
+  return { run, created };
+}
+
+/**
+ * With implicit runs on (setImplicitRuns(true) or MODELBENCH_IMPLICIT_RUNS=1), log() and param()
+ * outside any run start one instead of failing; it ends when the process does.
+ */
+export function setImplicitRuns(on: boolean): void {
+  state().implicit = on;
 }
 
 function need(what: string): Run {
   const r = activeRun();
-  if (!r) throw new NoActiveRunError(what);
-  return r;
+  if (r) return r;
+  const s = state();
+  if (s.implicit ?? process.env.MODELBENCH_IMPLICIT_RUNS === "1") {
+    return beginRun({ name: `implicit-${new Date().toISOString().slice(0, 19)}`, tags: ["implicit"] }).run;
+  }
+  throw new NoActiveRunError(what);
 }
 
 /** Logs metrics to the active run. */

@@ -70,6 +70,8 @@ export interface MetricPoint {
   ts: number;
 }
 
+export type Goal = "min" | "max";
+
 export interface MetricSummary {
   key: string;
   last: number;
@@ -77,6 +79,10 @@ export interface MetricSummary {
   min: number;
   max: number;
   count: number;
+  /** Which direction is better: set by the run, else guessed from the name (loss → min, f1 → max). */
+  goal: Goal | null;
+  /** min or max by the goal; last when there is none. */
+  best: number;
 }
 
 export interface RunSummary extends RunInfo {
@@ -140,6 +146,7 @@ export interface Store {
   readonly uri: string;
   createRun(init: RunInit): Promise<void>;
   endRun(id: string, status: RunStatus, endedAt: number, error: string | null): Promise<void>;
+  setGoals(id: string, goals: Record<string, Goal>): Promise<void>;
   setTags(id: string, tags: string[]): Promise<void>;
   appendSource(id: string, code: string): Promise<void>;
   /** Durable when the promise resolves. */
