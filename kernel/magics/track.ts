@@ -16,6 +16,7 @@ async function startFromArgs(args: ParsedArgs, source: string | undefined): Prom
     project: args.options.project as string | undefined,
     notes: args.options.notes as string | undefined,
     parent: args.options.parent as string | undefined,
+    goals: goalsOf(args),
     source,
   });
 }
@@ -31,7 +32,20 @@ const trackOptions = [
   { name: "project", type: "string" as const, help: "project name (default: the project folder's name)" },
   { name: "notes", type: "string" as const, help: "a note kept with the run" },
   { name: "parent", type: "string" as const, help: "nest under this run (default: the active run, if any)" },
+  { name: "goal", type: "list" as const, help: "which direction is best, e.g. --goal f1=max,loss=min (loss, f1, accuracy… have one already)" },
 ];
+
+function goalsOf(args: ParsedArgs): Record<string, "min" | "max"> | undefined {
+  const list = args.options.goal as string[] | undefined;
+  if (!list) return undefined;
+  const goals: Record<string, "min" | "max"> = {};
+  for (const item of list) {
+    const [k, g] = item.split("=");
+    if (!k || (g !== "min" && g !== "max")) throw new MagicUsageError(`--goal takes metric=min or metric=max, got '${item}'`);
+    goals[k] = g;
+  }
+  return goals;
+}
 
 const trackMagic: MagicDefinition = {
   spec: {
@@ -42,7 +56,7 @@ const trackMagic: MagicDefinition = {
     usage: "%%track [name] [--tags a,b]   |   %track [name] [--tags a,b]   |   %track end [--status finished|failed|killed]",
     options: [...trackOptions, { name: "status", type: "string", help: "with `%track end`: how the run ended", default: "finished" }],
     positional: [{ name: "name", help: "the run's name (or `end` to end a %track span)" }],
-    examples: ["%%track baseline-lr --tags tfidf,lr", "%track tuning-session", "%track end"],
+    examples: ["%%track baseline-lr --tags tfidf,lr", "%%track tuned --goal val_f1=max", "%track tuning-session", "%track end"],
   },
   async run(ctx, args, body) {
     if (body !== undefined) return trackCell(ctx, args, body);

@@ -120,6 +120,7 @@ def test_registry_round_trip_in_cells(kernel):
         ("%registry alias genre champion x", "UsageError", "VERSION is a whole number"),
         ("%store postgres://localhost/db", "StoreError", "not available yet"),
         ("%track end", "UsageError", "no %track span is running"),
+        ("%%track g --goal f1=up\n1", "UsageError", "--goal takes metric=min"),
     ],
 )
 def test_bad_tracking_input_is_a_clear_error(kernel, code, ename, needle):
