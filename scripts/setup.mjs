@@ -4,7 +4,7 @@
 // step is skipped when its inputs have not changed.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
@@ -75,6 +75,21 @@ function build() {
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], "the TypeScript build");
 }
 
+/**
+ * `import … from "modelbench"` in notebooks and scripts of this project: TypeScript's node10
+ * resolution (what tslab uses) only looks in node_modules, so the package links to itself there.
+ */
+function selfLink() {
+  const link = join(root, "node_modules", "modelbench");
+  try {
+    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === "..") return;
+    rmSync(link, { recursive: true, force: true });
+  } catch {
+    /* absent */
+  }
+  symlinkSync("..", link, "dir");
+}
+
 function kernelspec() {
   const dir = installKernelspec(venv);
   step(`kernelspec 'modelbench' installed in ${dir}`);
@@ -85,4 +100,5 @@ if (nodeMajor < 20) fail(`Node.js ${process.versions.node} is too old: modelbenc
 npmPackages();
 pythonEnvironment();
 build();
+selfLink();
 kernelspec();

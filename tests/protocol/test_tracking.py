@@ -144,3 +144,10 @@ def test_runtime_death_marks_its_running_run_crashed(kernel, store_path):
     assert r["status"] == "crashed"
     assert summary(store_path, r["id"], "before") == (1.0, 1)
     assert run(kc, "'fresh runtime'")[0]["content"]["status"] == "ok"
+
+
+def test_the_library_is_importable_as_modelbench_in_cells(kernel):
+    _, kc = kernel
+    reply, outs = run(kc, 'import { listRuns, unifiedDiff } from "modelbench";\nconst t = await listRuns({ limit: 1 });\n[Array.isArray(t.runs), typeof unifiedDiff]')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert result_of(outs) == "[ true, 'function' ]"

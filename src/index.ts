@@ -1,0 +1,6 @@
+// modelbench: the library behind the kernel's magics, usable from any Node script.
+export * from "./track";
+export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
+export { comms, Comm, CommRegistry } from "./comm";
+export { diffLines, unifiedDiff } from "./diff";
+export { storeUri, projectRoot } from "./store/location";
