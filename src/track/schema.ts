@@ -34,6 +34,14 @@ export const MIGRATIONS: string[] = [
      PRIMARY KEY (name, version));
    CREATE TABLE model_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL,
      PRIMARY KEY (name, alias));`,
+  // 2: hyperparameter studies and their trials (each trial is also a run nested under the study's run).
+  `CREATE TABLE studies (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, direction TEXT NOT NULL, metric TEXT NOT NULL,
+     space TEXT NOT NULL, sampler TEXT NOT NULL, pruner TEXT NOT NULL, run_id TEXT, created_at REAL NOT NULL);
+   CREATE TABLE trials (study_id TEXT NOT NULL, number INTEGER NOT NULL, run_id TEXT, state TEXT NOT NULL,
+     params TEXT NOT NULL, value REAL, intermediate TEXT NOT NULL DEFAULT '{}', started_at REAL NOT NULL,
+     ended_at REAL, error TEXT, pid INTEGER, host TEXT, warm INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (study_id, number));
+   CREATE INDEX trials_state ON trials (study_id, state);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

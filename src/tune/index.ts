@@ -1,0 +1,9 @@
+// Hyperparameter search: studies, samplers (grid, random, TPE), pruners (median, ASHA, Hyperband),
+// every trial a tracked run. Modelled on Optuna's seams; works from a plain Node script.
+export * from "./types";
+export { uniform, logUniform, int, choice, toSpace, SpaceError, type Dist } from "./space";
+export { createStudy, Study, Trial, TrialPruned, StudySummary, type StudyOptions, type Objective, type OptimizeOptions } from "./study";
+export { StudyError } from "./storage";
+export { historyFigure, parallelCoordinatesFigure, importanceFigure, intermediateFigure, importances } from "./views";
+export * from "./samplers";
+export * from "./pruners";

@@ -1,0 +1,326 @@
+// A study: asks its sampler for parameters, its pruner whether to stop early, and keeps every
+// trial in the tracking store, each trial a run nested under the sweep's run.
+import * as track from "../track";
+import { SqliteStore } from "../track/sqlite";
+import { MIME } from "../display";
+import { onInterrupt, Interrupted } from "../runtime/interrupt";
+import { contains, toSpace, type Dist } from "./space";
+import { makeSampler, SearchExhausted } from "./samplers";
+import { makePruner } from "./pruners";
+import { StudyError, StudyStorage, type StoredTrial, type StudyRecord } from "./storage";
+import type { Direction, Pruner, Sampler, Space, TrialState } from "./types";
+import { leaderboardView } from "./views";
+
+/** Throw this from an objective (or return after trial.shouldPrune()) to end a trial as pruned. */
+export class TrialPruned extends Error {
+  constructor(message = "pruned") {
+    super(message);
+    this.name = "TrialPruned";
+  }
+}
+
+export interface StudyOptions {
+  name?: string;
+  direction?: Direction | "min" | "max";
+  /** The metric the objective optimizes; its value is what the objective returns (or logs). */
+  metric?: string;
+  space: Record<string, Dist> | Space;
+  sampler?: Sampler | string;
+  samplerOptions?: Record<string, unknown>;
+  pruner?: Pruner | string;
+  prunerOptions?: Record<string, unknown>;
+  seed?: number;
+  /** Earlier runs that inform the sampler: a %runs filter, e.g. "tags contains lr". */
+  warmStart?: string;
+  /** Log each trial as a run (default true). */
+  track?: boolean;
+}
+
+export type Objective = (params: Record<string, any>, trial: Trial) => number | void | Promise<number | void>;
+
+export interface OptimizeOptions {
+  /** Trials of the study in all (a resumed study runs only what is missing). */
+  trials: number;
+  /** Trials run at once in this process (async objectives overlap their awaits). */
+  workers?: number;
+  /** Stop starting new trials after this many seconds. */
+  timeout?: number;
+  onTrialEnd?: (trial: StoredTrial, study: Study) => void;
+}
+
+function normDirection(d: StudyOptions["direction"]): Direction {
+  if (d === undefined || d === "minimize" || d === "min") return "minimize";
+  if (d === "maximize" || d === "max") return "maximize";
+  throw new StudyError(`direction is "minimize" or "maximize" (or min/max), not '${d}'`);
+}
+
+export class Trial {
+  private pruned = false;
+  constructor(
+    readonly study: Study,
+    readonly number: number,
+    readonly params: Record<string, any>,
+    readonly run: track.Run | null,
+  ) {}
+
+  /** An intermediate value (e.g. the validation score after an epoch), for pruning and curves. */
+  report(value: number, step: number): void {
+    if (typeof value !== "number") throw new StudyError(`trial.report() takes a number, got ${typeof value}`);
+    if (!Number.isInteger(step) || step < 0) throw new StudyError(`trial.report() needs a whole-number step ≥ 0, got ${step}`);
+    this.study.storage.report(this.study.id, this.number, step, value);
+    this.run?.log({ [this.study.metric]: value }, { step });
+  }
+
+  /** Logs other metrics to this trial's run (use this rather than log() when trials run concurrently). */
+  log(metrics: Record<string, number>, options?: { step?: number }): void {
+    this.run?.log(metrics, options);
+  }
+
+  /** Asks the pruner whether to stop after the last report. */
+  shouldPrune(): boolean {
+    const me = this.study.storage.trials(this.study.id).find((t) => t.number === this.number);
+    if (!me || me.intermediate.size === 0) return false;
+    const step = Math.max(...me.intermediate.keys());
+    this.pruned = this.study.pruner.shouldPrune(me, step, this.study.trials, this.study.direction);
+    return this.pruned;
+  }
+
+  get wasPruned(): boolean {
+    return this.pruned;
+  }
+}
+
+export class Study {
+  private sweepRun: track.Run | null = null;
+  private live = new Set<Trial>();
+
+  constructor(
+    readonly record: StudyRecord,
+    readonly storage: StudyStorage,
+    readonly sampler: Sampler,
+    readonly pruner: Pruner,
+    readonly tracked: boolean,
+  ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+  get name(): string {
+    return this.record.name;
+  }
+  get direction(): Direction {
+    return this.record.direction;
+  }
+  get metric(): string {
+    return this.record.metric;
+  }
+  get space(): Space {
+    return this.record.space;
+  }
+
+  /** Every trial so far, including warm-start ones. */
+  get trials(): StoredTrial[] {
+    return this.storage.trials(this.id);
+  }
+
+  get bestTrial(): StoredTrial | null {
+    const done = this.trials.filter((t) => t.state === "complete" && t.value !== null && !t.warm);
+    if (!done.length) return null;
+    return done.reduce((a, b) => ((this.direction === "minimize" ? b.value! < a.value! : b.value! > a.value!) ? b : a));
+  }
+
+  /** Runs these params next (before the sampler is asked again). */
+  enqueue(params: Record<string, unknown>): number {
+    for (const spec of this.space) {
+      if (spec.name in params && !contains(spec.dist, params[spec.name])) {
+        throw new StudyError(`enqueued ${spec.name} = ${JSON.stringify(params[spec.name])} is outside its distribution`);
+      }
+    }
+    const unknown = Object.keys(params).filter((k) => !this.space.some((s) => s.name === k));
+    if (unknown.length) throw new StudyError(`enqueued params not in the space: ${unknown.join(", ")}`);
+    return this.storage.enqueue(this.id, params);
+  }
+
+  private async ensureSweepRun(): Promise<track.Run | null> {
+    if (!this.tracked) return null;
+    if (this.sweepRun && this.sweepRun.status === "running") return this.sweepRun;
+    this.sweepRun = await track.startRun({
+      name: this.name,
+      tags: ["sweep"],
+      params: { sampler: this.sampler.name, pruner: this.pruner.name, direction: this.direction, metric: this.metric },
+      goals: { [`best_${this.metric}`]: this.direction === "minimize" ? "min" : "max" },
+    });
+    this.storage.setStudyRun(this.id, this.sweepRun.id);
+    return this.sweepRun;
+  }
+
+  /** Reserves the next trial (ask-and-tell); null when `limit` trials exist or the grid is used up. */
+  async ask(limit: number | null = null): Promise<Trial | null> {
+    const parent = await this.ensureSweepRun();
+    let stored: StoredTrial | null;
+    try {
+      stored = this.storage.reserve(this.id, limit, (trials) => this.sampleDistinct(trials));
+    } catch (e) {
+      if (e instanceof SearchExhausted) return null;
+      throw e;
+    }
+    if (!stored) return null;
+    let run: track.Run | null = null;
+    if (this.tracked) {
+      run = await track.startRun({ name: `${this.name}#${stored.number}`, parent: parent!, tags: ["trial"], params: stored.params });
+      this.storage.setTrialRun(this.id, stored.number, run.id);
+    }
+    const trial = new Trial(this, stored.number, stored.params, run);
+    this.live.add(trial);
+    return trial;
+  }
+
+  /** No two running trials get the same parameters: resample a few times if the sampler repeats one. */
+  private sampleDistinct(trials: StoredTrial[]): Record<string, unknown> {
+    const running = new Set(trials.filter((t) => t.state === "running").map((t) => JSON.stringify(t.params)));
+    let params = this.sampler.sample(this.space, trials, this.direction);
+    for (let i = 0; i < 20 && running.has(JSON.stringify(params)); i++) params = this.sampler.sample(this.space, trials, this.direction);
+    return params;
+  }
+
+  /** Ends a trial: a value (complete), or { state: "pruned" | "failed", error }. */
+  async tell(trial: Trial, outcome: number | { state: Exclude<TrialState, "running" | "complete">; error?: string; value?: number }): Promise<StoredTrial> {
+    this.live.delete(trial);
+    let state: Exclude<TrialState, "running">;
+    let value: number | null = null;
+    let error: string | null = null;
+    if (typeof outcome === "number") {
+      if (!Number.isFinite(outcome)) {
+        state = "failed";
+        error = `the objective returned ${outcome}: return a finite ${this.metric}`;
+      } else {
+        state = "complete";
+        value = outcome;
+      }
+    } else {
+      state = outcome.state;
+      error = outcome.error ?? null;
+      if (state === "pruned") {
+        const last = [...(this.trials.find((t) => t.number === trial.number)?.intermediate ?? new Map()).entries()].sort((a, b) => a[0] - b[0]).pop();
+        value = outcome.value ?? (last ? last[1] : null);
+      }
+    }
+    this.storage.finish(this.id, trial.number, state, value, error);
+    if (trial.run) {
+      if (state === "pruned") await trial.run.store.setTags(trial.run.id, ["trial", "pruned"]);
+      await trial.run.end(state === "failed" ? "failed" : "finished", error);
+    }
+    await this.logProgress();
+    return this.trials.find((t) => t.number === trial.number)!;
+  }
+
+  private async logProgress(): Promise<void> {
+    if (!this.sweepRun || this.sweepRun.status !== "running") return;
+    const best = this.bestTrial;
+    const c = this.storage.counts(this.id);
+    this.sweepRun.log({ trials_complete: c.complete, trials_pruned: c.pruned, trials_failed: c.failed });
+    if (best) this.sweepRun.log({ [`best_${this.metric}`]: best.value! });
+  }
+
+  /** The objective's value for a trial: its return value, else the last value it logged for the metric. */
+  private async valueOf(trial: Trial, returned: unknown): Promise<number> {
+    if (typeof returned === "number") return returned;
+    if (returned !== undefined && returned !== null) {
+      throw new StudyError(`the objective returned ${typeof returned}; return the ${this.metric} as a number (or log({ ${this.metric}: … }))`);
+    }
+    if (trial.run) {
+      await trial.run.flush();
+      const logged = (await trial.run.store.getRun(trial.run.id)).metrics[this.metric];
+      if (logged) return logged.last;
+    }
+    throw new StudyError(
+      `trial ${trial.number} never reported '${this.metric}': return it from the objective, call trial.report(), or log({ ${this.metric}: … }) — or set --metric to what you do log`,
+    );
+  }
+
+  async runTrial(objective: Objective, trial: Trial): Promise<StoredTrial> {
+    try {
+      const returned = await objective(trial.params, trial);
+      if (trial.wasPruned) return this.tell(trial, { state: "pruned" });
+      return this.tell(trial, await this.valueOf(trial, returned));
+    } catch (e) {
+      if (e instanceof TrialPruned) return this.tell(trial, { state: "pruned" });
+      const err = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      return this.tell(trial, { state: "failed", error: err });
+    }
+  }
+
+  /** Runs trials until `trials` exist (counting earlier sessions), the grid is used up, or time runs out. */
+  async optimize(objective: Objective, options: OptimizeOptions): Promise<StudySummary> {
+    if (typeof objective !== "function") throw new StudyError(`the objective must be a function (params, trial) => ${this.metric}, got ${typeof objective}`);
+    if (!Number.isInteger(options.trials) || options.trials < 1) throw new StudyError(`trials must be a whole number ≥ 1, got ${options.trials}`);
+    const workers = options.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new StudyError(`workers must be a whole number ≥ 1, got ${workers}`);
+    const orphans = this.storage.failOrphans(this.id);
+    const deadline = options.timeout ? Date.now() + options.timeout * 1000 : Infinity;
+    let stop = false;
+    const stopListening = onInterrupt(() => (stop = true));
+    try {
+      const loop = async () => {
+        while (!stop && Date.now() < deadline) {
+          const trial = await this.ask(options.trials);
+          if (!trial) return;
+          const done = await this.runTrial(objective, trial);
+          options.onTrialEnd?.(done, this);
+        }
+      };
+      await Promise.all(Array.from({ length: workers }, loop));
+    } finally {
+      stopListening();
+      if (stop) {
+        for (const t of [...this.live]) await this.tell(t, { state: "failed", error: "interrupted" });
+        await this.sweepRun?.end("killed", "interrupted by the user");
+      } else {
+        await this.sweepRun?.end("finished");
+      }
+      this.sweepRun = null;
+    }
+    if (stop) throw new Interrupted(`sweep '${this.name}' (run it again to resume)`);
+    return new StudySummary(this, orphans);
+  }
+}
+
+/** What a sweep shows when it ends: the best trial and a leaderboard. */
+export class StudySummary {
+  constructor(readonly study: Study, readonly recoveredOrphans: number[] = []) {}
+  get best(): StoredTrial | null {
+    return this.study.bestTrial;
+  }
+  [MIME]() {
+    return leaderboardView(this.study.name, this.study.direction, this.study.metric, this.study.trials.filter((t) => !t.warm), 10);
+  }
+}
+
+/** Creates a study, or loads the one of the same name from the store (so a sweep can resume). */
+export async function createStudy(options: StudyOptions): Promise<Study> {
+  const space = Array.isArray(options.space) ? options.space : toSpace(options.space);
+  const direction = normDirection(options.direction);
+  const metric = options.metric ?? "value";
+  const sampler = typeof options.sampler === "object" ? options.sampler : makeSampler(options.sampler ?? "tpe", { seed: options.seed, ...options.samplerOptions });
+  const pruner = typeof options.pruner === "object" ? options.pruner : makePruner(options.pruner ?? "none", options.prunerOptions ?? {});
+  const st = track.store();
+  if (!(st instanceof SqliteStore)) throw new StudyError("studies need the SQLite store for now (PostgreSQL comes with its own issue)");
+  const storage = new StudyStorage(st);
+  const name = options.name ?? `sweep-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}`;
+  const { study: record, created } = storage.openStudy({ name, direction, metric, space, sampler: sampler.name, pruner: pruner.name });
+  const study = new Study(record, storage, sampler, pruner, options.track ?? true);
+  if (created && options.warmStart) {
+    const runs = (await track.listRuns({ where: options.warmStart })).runs;
+    for (const r of runs) {
+      const m = r.metrics[metric];
+      const params: Record<string, unknown> = {};
+      const fits = space.every((s) => {
+        if (!(s.name in r.params)) return !!s.condition;
+        params[s.name] = r.params[s.name];
+        return contains(s.dist, r.params[s.name]);
+      });
+      if (m && Number.isFinite(m.best) && fits && !r.tags.includes("sweep")) storage.addWarmTrial(record.id, params, m.best, r.id);
+    }
+  }
+  return study;
+}
