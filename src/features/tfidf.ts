@@ -84,6 +84,7 @@ interface Fitted {
 
 export class TfidfVectorizer implements Transformer<readonly string[], CsrMatrix, TfidfParams> {
   private readonly p: TfidfParams;
+  private readonly stop: ReadonlySet<string> | null;
   private fitted: Fitted | undefined;
 
   constructor(params: Partial<TfidfParams> = {}) {
@@ -94,6 +95,7 @@ export class TfidfVectorizer implements Transformer<readonly string[], CsrMatrix
     }
     checkOption("norm", this.p.norm, ["l2", "l1", null]);
     if (typeof this.p.stopWords === "string") checkOption("stopWords", this.p.stopWords, ["english"]);
+    this.stop = this.p.stopWords === "english" ? ENGLISH_STOP_WORDS : this.p.stopWords ? new Set(this.p.stopWords) : null;
     if (this.p.maxFeatures !== null && !(Number.isInteger(this.p.maxFeatures) && this.p.maxFeatures > 0)) {
       throw new InvalidInputError(`maxFeatures must be a whole number > 0 or null (got ${this.p.maxFeatures})`);
     }
@@ -126,7 +128,7 @@ export class TfidfVectorizer implements Transformer<readonly string[], CsrMatrix
   analyze(doc: string): string[] {
     const text = this.p.lowercase ? doc.toLowerCase() : doc;
     let words: string[] = text.match(TOKEN) ?? [];
-    const stop = this.p.stopWords === "english" ? ENGLISH_STOP_WORDS : this.p.stopWords ? new Set(this.p.stopWords) : null;
+    const stop = this.stop;
     if (stop) words = words.filter((w) => !stop.has(w));
     const [lo, hi] = this.p.ngramRange;
     if (hi === 1) return words;

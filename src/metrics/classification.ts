@@ -42,7 +42,10 @@ export function subsetAccuracy(yTrue: ClassTarget, yPred: ClassTarget, options: 
   return accuracy(yTrue, yPred, options);
 }
 
-/** Fraction of labels predicted wrong (for one label per sample this is 1 − accuracy). */
+/**
+ * Fraction of labels predicted wrong (for one label per sample, 1 − accuracy). For label sets
+ * the labels counted are every label seen in y_true or y_pred, as if binarized over their union.
+ */
 export function hammingLoss(yTrue: ClassTarget, yPred: ClassTarget): number {
   const enc = encodeTargets(yTrue, yPred);
   if (enc.kind !== "multilabel") return mismatchRate(enc);
@@ -401,4 +404,3 @@ export function f1(yTrue: ClassTarget, yPred: ClassTarget, options: SingleScoreO
   return single("f-score", "fScore", 1, yTrue, yPred, options);
 }
 
-export type { EncodedTargets };

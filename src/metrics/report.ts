@@ -58,7 +58,7 @@ export class ClassificationReport {
     let text = `${pad("", width)} ${["precision", "recall", "f1-score", "support"].map((h) => " " + pad(h, 9)).join("")}\n\n`;
     for (const r of this.rows) text += line(r);
     text += "\n";
-    this.averages.forEach((r, i) => {
+    this.averages.forEach((r) => {
       if (r.name === "accuracy") {
         text += `${pad("accuracy", width)} ${" ".repeat(10)}${" ".repeat(10)} ${pad(formatFixed(r.f1Score, d), 9)} ${pad(String(r.support), 9)}\n`;
       } else text += line(r);
@@ -72,7 +72,7 @@ export class ClassificationReport {
     const row = (r: ReportRow) => [r.name, formatFixed(r.precision, d), formatFixed(r.recall, d), formatFixed(r.f1Score, d), String(r.support)];
     const rows = this.rows.map(row);
     rows.push(["", "", "", "", ""]);
-    this.averages.forEach((r, i) =>
+    this.averages.forEach((r) =>
       rows.push(r.name === "accuracy" ? ["accuracy", "", "", formatFixed(r.f1Score, d), String(r.support)] : row(r)),
     );
     return { "text/html": htmlTable(head, rows), "text/plain": this.toString() };
