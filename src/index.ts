@@ -1,6 +1,13 @@
 // modelbench: the library behind the kernel's magics, usable from any Node script.
 export * from "./track";
+export * from "./tune";
+export * from "./metrics";
+export * from "./features";
+export * from "./baselines";
+export type { Estimator, Classifier, Regressor, Transformer } from "./models/estimator";
+export { Random } from "./random";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
 export { comms, Comm, CommRegistry } from "./comm";
 export { diffLines, unifiedDiff } from "./diff";
 export { storeUri, projectRoot } from "./store/location";
+export { onInterrupt, fireInterrupt } from "./runtime/interrupt";

@@ -1,16 +1,11 @@
-// A small seeded PRNG (mulberry32) so samplers and sweeps are reproducible.
+// Random draws for samplers, from the project's one seeded generator (src/random).
+import { Random } from "../random";
 
 export type Rng = () => number;
 
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.float();
 }
 
 export function randomSeed(): number {
