@@ -238,12 +238,21 @@ export class Study {
     );
   }
 
-  async runTrial(objective: Objective, trial: Trial): Promise<StoredTrial> {
+  /** Runs the objective on a trial; `abort` (an interrupt) abandons it and fails the trial. */
+  async runTrial(objective: Objective, trial: Trial, abort?: Promise<never>): Promise<StoredTrial> {
     try {
-      const returned = await objective(trial.params, trial);
+      const running = Promise.resolve(objective(trial.params, trial));
+      const returned = await (abort ? Promise.race([running, abort]) : running);
       if (trial.wasPruned) return this.tell(trial, { state: "pruned" });
-      return this.tell(trial, await this.valueOf(trial, returned));
+      const value = await this.valueOf(trial, returned);
+      if (typeof returned === "number" && trial.run) {
+        // The returned value is the trial's metric: log it unless the objective already did.
+        await trial.run.flush();
+        if (!(await trial.run.store.getRun(trial.run.id)).metrics[this.metric]) trial.run.log({ [this.metric]: returned });
+      }
+      return this.tell(trial, value);
     } catch (e) {
+      if (e instanceof Interrupted) return this.tell(trial, { state: "failed", error: "interrupted" });
       if (e instanceof TrialPruned) return this.tell(trial, { state: "pruned" });
       const err = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       return this.tell(trial, { state: "failed", error: err });
@@ -259,13 +268,19 @@ export class Study {
     const orphans = this.storage.failOrphans(this.id);
     const deadline = options.timeout ? Date.now() + options.timeout * 1000 : Infinity;
     let stop = false;
-    const stopListening = onInterrupt(() => (stop = true));
+    let abortTrials!: (e: Error) => void;
+    const abort = new Promise<never>((_, reject) => (abortTrials = reject));
+    abort.catch(() => {});
+    const stopListening = onInterrupt(() => {
+      stop = true;
+      abortTrials(new Interrupted("trial"));
+    });
     try {
       const loop = async () => {
         while (!stop && Date.now() < deadline) {
           const trial = await this.ask(options.trials);
           if (!trial) return;
-          const done = await this.runTrial(objective, trial);
+          const done = await this.runTrial(objective, trial, abort);
           options.onTrialEnd?.(done, this);
         }
       };
