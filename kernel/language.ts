@@ -31,6 +31,7 @@ export interface Converter {
 const displayModule = path.join(__dirname, "..", "src", "display", "index");
 const commModule = path.join(__dirname, "..", "src", "comm", "index");
 const trackModule = path.join(__dirname, "..", "src", "track", "index");
+const tuneModule = path.join(__dirname, "..", "src", "tune", "index");
 
 /**
  * Globals every cell sees. Inside `declare global` they are augmentations, not locals of the
@@ -53,6 +54,12 @@ export const PRELUDE = `declare global {
   const listRuns: typeof import(${JSON.stringify(trackModule)}).listRuns;
   const compareRuns: typeof import(${JSON.stringify(trackModule)}).compareRuns;
   const loadModel: typeof import(${JSON.stringify(trackModule)}).loadModel;
+  const uniform: typeof import(${JSON.stringify(tuneModule)}).uniform;
+  const logUniform: typeof import(${JSON.stringify(tuneModule)}).logUniform;
+  const int: typeof import(${JSON.stringify(tuneModule)}).int;
+  const choice: typeof import(${JSON.stringify(tuneModule)}).choice;
+  const createStudy: typeof import(${JSON.stringify(tuneModule)}).createStudy;
+  const TrialPruned: typeof import(${JSON.stringify(tuneModule)}).TrialPruned;
   /** Asks the user for a line of text (a Jupyter input_request). */
   function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
 }

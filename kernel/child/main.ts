@@ -13,6 +13,8 @@ import * as path from "path";
 import * as displayApi from "../../src/display";
 import { comms } from "../../src/comm";
 import * as track from "../../src/track";
+import * as tune from "../../src/tune";
+import { fireInterrupt } from "../../src/runtime/interrupt";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createExecutor } = require("tslab/dist/executor");
@@ -48,6 +50,7 @@ let interruptCount = 0;
 const interruptWaiters = new Set<() => void>();
 process.on("SIGINT", () => {
   interruptCount++;
+  fireInterrupt(); // helpers that run long (sweeps, training loops) stop cleanly
   executor.interrupt();
   for (const w of interruptWaiters) w();
 });
@@ -218,6 +221,11 @@ const ctx: MagicContext = {
   display: (value) => void displayApi.display(value),
   setResult(value) {
     lastValue = value;
+  },
+  takeResult() {
+    const v = lastValue;
+    lastValue = NOTHING;
+    return v === NOTHING ? undefined : v;
   },
   describeError: (e) => toError(e),
 };
@@ -412,6 +420,12 @@ export const KERNEL_GLOBALS: Record<string, unknown> = {
   listRuns: track.listRuns,
   compareRuns: track.compareRuns,
   loadModel: track.loadModel,
+  uniform: tune.uniform,
+  logUniform: tune.logUniform,
+  int: tune.int,
+  choice: tune.choice,
+  createStudy: tune.createStudy,
+  TrialPruned: tune.TrialPruned,
 };
 Object.assign(globalThis, KERNEL_GLOBALS);
 Object.assign(executor.locals, KERNEL_GLOBALS);

@@ -3,6 +3,7 @@ import type { MagicSpec } from "./spec";
 import type { ParsedArgs } from "./parse";
 import { builtinMagics } from "./builtins";
 import { trackingMagics } from "./track";
+import { sweepMagics } from "./sweep";
 
 export interface Compiled {
   /** Runs the compiled code once; returns its value (a promise when the code awaits). */
@@ -30,6 +31,8 @@ export interface MagicContext {
   display(value: unknown): void;
   /** Makes a value the cell's result (execute_result), as if it were its last expression. */
   setResult(value: unknown): void;
+  /** The value of the code just run (its last expression), taken so it is not also shown. */
+  takeResult(): unknown;
   /** Name, value and traceback of an error thrown while running code. */
   describeError(e: unknown): { ename: string; evalue: string; traceback: string[] };
 }
@@ -64,7 +67,7 @@ export class MagicRegistry {
 }
 
 export function defaultMagics(): MagicRegistry {
-  return new MagicRegistry([...builtinMagics, ...trackingMagics]);
+  return new MagicRegistry([...builtinMagics, ...trackingMagics, ...sweepMagics]);
 }
 
 export type { MagicSpec } from "./spec";

@@ -1,0 +1,81 @@
+// %%sweep: a hyperparameter search over an objective defined in the cell (a thin wrapper over src/tune).
+import type { MagicDefinition } from "./index";
+import { MagicUsageError } from "./parse";
+import * as tune from "../../src/tune";
+import { display } from "../../src/display";
+import { formatNumber } from "../../src/track/format";
+
+const sweepMagic: MagicDefinition = {
+  spec: {
+    name: "sweep",
+    line: false,
+    cell: true,
+    summary: "Hyperparameter search: the cell defines `space` and ends with the objective (params, trial) => metric.",
+    usage:
+      "%%sweep [--trials N] [--sampler tpe|random|grid|tpe-multivariate] [--pruner none|median|asha|hyperband] " +
+      "[--metric NAME] [--direction min|max] [--name NAME] [--workers N] [--seed S] [--timeout SECONDS] [--warm-start FILTER]",
+    options: [
+      { name: "trials", type: "int", min: 1, default: 20, help: "trials of the study in all (a resumed sweep runs what is missing)" },
+      { name: "sampler", type: "string", default: "tpe", help: "tpe, tpe-multivariate, random or grid" },
+      { name: "pruner", type: "string", default: "none", help: "none, median, asha (successive halving) or hyperband" },
+      { name: "metric", type: "string", default: "value", help: "what the objective returns (or logs)" },
+      { name: "direction", type: "string", default: "min", help: "min or max" },
+      { name: "name", type: "string", help: "the study's name; running the same name again resumes it" },
+      { name: "workers", type: "int", min: 1, default: 1, help: "trials at once (their awaits overlap; use trial.log() to log)" },
+      { name: "seed", type: "int", help: "seed of the sampler" },
+      { name: "timeout", type: "number", min: 0, help: "stop starting trials after this many seconds" },
+      { name: "warm-start", type: "string", help: "earlier runs to learn from, as a %runs filter" },
+    ],
+    examples: [
+      "%%sweep --trials 60 --sampler tpe --pruner hyperband --metric f1_macro --direction max\n" +
+        "const space = { lr: logUniform(1e-4, 1e-1), depth: int(2, 10), loss: choice(['log', 'hinge']) };\n" +
+        "async (p, trial) => { /* train with p, trial.report(value, epoch) each epoch */ return f1; }",
+    ],
+  },
+  async run(ctx, args, body) {
+    if (!body?.trim()) throw new MagicUsageError("%%sweep needs a cell that defines `const space = { … }` and ends with the objective function");
+    await ctx.runCode(body);
+    const objective = ctx.takeResult();
+    const space = ctx.locals().space;
+    if (typeof objective !== "function") {
+      throw new MagicUsageError("the cell must end with the objective, e.g. `async (p, trial) => score` (its last expression is not a function)");
+    }
+    if (!space || typeof space !== "object") throw new MagicUsageError("the cell must define the search space: `const space = { lr: logUniform(1e-4, 1e-1), … }`");
+    const o = args.options;
+    const study = await tune.createStudy({
+      name: o.name as string | undefined,
+      space: space as Record<string, tune.Dist>,
+      sampler: o.sampler as string,
+      pruner: o.pruner as string,
+      metric: o.metric as string,
+      direction: o.direction as "min",
+      seed: o.seed as number | undefined,
+      warmStart: o["warm-start"] as string | undefined,
+    });
+    const total = o.trials as number;
+    const progress = display(`sweep ${study.name}: starting…`);
+    const summary = await study.optimize(objective as tune.Objective, {
+      trials: total,
+      workers: o.workers as number,
+      timeout: o.timeout as number | undefined,
+      onTrialEnd: (t, s) => {
+        const done = s.trials.filter((x) => !x.warm && x.state !== "running").length;
+        const best = s.bestTrial;
+        progress.update(
+          `sweep ${s.name}: ${done}/${total} trials · last #${t.number} ${t.state}${t.value !== null ? ` ${formatNumber(t.value)}` : ""}` +
+            (best ? ` · best #${best.number} ${s.metric} = ${formatNumber(best.value)}` : ""),
+        );
+      },
+    });
+    const trials = study.trials.filter((t) => !t.warm);
+    ctx.display(tune.historyFigure(study.direction, study.metric, trials));
+    if (trials.filter((t) => t.state === "complete").length >= 3) {
+      ctx.display(tune.parallelCoordinatesFigure(study.space, study.metric, trials));
+      ctx.display(tune.importanceFigure(study.space, trials));
+    }
+    if (trials.some((t) => t.intermediate.size > 0)) ctx.display(tune.intermediateFigure(study.metric, trials));
+    ctx.setResult(summary);
+  },
+};
+
+export const sweepMagics: MagicDefinition[] = [sweepMagic];

@@ -1,0 +1,90 @@
+"""%%sweep through the kernel: trials as nested runs, figures, interrupt and resume, bad cells."""
+import sqlite3
+import time
+
+import pytest
+
+from kernel_helpers import collect, run, shell_reply, start, text_of
+
+CELL = """%%sweep --trials {trials} --sampler random --metric loss --direction min --name {name} --seed 1
+const space = {{ x: uniform(-3, 3), layers: int(1, 4), act: choice(["relu", "tanh"]) }};
+async (p, trial) => {{
+  for (let epoch = 0; epoch < 3; epoch++) {{
+    trial.report((p.x - 1) ** 2 + 1 / (epoch + 1), epoch);
+    await new Promise((r) => setTimeout(r, {delay}));
+  }}
+  return (p.x - 1) ** 2 + (p.act === "relu" ? 0 : 0.5);
+}}"""
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start()
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_sweep_cell_runs_trials_and_shows_leaderboard_and_figures(kernel, store_path):
+    _, kc = kernel
+    reply, outs = run(kc, CELL.format(trials=8, name="cell-sweep", delay=1))
+    assert reply["content"]["status"] == "ok", reply["content"]
+    result = [m for m in outs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert "Sweep cell-sweep: minimize loss — 8 trials (8 complete" in result["text/plain"]
+    figures = [m["content"]["data"]["application/vnd.plotly.v1+json"]["layout"]["title"]["text"]
+               for m in outs if m["msg_type"] == "display_data" and "application/vnd.plotly.v1+json" in m["content"]["data"]]
+    assert figures[:3] == ["Optimization history", "Parallel coordinates", "Parameter importance (share of variance explained)"]
+    assert any(f.startswith("Intermediate loss") for f in figures)
+    updates = [m for m in outs if m["msg_type"] == "update_display_data"]
+    assert "8/8 trials" in updates[-1]["content"]["data"]["text/plain"]
+    db = sqlite3.connect(store_path)
+    (sweep_id,) = db.execute("SELECT id FROM runs WHERE name = 'cell-sweep'").fetchone()
+    (n,) = db.execute("SELECT COUNT(*) FROM runs WHERE parent_id = ?", (sweep_id,)).fetchone()
+    assert n == 8
+
+
+def test_interrupted_sweep_resumes_by_name(kernel, store_path):
+    km, kc = kernel
+    msg_id = kc.execute(CELL.format(trials=30, name="stop-me", delay=100))
+    time.sleep(2.0)
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=10)
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    collect(kc, msg_id)
+    db = sqlite3.connect(store_path)
+    study = db.execute("SELECT id FROM studies WHERE name = 'stop-me'").fetchone()[0]
+    states = [s for (s,) in db.execute("SELECT state FROM trials WHERE study_id = ? ORDER BY number", (study,))]
+    assert 0 < len(states) < 30 and "running" not in states and states[-1] == "failed"
+    assert db.execute("SELECT status FROM runs WHERE name = 'stop-me'").fetchone()[0] == "killed"
+    reply, outs = run(kc, CELL.format(trials=len(states) + 2, name="stop-me", delay=1))
+    assert reply["content"]["status"] == "ok"
+    (total,) = db.execute("SELECT COUNT(*) FROM trials WHERE study_id = ?", (study,)).fetchone()
+    assert total == len(states) + 2
+
+
+@pytest.mark.parametrize(
+    "cell,needle",
+    [
+        ("%%sweep\nconst space = { x: uniform(0, 1) };\n42", "its last expression is not a function"),
+        ("%%sweep\nconst space = {};\n(p) => 1", "search space is empty"),
+        ("%%sweep --trials 0\nconst space = { x: uniform(0, 1) };\n(p) => p.x", "at least 1"),
+        ("%%sweep --direction sideways\nconst space = { x: uniform(0, 1) };\n(p) => p.x", "\"minimize\" or \"maximize\""),
+        ("%sweep --trials 3", "is a cell magic"),
+    ],
+)
+def test_bad_sweep_cells_are_clear_errors(kernel, cell, needle):
+    _, kc = kernel
+    reply, _ = run(kc, cell)
+    assert reply["content"]["status"] == "error"
+    assert needle in reply["content"]["evalue"], reply["content"]
+
+
+def test_sweep_without_a_space_in_a_fresh_kernel():
+    km, kc = start()
+    try:
+        reply, _ = run(kc, "%%sweep\n(p) => p.x")
+        assert reply["content"]["ename"] == "UsageError"
+        assert "must define the search space" in reply["content"]["evalue"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
