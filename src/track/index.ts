@@ -1,6 +1,6 @@
 // Experiment tracking: runs with params, metrics, code, git state, data hashes and artifacts in a
 // store (SQLite by default); listing, comparing and a model registry. No Jupyter needed.
-import { parseFilter, sortRuns } from "./query";
+import { keysOf, parseFilter, sortField, sortRuns } from "./query";
 import { Comparison, RunsTable } from "./views";
 import { store } from "./tracker";
 import type { RunFilter, RunStatus } from "./types";
@@ -28,15 +28,25 @@ export interface ListOptions extends RunFilter {
 
 /** Runs matching the options, as a table that displays itself (its `.runs` holds the records). */
 export async function listRuns(options: ListOptions = {}): Promise<RunsTable> {
-  const predicate = parseFilter(options.where ?? "");
-  let runs = (await store().listRuns(options)).filter(predicate);
-  if (options.sort) runs = sortRuns(runs, options.sort);
-  const total = runs.length;
-  if (options.limit !== undefined) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) throw new TrackingError(`limit must be a whole number ≥ 1, got ${options.limit}`);
-    runs = runs.slice(0, options.limit);
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new TrackingError(`limit must be a whole number ≥ 1, got ${options.limit}`);
   }
-  return new RunsTable(runs, total);
+  const predicate = parseFilter(options.where ?? "");
+  const s = store();
+  const { where: _w, sort, limit, ...filter } = options;
+  if (!predicate.fields.length && !sort) {
+    // Newest first: the store pages, and only the page is loaded in full.
+    const [runs, total] = await Promise.all([s.listRuns(filter, { limit }), s.countRuns(filter)]);
+    return new RunsTable(runs, total);
+  }
+  // Filter and sort on only the keys they read, then load the page in full.
+  const keys = keysOf([...predicate.fields, ...(sort ? [sortField(sort).field] : [])]);
+  let runs = (await s.listRuns({ ...filter, narrowing: predicate.narrowing }, keys)).filter(predicate);
+  if (sort) runs = sortRuns(runs, sort);
+  const total = runs.length;
+  const page = limit !== undefined ? runs.slice(0, limit) : runs;
+  const full = new Map((await s.listRuns({ ids: page.map((r) => r.id) })).map((r) => [r.id, r]));
+  return new RunsTable(page.map((r) => full.get(r.id)!), total);
 }
 
 /** Two or more runs side by side: params, metric summaries, learning curves and code diffs. */

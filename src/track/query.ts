@@ -32,7 +32,16 @@ function lex(src: string): Token[] {
   return out;
 }
 
-export type Predicate = (run: RunSummary) => boolean;
+/** A comparison the store can check itself (a superset pre-filter; the predicate still decides). */
+export interface Narrowing {
+  kind: "metric" | "param";
+  key: string;
+  agg: "last" | "min" | "max" | "count";
+  op: "<" | "<=" | ">" | ">=" | "=";
+  value: number;
+}
+
+export type Predicate = ((run: RunSummary) => boolean) & { fields: string[]; narrowing: Narrowing[] };
 
 /** A field's value for a run; undefined when the run does not have it. */
 export function fieldValue(run: RunSummary, field: string): unknown {
@@ -110,16 +119,18 @@ export function parseFilter(src: string): Predicate {
   const peek = () => toks[i];
   const isWord = (w: string) => peek()?.t === "word" && peek().v.toLowerCase() === w;
 
-  function expr(): Predicate {
+  type P = (run: RunSummary) => boolean;
+  function expr(): P {
     let left = andExpr();
     while (isWord("or")) {
+      onlyAnds = false;
       i++;
       const l = left, r = andExpr();
       left = (x) => l(x) || r(x);
     }
     return left;
   }
-  function andExpr(): Predicate {
+  function andExpr(): P {
     let left = unary();
     while (isWord("and")) {
       i++;
@@ -128,10 +139,13 @@ export function parseFilter(src: string): Predicate {
     }
     return left;
   }
-  function unary(): Predicate {
+  function unary(): P {
     if (isWord("not")) {
+      const outer = onlyAnds;
+      onlyAnds = false;
       i++;
       const p = unary();
+      onlyAnds = outer;
       return (x) => !p(x);
     }
     if (peek()?.t === "(") {
@@ -143,11 +157,16 @@ export function parseFilter(src: string): Predicate {
     }
     return comparison();
   }
-  function comparison(): Predicate {
+  const fields = new Set<string>();
+  /** Comparisons reached through `and` only: every run that passes must pass each of them. */
+  const narrowing: Narrowing[] = [];
+  let onlyAnds = true;
+  function comparison(): (run: RunSummary) => boolean {
     const f = peek();
     if (!f || f.t !== "word") throw new QueryError(f ? `expected a field at '${f.v}'` : "the filter ends too early");
     i++;
     const field = f.v;
+    fields.add(field);
     fieldValue({ metrics: {}, params: {}, tags: [] } as any, field); // validates the field name now
     const o = peek();
     let op: string;
@@ -161,17 +180,49 @@ export function parseFilter(src: string): Predicate {
     if (!v || (v.t !== "word" && v.t !== "str")) throw new QueryError(`expected a value after '${field} ${op}'`);
     i++;
     const value: string | number = v.t === "word" && v.v !== "" && !isNaN(Number(v.v)) ? Number(v.v) : v.v;
+    const n = narrowable(field, op, value);
+    if (n && onlyAnds) narrowing.push(n);
     return (x) => compare(fieldValue(x, field), op, value);
   }
 
-  if (!toks.length) return () => true;
+  if (!toks.length) return Object.assign(() => true, { fields: [], narrowing: [] });
+  // An `or` anywhere at the top level means no single comparison is required.
   const p = expr();
   if (i < toks.length) throw new QueryError(`unexpected '${toks[i].v}'`);
-  return p;
+  return Object.assign(p, { fields: [...fields], narrowing: onlyAnds ? narrowing : [] });
 }
 
-/** Sorts by a field: `metrics.f1` ascending, `-metrics.f1` or `metrics.f1 desc` descending; missing values last. */
-export function sortRuns(runs: RunSummary[], spec: string): RunSummary[] {
+/** Numeric comparisons on metric summaries and params that a store can pre-check. */
+function narrowable(field: string, op: string, value: string | number): Narrowing | null {
+  if (typeof value !== "number" || !["<", "<=", ">", ">=", "="].includes(op)) return null;
+  const [head, ...rest] = field.split(".");
+  if ((head === "params" || head === "param") && rest.length) return { kind: "param", key: rest.join("."), agg: "last", op: op as Narrowing["op"], value };
+  if (head !== "metrics" && head !== "metric") return null;
+  const last = rest[rest.length - 1];
+  // `.best` depends on goals guessed in code: left to the predicate.
+  if (rest.length > 1 && last === "best") return null;
+  if (rest.length > 1 && ["last", "min", "max", "count"].includes(last)) {
+    // `metrics.a.min` may also be a metric literally named "a.min": not narrowable without knowing.
+    return null;
+  }
+  return { kind: "metric", key: rest.join("."), agg: "last", op: op as Narrowing["op"], value };
+}
+
+/** The metric and param keys a set of fields reads (`metrics.f1.best` may name key f1 or f1.best). */
+export function keysOf(fields: string[]): { metrics: string[]; params: string[] } {
+  const metrics = new Set<string>(), params = new Set<string>();
+  for (const f of fields) {
+    const [head, ...rest] = f.split(".");
+    if (head === "metrics" || head === "metric") {
+      metrics.add(rest.join("."));
+      if (rest.length > 1) metrics.add(rest.slice(0, -1).join("."));
+    } else if (head === "params" || head === "param") params.add(rest.join("."));
+  }
+  return { metrics: [...metrics], params: [...params] };
+}
+
+/** The field of a sort spec and its direction. */
+export function sortField(spec: string): { field: string; desc: boolean } {
   let s = spec.trim();
   let desc = false;
   if (s.startsWith("-")) {
@@ -183,13 +234,22 @@ export function sortRuns(runs: RunSummary[], spec: string): RunSummary[] {
     s = m[1];
     desc = m[2].toLowerCase() === "desc";
   }
-  fieldValue({ metrics: {}, params: {}, tags: [] } as any, s);
-  const key = (r: RunSummary) => fieldValue(r, s);
-  return [...runs].sort((a, b) => {
-    const x = key(a), y = key(b);
-    const xm = x === undefined || x === null || Number.isNaN(x), ym = y === undefined || y === null || Number.isNaN(y);
-    if (xm || ym) return xm === ym ? 0 : xm ? 1 : -1;
-    const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+  return { field: s, desc };
+}
+
+/** Sorts by a field: `metrics.f1` ascending, `-metrics.f1` or `metrics.f1 desc` descending; missing values last. */
+export function sortRuns(runs: RunSummary[], spec: string): RunSummary[] {
+  const { field, desc } = sortField(spec);
+  fieldValue({ metrics: {}, params: {}, tags: [] } as any, field);
+  // Keys computed once, not on every comparison.
+  const keyed = runs.map((run) => {
+    const v = fieldValue(run, field);
+    return { run, v, missing: v === undefined || v === null || Number.isNaN(v) };
+  });
+  keyed.sort((a, b) => {
+    if (a.missing || b.missing) return a.missing === b.missing ? 0 : a.missing ? 1 : -1;
+    const c = typeof a.v === "number" && typeof b.v === "number" ? a.v - b.v : String(a.v).localeCompare(String(b.v));
     return desc ? -c : c;
   });
+  return keyed.map((k) => k.run);
 }

@@ -9,7 +9,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
-  RunInit, RunStatus, RunSummary, Series, Store, Goal,
+  RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape,
 } from "./types";
 
 const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -267,7 +267,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+  private whereOf(filter: RunFilter): { clause: string; args: unknown[] } {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.project) {
@@ -286,27 +286,65 @@ export class SqliteStore implements Store {
       where.push("(name LIKE ? OR id LIKE ?)");
       args.push(`%${filter.text}%`, `${filter.text}%`);
     }
+    if (filter.ids) {
+      where.push(`id IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(filter.ids));
+    }
     for (const t of filter.tags ?? []) {
       where.push("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)");
       args.push(t);
     }
-    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS}, goals FROM runs ${clause} ORDER BY started_at DESC`).all(...args) as Array<RunRow & { goals: string }>;
+    for (const n of filter.narrowing ?? []) {
+      if (n.kind === "metric") {
+        // NULL (NaN) and absent metrics fail every such comparison, as in the predicate.
+        where.push(`id IN (SELECT run_id FROM metric_summary WHERE key = ? AND last ${n.op} ?)`);
+        args.push(n.key, n.value);
+      } else {
+        // Params that are not JSON numbers are kept for the predicate to judge.
+        where.push(`id IN (SELECT run_id FROM params WHERE key = ? AND (json_type(value) NOT IN ('integer', 'real') OR json_extract(value, '$') ${n.op} ?))`);
+        args.push(n.key, n.value);
+      }
+    }
+    return { clause: where.length ? `WHERE ${where.join(" AND ")}` : "", args };
+  }
+
+  async countRuns(filter: RunFilter = {}): Promise<number> {
+    const { clause, args } = this.whereOf(filter);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(...args) as { n: number }).n;
+  }
+
+  async listRuns(filter: RunFilter = {}, shape: ListShape = {}): Promise<RunSummary[]> {
+    const { clause, args } = this.whereOf(filter);
+    const limit = shape.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(shape.limit))}` : "";
+    // Raw rows and plain object literals: with 10,000 runs, object spreads and helpers add up.
+    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS}, goals FROM runs ${clause} ORDER BY started_at DESC${limit}`).raw(true).all(...args) as any[][];
+    if (!rows.length) return [];
     const byId = new Map<string, RunSummary>();
     const goalsOf = new Map<string, Record<string, Goal>>();
     for (const r of rows) {
-      byId.set(r.id, { ...toInfo(r), params: {}, metrics: {} });
-      if (r.goals !== "{}") goalsOf.set(r.id, JSON.parse(r.goals));
+      byId.set(r[0], {
+        id: r[0], name: r[1], project: r[2], parentId: r[3], status: r[4], tags: r[5] === "[]" ? [] : JSON.parse(r[5]),
+        notes: r[6], startedAt: r[7], endedAt: r[8], durationMs: r[8] !== null ? r[8] - r[7] : null, error: r[9],
+        pid: r[10], host: r[11], seed: r[12], gitCommit: r[13], gitBranch: r[14], gitDirty: !!r[15], params: {}, metrics: {},
+      });
+      if (r[16] !== "{}") goalsOf.set(r[0], JSON.parse(r[16]));
     }
-    // Two scans of the small tables beat one query per run.
-    const sub = `SELECT id FROM runs ${clause}`;
-    for (const p of this.db.prepare(`SELECT run_id, key, value FROM params WHERE run_id IN (${sub})`).all(...args) as any[]) {
-      const run = byId.get(p.run_id);
-      if (run) run.params[p.key] = JSON.parse(p.value);
+    // The side tables are read for the listed runs only when something narrowed them down.
+    const narrowed = clause !== "" || limit !== "";
+    const runCond = narrowed ? "run_id IN (SELECT value FROM json_each(?))" : "1";
+    const runArgs = narrowed ? [JSON.stringify([...byId.keys()])] : [];
+    const side = (table: string, cols: string, keys: "all" | string[] | undefined) => {
+      if (Array.isArray(keys) && keys.length === 0) return [];
+      const keyCond = Array.isArray(keys) ? ` AND key IN (${keys.map(() => "?").join(",")})` : "";
+      return this.db.prepare(`SELECT ${cols} FROM ${table} WHERE ${runCond}${keyCond}`).raw(true).all(...runArgs, ...(Array.isArray(keys) ? keys : [])) as any[][];
+    };
+    for (const [runId, key, value] of side("params", "run_id, key, value", shape.params)) {
+      const run = byId.get(runId);
+      if (run) run.params[key] = JSON.parse(value);
     }
-    for (const m of this.db.prepare(`SELECT * FROM metric_summary WHERE run_id IN (${sub})`).all(...args) as any[]) {
-      const run = byId.get(m.run_id);
-      if (run) run.metrics[m.key] = toSummary(m, goalsOf.get(m.run_id));
+    for (const [runId, key, last, last_step, min, max, count] of side("metric_summary", "run_id, key, last, last_step, min, max, count", shape.metrics)) {
+      const run = byId.get(runId);
+      if (run) run.metrics[key] = toSummary({ key, last, last_step, min, max, count }, goalsOf.get(runId));
     }
     return [...byId.values()];
   }

@@ -311,3 +311,27 @@ test("implicit runs, when enabled, catch log() outside any run", async () => {
   }
   assert.throws(() => track.log({ loose: 2 }), /needs an active run/);
 });
+
+test("listing pages in the store and filters on the keys it needs, with the same answers", async () => {
+  await fresh();
+  for (let i = 0; i < 30; i++) {
+    const r = await track.startRun({ name: `r${i}`, params: { C: i % 7, kind: i % 2 ? "a" : "10" } });
+    track.log({ f1: i / 30, other: i });
+    if (i % 5 === 0) track.log({ f1: NaN });
+    await r.end();
+  }
+  const names = async (o: track.ListOptions) => (await track.listRuns(o)).runs.map((r) => r.name);
+  const all = (await track.listRuns({})).runs;
+  // The same predicate over every run, done by hand, must agree with the store-assisted answer.
+  const expect = (pred: (r: track.RunSummary) => boolean) => all.filter(pred).map((r) => r.name);
+  assert.deepEqual(await names({ where: "metrics.f1 > 0.5 and params.C < 4" }), expect((r) => r.metrics.f1.last > 0.5 && (r.params.C as number) < 4));
+  assert.deepEqual(await names({ where: "params.kind = 10" }), expect((r) => r.params.kind === "10")); // numeric-looking text params
+  assert.deepEqual(await names({ where: "metrics.f1 >= 0 or params.C = 6" }), expect((r) => r.metrics.f1.last >= 0 || r.params.C === 6));
+  assert.deepEqual(await names({ where: "not metrics.f1 < 0.5" }), expect((r) => !(r.metrics.f1.last < 0.5)));
+  const table = await track.listRuns({ where: "metrics.other > 3", sort: "-metrics.f1", limit: 3 });
+  assert.equal(table.total, 26);
+  assert.deepEqual(table.runs.map((r) => r.name), ["r29", "r28", "r27"]);
+  assert.ok(table.runs[0].params.kind !== undefined && table.runs[0].metrics.other, "the page is loaded in full");
+  const page = await track.listRuns({ limit: 2 });
+  assert.deepEqual([page.runs.length, page.total], [2, 30]);
+});

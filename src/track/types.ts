@@ -136,6 +136,18 @@ export interface RunFilter {
   parentId?: string | null;
   /** Substring of the name or id. */
   text?: string;
+  /** Only these runs. */
+  ids?: string[];
+  /** Pre-checks from a filter expression (see query.ts); a store may over-include, never drop. */
+  narrowing?: Array<{ kind: "metric" | "param"; key: string; op: "<" | "<=" | ">" | ">=" | "="; value: number }>;
+}
+
+/** What to load with each listed run: all params/metrics (default), only some keys, or a page of the newest. */
+export interface ListShape {
+  params?: "all" | string[];
+  metrics?: "all" | string[];
+  /** Newest first, at most this many (the store pages, so a big store answers quickly). */
+  limit?: number;
 }
 
 /**
@@ -153,7 +165,8 @@ export interface Store {
   writeBatch(batch: Batch): Promise<void>;
   recordData(runId: string, data: DataRecord): Promise<void>;
   getRun(idOrName: string): Promise<RunDetail>;
-  listRuns(filter?: RunFilter): Promise<RunSummary[]>;
+  listRuns(filter?: RunFilter, shape?: ListShape): Promise<RunSummary[]>;
+  countRuns(filter?: RunFilter): Promise<number>;
   metricHistory(runId: string, key?: string): Promise<MetricPoint[]>;
   /** Runs marked running by a process that no longer exists become crashed; returns their ids. */
   markCrashed(pids?: number[]): Promise<string[]>;
