@@ -226,7 +226,8 @@ function ensureVenv() {
     });
     if (r.status !== 0) {
       process.stderr.write(r.stdout + r.stderr);
-      const why = (r.stderr || r.error?.message || "").trim().split("\n").filter((l) => /error/i.test(l)).slice(-3).join(" / ");
+      const why = (r.stderr || r.error?.message || "").trim().split("\n").filter((l) => /error/i.test(l)).slice(-3).join(" / ")
+        .replace(/ \(from versions:[^)]*\)/g, "");
       return { ...info, error: `pip install -r requirements-bench.txt failed (exit ${r.status}): ${why || "see the output above"}` };
     }
     writeFileSync(stamp, want);
@@ -301,18 +302,19 @@ const int = (x) => Math.round(x).toLocaleString("en-US");
 const ms = (x) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const rate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1));
 const ratio = (a, b) => (b ? `${int(a / b)}×` : na);
+const perPoint = (m) => `${int(m.us_per_point * 1000)} ns (${m.us_per_point.toFixed(0)} µs) per point (log_batch)`;
 const L1 = logging["run.log-1"], G1 = logging["t.log-1"], L3 = logging["run.log-3"];
 const mlName = mlOk ? `MLflow ${mlflow.mlflow}` : "MLflow";
 const rows = [
   [`\`run.log({ loss })\`: ns per call (loop ÷ ${int(CALLS)} calls, inline batch writes included)`, `${L1.nsPerCall.toFixed(0)} ns`,
-    mlOk ? `${int(mlflow.log_batch_1.us_per_point * 1000)} ns per point (log_batch)` : na, ""],
+    mlOk ? perPoint(mlflow.log_batch_1) : na, ""],
   ["… final `await run.flush()`", `${ms(L1.flushMs)} ms`, "", ""],
   ["… sustained points/s into SQLite, 1 metric", rate(L1.pointsPerS), mlOk ? `${rate(mlflow.log_batch_1.points_per_s)} (log_batch ×1000)` : na,
     mlOk ? ratio(L1.pointsPerS, mlflow.log_batch_1.points_per_s) : na],
   ["`t.log({ loss })` (active run): ns per call", `${G1.nsPerCall.toFixed(0)} ns`, "", ""],
   ["… final flush / sustained points/s", `${ms(G1.flushMs)} ms / ${rate(G1.pointsPerS)}`, "", ""],
   ["`run.log({ loss, acc, lr })`: ns per call", `${L3.nsPerCall.toFixed(0)} ns (${L3.nsPerPoint.toFixed(0)} ns/point)`,
-    mlOk ? `${int(mlflow.log_batch_3.us_per_point * 1000)} ns per point (log_batch)` : na, ""],
+    mlOk ? perPoint(mlflow.log_batch_3) : na, ""],
   ["… final `await run.flush()`", `${ms(L3.flushMs)} ms`, "", ""],
   ["… sustained points/s into SQLite, 3 metrics", rate(L3.pointsPerS), mlOk ? `${rate(mlflow.log_batch_3.points_per_s)} (log_batch ×999)` : na,
     mlOk ? ratio(L3.pointsPerS, mlflow.log_batch_3.points_per_s) : na],
