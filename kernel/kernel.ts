@@ -8,6 +8,8 @@ import { History } from "./history";
 import type { FromChild } from "./ipc";
 import { CommRegistry } from "../src/comm";
 import { SqliteStore } from "../src/track/sqlite";
+import { StoreTail } from "../src/track/tail";
+import { SidebarSession, SIDEBAR_TARGET } from "./sidebar";
 import { LanguageService } from "./language-worker";
 import { defaultMagics, type MagicRegistry } from "./magics";
 import { handlers } from "./handlers";
@@ -94,7 +96,22 @@ export class Kernel {
     });
   }
 
+  private tail: StoreTail | null = null;
+
+  /** The sidebar's comm target: the store is tailed only while a sidebar is connected. */
+  private registerSidebar(): void {
+    this.kernelComms.registerTarget(SIDEBAR_TARGET, (comm) => {
+      if (!this.tail) {
+        this.tail = new StoreTail(this.options.historyFile);
+        this.tail.on("error", (e) => this.log(`store tail: ${e}`));
+        this.tail.start();
+      }
+      new SidebarSession(comm, this.tail);
+    });
+  }
+
   async start(): Promise<void> {
+    this.registerSidebar();
     const c = this.options.connection;
     const url = (port: number) => `${c.transport}://${c.ip}:${port}`;
     this.sockets = {
@@ -392,6 +409,7 @@ export class Kernel {
     this.flushStream();
     await this.runtime.stop();
     await this.language.close();
+    this.tail?.stop();
     this.history.close();
     for (const s of Object.values(this.sockets ?? {})) s.close();
   }

@@ -10,6 +10,7 @@ export * from "./types";
 export * from "./errors";
 export { Run } from "./run";
 export { SqliteStore } from "./sqlite";
+export { StoreTail, type PointsEvent } from "./tail";
 export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";

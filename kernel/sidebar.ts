@@ -1,0 +1,137 @@
+// The "modelbench" comm target: what the JupyterLab sidebar asks for (runs, a run's detail and
+// curves, comparisons, the registry) and what it is told as the store changes. It lives in the
+// protocol process, so a cell that trains does not hold it up.
+//
+// Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status? }
+//   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
+//   { op: "registry", id? }
+// Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
+//   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
+//   { type: "changed", runs }  (pushed)   { type: "points", points }  (pushed, watched runs only)
+//   { type: "error", id?, message }
+// Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
+import type { Comm, CommData } from "../src/comm";
+import { Comparison, StoreTail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
+import { keysOf, sortField } from "../src/track/query";
+
+export const SIDEBAR_TARGET = "modelbench";
+
+/** JSON-safe copy: non-finite numbers become strings the frontend turns back. */
+export function wireSafe(value: unknown): any {
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value)) return value.map(wireSafe);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = wireSafe(v);
+    return out;
+  }
+  return value;
+}
+
+/** One open sidebar: shares the kernel's tail of the store, answers its requests. */
+export class SidebarSession {
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly comm: Comm, private readonly tail: StoreTail) {
+    const onRuns = (runs: RunSummary[]) => this.send({ type: "changed", runs });
+    const onPoints = (points: unknown[]) => {
+      const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
+      if (mine.length) this.send({ type: "points", points: mine });
+    };
+    tail.on("runs", onRuns);
+    tail.on("points", onPoints);
+    this.unsubscribe.push(() => tail.off("runs", onRuns), () => tail.off("points", onPoints));
+    comm.onMsg((data) => void this.handle(data));
+    comm.onClose(() => this.dispose());
+  }
+
+  private watching = new Set<string>();
+
+  private send(data: Record<string, unknown>): void {
+    if (!this.comm.closed) this.comm.send(wireSafe(data));
+  }
+
+  async handle(msg: CommData): Promise<void> {
+    const id = msg.id as string | undefined;
+    try {
+      switch (msg.op) {
+        case "list":
+          return this.send({ type: "runs", id, ...(await this.list(msg)) });
+        case "detail":
+          return this.send({ type: "detail", id, ...(await this.detail(String(msg.runId))) });
+        case "watch":
+          this.setWatch((msg.runIds as string[]) ?? []);
+          return;
+        case "compare":
+          return this.send({ type: "compare", id, ...(await this.compare((msg.runIds as string[]) ?? [])) });
+        case "registry":
+          return this.send({ type: "registry", id, versions: await this.tail.sqlite.modelVersions() });
+        default:
+          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare or registry`);
+      }
+    } catch (e) {
+      this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private async list(msg: CommData): Promise<{ runs: RunSummary[]; total: number }> {
+    const store = this.tail.sqlite;
+    const where = String(msg.where ?? "");
+    const predicate = parseFilter(where);
+    const filter = { tags: msg.tags as string[] | undefined, status: msg.status as any, text: msg.text as string | undefined };
+    const limit = typeof msg.limit === "number" ? msg.limit : 200;
+    const sort = msg.sort as string | undefined;
+    if (!predicate.fields.length && !sort) {
+      const [runs, total] = await Promise.all([store.listRuns(filter, { limit }), store.countRuns(filter)]);
+      return { runs, total };
+    }
+    const keys = keysOf([...predicate.fields, ...(sort ? [sortField(sort).field] : [])]);
+    let runs = (await store.listRuns({ ...filter, narrowing: predicate.narrowing }, keys)).filter(predicate);
+    if (sort) {
+      fieldValue({ metrics: {}, params: {}, tags: [] } as any, sortField(sort).field);
+      runs = sortRuns(runs, sort);
+    }
+    const page = runs.slice(0, limit);
+    const full = new Map((await store.listRuns({ ids: page.map((r) => r.id) })).map((r) => [r.id, r]));
+    return { runs: page.map((r) => full.get(r.id)!), total: runs.length };
+  }
+
+  private async detail(runId: string) {
+    const store = this.tail.sqlite;
+    const run = await store.getRun(runId);
+    const history: Record<string, { steps: number[]; values: number[]; ts: number[] }> = {};
+    for (const p of await store.metricHistory(run.id)) {
+      const h = (history[p.key] ??= { steps: [], values: [], ts: [] });
+      h.steps.push(p.step);
+      h.values.push(p.value);
+      h.ts.push(p.ts);
+    }
+    const versions = (await store.modelVersions()).filter((v) => v.runId === run.id);
+    return { run, history, versions };
+  }
+
+  private setWatch(runIds: string[]): void {
+    this.watching = new Set(runIds);
+    this.tail.watched.clear();
+    for (const id of runIds) this.tail.watched.add(id);
+  }
+
+  private async compare(runIds: string[]) {
+    const store = this.tail.sqlite;
+    const runs = await Promise.all(runIds.map((r) => store.getRun(r)));
+    const curves = await Promise.all(runs.map(async (run) => ({ run, points: await store.metricHistory(run.id) })));
+    const cmp = new Comparison(runs, curves);
+    return {
+      runs: runs.map((r) => ({ id: r.id, name: r.name })),
+      params: cmp.paramRows(),
+      metrics: cmp.metricRows(),
+      figure: cmp.figure(),
+      diffs: cmp.codeDiffs().map((d) => ({ against: d.against.id, run: d.run.id, diff: d.diff })),
+    };
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+  }
+}

@@ -1,0 +1,94 @@
+// Follows a SQLite store as other processes write to it: which runs changed, and the new points of
+// the runs being watched. Cheap when nothing happens: one `PRAGMA data_version` per poll.
+import { EventEmitter } from "events";
+import { SqliteStore } from "./sqlite";
+import type { RunSummary } from "./types";
+
+export interface PointsEvent {
+  runId: string;
+  key: string;
+  steps: number[];
+  values: number[];
+  ts: number[];
+}
+
+function f64(b: Buffer): number[] {
+  const copy = new Uint8Array(b.length);
+  copy.set(b);
+  return Array.from(new Float64Array(copy.buffer));
+}
+
+export class StoreTail extends EventEmitter {
+  private store: SqliteStore;
+  private timer: NodeJS.Timeout | null = null;
+  private version = -1;
+  private lastChunk = 0;
+  private lastRun = 0;
+  private running = new Set<string>();
+  readonly watched = new Set<string>();
+
+  /** Emits "runs" (RunSummary[] that changed) and "points" (PointsEvent[] of watched runs). */
+  constructor(file: string, private readonly intervalMs = 100) {
+    super();
+    this.store = new SqliteStore(file);
+    const db = this.store.db;
+    this.lastChunk = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM metric_chunks").pluck().get() as number) ?? 0;
+    this.lastRun = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM runs").pluck().get() as number) ?? 0;
+    for (const id of db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all() as string[]) this.running.add(id);
+    this.version = db.pragma("data_version", { simple: true }) as number;
+  }
+
+  get sqlite(): SqliteStore {
+    return this.store;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      try {
+        this.poll();
+      } catch (e) {
+        this.emit("error", e);
+      }
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Looks for changes now; returns whether there were any. */
+  poll(): boolean {
+    const db = this.store.db;
+    const v = db.pragma("data_version", { simple: true }) as number;
+    if (v === this.version) return false;
+    this.version = v;
+    const changed = new Set<string>();
+    for (const r of db.prepare("SELECT rowid, id, status FROM runs WHERE rowid > ?").raw(true).all(this.lastRun) as any[][]) {
+      this.lastRun = Math.max(this.lastRun, r[0]);
+      changed.add(r[1]);
+      if (r[2] === "running") this.running.add(r[1]);
+    }
+    if (this.running.size) {
+      const ids = JSON.stringify([...this.running]);
+      for (const [id, status] of db.prepare("SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND status != 'running'").raw(true).all(ids) as any[][]) {
+        this.running.delete(id);
+        changed.add(id);
+      }
+    }
+    const points: PointsEvent[] = [];
+    for (const [rowid, runId, key, steps, vals, ts] of db.prepare("SELECT rowid, run_id, key, steps, vals, ts FROM metric_chunks WHERE rowid > ? ORDER BY rowid").raw(true).all(this.lastChunk) as any[][]) {
+      this.lastChunk = rowid;
+      changed.add(runId);
+      if (this.watched.has(runId)) points.push({ runId, key, steps: f64(steps), values: f64(vals), ts: f64(ts) });
+    }
+    if (changed.size) {
+      void this.store.listRuns({ ids: [...changed] }).then((runs: RunSummary[]) => this.emit("runs", runs));
+    }
+    if (points.length) this.emit("points", points);
+    return changed.size > 0;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    void this.store.close();
+  }
+}
