@@ -45,7 +45,7 @@ export function defaultWeights(n: number): number[] {
   // Older trials fade linearly from 1/n up to 1; the newest 25 count fully.
   const ramp = n - 25;
   const out: number[] = [];
-  for (let i = 0; i < ramp; i++) out.push(ramp === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (ramp - 1));
+  for (let i = 0; i < ramp; i++) out.push(ramp === 1 ? 1 / n : i === ramp - 1 ? 1 : 1 / n + (i * (1 - 1 / n)) / (ramp - 1));
   return out.concat(new Array(25).fill(1));
 }
 
