@@ -1,5 +1,6 @@
 // Benchmark of the tune samplers: our TPE (independent and multivariate) and random search against
-// Optuna's TPESampler (default settings, via optuna_bench.py in the project venv) on Branin (2-D)
+// Optuna's TPESampler (its defaults — multivariate in Optuna 5 — and multivariate=False, via
+// optuna_bench.py in the project venv) on Branin (2-D)
 // and Hartmann-6 (6-D). Prints a Markdown table of median final regret and time per trial, and
 // writes the raw numbers to bench/results/tune.json. Run from the worktree root after a build:
 //   npx tsc -p tsconfig.json && node bench/tune/bench.mjs [--trials 100] [--seeds 10] [--no-optuna]
@@ -99,7 +100,7 @@ for (const [name, make] of Object.entries(METHODS)) {
 if (!process.argv.includes("--no-optuna")) {
   const optuna = runOptuna();
   if (optuna.error) console.error(`bench: Optuna skipped: ${optuna.error}`);
-  else results.methods[`Optuna ${optuna.version} TPESampler (defaults)`] = optuna.runs;
+  else for (const [config, runs] of Object.entries(optuna.runs)) results.methods[`Optuna ${optuna.version} TPESampler (${config})`] = runs;
 }
 
 const lines = [
