@@ -102,10 +102,26 @@ export function isActive(spec: ParamSpec, chosen: Record<string, unknown>): bool
 /** Rounds and clips a sampled value into its distribution (steps, ints, bounds). */
 export function snap(dist: Distribution, x: number): number {
   if (dist.kind === "categorical") throw new Error("snap() is for numeric distributions");
-  let v = Math.min(dist.high, Math.max(dist.low, x));
-  if (dist.kind === "int") v = dist.low + Math.round((v - dist.low) / dist.step) * dist.step;
-  else if (dist.step) v = dist.low + Math.round((v - dist.low) / dist.step) * dist.step;
-  return Math.min(dist.high, Math.max(dist.low, v));
+  const step = dist.step;
+  if (!step) return Math.min(dist.high, Math.max(dist.low, x));
+  // Clip to the last point of the grid, not to `high`: uniform(0, 1, { step: 0.4 }) must never give 1.
+  const k = Math.min(stepCount(dist) - 1, Math.max(0, Math.round((x - dist.low) / step)));
+  return stepValue(dist, k);
+}
+
+/** How many values a stepped distribution (int, or float with a step) can take. */
+export function stepCount(dist: Distribution): number {
+  if (dist.kind === "categorical") return dist.choices.length;
+  if (!dist.step) return Infinity;
+  // The tolerance keeps 0.6 / 0.2 = 2.9999999999999996 from losing the top value.
+  return Math.floor((dist.high - dist.low) / dist.step + 1e-9) + 1;
+}
+
+/** The k-th value of a stepped distribution, without float noise (0.1 + 2 × 0.1 is 0.3, not 0.30000000000000004). */
+export function stepValue(dist: Distribution, k: number): number {
+  if (dist.kind === "categorical" || !dist.step) throw new Error("stepValue() is for stepped numeric distributions");
+  const v = dist.low + k * dist.step;
+  return dist.kind === "int" ? v : Number(v.toPrecision(15));
 }
 
 /** Does a given value belong to the distribution? (for enqueue and warm starts) */

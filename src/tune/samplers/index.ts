@@ -1,24 +1,27 @@
-// Placeholder until the samplers land from the tune-algos branch (this file is replaced there).
-import type { Sampler, Space } from "../types";
-import { isActive } from "../space";
-import { seededRng, randomSeed } from "../random";
+// Samplers: the parameters of the next trial, from the space and the trials so far.
+import type { Sampler } from "../types";
+import { oneOf } from "../options";
+import { GridSampler, SearchExhausted, type GridSamplerOptions } from "./grid";
+import { RandomSampler, type RandomSamplerOptions } from "./random";
+import { TPESampler, defaultGamma, defaultWeights, type TPESamplerOptions } from "./tpe";
 
-export class SearchExhausted extends Error {}
+export { GridSampler, SearchExhausted, RandomSampler, TPESampler, defaultGamma, defaultWeights };
+export type { GridSamplerOptions, RandomSamplerOptions, TPESamplerOptions };
+export { OptionError } from "../options";
 
-export function makeSampler(name: string, opts: { seed?: number } = {}): Sampler {
-  const rng = seededRng(opts.seed ?? randomSeed());
-  return {
-    name,
-    sample(space: Space) {
-      const out: Record<string, unknown> = {};
-      for (const p of space) {
-        if (!isActive(p, out)) continue;
-        const d = p.dist;
-        if (d.kind === "categorical") out[p.name] = d.choices[Math.floor(rng() * d.choices.length)];
-        else if (d.kind === "int") out[p.name] = d.low + d.step * Math.floor(rng() * ((d.high - d.low) / d.step + 1));
-        else out[p.name] = d.log ? Math.exp(Math.log(d.low) + rng() * (Math.log(d.high) - Math.log(d.low))) : d.low + rng() * (d.high - d.low);
-      }
-      return out;
-    },
-  };
+export const SAMPLERS = ["grid", "random", "tpe", "tpe-multivariate"] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/** A sampler by name (as %sweep --sampler gives it); "tpe-multivariate" is TPE with multivariate: true. */
+export function makeSampler(name: SamplerName | (string & {}), opts: Record<string, unknown> = {}): Sampler {
+  switch (oneOf("sampler", name, SAMPLERS)) {
+    case "grid":
+      return new GridSampler(opts);
+    case "random":
+      return new RandomSampler(opts);
+    case "tpe":
+      return new TPESampler(opts);
+    case "tpe-multivariate":
+      return new TPESampler({ ...opts, multivariate: true });
+  }
 }

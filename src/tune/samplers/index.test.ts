@@ -1,0 +1,14 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GridSampler, OptionError, RandomSampler, TPESampler, makeSampler } from "./index";
+
+test("samplers: made by name; unknown names are clear errors listing the valid ones", () => {
+  assert.ok(makeSampler("grid") instanceof GridSampler);
+  assert.ok(makeSampler("random", { seed: 1 }) instanceof RandomSampler);
+  const tpe = makeSampler("tpe", { seed: 1, seed_: undefined });
+  assert.ok(tpe instanceof TPESampler);
+  assert.equal(tpe.name, "tpe");
+  assert.equal(makeSampler("tpe-multivariate", { seed: undefined }).name, "tpe-multivariate");
+  assert.throws(() => makeSampler("cmaes"), (e: Error) => e instanceof OptionError && e.message === 'unknown sampler "cmaes": use one of "grid", "random", "tpe", "tpe-multivariate"');
+  assert.throws(() => makeSampler("tpe", { nEiCandidates: -3 }), /nEiCandidates must be a whole number ≥ 1, got -3/);
+});
