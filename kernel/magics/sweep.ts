@@ -12,11 +12,11 @@ const sweepMagic: MagicDefinition = {
     cell: true,
     summary: "Hyperparameter search: the cell defines `space` and ends with the objective (params, trial) => metric.",
     usage:
-      "%%sweep [--trials N] [--sampler tpe|random|grid|tpe-multivariate] [--pruner none|median|asha|hyperband] " +
+      "%%sweep [--trials N] [--sampler tpe|tpe-independent|random|grid] [--pruner none|median|asha|sha|hyperband] " +
       "[--metric NAME] [--direction min|max] [--name NAME] [--workers N] [--seed S] [--timeout SECONDS] [--warm-start FILTER]",
     options: [
       { name: "trials", type: "int", min: 1, default: 20, help: "trials of the study in all (a resumed sweep runs what is missing)" },
-      { name: "sampler", type: "string", default: "tpe", help: "tpe, tpe-multivariate, random or grid" },
+      { name: "sampler", type: "string", default: "tpe", help: "tpe (multivariate, as Optuna 5), tpe-independent, random or grid" },
       { name: "pruner", type: "string", default: "none", help: "none, median, asha (successive halving) or hyperband" },
       { name: "metric", type: "string", default: "value", help: "what the objective returns (or logs)" },
       { name: "direction", type: "string", default: "min", help: "min or max" },

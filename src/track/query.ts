@@ -89,25 +89,19 @@ function compare(a: unknown, op: string, b: string | number): boolean {
   if (Array.isArray(a)) return op === "=" ? a.map(String).includes(String(b)) : op === "!=" ? !a.map(String).includes(String(b)) : false;
   const an = typeof a === "number" ? a : typeof a === "string" && a.trim() !== "" && !isNaN(Number(a)) ? Number(a) : null;
   const bn = typeof b === "number" ? b : null;
-  if (an !== null && bn !== null) {
-    switch (op) {
-      case "=": return an === bn;
-      case "!=": return an !== bn;
-      case "<": return an < bn;
-      case "<=": return an <= bn;
-      case ">": return an > bn;
-      case ">=": return an >= bn;
-    }
-  }
-  const as = typeof a === "object" ? JSON.stringify(a) : String(a);
-  const bs = String(b);
+  if (an !== null && bn !== null) return holds(op, an, bn);
+  return holds(op, typeof a === "object" ? JSON.stringify(a) : String(a), String(b));
+}
+
+/** The comparison `x op y` for two numbers (NaN compares false) or two strings. */
+function holds<T extends number | string>(op: string, x: T, y: T): boolean {
   switch (op) {
-    case "=": return as === bs;
-    case "!=": return as !== bs;
-    case "<": return as < bs;
-    case "<=": return as <= bs;
-    case ">": return as > bs;
-    case ">=": return as >= bs;
+    case "=": return x === y;
+    case "!=": return x !== y;
+    case "<": return x < y;
+    case "<=": return x <= y;
+    case ">": return x > y;
+    case ">=": return x >= y;
   }
   return false;
 }

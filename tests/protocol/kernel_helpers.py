@@ -1,4 +1,5 @@
 """A small driver over jupyter_client for the protocol tests: run a cell, collect its outputs."""
+import contextlib
 import time
 from queue import Empty
 
@@ -59,3 +60,22 @@ def result_of(outs):
         if m["msg_type"] == "execute_result":
             return m["content"]["data"]["text/plain"]
     return None
+
+
+@contextlib.contextmanager
+def fresh_kernel():
+    """A kernel of its own for one test, always shut down."""
+    km, kc = start()
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def assert_error(reply, ename, needle):
+    """An execute_reply that failed with `ename` and a message containing `needle`."""
+    content = reply["content"]
+    assert content["status"] == "error", content
+    assert content["ename"] == ename, content
+    assert needle in content["evalue"], content

@@ -10,15 +10,8 @@ import pytest
 import zmq
 from jupyter_client.session import Session
 
-from kernel_helpers import TIMEOUT, collect, result_of, run, shell_reply, start, text_of
+from kernel_helpers import TIMEOUT, assert_error, collect, fresh_kernel, result_of, run, shell_reply, start, text_of
 
-
-@pytest.fixture(scope="module")
-def kernel():
-    km, kc = start()
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
 
 
 def test_variables_persist_and_top_level_await(kernel):
@@ -125,8 +118,7 @@ def test_interrupt_stops_cell_within_a_second_and_kernel_lives_on(kernel, code):
 
 def test_interrupt_right_after_start_is_not_lost():
     """A cell sent at once to a new kernel, then interrupted while the runtime still warms up."""
-    km, kc = start()
-    try:
+    with fresh_kernel() as (km, kc):
         msg_id = kc.execute("while (true) {}")
         time.sleep(0.2)
         km.interrupt_kernel()
@@ -134,9 +126,6 @@ def test_interrupt_right_after_start_is_not_lost():
         assert reply["content"]["ename"] == "KeyboardInterrupt"
         collect(kc, msg_id)
         assert result_of(run(kc, "'next cell runs'")[1]) == "'next cell runs'"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 def test_interrupt_request_on_control_channel_is_answered(kernel):
@@ -287,10 +276,7 @@ def test_line_magics_between_code(kernel):
 )
 def test_bad_magic_arguments_are_errors_in_the_cell(kernel, code, needle):
     _, kc = kernel
-    reply, _ = run(kc, code)
-    assert reply["content"]["status"] == "error"
-    assert reply["content"]["ename"] == "UsageError"
-    assert needle in reply["content"]["evalue"]
+    assert_error(run(kc, code)[0], "UsageError", needle)
     assert run(kc, "1 + 1")[0]["content"]["status"] == "ok"  # the kernel is fine
 
 
@@ -327,17 +313,13 @@ def test_user_expressions(kernel):
 
 def test_runtime_death_is_reported_and_recovered(kernel):
     _, kc = kernel
-    reply, _ = run(kc, "process.exit(3)")
-    assert reply["content"]["status"] == "error"
-    assert reply["content"]["ename"] == "DeadKernelError"
-    assert "variables are lost" in reply["content"]["evalue"]
+    assert_error(run(kc, "process.exit(3)")[0], "DeadKernelError", "variables are lost")
     reply, outs = run(kc, "'alive'")
     assert result_of(outs) == "'alive'"
 
 
 def test_restart_keeps_history_and_clears_variables(store_path):
-    km, kc = start()
-    try:
+    with fresh_kernel() as (km, kc):
         run(kc, "const beforeRestart = 1")
         run(kc, "'marker-before-restart'")
         km.restart_kernel()
@@ -350,9 +332,6 @@ def test_restart_keeps_history_and_clears_variables(store_path):
         # and it sits in the project's SQLite store
         rows = sqlite3.connect(store_path).execute("SELECT COUNT(*) FROM history WHERE source = ?", ("'marker-before-restart'",)).fetchone()
         assert rows[0] >= 1
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 def test_shutdown_exits_the_kernel_process():

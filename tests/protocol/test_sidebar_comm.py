@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kernel_helpers import collect, run, shell_reply, start
+from kernel_helpers import collect, run, shell_reply
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -28,15 +28,13 @@ def comm_messages(kc, comm_id, until, timeout=5.0):
 
 
 @pytest.fixture(scope="module")
-def sidebar():
-    km, kc = start()
+def sidebar(kernel):
+    km, kc = kernel
     comm_id = "sidebar-test"
     msg = kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "modelbench", "data": {}})
     kc.shell_channel.send(msg)
     collect(kc, msg["header"]["msg_id"])
-    yield km, kc, comm_id
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    return km, kc, comm_id
 
 
 def send(kc, comm_id, data):

@@ -5,15 +5,8 @@ import time
 
 import pytest
 
-from kernel_helpers import collect, result_of, run, shell_reply, start, text_of
+from kernel_helpers import assert_error, collect, result_of, run, shell_reply, text_of
 
-
-@pytest.fixture(scope="module")
-def kernel():
-    km, kc = start()
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
 
 
 def runs_by_name(store_path, name):
@@ -125,10 +118,7 @@ def test_registry_round_trip_in_cells(kernel):
 )
 def test_bad_tracking_input_is_a_clear_error(kernel, code, ename, needle):
     _, kc = kernel
-    reply, _ = run(kc, code)
-    assert reply["content"]["status"] == "error"
-    assert reply["content"]["ename"] == ename, reply["content"]
-    assert needle in reply["content"]["evalue"]
+    assert_error(run(kc, code)[0], ename, needle)
 
 
 def test_runtime_death_marks_its_running_run_crashed(kernel, store_path):

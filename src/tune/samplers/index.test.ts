@@ -7,8 +7,9 @@ test("samplers: made by name; unknown names are clear errors listing the valid o
   assert.ok(makeSampler("random", { seed: 1 }) instanceof RandomSampler);
   const tpe = makeSampler("tpe", { seed: 1, seed_: undefined });
   assert.ok(tpe instanceof TPESampler);
-  assert.equal(tpe.name, "tpe");
+  assert.equal(tpe.name, "tpe-multivariate"); // like Optuna 5's default
   assert.equal(makeSampler("tpe-multivariate", { seed: undefined }).name, "tpe-multivariate");
-  assert.throws(() => makeSampler("cmaes"), (e: Error) => e instanceof OptionError && e.message === 'unknown sampler "cmaes": use one of "grid", "random", "tpe", "tpe-multivariate"');
+  assert.equal(makeSampler("tpe-independent", { seed: 1 }).name, "tpe");
+  assert.throws(() => makeSampler("cmaes"), (e: Error) => e instanceof OptionError && e.message === 'unknown sampler "cmaes": use one of "grid", "random", "tpe", "tpe-multivariate", "tpe-independent"');
   assert.throws(() => makeSampler("tpe", { nEiCandidates: -3 }), /nEiCandidates must be a whole number ≥ 1, got -3/);
 });
