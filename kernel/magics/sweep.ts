@@ -25,6 +25,8 @@ const sweepMagic: MagicDefinition = {
       { name: "seed", type: "int", help: "seed of the sampler" },
       { name: "timeout", type: "number", min: 0, help: "stop starting trials after this many seconds" },
       { name: "warm-start", type: "string", help: "earlier runs to learn from, as a %runs filter" },
+      { name: "processes", type: "int", min: 1, help: "run trials in this many worker processes (needs --module)" },
+      { name: "module", type: "string", help: "a .js module exporting objective(params, trial), for --processes" },
     ],
     examples: [
       "%%sweep --trials 60 --sampler tpe --pruner hyperband --metric f1_macro --direction max\n" +
@@ -34,14 +36,18 @@ const sweepMagic: MagicDefinition = {
   },
   async run(ctx, args, body) {
     if (!body?.trim()) throw new MagicUsageError("%%sweep needs a cell that defines `const space = { … }` and ends with the objective function");
+    const o = args.options;
+    if (o.processes !== undefined && !o.module) {
+      throw new MagicUsageError("--processes needs --module FILE: worker processes cannot see this notebook's variables, so the objective must live in a module");
+    }
     await ctx.runCode(body);
-    const objective = ctx.takeResult();
+    const objective = o.module ? undefined : ctx.takeResult();
+    ctx.takeResult();
     const space = ctx.locals().space;
-    if (typeof objective !== "function") {
+    if (!o.module && typeof objective !== "function") {
       throw new MagicUsageError("the cell must end with the objective, e.g. `async (p, trial) => score` (its last expression is not a function)");
     }
     if (!space || typeof space !== "object") throw new MagicUsageError("the cell must define the search space: `const space = { lr: logUniform(1e-4, 1e-1), … }`");
-    const o = args.options;
     const study = await tune.createStudy({
       name: o.name as string | undefined,
       space: space as Record<string, tune.Dist>,
@@ -54,7 +60,9 @@ const sweepMagic: MagicDefinition = {
     });
     const total = o.trials as number;
     const progress = display(`sweep ${study.name}: starting…`);
-    const summary = await study.optimize(objective as tune.Objective, {
+    const summary = o.module
+      ? await tune.optimizeInProcesses(study, o.module as string, { trials: total, processes: (o.processes as number) ?? 1 })
+      : await study.optimize(objective as tune.Objective, {
       trials: total,
       workers: o.workers as number,
       timeout: o.timeout as number | undefined,

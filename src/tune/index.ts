@@ -2,7 +2,7 @@
 // every trial a tracked run. Modelled on Optuna's seams; works from a plain Node script.
 export * from "./types";
 export { uniform, logUniform, int, choice, toSpace, SpaceError, type Dist } from "./space";
-export { createStudy, Study, Trial, TrialPruned, StudySummary, type StudyOptions, type Objective, type OptimizeOptions } from "./study";
+export { createStudy, optimizeInProcesses, Study, Trial, TrialPruned, StudySummary, type StudyOptions, type Objective, type OptimizeOptions, type ProcessOptions } from "./study";
 export { StudyError } from "./storage";
 export { historyFigure, parallelCoordinatesFigure, importanceFigure, intermediateFigure, importances } from "./views";
 export * from "./samplers";

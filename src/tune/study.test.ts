@@ -197,3 +197,26 @@ test("bad spaces and options are clear errors", async () => {
   await assert.rejects(() => s.optimize(42 as any, { trials: 1 }), /must be a function/);
   await assert.rejects(() => createStudy({ name: "dir", space: quadratic, direction: "max" }), /already exists to minimize 'value'/);
 });
+
+test("worker processes load the objective module and share the study", async () => {
+  const file = await freshStore();
+  const dir = path.dirname(file);
+  const mod = path.join(dir, "objective.js");
+  fs.writeFileSync(mod, "exports.objective = async (p) => { await new Promise((r) => setTimeout(r, 10)); return (p.x - 1) ** 2; };\n");
+  const { optimizeInProcesses } = await import("./index");
+  const study = await createStudy({ name: "procs", space: { x: uniform(-3, 3) }, sampler: "tpe", seed: 0 });
+  const summary = await optimizeInProcesses(study, mod, { trials: 12, processes: 3 });
+  const trials = study.trials;
+  assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 12 }, (_, i) => i));
+  assert.ok(trials.every((t) => t.state === "complete"));
+  const pids = new Set((track.store() as any).db.prepare("SELECT pid FROM trials").pluck().all());
+  assert.equal(pids.size, 3, "three worker processes took trials");
+  assert.ok(summary.best!.value! < 1);
+  const sweep = (await track.listRuns({ tags: ["sweep"] })).runs[0];
+  assert.equal(sweep.status, "finished");
+  assert.equal((await track.store().listRuns({ parentId: sweep.id })).length, 12, "every trial nests under the one sweep run");
+  fs.writeFileSync(mod, "exports.nothing = 1;\n");
+  const other = await createStudy({ name: "procs-bad", space: { x: uniform(-3, 3) }, sampler: "random" });
+  await assert.rejects(() => optimizeInProcesses(other, mod, { trials: 2, processes: 2 }), /every worker failed: .*exports no objective function/);
+  await assert.rejects(() => optimizeInProcesses(other, path.join(dir, "missing.js"), { trials: 2, processes: 1 }), /no objective module/);
+});

@@ -34,6 +34,8 @@ export interface StudyOptions {
   warmStart?: string;
   /** Log each trial as a run (default true). */
   track?: boolean;
+  /** Nest trials under this existing run instead of starting a sweep run (worker processes do). */
+  sweepRunId?: string;
 }
 
 export type Objective = (params: Record<string, any>, trial: Trial) => number | void | Promise<number | void>;
@@ -100,6 +102,8 @@ export class Study {
     readonly sampler: Sampler,
     readonly pruner: Pruner,
     readonly tracked: boolean,
+    /** How it was created, so worker processes can make the same study. */
+    readonly options: StudyOptions,
   ) {}
 
   get id(): string {
@@ -141,8 +145,9 @@ export class Study {
     return this.storage.enqueue(this.id, params);
   }
 
-  private async ensureSweepRun(): Promise<track.Run | null> {
+  private async ensureSweepRun(): Promise<track.Run | string | null> {
     if (!this.tracked) return null;
+    if (this.options.sweepRunId) return this.options.sweepRunId;
     if (this.sweepRun && this.sweepRun.status === "running") return this.sweepRun;
     this.sweepRun = await track.startRun({
       name: this.name,
@@ -167,7 +172,7 @@ export class Study {
     if (!stored) return null;
     let run: track.Run | null = null;
     if (this.tracked) {
-      run = await track.startRun({ name: `${this.name}#${stored.number}`, parent: parent!, tags: ["trial"], params: stored.params });
+      run = await track.startRun({ name: `${this.name}#${stored.number}`, parent: parent!, tags: ["trial"], params: stored.params, goals: { [this.metric]: this.direction === "minimize" ? "min" : "max" } });
       this.storage.setTrialRun(this.id, stored.number, run.id);
     }
     const trial = new Trial(this, stored.number, stored.params, run);
@@ -300,6 +305,68 @@ export class Study {
   }
 }
 
+export interface ProcessOptions {
+  /** Trials of the study in all. */
+  trials: number;
+  /** Worker processes to start. */
+  processes: number;
+  /** The module's export that is the objective (default "objective", else the default export). */
+  exportName?: string;
+}
+
+/**
+ * Runs the study in worker processes on this machine: each loads `modulePath` (a CommonJS module
+ * exporting the objective) and takes trials from the store, so they share the work and never run
+ * the same trial twice. Trials nest under this process's sweep run.
+ */
+export async function optimizeInProcesses(study: Study, modulePath: string, options: ProcessOptions): Promise<StudySummary> {
+  const { spawn } = await import("child_process");
+  const fs = await import("fs");
+  const path = await import("path");
+  const file = path.resolve(modulePath);
+  if (!fs.existsSync(file)) throw new StudyError(`no objective module at ${file}: write a .js module that exports objective(params, trial)`);
+  if (typeof study.options.sampler === "object" || typeof study.options.pruner === "object") {
+    throw new StudyError("worker processes make their own sampler and pruner: give them by name (sampler: \"tpe\"), not as objects");
+  }
+  if (!Number.isInteger(options.processes) || options.processes < 1) throw new StudyError(`processes must be a whole number ≥ 1, got ${options.processes}`);
+  const sweep = await study["ensureSweepRun"]();
+  const sweepRunId = typeof sweep === "string" ? sweep : sweep?.id;
+  const { sampler, pruner, samplerOptions, prunerOptions, seed } = study.options;
+  const base = {
+    store: track.store().uri, module: file, exportName: options.exportName, trials: options.trials,
+    study: { name: study.name, direction: study.direction, metric: study.metric, space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
+  };
+  const children = Array.from({ length: options.processes }, (_, i) => {
+    const cfg = { ...base, study: { ...base.study, seed: seed === undefined ? undefined : seed + i } };
+    return spawn(process.execPath, [path.join(__dirname, "worker.js"), JSON.stringify(cfg)], { stdio: ["ignore", "inherit", "pipe"] });
+  });
+  let stop = false;
+  const stopListening = onInterrupt(() => {
+    stop = true;
+    for (const c of children) c.kill("SIGTERM");
+  });
+  const failures: string[] = [];
+  try {
+    await Promise.all(children.map((c, i) => new Promise<void>((resolve) => {
+      let err = "";
+      c.stderr!.on("data", (d) => (err += d));
+      c.on("exit", (code, signal) => {
+        if (code !== 0 && !stop) failures.push(`worker ${i} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${err ? `: ${err.trim().split("\n").slice(-3).join(" ")}` : ""}`);
+        resolve();
+      });
+    })));
+  } finally {
+    stopListening();
+  }
+  const orphans = study.storage.failOrphans(study.id);
+  if (sweep && typeof sweep !== "string") {
+    await sweep.end(stop ? "killed" : failures.length ? "failed" : "finished", stop ? "interrupted by the user" : failures.join("; ") || null);
+  }
+  if (stop) throw new Interrupted(`sweep '${study.name}' (run it again to resume)`);
+  if (failures.length === options.processes) throw new StudyError(`every worker failed: ${failures.join("; ")}`);
+  return new StudySummary(study, orphans);
+}
+
 /** What a sweep shows when it ends: the best trial and a leaderboard. */
 export class StudySummary {
   constructor(readonly study: Study, readonly recoveredOrphans: number[] = []) {}
@@ -323,7 +390,7 @@ export async function createStudy(options: StudyOptions): Promise<Study> {
   const storage = new StudyStorage(st);
   const name = options.name ?? `sweep-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}`;
   const { study: record, created } = storage.openStudy({ name, direction, metric, space, sampler: sampler.name, pruner: pruner.name });
-  const study = new Study(record, storage, sampler, pruner, options.track ?? true);
+  const study = new Study(record, storage, sampler, pruner, options.track ?? true, options);
   if (created && options.warmStart) {
     const runs = (await track.listRuns({ where: options.warmStart })).runs;
     for (const r of runs) {

@@ -75,3 +75,15 @@ def test_bad_sweep_cells_are_clear_errors(kernel, cell, needle):
 def test_sweep_without_a_space_in_a_fresh_kernel():
     with fresh_kernel() as (_, kc):
         assert_error(run(kc, "%%sweep\n(p) => p.x")[0], "UsageError", "must define the search space")
+
+
+def test_sweep_in_worker_processes_from_a_module(kernel, tmp_path):
+    _, kc = kernel
+    mod = tmp_path / "objective.js"
+    mod.write_text("exports.objective = async (p) => { await new Promise((r) => setTimeout(r, 5)); return Math.abs(p.x); };\n")
+    cell = f"%%sweep --trials 9 --processes 3 --module {mod} --sampler random --name in-procs\nconst space = {{ x: uniform(-1, 1) }};"
+    reply, outs = run(kc, cell)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    result = [m for m in outs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]
+    assert "9 trials (9 complete" in result
+    assert_error(run(kc, "%%sweep --processes 2\nconst space = { x: uniform(0, 1) };")[0], "UsageError", "--processes needs --module")
