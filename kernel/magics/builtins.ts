@@ -2,6 +2,7 @@
 import type { MagicDefinition } from "./index";
 import { MagicUsageError } from "./parse";
 import { formatDuration, summarize } from "./timing";
+import { globalSeed, setGlobalSeed } from "../../src/random";
 
 const lsmagic: MagicDefinition = {
   spec: {
@@ -143,4 +144,33 @@ const who: MagicDefinition = {
   },
 };
 
-export const builtinMagics: MagicDefinition[] = [lsmagic, time, timeit, env, who];
+const seed: MagicDefinition = {
+  spec: {
+    name: "seed",
+    line: true,
+    cell: false,
+    summary: "Seed every random source the helpers use (baselines, splits, samplers), and record it in runs.",
+    usage: "%seed [N | off]",
+    options: [],
+    positional: [{ name: "N", help: "a whole number 0 … 4294967295, or off; without it, shows the seed" }],
+    examples: ["%seed 42"],
+  },
+  run(ctx, args) {
+    const [value] = args.positional;
+    if (value === undefined) {
+      const s = globalSeed();
+      ctx.print(s === null ? "no seed: random sources draw fresh seeds" : `seed ${s}`);
+      return;
+    }
+    if (value === "off") {
+      setGlobalSeed(null);
+      ctx.print("seed off: random sources draw fresh seeds");
+      return;
+    }
+    if (!/^\d+$/.test(value) || Number(value) > 2 ** 32 - 1) throw new MagicUsageError(`%seed takes a whole number from 0 to 4294967295 (or off), got '${value}'`);
+    setGlobalSeed(Number(value));
+    ctx.print(`seed ${value}: helpers created from now on draw reproducible numbers`);
+  },
+};
+
+export const builtinMagics: MagicDefinition[] = [lsmagic, time, timeit, env, who, seed];

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Random } from "./index";
+import { Random, globalSeed, setGlobalSeed } from "./index";
 
 test("a seed fixes the sequence; different seeds give different sequences", () => {
   const draw = (seed: number) => {
@@ -33,4 +33,20 @@ test("categorical draws follow the probabilities and never pick a zero-probabili
   for (let i = 0; i < 50000; i++) counts[r.categorical(p)]++;
   assert.equal(counts[1], 0);
   p.forEach((q, k) => assert.ok(Math.abs(counts[k] / 50000 - q) < 0.01));
+});
+
+test("a global seed makes unseeded sources reproducible, in creation order", () => {
+  try {
+    setGlobalSeed(42);
+    const a = [new Random().float(), new Random().float()];
+    setGlobalSeed(42);
+    const b = [new Random().float(), new Random().float()];
+    assert.deepEqual(a, b);
+    assert.notEqual(a[0], a[1]); // two sources, two streams
+    assert.equal(globalSeed(), 42);
+    assert.throws(() => setGlobalSeed(-1), /whole number from 0 to 4294967295/);
+  } finally {
+    setGlobalSeed(null);
+  }
+  assert.equal(globalSeed(), null);
 });

@@ -8,9 +8,12 @@ export class Random {
   private c: number;
   private d: number;
 
-  /** Without a seed, draws one from the OS so runs differ (like numpy's default). */
+  /**
+   * Without a seed: the next seed of the global sequence when one was set (setGlobalSeed, %seed),
+   * else one from the OS so runs differ (like numpy's default).
+   */
   constructor(seed?: number) {
-    let s = seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : seed >>> 0;
+    let s = seed === undefined ? nextUnseeded() : seed >>> 0;
     const next = () => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;
@@ -57,4 +60,34 @@ export class Random {
     for (let i = probabilities.length - 1; i >= 0; i--) if (probabilities[i] > 0) return i;
     return probabilities.length - 1;
   }
+}
+
+const SEED = Symbol.for("modelbench.seed");
+const COUNTER = Symbol.for("modelbench.seedCounter");
+
+/**
+ * Seeds every random source the helpers create without a seed of their own, in creation order,
+ * and is recorded by runs started afterwards. `null` goes back to fresh OS seeds.
+ */
+export function setGlobalSeed(seed: number | null): void {
+  const g = globalThis as any;
+  if (seed !== null && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) {
+    throw new RangeError(`a seed is a whole number from 0 to 4294967295, got ${seed}`);
+  }
+  g[SEED] = seed ?? undefined;
+  g[COUNTER] = 0;
+}
+
+export function globalSeed(): number | null {
+  const s = (globalThis as any)[SEED];
+  return typeof s === "number" ? s : null;
+}
+
+function nextUnseeded(): number {
+  const g = globalThis as any;
+  const base = globalSeed();
+  if (base === null) return (Math.random() * 2 ** 32) >>> 0;
+  const i = (g[COUNTER] = (g[COUNTER] ?? 0) + 1);
+  // Distinct, well-spread seeds per source: the golden-ratio step of splitmix.
+  return (base + Math.imul(i, 0x9e3779b9)) >>> 0;
 }

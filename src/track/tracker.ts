@@ -9,6 +9,7 @@ import { NoActiveRunError, StoreError, TrackingError } from "./errors";
 import { captureEnvironment, captureGit, hashFile } from "./context";
 import { Run } from "./run";
 import { SqliteStore } from "./sqlite";
+import { globalSeed } from "../random";
 import type { Store } from "./types";
 
 export interface CodeContext {
@@ -98,10 +99,6 @@ export function activeRuns(): readonly Run[] {
   return state().active;
 }
 
-function currentSeed(): number | null {
-  const s = G[Symbol.for("modelbench.seed")];
-  return typeof s === "number" ? s : null;
-}
 
 function defaultProject(): string {
   return process.env.MODELBENCH_PROJECT || path.basename(projectRoot());
@@ -143,7 +140,7 @@ function beginRun(options: StartOptions): { run: Run; created: Promise<void> } {
     startedAt: Date.now(),
     pid: process.pid,
     host: os.hostname(),
-    seed: options.seed ?? currentSeed(),
+    seed: options.seed ?? globalSeed(),
     source: options.source ?? code.source,
     notebook: code.notebook,
     notebookPath: code.notebookPath,

@@ -8,8 +8,9 @@ export function seededRng(seed: number): Rng {
   return () => r.float();
 }
 
+/** A seed for a sampler created without one (follows %seed when it was set). */
 export function randomSeed(): number {
-  return (Math.random() * 2 ** 32) >>> 0;
+  return new Random().uint32();
 }
 
 /** Standard normal via Box–Muller. */

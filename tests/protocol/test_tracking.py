@@ -141,3 +141,13 @@ def test_the_library_is_importable_as_modelbench_in_cells(kernel):
     reply, outs = run(kc, 'import { listRuns, unifiedDiff } from "modelbench";\nconst t = await listRuns({ limit: 1 });\n[Array.isArray(t.runs), typeof unifiedDiff]')
     assert reply["content"]["status"] == "ok", reply["content"]
     assert result_of(outs) == "[ true, 'function' ]"
+
+
+def test_seed_magic_is_recorded_by_runs(kernel, store_path):
+    _, kc = kernel
+    assert "seed 42" in text_of(run(kc, "%seed 42")[1])
+    run(kc, "%%track seeded\nlog({ x: 1 })")
+    run(kc, "%seed off")
+    [r] = runs_by_name(store_path, "seeded")
+    assert r["seed"] == 42
+    assert_error(run(kc, "%seed -3")[0], "UsageError", "whole number from 0 to 4294967295")
