@@ -88,7 +88,7 @@ const splitMime = (mime: string) => mime.startsWith("text/") || mime === "applic
 
 /** The .ipynb text Jupyter would write for this notebook. */
 export function writeIpynb(nb: Notebook): string {
-  const out = cloneJson(nb as unknown as JsonObject);
+  const out = cloneJson(nb) as unknown as JsonObject;
   for (const cell of out.cells as JsonObject[]) {
     if (typeof cell.source === "string") cell.source = pySplitLines(cell.source, true);
     for (const bundle of Object.values(isObject(cell.attachments) ? cell.attachments : {})) {
@@ -119,5 +119,5 @@ export function emptyNotebook(metadata: JsonObject = {}): Notebook {
 
 /** A deep copy (the model is plain JSON). */
 export function cloneNotebook(nb: Notebook): Notebook {
-  return cloneJson(nb as unknown as JsonObject) as unknown as Notebook;
+  return cloneJson(nb);
 }

@@ -3,7 +3,7 @@
 // `// %%` starts a code cell, `// %% [markdown]` / `[raw]` a commented text cell, a `// ---` YAML
 // header holds the notebook metadata, and Jupyter magics are commented out so the file stays TS.
 import { Cell, CellType, Notebook, emptyNotebook, newCellId } from "./ipynb";
-import { Json, JsonObject, pySplitLines } from "./pyjson";
+import { Json, JsonObject, cloneJson, pySplitLines } from "./pyjson";
 import { dumpYaml, parseYaml, YamlError } from "./yaml";
 import { MalformedTextNotebookError } from "./errors";
 import {
@@ -240,7 +240,7 @@ function dropEmpty(config: FormatOptions): FormatOptions {
 /** The percent-format text of a notebook (outputs are not part of it), ending with a newline. */
 export function writePercent(nb: Notebook, options: PercentOptions = {}): string {
   const extension = options.extension ?? ".ts";
-  const metadata = structuredClone(nb.metadata) as JsonObject;
+  const metadata = cloneJson(nb.metadata);
   const language = defaultLanguage(metadata, extension, true);
   pinPercentFormat(metadata, extension);
   const fmt = resolveOptions(metadata, dropEmpty(options.format ?? {}));
@@ -615,7 +615,7 @@ export function readPercent(text: string, options: PercentOptions & { where?: st
 
 /** The notebook as `jupytext --to ipynb` stores it: without the text_representation bookkeeping. */
 export function withoutTextRepresentation(nb: Notebook): Notebook {
-  const metadata = structuredClone(nb.metadata) as JsonObject;
+  const metadata = cloneJson(nb.metadata);
   if (isObject(metadata.jupytext)) {
     delete metadata.jupytext.text_representation;
     if (!Object.keys(metadata.jupytext).length) delete metadata.jupytext;

@@ -173,12 +173,12 @@ export function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** A deep copy that keeps PyFloat markers. */
-export function cloneJson<T extends Json | undefined>(v: T): T {
+/** A deep copy of JSON-shaped data (notebooks, cells, metadata) that keeps PyFloat markers. */
+export function cloneJson<T>(v: T): T {
   if (v === null || typeof v !== "object" || v instanceof PyFloat) return v;
   if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
-  const out: JsonObject = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cloneJson((v as JsonObject)[k]), enumerable: true, writable: true, configurable: true });
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cloneJson((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
   return out as T;
 }
 
