@@ -1,10 +1,9 @@
 // A notebook with the inputs of one side and the outputs of the other (jupytext's
 // combine_inputs_with_outputs): each text cell is matched to the .ipynb cell it came from.
 import { Cell, Notebook } from "./ipynb";
-import { Json, JsonObject, cloneJson } from "./pyjson";
+import { cloneJson, isJsonObject } from "./pyjson";
 import { DEFAULT_CELL_FILTER, DEFAULT_NOTEBOOK_FILTER, restoreFilteredMetadata } from "./metadata";
 
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
 // Cells count as the same content when they differ only by what a formatter would change.
 const invariant = (text: string) => text.replace(/[ \t\n,'"()\\]/g, "");
@@ -64,19 +63,19 @@ export function mapOutputsToInputs(inputs: Cell[], outputs: Cell[]): (number | n
 
 /** Inputs (and the metadata the text shows) from `source`; outputs, ids and hidden metadata from `withOutputs`. */
 export function combineInputsWithOutputs(source: Notebook, withOutputs: Notebook): Notebook {
-  const jt = isObject(source.metadata.jupytext) ? source.metadata.jupytext : {};
+  const jt = isJsonObject(source.metadata.jupytext) ? source.metadata.jupytext : {};
   const nbFilter = typeof jt.notebook_metadata_filter === "string" ? jt.notebook_metadata_filter : undefined;
   const metadata =
     nbFilter === "-all"
       ? cloneJson(withOutputs.metadata)
       : restoreFilteredMetadata(cloneJson(source.metadata), withOutputs.metadata, nbFilter, DEFAULT_NOTEBOOK_FILTER);
-  if (isObject(metadata.jupytext)) {
+  if (isJsonObject(metadata.jupytext)) {
     // jupytext drops it whenever it writes an .ipynb
     metadata.jupytext = { ...metadata.jupytext };
     delete metadata.jupytext.text_representation;
     if (!Object.keys(metadata.jupytext).length) delete metadata.jupytext;
   }
-  const cellFilter = isObject(metadata.jupytext) && typeof metadata.jupytext.cell_metadata_filter === "string" ? metadata.jupytext.cell_metadata_filter : undefined;
+  const cellFilter = isJsonObject(metadata.jupytext) && typeof metadata.jupytext.cell_metadata_filter === "string" ? metadata.jupytext.cell_metadata_filter : undefined;
   const map = mapOutputsToInputs(source.cells, withOutputs.cells);
   const cells = source.cells.map((cell, i): Cell => {
     const j = map[i];

@@ -1,7 +1,7 @@
 // .ipynb files (nbformat 4) read into a plain model and written back exactly as Jupyter writes them:
 // sorted keys, one-space indent, multi-line text split into lists of lines, a trailing newline.
 // Fields this module does not know are carried through untouched.
-import { cloneJson, dumpJson, Json, JsonObject, JsonSyntaxError, parseJson, pySplitLines } from "./pyjson";
+import { cloneJson, dumpJson, Json, JsonObject, JsonSyntaxError, parseJson, pySplitLines, isJsonObject } from "./pyjson";
 import { InvalidNotebookError } from "./errors";
 
 export type CellType = "code" | "markdown" | "raw";
@@ -25,7 +25,6 @@ export interface Notebook {
   [field: string]: Json | Cell[] | undefined;
 }
 
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 const isJsonMime = (mime: string) => /^application\/(.+\+)?json$/.test(mime);
 
 /** Parses .ipynb text; `where` names the file in error messages. */
@@ -38,20 +37,20 @@ export function parseIpynb(text: string, where = "notebook"): Notebook {
     throw new InvalidNotebookError(`${where} is not valid JSON (${e.message}): fix or restore it (e.g. \`git checkout -- ${where}\`) before syncing`);
   }
   const bad = (what: string) => new InvalidNotebookError(`${where} is not an nbformat 4 notebook: ${what}`);
-  if (!isObject(raw)) throw bad("the file is not a JSON object");
+  if (!isJsonObject(raw)) throw bad("the file is not a JSON object");
   if (raw.nbformat !== 4) {
     throw bad(`it has nbformat ${JSON.stringify(raw.nbformat ?? null)}; convert it with \`jupyter nbconvert --to notebook --inplace ${where}\``);
   }
   if (!Array.isArray(raw.cells)) throw bad("'cells' is missing or not a list");
-  if (raw.metadata !== undefined && !isObject(raw.metadata)) throw bad("'metadata' is not an object");
+  if (raw.metadata !== undefined && !isJsonObject(raw.metadata)) throw bad("'metadata' is not an object");
   const nb = raw as unknown as Notebook;
   nb.metadata ??= {};
   if (typeof nb.nbformat_minor !== "number") nb.nbformat_minor = 0;
   (raw.cells as Json[]).forEach((cell: Json, i: number) => {
-    if (!isObject(cell) || !["code", "markdown", "raw"].includes(cell.cell_type as string)) {
+    if (!isJsonObject(cell) || !["code", "markdown", "raw"].includes(cell.cell_type as string)) {
       throw bad(`cell ${i + 1} has no valid cell_type (code, markdown or raw)`);
     }
-    cell.metadata = isObject(cell.metadata) ? cell.metadata : {};
+    cell.metadata = isJsonObject(cell.metadata) ? cell.metadata : {};
     cell.source = joinLines(cell.source ?? "", () => bad(`cell ${i + 1} has a source that is neither text nor a list of lines`));
     rejoinOutputs(cell);
   });
@@ -67,13 +66,13 @@ function joinLines(v: Json, error: () => Error): string {
 // nbformat stores multi-line output text as lists of lines and joins them on read; doing the
 // same keeps outputs comparable whichever way a tool wrote them.
 function rejoinOutputs(cell: JsonObject): void {
-  for (const bundle of Object.values(isObject(cell.attachments) ? cell.attachments : {})) {
-    if (isObject(bundle)) rejoinBundle(bundle);
+  for (const bundle of Object.values(isJsonObject(cell.attachments) ? cell.attachments : {})) {
+    if (isJsonObject(bundle)) rejoinBundle(bundle);
   }
   if (cell.cell_type !== "code" || !Array.isArray(cell.outputs)) return;
   for (const out of cell.outputs) {
-    if (!isObject(out)) continue;
-    if ((out.output_type === "execute_result" || out.output_type === "display_data") && isObject(out.data)) rejoinBundle(out.data);
+    if (!isJsonObject(out)) continue;
+    if ((out.output_type === "execute_result" || out.output_type === "display_data") && isJsonObject(out.data)) rejoinBundle(out.data);
     else if (out.output_type && Array.isArray(out.text) && out.text.every((l) => typeof l === "string")) out.text = out.text.join("");
   }
 }
@@ -91,13 +90,13 @@ export function writeIpynb(nb: Notebook): string {
   const out = cloneJson(nb) as unknown as JsonObject;
   for (const cell of out.cells as JsonObject[]) {
     if (typeof cell.source === "string") cell.source = pySplitLines(cell.source, true);
-    for (const bundle of Object.values(isObject(cell.attachments) ? cell.attachments : {})) {
-      if (isObject(bundle)) splitBundle(bundle);
+    for (const bundle of Object.values(isJsonObject(cell.attachments) ? cell.attachments : {})) {
+      if (isJsonObject(bundle)) splitBundle(bundle);
     }
     if (cell.cell_type !== "code" || !Array.isArray(cell.outputs)) continue;
     for (const o of cell.outputs) {
-      if (!isObject(o)) continue;
-      if ((o.output_type === "execute_result" || o.output_type === "display_data") && isObject(o.data)) splitBundle(o.data);
+      if (!isJsonObject(o)) continue;
+      if ((o.output_type === "execute_result" || o.output_type === "display_data") && isJsonObject(o.data)) splitBundle(o.data);
       else if (o.output_type === "stream" && typeof o.text === "string") o.text = pySplitLines(o.text, true);
     }
   }

@@ -1,6 +1,6 @@
 // Which notebook and cell metadata a text notebook shows (jupytext's metadata filters), and how
 // cell metadata is spelled on a `// %%` line (`title key=<JSON> flag`).
-import { Json, JsonObject, PyFloat, cloneJson, dumpJson, parseJson } from "./pyjson";
+import { Json, JsonObject, PyFloat, cloneJson, dumpJson, parseJson, isJsonObject } from "./pyjson";
 
 /** Metadata jupytext itself writes on cells to reproduce blank lines; never shown on marker lines. */
 export const JUPYTEXT_CELL_METADATA = ["skipline", "noskipline", "cell_marker", "lines_to_next_cell", "lines_to_end_of_cell_marker"];
@@ -47,7 +47,6 @@ export function filterToString(filter: MetadataFilter): string {
 
 export const isValidMetadataKey = (key: string) => /^[a-zA-Z0-9_.@/-]+$/.test(key);
 const isIdentifier = (text: string) => /^[a-zA-Z_.]+[a-zA-Z0-9_.]*$/.test(text);
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PyFloat);
 
 /** The metadata a text file shows, given the user's filter and the default one (jupytext's rules). */
 export function filterMetadata(metadata: JsonObject, userFilter: string | boolean | MetadataFilter | undefined | null, defaultFilter: string): JsonObject {
@@ -95,7 +94,7 @@ function subset(metadata: JsonObject, keepOnly?: string[], exclude?: string[]): 
     const sub = secondLevel(keepOnly);
     for (const key of supported) {
       const v = metadata[key];
-      if (sub.has(key) && isObject(v)) out[key] = subset(v, sub.get(key));
+      if (sub.has(key) && isJsonObject(v)) out[key] = subset(v, sub.get(key));
     }
   } else {
     for (const key of supported) out[key] = metadata[key];
@@ -104,7 +103,7 @@ function subset(metadata: JsonObject, keepOnly?: string[], exclude?: string[]): 
     for (const key of exclude) delete out[key];
     for (const [key, keys] of secondLevel(exclude)) {
       const v = out[key];
-      if (isObject(v)) out[key] = subset(v, undefined, keys);
+      if (isJsonObject(v)) out[key] = subset(v, undefined, keys);
     }
   }
   out = { ...out };
@@ -123,14 +122,14 @@ export function restoreFilteredMetadata(filtered: JsonObject, unfiltered: JsonOb
 
 /** After reading a text file: record filters so that writing it again shows the same metadata. */
 export function updateMetadataFilters(metadata: JsonObject, hadJupyterHeader: boolean, cellKeys: Set<string>): void {
-  const jupytext = () => (isObject(metadata.jupytext) ? metadata.jupytext : (metadata.jupytext = {}));
+  const jupytext = () => (isJsonObject(metadata.jupytext) ? metadata.jupytext : (metadata.jupytext = {}));
   if (!hadJupyterHeader) {
     jupytext().notebook_metadata_filter = "-all";
     // jupytext lists these in set order (random per process); sorted is one of its valid outputs
     if (!("cell_metadata_filter" in jupytext())) jupytext().cell_metadata_filter = filterToString({ additional: [...cellKeys].sort(), excluded: "all" });
     return;
   }
-  const current = isObject(metadata.jupytext) ? metadata.jupytext : {};
+  const current = isJsonObject(metadata.jupytext) ? metadata.jupytext : {};
   if ("cell_metadata_filter" in current) {
     const f = parseFilter(current.cell_metadata_filter as string);
     if (Array.isArray(f.excluded)) f.excluded = f.excluded.filter((k) => !cellKeys.has(k));
@@ -199,7 +198,7 @@ export function textToTitleAndMetadata(options: string): [string, JsonObject] {
     return [title, parseKeyEqualValue(text.slice(title.length))];
   }
   const parsed = relaxJsonLoads(text.slice(curly), true);
-  return [text.slice(0, curly).trim(), isObject(parsed) ? parsed : { [INCORRECT]: text.slice(curly) }];
+  return [text.slice(0, curly).trim(), isJsonObject(parsed) ? parsed : { [INCORRECT]: text.slice(curly) }];
 }
 
 function parseKeyEqualValue(raw: string): JsonObject {

@@ -14,7 +14,7 @@ import { NotebookNotFoundError, SyncConflictError, UnsupportedFormatError } from
 import { readText, rel, writeAtomic } from "./files";
 import { Notebook, parseIpynb, writeIpynb } from "./ipynb";
 import { checkPercentText, isCellMarker, readPercent, withoutTextRepresentation, writePercent } from "./percent";
-import { Json, JsonObject, pySplitLines } from "./pyjson";
+import { pySplitLines, isJsonObject } from "./pyjson";
 
 export interface PairPaths {
   ipynb: string;
@@ -43,7 +43,6 @@ export interface SyncResult {
   warnings: string[];
 }
 
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 const sha256 = (text: string) => crypto.createHash("sha256").update(text, "utf8").digest("hex");
 
 /** The pair a notebook or script belongs to, per its metadata or the nearest jupytext.toml. */
@@ -55,7 +54,7 @@ export function pairedPaths(file: string, config = loadConfig(path.dirname(path.
   if (ext === ".ipynb" && fs.existsSync(abs)) {
     const nb = parseIpynb(readText(abs), rel(abs));
     const jt = nb.metadata.jupytext;
-    if (isObject(jt) && typeof jt.formats === "string") formats = jt.formats;
+    if (isJsonObject(jt) && typeof jt.formats === "string") formats = jt.formats;
   }
   if (!formats) {
     throw new UnsupportedFormatError(`${rel(abs)} is not paired: add formats = "ipynb,ts:percent" to jupytext.toml (or run \`jupytext --set-formats ipynb,ts:percent ${rel(abs)}\`)`);

@@ -30,3 +30,18 @@ for (const c of vectors.cases) {
     assert.equal(writePercent(back, { format: c.options }), c.ts_roundtrip, "ts → ipynb → ts differs from jupytext");
   });
 }
+
+test("the committed notebooks/00-welcome.ts is exactly what we write for 00-welcome.ipynb", () => {
+  const nb = parseIpynb(fs.readFileSync(path.join(ROOT, "notebooks/00-welcome.ipynb"), "utf8"));
+  const ts = fs.readFileSync(path.join(ROOT, "notebooks/00-welcome.ts"), "utf8");
+  assert.equal(writePercent(nb), ts);
+  checkPercentText(ts, "00-welcome.ts");
+  // magics come back uncommented
+  assert.deepEqual(readPercent(ts).cells.slice(-3).map((c) => c.source), ["%lsmagic", "%timeit -n 1000 -r 3 scores.reduce((a, b) => a + b, 0)", "%who number"]);
+});
+
+test("malformed percent text is refused with what to do", () => {
+  assert.throws(() => checkPercentText("let a = 1;\n", "x.ts"), (e: unknown) => e instanceof MalformedTextNotebookError && /no '\/\/ %%' cell marker/.test((e as Error).message));
+  assert.throws(() => readPercent("// ---\n// jupyter:\n//   a: [\n// ---\n"), MalformedTextNotebookError);
+  checkPercentText("", "empty.ts"); // an empty file is an empty notebook
+});

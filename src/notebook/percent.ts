@@ -3,7 +3,7 @@
 // `// %%` starts a code cell, `// %% [markdown]` / `[raw]` a commented text cell, a `// ---` YAML
 // header holds the notebook metadata, and Jupyter magics are commented out so the file stays TS.
 import { Cell, CellType, Notebook, emptyNotebook, newCellId } from "./ipynb";
-import { Json, JsonObject, cloneJson, pySplitLines } from "./pyjson";
+import { Json, JsonObject, cloneJson, pySplitLines, isJsonObject } from "./pyjson";
 import { dumpYaml, parseYaml, YamlError } from "./yaml";
 import { MalformedTextNotebookError } from "./errors";
 import {
@@ -186,18 +186,17 @@ function uncommentLines(lines: string[], prefix: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function jupytextMetadata(metadata: JsonObject): JsonObject {
-  if (!isObject(metadata.jupytext)) metadata.jupytext = {};
+  if (!isJsonObject(metadata.jupytext)) metadata.jupytext = {};
   return metadata.jupytext as JsonObject;
 }
 
 /** The notebook language: kernelspec language, else jupytext's main_language, else the extension's. */
 function defaultLanguage(metadata: JsonObject, extension: string, popMainLanguage = false): string {
-  const jt = isObject(metadata.jupytext) ? metadata.jupytext : {};
+  const jt = isJsonObject(metadata.jupytext) ? metadata.jupytext : {};
   const main = typeof jt.main_language === "string" ? jt.main_language : undefined;
-  const kernel = isObject(metadata.kernelspec) && typeof metadata.kernelspec.language === "string" ? metadata.kernelspec.language : undefined;
+  const kernel = isJsonObject(metadata.kernelspec) && typeof metadata.kernelspec.language === "string" ? metadata.kernelspec.language : undefined;
   const fallback = kernel || SCRIPT_LANGUAGES[extension];
   const language = main || fallback;
   if (main !== undefined && main === fallback && popMainLanguage) delete jt.main_language;
@@ -209,7 +208,7 @@ function defaultLanguage(metadata: JsonObject, extension: string, popMainLanguag
 /** jupytext's is_active: may this cell run in a file with this extension? */
 function isActive(extension: string, metadata: JsonObject, fallback = true): boolean {
   const ext = extension.replace(".", "");
-  if (isObject(metadata.run_control) && metadata.run_control.frozen === true) return extension === ".ipynb";
+  if (isJsonObject(metadata.run_control) && metadata.run_control.frozen === true) return extension === ".ipynb";
   for (const tag of Array.isArray(metadata.tags) ? metadata.tags : []) {
     if (typeof tag === "string" && tag.startsWith("active-")) return tag.split("-").includes(ext);
   }
@@ -221,7 +220,7 @@ function isActive(extension: string, metadata: JsonObject, fallback = true): boo
 // into the notebook's `jupytext` metadata (so it shows in the header).
 function resolveOptions(metadata: JsonObject, config: FormatOptions): FormatOptions {
   const fmt: FormatOptions = { ...config };
-  const jt = isObject(metadata.jupytext) ? metadata.jupytext : {};
+  const jt = isJsonObject(metadata.jupytext) ? metadata.jupytext : {};
   for (const key of OPTION_KEYS) if (key in jt && !(key in fmt)) (fmt as Record<string, Json>)[key] = jt[key];
   for (const key of OPTION_KEYS) if (fmt[key] !== undefined) jupytextMetadata(metadata)[key] = fmt[key] as Json;
   return fmt;
@@ -292,7 +291,7 @@ export function writePercent(nb: Notebook, options: PercentOptions = {}): string
 
 // jupytext names the format of this file in the notebook's pairing when it was left implicit ("ipynb,ts").
 function pinPercentFormat(metadata: JsonObject, extension: string): void {
-  const jt = isObject(metadata.jupytext) ? metadata.jupytext : undefined;
+  const jt = isJsonObject(metadata.jupytext) ? metadata.jupytext : undefined;
   if (!jt || typeof jt.formats !== "string") return;
   jt.formats = jt.formats
     .split(",")
@@ -431,9 +430,9 @@ function readHeader(lines: string[], where: string): Header {
       if (!(e instanceof YamlError)) throw e;
       throw new MalformedTextNotebookError(`${where}: the 'jupyter:' header is not valid YAML (${e.message}); fix the header between the '// ---' lines`);
     }
-    const section = isObject(parsed) ? parsed.jupyter : undefined;
-    result = isObject(section) ? (section as JsonObject) : {};
-    if (isObject(metadata.jupytext)) Object.assign(jupytextMetadata(result), metadata.jupytext);
+    const section = isJsonObject(parsed) ? parsed.jupyter : undefined;
+    result = isJsonObject(section) ? (section as JsonObject) : {};
+    if (isJsonObject(metadata.jupytext)) Object.assign(jupytextMetadata(result), metadata.jupytext);
   }
   let blank = 1;
   if (i + 1 < lines.length) {
@@ -582,7 +581,7 @@ export function readPercent(text: string, options: PercentOptions & { where?: st
 
   // `%%lang` first lines come back for cells in another language
   const main = defaultLanguage(metadata, extension);
-  if (!(isObject(metadata.kernelspec) && "language" in metadata.kernelspec) && cells.length) jupytextMetadata(metadata).main_language = main;
+  if (!(isJsonObject(metadata.kernelspec) && "language" in metadata.kernelspec) && cells.length) jupytextMetadata(metadata).main_language = main;
   const custom = [...(fmt.custom_cell_magics ?? "").split(","), ...(fmt.custom_language_magics ?? "").split(",")];
   for (const cell of cells) {
     if (!("language" in cell.metadata)) continue;
@@ -605,7 +604,7 @@ export function readPercent(text: string, options: PercentOptions & { where?: st
   if (json && !("cell_metadata_json" in jupytextMetadata(metadata))) jupytextMetadata(metadata).cell_metadata_json = true;
 
   const jt = jupytextMetadata(metadata);
-  jt.text_representation = { ...(isObject(jt.text_representation) ? jt.text_representation : {}), extension, format_name: "percent" };
+  jt.text_representation = { ...(isJsonObject(jt.text_representation) ? jt.text_representation : {}), extension, format_name: "percent" };
 
   const newId = options.cellId ?? (() => newCellId());
   const nb = emptyNotebook(metadata);
@@ -616,7 +615,7 @@ export function readPercent(text: string, options: PercentOptions & { where?: st
 /** The notebook as `jupytext --to ipynb` stores it: without the text_representation bookkeeping. */
 export function withoutTextRepresentation(nb: Notebook): Notebook {
   const metadata = cloneJson(nb.metadata);
-  if (isObject(metadata.jupytext)) {
+  if (isJsonObject(metadata.jupytext)) {
     delete metadata.jupytext.text_representation;
     if (!Object.keys(metadata.jupytext).length) delete metadata.jupytext;
   }
@@ -627,8 +626,8 @@ export function withoutTextRepresentation(nb: Notebook): Notebook {
 export function checkPercentText(text: string, where: string, extension = ".ts"): void {
   const lines = pySplitLines(text);
   const header = readHeader(lines, where);
-  const jt = isObject(header.metadata.jupytext) ? header.metadata.jupytext : {};
-  const rep = isObject(jt.text_representation) ? jt.text_representation : {};
+  const jt = isJsonObject(header.metadata.jupytext) ? header.metadata.jupytext : {};
+  const rep = isJsonObject(jt.text_representation) ? jt.text_representation : {};
   if (typeof rep.format_name === "string" && rep.format_name !== "percent") {
     throw new MalformedTextNotebookError(`${where} is in jupytext's '${rep.format_name}' format, not 'percent': convert it with \`jupytext --to ${extension.slice(1)}:percent ${where}\` or change the pairing`);
   }

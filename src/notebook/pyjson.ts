@@ -12,10 +12,26 @@ export class PyFloat {
   }
 }
 
-export type Json = null | boolean | number | string | PyFloat | Json[] | { [key: string]: Json };
+/** An integer beyond 2^53, which a JS number would round; kept exact as Python keeps it. */
+export class PyInt {
+  constructor(readonly value: bigint) {}
+  valueOf(): number {
+    return Number(this.value);
+  }
+  toJSON(): number {
+    return Number(this.value);
+  }
+}
+
+export type Json = null | boolean | number | string | PyFloat | PyInt | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 export class JsonSyntaxError extends Error {}
+
+/** A JSON object (not an array, null or a number wrapper). */
+export function isJsonObject(v: Json | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof PyInt);
+}
 
 /** JSON.parse, except that `1.0` stays a float (PyFloat) so it is written back as `1.0`. */
 export function parseJson(text: string): Json {
@@ -67,6 +83,7 @@ export function parseJson(text: string): Json {
     if (m) {
       i += m[0].length;
       const n = Number(m[0]);
+      if (!m[1] && !m[2] && !Number.isSafeInteger(n)) return new PyInt(BigInt(m[0]));
       return (m[1] || m[2]) && Number.isInteger(n) ? new PyFloat(n) : n;
     }
     for (const [word, v] of [["true", true], ["false", false], ["null", null], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]] as const) {
@@ -149,6 +166,7 @@ export function dumpJson(value: Json | undefined, options: DumpOptions = {}): st
     if (v === null || v === undefined) return "null";
     if (typeof v === "boolean") return v ? "true" : "false";
     if (typeof v === "number" || v instanceof PyFloat) return pyNumber(v);
+    if (v instanceof PyInt) return v.value.toString();
     if (typeof v === "string") return pyString(v, ensureAscii);
     const open = (items: string[], o: string, c: string) => {
       if (!items.length) return o + c;
@@ -175,7 +193,7 @@ export function compareCodePoints(a: string, b: string): number {
 
 /** A deep copy of JSON-shaped data (notebooks, cells, metadata) that keeps PyFloat markers. */
 export function cloneJson<T>(v: T): T {
-  if (v === null || typeof v !== "object" || v instanceof PyFloat) return v;
+  if (v === null || typeof v !== "object" || v instanceof PyFloat || v instanceof PyInt) return v;
   if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cloneJson((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });

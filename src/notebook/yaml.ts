@@ -1,6 +1,6 @@
 // The YAML of a text notebook's header: written exactly as PyYAML's safe_dump(default_flow_style=False)
 // writes it (jupytext uses that), and read back for the block-style subset such headers use.
-import { Json, JsonObject, PyFloat, compareCodePoints, pyFloatRepr } from "./pyjson";
+import { Json, JsonObject, PyFloat, PyInt, compareCodePoints, pyFloatRepr } from "./pyjson";
 
 export class YamlError extends Error {}
 
@@ -56,7 +56,7 @@ export function dumpYaml(value: Json): string {
     if (v === null) line += "null";
     else if (typeof v === "boolean") line += v ? "true" : "false";
     else if (v instanceof PyFloat || (typeof v === "number" && !Number.isInteger(v))) line += yamlFloat(Number(v));
-    else if (typeof v === "number") line += String(v);
+    else if (typeof v === "number" || v instanceof PyInt) line += String(v instanceof PyInt ? v.value : v);
     else writeString(String(v), indent, simpleKey);
   };
   const writeString = (text: string, indent: number, simpleKey: boolean) => {
@@ -132,7 +132,7 @@ export function dumpYaml(value: Json): string {
     line += '"';
   };
   const node = (v: Json, indent: number, context: "root" | "mapping" | "sequence") => {
-    if (v !== null && typeof v === "object" && !(v instanceof PyFloat)) {
+    if (v !== null && typeof v === "object" && !(v instanceof PyFloat) && !(v instanceof PyInt)) {
       const isList = Array.isArray(v);
       const empty = isList ? v.length === 0 : Object.keys(v).length === 0;
       if (empty) {
@@ -337,7 +337,8 @@ export function parseYaml(source: string): Json {
     while (cont.length && cont[cont.length - 1] === "") cont.pop();
     const text = [first, ...cont];
     const head = first[0];
-    if (head === "'" || head === '"') return unquote(foldLines(text));
+    if (head === '"') return unquote(foldDoubleQuoted(text));
+    if (head === "'") return unquote(foldLines(text));
     if (head === "[" || head === "{") return flow(text.join(" "));
     if (head === "|" || head === ">") fail("block scalars (| and >) are not supported in notebook headers");
     return plain(foldLines(text).replace(/\s+#.*$/, ""));
@@ -359,6 +360,23 @@ function foldLines(parts: string[]): string {
     }
     out += blanks ? "\n".repeat(blanks) : " ";
     out += p;
+    blanks = 0;
+  }
+  return out;
+}
+
+// In a double-quoted scalar a line ending in an unescaped backslash continues without a space.
+function foldDoubleQuoted(parts: string[]): string {
+  let out = parts[0];
+  let blanks = 0;
+  for (const p of parts.slice(1)) {
+    if (p === "") {
+      blanks++;
+      continue;
+    }
+    const escapedBreak = /(^|[^\\])(\\\\)*\\$/.test(out);
+    if (escapedBreak && !blanks) out = out.slice(0, -1) + p;
+    else out += (blanks ? "\n".repeat(blanks) : " ") + p;
     blanks = 0;
   }
   return out;

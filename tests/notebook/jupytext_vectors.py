@@ -136,6 +136,19 @@ CASES = [
     vector("cell_metadata_filter option", nb(code("x", tags=["a"], keep=1, drop=2)), options={"cell_metadata_filter": "-drop"}),
     vector("cell_metadata_filter -all", nb(code("x", tags=["a"], title="t")), options={"cell_metadata_filter": "-all"}),
     vector("code start escapes", nb(code("// +\n// // +\nx"))),
+    vector("escape and noescape comments on magics", nb(code("%time f() // noescape\n// %who // escape\n%env"))),
+    vector("comment_magics false", nb(code("%lsmagic\n// %who")), options={"comment_magics": False}),
+    vector("non-ascii and control characters in the header", nb(code("x"), metadata={"kernelspec": {"display_name": "Pythön ✓ \t tab", "language": "typescript", "name": "mb"}})),
+    vector("long non-ascii header string", nb(code("x"), metadata={"kernelspec": {"display_name": "ü " * 60, "language": "typescript", "name": "mb"}})),
+    vector("header values of every type", nb(code("x"), metadata={
+        "kernelspec": TS_KERNEL,
+        "widgets": {"f": 1.0, "g": 2.5, "h": 1e-05, "i": 1e20, "n": None, "t": True, "l": [1, "two", {"three": 3}, [4]], "e": {}, "el": [],
+                    "s1": "2020-01-01", "s2": "0x1F", "s3": "~", "s4": "-", "s5": "- x", "s6": "a\nb", "s7": "", "s8": " lead", "s9": "yes", "s10": "1:30", "s11": "#x", "s12": "x #y", "s13": "*x", "s14": "it's"}}),
+        options={"notebook_metadata_filter": "widgets"}),
+    vector("multi-line string in the header", nb(code("x"), metadata={"kernelspec": TS_KERNEL, "description": "first line\nsecond line\n\nthird"}), options={"notebook_metadata_filter": "description"}),
+    vector("floats and big numbers in the notebook", nb(code("x", f=1.0, g=1e-05, h=123456789012345678, k=0.1), md("y"))),
+    vector("cell_metadata_json option", nb(code("x", tags=["a"], n=1)), options={"cell_metadata_filter": "all"}),
+    vector("non-integer lines_to_next_cell is ignored", nb(code("x", lines_to_next_cell=3), code("y"))),
     vector("many cells", nb(*[code(f"let v{i} = {i};") if i % 3 else md(f"## Part {i}") for i in range(12)])),
 ]
 
@@ -170,6 +183,14 @@ TEXT_ONLY = {
     "raw active in ts": '// %% [raw] active="ts"\nnot commented\n',
     "magics escaped": "// %%\n// %lsmagic\n// // %who\nx\n",
     "fenced block in markdown": "// %% [markdown]\n// ```\n// %%\n// ```\n// after\n",
+    "json metadata marker": '// %% {"tags": ["a"]}\nx\n\n// %% [markdown] {"k": 1}\n// t\n',
+    "python literal options": "// %% key='single' flag=True none=None tup=(1, 2)\nx\n",
+    "header with a comment line before it": "// a comment\n// ---\n// jupyter:\n//   kernelspec:\n//     name: ts\n// ---\n\n// %%\nx\n",
+    "header yaml with flow and quoted values": "// ---\n// jupyter:\n//   jupytext:\n//     formats: 'ipynb,ts:percent'\n//   kernelspec: {display_name: TS, language: typescript, name: ts}\n//   tags: [a, 'b c']\n// ---\n\n// %%\nx\n",
+    "empty file": "",
+    "only blank lines": "\n\n\n",
+    "code before the first marker": "const pre = 1;\n\n// %%\nx\n",
+    "whitespace line before marker": "// %%\na\n  \n// %%\nb\n",
 }
 for name, text in TEXT_ONLY.items():
     CASES.append(vector(name, ts=text))
