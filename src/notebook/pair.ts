@@ -51,9 +51,9 @@ export function pairedPaths(file: string, config = loadConfig(path.dirname(path.
   const ext = path.extname(abs);
   let formats = config.formats;
   // a notebook's own "jupytext": {"formats"} wins over the configuration file, as in jupytext
-  if (ext === ".ipynb" && fs.existsSync(abs)) {
-    const nb = parseIpynb(readText(abs), rel(abs));
-    const jt = nb.metadata.jupytext;
+  const notebook = abs.slice(0, abs.length - ext.length) + ".ipynb";
+  if (fs.existsSync(notebook)) {
+    const jt = parseIpynb(readText(notebook), rel(notebook)).metadata.jupytext;
     if (isJsonObject(jt) && typeof jt.formats === "string") formats = jt.formats;
   }
   if (!formats) {
