@@ -9,5 +9,20 @@ export { Random } from "./random";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
 export { comms, Comm, CommRegistry } from "./comm";
 export { diffLines, unifiedDiff } from "./diff";
+export {
+  syncPair,
+  syncPaths,
+  diffNotebooks,
+  formatNotebookDiff,
+  readNotebookFile,
+  readPercent,
+  writePercent,
+  parseIpynb,
+  writeIpynb,
+  type Notebook,
+  type NotebookDiff,
+  type CellDiff,
+  type SyncResult,
+} from "./notebook";
 export { storeUri, projectRoot } from "./store/location";
 export { onInterrupt, fireInterrupt } from "./runtime/interrupt";

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// `modelbench` command line: keep notebooks and their paired percent scripts in sync, and show
+// cell-aware diffs. A thin shell over src/notebook (built into dist/); exit codes: 0 done,
+// 1 refused (conflict or a file that cannot be read), 2 usage error.
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const USAGE = `usage: modelbench <command> [options]
+
+commands:
+  sync [--prefer ipynb|text] [paths...]
+      Sync each notebook with its paired percent script (pairs from jupytext.toml, e.g.
+      formats = "ipynb,ts:percent"). Inputs come from the side that changed since the last sync
+      (else the newer file), outputs from the .ipynb; a missing side is created. When both sides
+      changed, nothing is written and the differences are shown: edit one side, or pick one
+      with --prefer. Without paths: every paired notebook under notebooks/.
+  diff A B [--outputs] [--metadata]
+      Cell-by-cell differences between two notebooks (.ipynb or percent .ts, in any mix).
+  help
+      This text.
+
+exit codes: 0 done, 1 refused (conflict or unreadable file; nothing was written), 2 usage error`;
+
+class UsageError extends Error {}
+
+function load() {
+  const entry = join(root, "dist", "src", "notebook", "index.js");
+  if (!existsSync(entry)) {
+    process.stderr.write(`modelbench: ${relative(process.cwd(), entry)} is missing: build first with \`npx tsc -p tsconfig.json\`\n`);
+    process.exit(2);
+  }
+  return createRequire(import.meta.url)(entry);
+}
+
+function parseArgs(args, flags) {
+  const out = { positional: [], flags: {} };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      out.positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith("--")) {
+      out.positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s);
+    if (!(name in flags)) throw new UsageError(`unknown option --${name}`);
+    if (flags[name] === "boolean") out.flags[name] = true;
+    else {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (!flags[name].includes(value)) throw new UsageError(`--${name} must be one of ${flags[name].join(", ")}, not '${value}'`);
+      out.flags[name] = value;
+    }
+  }
+  return out;
+}
+
+const show = (p) => {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith("..") ? r : p;
+};
+
+function sync(args) {
+  const { positional, flags } = parseArgs(args, { prefer: ["ipynb", "text"] });
+  const nb = load();
+  let files = positional;
+  if (!files.length) {
+    const dir = join(findProjectRoot(process.cwd()), "notebooks");
+    files = nb.findPairedNotebooks(dir);
+    if (!files.length) {
+      console.log(`no paired notebooks under ${show(dir)}: pass the notebooks to sync`);
+      return 0;
+    }
+  }
+  if (flags.prefer && files.length > 1 && !positional.length) throw new UsageError("--prefer applies to the notebooks you name: modelbench sync --prefer text notebooks/x.ipynb");
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const r = nb.syncPair(file, { prefer: flags.prefer });
+      const pair = `${show(r.paths.ipynb)} ⇄ ${show(r.paths.text)}`;
+      const source = r.inputsFrom === "ipynb" ? show(r.paths.ipynb) : show(r.paths.text);
+      const why = { created: "the other side was missing", "changed-since-sync": "changed since the last sync", newer: "newer", "in-sync": "same inputs", preferred: "--prefer" }[r.reason];
+      if (!r.written.length) console.log(`${pair}: in sync`);
+      else console.log(`${pair}: wrote ${r.written.map(show).join(", ")} (inputs from ${source}: ${why})`);
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+    } catch (e) {
+      if (!(e instanceof nb.ModelbenchError)) throw e;
+      failed++;
+      process.stderr.write(`modelbench sync: ${e.message}${e.message.endsWith("\n") ? "" : "\n"}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+function findProjectRoot(from) {
+  for (let d = resolve(from); ; d = dirname(d)) {
+    if (["jupytext.toml", ".jupytext.toml", ".git", "package.json"].some((m) => existsSync(join(d, m)))) return d;
+    if (dirname(d) === d) return resolve(from);
+  }
+}
+
+function diff(args) {
+  const { positional, flags } = parseArgs(args, { outputs: "boolean", metadata: "boolean" });
+  if (positional.length !== 2) throw new UsageError("diff needs two notebooks: modelbench diff A B");
+  const nb = load();
+  try {
+    const [a, b] = positional.map((p) => nb.readNotebookFile(p));
+    process.stdout.write(nb.formatNotebookDiff(nb.diffNotebooks(a, b, { outputs: !!flags.outputs, metadata: !!flags.metadata }), positional));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof nb.ModelbenchError)) throw e;
+    process.stderr.write(`modelbench diff: ${e.message}\n`);
+    return 1;
+  }
+}
+
+function main(argv) {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    if (command === "sync") return sync(rest);
+    if (command === "diff") return diff(rest);
+    throw new UsageError(`unknown command '${command}'`);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`modelbench: ${e.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
