@@ -89,7 +89,7 @@ export class RunDetailView extends Widget {
         section("Params", keyValueTable(Object.entries(r.params).map(([k, v]) => [k, formatNumber(v)]))),
         section("Metrics", metricTable(metrics)),
         section("System metrics", metricTable(system)),
-        section("Code", r.source ? h("pre", { class: "mb-code" }, r.source) : null),
+        section("Code", r.source ? h("pre", { class: "mb-code mb-source" }, r.source) : null),
         section("Git",
           r.gitCommit ? keyValueTable([["commit", h("code", {}, r.gitCommit)], ["branch", r.gitBranch ?? ""], ["dirty", r.gitDirty ? "yes — the diff below was not committed" : "no"]]) : null,
           r.gitDiff ? h("details", {}, h("summary", {}, "Uncommitted changes (git diff HEAD)"), diffBlock(r.gitDiff)) : null),

@@ -28,6 +28,9 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     const model = new RunsModel();
     let detail: MainAreaWidget<RunDetailView> | null = null;
     let compare: MainAreaWidget<CompareView> | null = null;
+    // Detail and comparison share one area beside the notebook: a tab next to the other, if open.
+    const beside = (other: MainAreaWidget | null) =>
+      other && !other.isDisposed ? { mode: "tab-after" as const, ref: other.id } : { mode: "split-right" as const };
 
     const panel = new RunsPanel(model, {
       openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
@@ -54,7 +57,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
           detail.title.closable = true;
           detail.content.title.changed.connect(() => (detail!.title.label = detail!.content.title.label));
           detail.disposed.connect(() => model.closeDetail());
-          app.shell.add(detail, "main", { mode: "split-right" });
+          app.shell.add(detail, "main", beside(compare));
         }
         app.shell.activateById(detail.id);
       },
@@ -72,7 +75,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
           compare.title.closable = true;
           compare.content.title.changed.connect(() => (compare!.title.label = compare!.content.title.label));
           compare.title.label = compare.content.title.label;
-          app.shell.add(compare, "main", { mode: "split-right" });
+          app.shell.add(compare, "main", beside(detail));
         }
         app.shell.activateById(compare.id);
       },

@@ -46,7 +46,11 @@ export function themedLayout(layout: Record<string, unknown> = {}): Record<strin
 /** Draws (or redraws in place) a figure into `el`; plotly.react keeps zoom and is cheap on updates. */
 export async function drawFigure(el: HTMLElement, figure: Figure): Promise<void> {
   const Plotly = await loadPlotly();
-  await Plotly.react(el, figure.data, themedLayout(figure.layout), { responsive: true, displaylogo: false, ...figure.config });
+  const layout = themedLayout(figure.layout);
+  // A responsive plot takes its element's size, so the element must have the figure's height.
+  const height = typeof layout.height === "number" ? layout.height : 360;
+  el.style.height = `${height}px`;
+  await Plotly.react(el, figure.data, { ...layout, height }, { responsive: true, displaylogo: false, ...figure.config });
 }
 
 export async function resizeFigure(el: HTMLElement): Promise<void> {

@@ -31,7 +31,7 @@ interface Row {
 export class RunsPanel extends Widget {
   private rows = new Map<string, Row>();
   private list = h("ul", { class: "mb-run-list", role: "listbox", "aria-label": "Runs", "aria-multiselectable": "true" });
-  private search = h("input", { class: "mb-search jp-mod-styled", type: "search", placeholder: "Filter: text, or metrics.loss < 0.5", "aria-label": "Filter runs", spellcheck: "false" });
+  private search = h("input", { class: "mb-search jp-mod-styled", type: "search", placeholder: "Filter: name, or params.lr < 0.1", "aria-label": "Filter runs", spellcheck: "false" });
   private status = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Status" });
   private tag = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Tag" });
   private sort = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Sort by" });
@@ -47,7 +47,7 @@ export class RunsPanel extends Widget {
     this.id = "modelbench-runs";
     this.addClass("mb-runs-panel");
     this.title.caption = "Runs (modelbench)";
-    this.status.append(h("option", { value: "" }, "any status"), ...RUN_STATUSES.map((s) => h("option", { value: s }, s)));
+    this.status.append(h("option", { value: "" }, "all statuses"), ...RUN_STATUSES.map((s) => h("option", { value: s }, s)));
     this.search.addEventListener("input", () => {
       window.clearTimeout(this.searchTimer);
       this.searchTimer = window.setTimeout(() => void model.setQuery({ search: this.search.value }), 250);
@@ -68,7 +68,7 @@ export class RunsPanel extends Widget {
       h("header", { class: "mb-header" }, h("h2", {}, "Runs"), this.count),
       this.connection,
       h("div", { class: "mb-filters" }, this.search, h("div", { class: "mb-filter-row" }, this.status, this.tag, this.sort)),
-      h("div", { class: "mb-actions" }, this.compareButton, h("span", { class: "mb-hint" }, "Enter opens a run · Space selects")),
+      h("div", { class: "mb-actions" }, this.compareButton, h("span", { class: "mb-hint" }, "Enter: open · Space: select")),
       this.error,
       this.empty,
       this.list,
@@ -99,7 +99,7 @@ export class RunsPanel extends Widget {
 
   private renderRuns(): void {
     const m = this.model;
-    this.renderOptions(this.tag, [["", "any tag"], ...m.tags.map((t): [string, string] => [t, `#${t}`])], m.query.tag);
+    this.renderOptions(this.tag, [["", "all tags"], ...m.tags.map((t): [string, string] => [t, `#${t}`])], m.query.tag);
     const sorts: Array<[string, string]> = [["", "newest first"]];
     for (const k of m.metricKeys) sorts.push([`-metrics.${k}`, `${k} ↓`], [`metrics.${k}`, `${k} ↑`]);
     if (m.query.sort && !sorts.some(([v]) => v === m.query.sort)) sorts.push([m.query.sort, m.query.sort]);
@@ -155,7 +155,7 @@ export class RunsPanel extends Widget {
     };
     row.el.append(
       check,
-      h("div", { class: "mb-run-main" }, h("div", { class: "mb-run-line" }, row.status, row.name), h("div", { class: "mb-run-line mb-run-sub" }, row.meta, row.tags)),
+      h("div", { class: "mb-run-main" }, h("div", { class: "mb-run-line" }, row.status, row.name), h("div", { class: "mb-run-line mb-run-sub" }, row.meta), row.tags),
       h("div", { class: "mb-run-side" }, row.value, spark),
     );
     row.el.addEventListener("click", () => this.actions.openRun(runId));
@@ -176,6 +176,7 @@ export class RunsPanel extends Widget {
     const duration = run.durationMs ?? (run.status === "running" ? Date.now() - run.startedAt : null);
     row.meta.textContent = `${run.status} · ${formatDuration(duration)}`;
     row.tags.replaceChildren(...run.tags.map((t) => h("span", { class: "mb-tag" }, t)));
+    row.tags.hidden = !run.tags.length;
     const v = displayValue(run, key);
     row.value.textContent = v === undefined ? "" : `${key} ${formatNumber(v)}`;
     row.value.title = key ? `${key}: ${run.metrics[key]?.goal ? "best" : "last"} value` : "";
