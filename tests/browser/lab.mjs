@@ -53,7 +53,7 @@ export async function startLab() {
     "lab", "--no-browser", "--allow-root",
     "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
     `--IdentityProvider.token=${token}`, "--ServerApp.open_browser=False", `--ServerApp.root_dir=${notebooks}`,
-    "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
   ];
   const proc = spawn(jupyter, args, { env, cwd: notebooks, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";

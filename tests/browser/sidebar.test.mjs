@@ -176,4 +176,40 @@ describe("Runs sidebar in JupyterLab", { timeout: 240_000 }, () => {
     assert.ok((await page.locator(".mb-compare .mb-diff").count()) >= 1, "a code diff");
     await page.screenshot({ path: join(ARTIFACTS, "compare.png") });
   });
+
+  test("with no modelbench notebook open, the panel moves to a background kernel, and a reload restores it there", async () => {
+    // Close the notebook and shut its kernel down (straight through the app: no save dialog).
+    await page.evaluate(async () => {
+      const app = window.jupyterapp;
+      for (const w of [...app.shell.widgets("main")]) {
+        if (w.sessionContext) await w.sessionContext.shutdown();
+        w.dispose();
+      }
+    });
+    const onBackground = () => page.waitForFunction(() => {
+      const c = document.querySelector("#modelbench-runs .mb-connection");
+      return c?.dataset.state === "connected" && c.textContent.includes("background modelbench kernel");
+    }, null, { timeout: 90_000 });
+    await onBackground();
+    await row("live-a").waitFor({ timeout: 15_000 });
+
+    // The saved layout no longer has the notebook: a reload restores the panel, on the same background session.
+    for (let i = 0; i < 40; i++) {
+      const ws = await (await lab.api("/lab/api/workspaces/default")).json();
+      if (!Object.keys(ws.data ?? {}).some((k) => k.startsWith("notebook:"))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await page.reload();
+    await page.locator("#modelbench-runs").waitFor({ state: "visible", timeout: 60_000 });
+    await onBackground();
+    await row("live-a").waitFor({ timeout: 15_000 });
+    const sessions = await (await lab.api("/api/sessions")).json();
+    assert.deepEqual(sessions.map((x) => [x.path, x.kernel?.name]), [["modelbench-runs-sidebar", "modelbench"]], "one background session, reused after the reload");
+
+    // It still gets pushes: a run from another process appears.
+    const script = `const t = require(${JSON.stringify(trackModule())}); (async () => { const run = await t.startRun({ name: "while-in-background" }); t.log({ loss: 1 }); await run.end(); })();`;
+    const proc = spawn(process.execPath, ["-e", script], { env: lab.env, stdio: "inherit" });
+    assert.equal(await new Promise((r) => proc.once("exit", r)), 0);
+    await row("while-in-background").waitFor({ timeout: 10_000 });
+  });
 });
