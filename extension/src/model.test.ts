@@ -1,0 +1,216 @@
+// The panel's model against a fake kernel: requests and replies, live pushes, filters, curves.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RunsModel, chooseKeyMetric, displayValue, isFilterExpression, sortMetric } from "./model";
+import type { Incoming, MetricSummary, RunSummary } from "./wire";
+
+function metric(key: string, last: number, goal: "min" | "max" | null = null): MetricSummary {
+  return { key, last, lastStep: 0, min: last, max: last, count: 1, goal, best: last };
+}
+
+let clock = 1_000;
+function run(name: string, extra: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id: `${name}-id`, name, project: "p", parentId: null, status: "finished", tags: [], notes: null,
+    startedAt: (clock += 1000), endedAt: null, durationMs: 1500, error: null, pid: 1, host: "h", seed: null,
+    gitCommit: null, gitBranch: null, gitDirty: false, params: {}, metrics: {}, ...extra,
+  };
+}
+
+/** A model on a fake channel: `sent` holds what it asked, `reply` answers the last request of an op. */
+function harness() {
+  const model = new RunsModel();
+  const sent: Array<Record<string, any>> = [];
+  model.attach({ send: (d) => sent.push(d) }, "test kernel");
+  const last = (op: string) => [...sent].reverse().find((m) => m.op === op)!;
+  const reply = (op: string, data: Record<string, unknown>) => model.receive({ id: last(op).id, ...data } as Incoming);
+  const settle = () => new Promise((r) => setImmediate(r));
+  return { model, sent, last, reply, settle };
+}
+
+test("attaching lists the runs; the reply fills the model and announces it", async () => {
+  const { model, last, reply, settle } = harness();
+  let announced = 0;
+  model.runsChanged.connect(() => announced++);
+  assert.equal(last("list").limit, 200);
+  reply("list", { type: "runs", runs: [run("b"), run("a")], total: 2 });
+  await settle();
+  assert.deepEqual(model.runs.map((r) => r.name), ["b", "a"]);
+  assert.equal(model.total, 2);
+  assert.ok(announced >= 1);
+  assert.equal(model.connection.label, "test kernel");
+});
+
+test("non-finite numbers come back from their wire strings", async () => {
+  const { model, reply, settle } = harness();
+  const r = run("nan", { metrics: { loss: { ...metric("loss", 0), last: "NaN", best: "-Infinity" } as any } });
+  reply("list", { type: "runs", runs: [r], total: 1 });
+  await settle();
+  assert.ok(Number.isNaN(model.runs[0].metrics.loss.last));
+  assert.equal(model.runs[0].metrics.loss.best, -Infinity);
+});
+
+test("a pushed new run that matches is inserted newest first, without listing again", async () => {
+  const { model, sent, reply, settle } = harness();
+  reply("list", { type: "runs", runs: [run("old")], total: 1 });
+  await settle();
+  const lists = sent.filter((m) => m.op === "list").length;
+  model.receive({ type: "changed", runs: [run("new", { status: "running" })] });
+  assert.deepEqual(model.runs.map((r) => r.name), ["new", "old"]);
+  assert.equal(model.total, 2);
+  assert.equal(sent.filter((m) => m.op === "list").length, lists, "no reload");
+});
+
+test("running runs are watched, and watching stops when they end", async () => {
+  const { model, sent, last, reply, settle } = harness();
+  reply("list", { type: "runs", runs: [], total: 0 });
+  await settle();
+  const r = run("live", { status: "running" });
+  model.receive({ type: "changed", runs: [r] });
+  assert.deepEqual(last("watch").runIds, [r.id]);
+  model.receive({ type: "changed", runs: [{ ...r, status: "finished" }] });
+  assert.deepEqual(last("watch").runIds, []);
+  assert.equal(sent.filter((m) => m.op === "watch").length, 2);
+});
+
+test("a row's history is fetched once, then pushed points extend it (merged by step)", async () => {
+  const { model, sent, last, reply, settle } = harness();
+  const r = run("curve", { status: "running", metrics: { loss: metric("loss", 0.5, "min") } });
+  reply("list", { type: "runs", runs: [r], total: 1 });
+  await settle();
+  assert.equal(last("detail").runId, r.id);
+  const grown: string[] = [];
+  model.curvesChanged.connect((_, id) => grown.push(id));
+  // A point pushed before the detail reply arrives, and repeated inside it.
+  model.receive({ type: "points", points: [{ runId: r.id, key: "loss", steps: [2], values: [0.3], ts: [0] }] });
+  reply("detail", { type: "detail", run: { ...r, source: "" }, history: { loss: { steps: [0, 1, 2], values: [0.9, "NaN", 0.3], ts: [0, 0, 0] } }, versions: [] });
+  await settle();
+  model.receive({ type: "points", points: [{ runId: r.id, key: "loss", steps: [3, 4], values: [0.2, 0.1], ts: [0, 0] }] });
+  const c = model.curve(r.id, "loss")!;
+  assert.deepEqual(c.steps, [0, 1, 2, 3, 4]);
+  assert.ok(Number.isNaN(c.values[1]));
+  assert.deepEqual(grown, [r.id, r.id, r.id]);
+  model.receive({ type: "changed", runs: [r] });
+  await settle();
+  assert.equal(sent.filter((m) => m.op === "detail").length, 1, "history is not fetched again");
+});
+
+test("plain text searches names; a filter expression is sent as `where` and checks pushed runs", async () => {
+  const { model, last, reply, settle } = harness();
+  await Promise.all([model.setQuery({ search: "lr" }), settle().then(() => reply("list", { type: "runs", runs: [], total: 0 }))]);
+  assert.equal(last("list").text, "lr");
+  const listed = model.setQuery({ search: "metrics.f1 > 0.5" });
+  assert.equal(last("list").where, "metrics.f1 > 0.5");
+  reply("list", { type: "runs", runs: [], total: 0 });
+  await listed;
+  model.receive({ type: "changed", runs: [run("low", { metrics: { f1: metric("f1", 0.2) } }), run("high", { metrics: { f1: metric("f1", 0.9) } })] });
+  assert.deepEqual(model.runs.map((r) => r.name), ["high"]);
+});
+
+test("a bad filter is an error shown in the panel, not a request", async () => {
+  const { model, sent } = harness();
+  const before = sent.length;
+  await model.setQuery({ search: "metrics.f1 >" });
+  assert.match(model.error!, /expected a value/);
+  assert.equal(sent.length, before);
+});
+
+test("status and tag filters are sent and hold for pushed runs; a run leaving the filter leaves the list", async () => {
+  const { model, last, reply } = harness();
+  const listed = model.setQuery({ status: "running", tag: "lr" });
+  assert.deepEqual([last("list").status, last("list").tags], [["running"], ["lr"]]);
+  const r = run("x", { status: "running", tags: ["lr"] });
+  reply("list", { type: "runs", runs: [r], total: 1 });
+  await listed;
+  model.receive({ type: "changed", runs: [run("other", { status: "running", tags: ["nb"] })] });
+  assert.deepEqual(model.runs.map((x) => x.name), ["x"]);
+  model.receive({ type: "changed", runs: [{ ...r, status: "finished" }] });
+  assert.deepEqual(model.runs, []);
+  assert.equal(model.total, 0);
+});
+
+test("sorting by a metric orders pushed runs too, and makes it the key metric", async () => {
+  const { model, last, reply } = harness();
+  const listed = model.setQuery({ sort: "-metrics.f1.best" });
+  assert.equal(last("list").sort, "-metrics.f1.best");
+  reply("list", { type: "runs", runs: [run("mid", { metrics: { f1: metric("f1", 0.5, "max") } })], total: 1 });
+  await listed;
+  model.receive({ type: "changed", runs: [run("top", { metrics: { f1: metric("f1", 0.8, "max") } }), run("none")] });
+  assert.deepEqual(model.runs.map((r) => r.name), ["top", "mid", "none"]);
+  assert.equal(model.keyMetric, "f1");
+});
+
+test("the key metric prefers a metric with a goal, skips system metrics", () => {
+  const runs = [
+    run("a", { metrics: { "system/cpu": metric("system/cpu", 1), epoch: metric("epoch", 3), acc: metric("acc", 0.7, "max") } }),
+    run("b", { metrics: { epoch: metric("epoch", 3) } }),
+  ];
+  assert.equal(chooseKeyMetric(runs, ""), "acc");
+  assert.equal(chooseKeyMetric([runs[1]], ""), "epoch");
+  assert.equal(chooseKeyMetric([], ""), null);
+  assert.equal(displayValue(runs[0], "acc"), 0.7);
+  assert.equal(displayValue(runs[1], "acc"), undefined);
+  assert.equal(sortMetric("metrics.val.loss desc"), "val.loss");
+  assert.equal(sortMetric("-metrics.f1.best"), "f1");
+  assert.equal(sortMetric("duration"), null);
+  assert.ok(isFilterExpression("tags contains lr") && !isFilterExpression("baseline"));
+});
+
+test("an error reply rejects its own request and is shown", async () => {
+  const { model, reply } = harness();
+  const opened = model.openDetail("nope");
+  reply("detail", { type: "error", message: "unknown run 'nope': %runs lists runs" });
+  await opened;
+  assert.equal(model.detail, null);
+  assert.match(model.error!, /unknown run 'nope'/);
+});
+
+test("opening a detail watches the run and follows its status; closing stops watching", async () => {
+  const { model, last, reply } = harness();
+  const r = run("d", { status: "finished", metrics: { loss: metric("loss", 1, "min") } });
+  const opened = model.openDetail(r.id);
+  assert.deepEqual(last("watch").runIds, [r.id]);
+  reply("detail", { type: "detail", run: { ...r, source: "code", params: { C: 1 } }, history: {}, versions: [] });
+  await opened;
+  assert.equal(model.detail!.run.source, "code");
+  model.receive({ type: "changed", runs: [{ ...r, status: "failed", error: "Error: boom" }] });
+  assert.equal(model.detail!.run.status, "failed");
+  assert.equal(model.detail!.run.source, "code", "the summary does not wipe the detail's fields");
+  model.closeDetail();
+  assert.deepEqual(last("watch").runIds, []);
+});
+
+test("compare sends the selected runs in list order and keeps the result", async () => {
+  const { model, last, reply, settle } = harness();
+  const [a, b, c] = [run("a"), run("b"), run("c")];
+  reply("list", { type: "runs", runs: [c, b, a], total: 3 });
+  await settle();
+  model.toggleSelected(a.id);
+  model.toggleSelected(c.id);
+  const compared = model.compare();
+  assert.deepEqual(last("compare").runIds, [c.id, a.id]);
+  reply("compare", { type: "compare", runs: [], params: [{ key: "C", values: [1, 2], differs: true }], metrics: [{ key: "loss", values: [{ last: "NaN", min: 0, max: 1 }, null], differs: true }], figure: { data: [], layout: {} }, diffs: [] });
+  await compared;
+  assert.equal(model.comparison!.params[0].differs, true);
+  assert.ok(Number.isNaN(model.comparison!.metrics[0].values[0]!.last));
+});
+
+test("comparing fewer than two runs says what to do", async () => {
+  const { model } = harness();
+  await model.compare([]);
+  assert.match(model.error!, /two or more/);
+});
+
+test("a kernel change fails what was pending and lists again on the new kernel", async () => {
+  const { model } = harness();
+  const opened = model.openDetail("x");
+  const second: Array<Record<string, any>> = [];
+  model.attach({ send: (d) => second.push(d) }, "another");
+  await opened;
+  assert.ok(second.some((m) => m.op === "list"));
+  assert.ok(second.some((m) => m.op === "detail" && m.runId === "x"), "the open detail is reloaded");
+  model.detach();
+  assert.equal(model.connected, false);
+  await model.refresh();
+  assert.match(model.error!, /no modelbench kernel/);
+});

@@ -1,0 +1,426 @@
+// The Runs panel's state: the listed runs, the query, curves, selection, the open detail and the
+// comparison. It talks to a kernel through a Channel and announces changes with Signals; it holds
+// no DOM and no JupyterLab service, so node's test runner drives it with a fake channel.
+import { Signal } from "@lumino/signaling";
+import { parseFilter, sortField, sortRuns, type Predicate } from "../../src/track/query";
+import { mergeCurve } from "./series";
+import {
+  reviveMessage,
+  type CompareResult,
+  type Curve,
+  type DetailResult,
+  type Incoming,
+  type ModelVersion,
+  type RunDetail,
+  type RunStatus,
+  type RunSummary,
+} from "./wire";
+
+/** Where requests go: a comm on a kernel, or a fake in tests. */
+export interface Channel {
+  send(data: Record<string, unknown>): void;
+}
+
+export interface RunQuery {
+  /** Plain text (a substring of the name or id) or a filter such as `metrics.f1 > 0.6 and params.C < 10`. */
+  search: string;
+  status: RunStatus | "";
+  tag: string;
+  /** "" (newest first) or a sort spec such as `-metrics.f1.best`. */
+  sort: string;
+}
+
+export type ConnectionState = "disconnected" | "connecting" | "connected";
+
+/** How many rows get a sparkline (each needs the run's history once). */
+export const SPARKLINE_ROWS = 40;
+/** How many running runs are watched for points at once. */
+export const WATCH_LIMIT = 50;
+
+const isSystem = (key: string) => key.startsWith("system/");
+
+/** A filter expression, as opposed to plain text to find in names and ids. */
+export function isFilterExpression(search: string): boolean {
+  return /[<>=~]|\bcontains\b/.test(search);
+}
+
+/** The metric a sort spec orders by, if it orders by one: `-metrics.f1.best` → `f1`. */
+export function sortMetric(sort: string): string | null {
+  if (!sort) return null;
+  const { field } = sortField(sort);
+  const m = /^metrics?\.(.+?)(?:\.(last|min|max|best|count))?$/.exec(field);
+  return m ? m[1] : null;
+}
+
+/**
+ * The metric each row shows: the one sorted by, else the most common metric with a goal (loss,
+ * f1, … or set by `--goal`), else the most common metric; system metrics never.
+ */
+export function chooseKeyMetric(runs: RunSummary[], sort: string): string | null {
+  const sorted = sortMetric(sort);
+  if (sorted) return sorted;
+  const counts = new Map<string, { n: number; goal: boolean }>();
+  for (const r of runs) {
+    for (const [k, m] of Object.entries(r.metrics)) {
+      if (isSystem(k)) continue;
+      const c = counts.get(k) ?? { n: 0, goal: false };
+      c.n++;
+      c.goal ||= m.goal !== null;
+      counts.set(k, c);
+    }
+  }
+  const ranked = [...counts.entries()].sort((a, b) => Number(b[1].goal) - Number(a[1].goal) || b[1].n - a[1].n || a[0].localeCompare(b[0]));
+  return ranked.length ? ranked[0][0] : null;
+}
+
+/** The value a row shows for a metric: the best one when the metric has a goal, else the last. */
+export function displayValue(run: RunSummary, key: string | null): number | undefined {
+  const m = key ? run.metrics[key] : undefined;
+  if (!m) return undefined;
+  return m.goal ? m.best : m.last;
+}
+
+/** What a pushed run is checked against, built once per query. */
+interface Matcher {
+  predicate: Predicate | null;
+  (run: RunSummary): boolean;
+}
+
+function matcherFor(q: RunQuery): Matcher {
+  const search = q.search.trim();
+  const predicate = search && isFilterExpression(search) ? parseFilter(search) : null;
+  const text = search && !predicate ? search.toLowerCase() : "";
+  const m = ((run: RunSummary) =>
+    (!q.status || run.status === q.status) &&
+    (!q.tag || run.tags.includes(q.tag)) &&
+    (!text || run.name.toLowerCase().includes(text) || run.id.toLowerCase().includes(text)) &&
+    (!predicate || predicate(run))) as Matcher;
+  m.predicate = predicate;
+  return m;
+}
+
+interface Pending {
+  resolve(msg: Incoming): void;
+  reject(e: Error): void;
+}
+
+export class RunsModel {
+  /** The list, its order or its rows changed. */
+  readonly runsChanged = new Signal<this, void>(this);
+  /** A run's curves gained points (the argument is the run id). */
+  readonly curvesChanged = new Signal<this, string>(this);
+  readonly selectionChanged = new Signal<this, void>(this);
+  readonly detailChanged = new Signal<this, void>(this);
+  readonly comparisonChanged = new Signal<this, void>(this);
+  readonly connectionChanged = new Signal<this, void>(this);
+
+  runs: RunSummary[] = [];
+  total = 0;
+  /** What went wrong with the last request (a bad filter, an unknown run), for the view to show. */
+  error: string | null = null;
+  query: RunQuery = { search: "", status: "", tag: "", sort: "" };
+  limit = 200;
+  keyMetric: string | null = null;
+  readonly selection = new Set<string>();
+  detail: { run: RunDetail; versions: ModelVersion[] } | null = null;
+  detailId: string | null = null;
+  comparison: CompareResult | null = null;
+  connection: { state: ConnectionState; label: string } = { state: "disconnected", label: "" };
+
+  private channel: Channel | null = null;
+  private nextId = 0;
+  private pending = new Map<string, Pending>();
+  private listGeneration = 0;
+  private matcher: Matcher = matcherFor(this.query);
+  private curves = new Map<string, Map<string, Curve>>();
+  private historyLoaded = new Set<string>();
+  private historyQueue: string[] = [];
+  private historyBusy = false;
+  private watched = "";
+  private seenTags = new Set<string>();
+  private seenMetrics = new Set<string>();
+
+  /** Talk to a (new) kernel: forget what the last one said and ask again. */
+  attach(channel: Channel, label: string): void {
+    this.failPending("the kernel changed");
+    this.channel = channel;
+    this.connection = { state: "connected", label };
+    this.curves.clear();
+    this.historyLoaded.clear();
+    this.historyQueue = [];
+    this.historyBusy = false;
+    this.watched = "";
+    this.connectionChanged.emit();
+    void this.refresh();
+    if (this.detailId) void this.openDetail(this.detailId);
+  }
+
+  /** The kernel went away (or is being looked for, when `state` is "connecting"). */
+  detach(state: ConnectionState = "disconnected", label = ""): void {
+    this.failPending("the kernel went away");
+    this.channel = null;
+    this.watched = "";
+    this.connection = { state, label };
+    this.connectionChanged.emit();
+  }
+
+  get connected(): boolean {
+    return this.channel !== null;
+  }
+
+  /** Tags and (non-system) metric names seen so far, for the filter and sort choices. */
+  get tags(): string[] {
+    return [...this.seenTags].sort();
+  }
+
+  get metricKeys(): string[] {
+    return [...this.seenMetrics].sort();
+  }
+
+  curve(runId: string, key: string): Curve | undefined {
+    return this.curves.get(runId)?.get(key);
+  }
+
+  curvesOf(runId: string): Map<string, Curve> {
+    return this.curves.get(runId) ?? new Map();
+  }
+
+  // ---- requests ----------------------------------------------------------------------------
+
+  private request(op: string, payload: Record<string, unknown> = {}): Promise<Incoming> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(new Error("no modelbench kernel: open a notebook on the modelbench kernel"));
+    const id = `q${++this.nextId}`;
+    return new Promise<Incoming>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      channel.send({ op, id, ...payload });
+    });
+  }
+
+  private failPending(why: string): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(new Error(why));
+  }
+
+  private setError(e: unknown): void {
+    this.error = e instanceof Error ? e.message : String(e);
+    this.runsChanged.emit();
+  }
+
+  /** Changes the query and lists again. A bad filter is reported without asking the kernel. */
+  async setQuery(change: Partial<RunQuery>): Promise<void> {
+    const query = { ...this.query, ...change };
+    try {
+      this.matcher = matcherFor(query);
+      if (query.sort) sortField(query.sort);
+    } catch (e) {
+      this.query = query;
+      return this.setError(e);
+    }
+    this.query = query;
+    await this.refresh();
+  }
+
+  /** Lists the runs for the current query (on attach and when the query changes, never on a timer). */
+  async refresh(): Promise<void> {
+    const generation = ++this.listGeneration;
+    const q = this.query;
+    const search = q.search.trim();
+    const payload: Record<string, unknown> = { limit: this.limit };
+    if (search) payload[this.matcher.predicate ? "where" : "text"] = search;
+    if (q.status) payload.status = [q.status];
+    if (q.tag) payload.tags = [q.tag];
+    if (q.sort) payload.sort = q.sort;
+    try {
+      const reply = await this.request("list", payload);
+      if (generation !== this.listGeneration || reply.type !== "runs") return;
+      this.error = null;
+      this.runs = reply.runs;
+      this.total = reply.total;
+      this.afterListChange();
+    } catch (e) {
+      if (generation === this.listGeneration) this.setError(e);
+    }
+  }
+
+  // ---- what the kernel says ----------------------------------------------------------------
+
+  /** A comm message from the kernel. */
+  receive(raw: Incoming): void {
+    const msg = reviveMessage(raw);
+    if ("id" in msg && msg.id && this.pending.has(msg.id)) {
+      const p = this.pending.get(msg.id)!;
+      this.pending.delete(msg.id);
+      if (msg.type === "error") p.reject(new Error(msg.message));
+      else p.resolve(msg);
+      return;
+    }
+    switch (msg.type) {
+      case "changed":
+        return this.onChanged(msg.runs);
+      case "points":
+        for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values);
+        for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
+        return;
+      case "error":
+        return this.setError(msg.message);
+    }
+  }
+
+  /** Runs that changed in the store (new, new points, ended): updated in place, no reload. */
+  private onChanged(changed: RunSummary[]): void {
+    const index = new Map(this.runs.map((r, i) => [r.id, i]));
+    let runs = this.runs.slice();
+    let total = this.total;
+    for (const run of changed) {
+      const at = index.get(run.id);
+      const matches = this.safeMatch(run);
+      if (at !== undefined && matches) runs[at] = run;
+      else if (at !== undefined) {
+        runs[at] = null as unknown as RunSummary;
+        total--;
+      } else if (matches) {
+        runs.push(run);
+        total++;
+      }
+      if (this.detail && this.detail.run.id === run.id) {
+        this.detail = { ...this.detail, run: { ...this.detail.run, ...run } };
+        this.detailChanged.emit();
+      }
+    }
+    runs = runs.filter(Boolean);
+    runs = this.query.sort ? sortRuns(runs, this.query.sort) : runs.sort((a, b) => b.startedAt - a.startedAt);
+    this.runs = runs.slice(0, this.limit);
+    this.total = Math.max(total, this.runs.length);
+    this.afterListChange();
+  }
+
+  private safeMatch(run: RunSummary): boolean {
+    try {
+      return this.matcher(run);
+    } catch {
+      return false;
+    }
+  }
+
+  private afterListChange(): void {
+    for (const r of this.runs) {
+      for (const t of r.tags) this.seenTags.add(t);
+      for (const k of Object.keys(r.metrics)) if (!isSystem(k)) this.seenMetrics.add(k);
+    }
+    const ids = new Set(this.runs.map((r) => r.id));
+    let dropped = false;
+    for (const id of [...this.selection]) if (!ids.has(id)) dropped = this.selection.delete(id) || dropped;
+    if (dropped) this.selectionChanged.emit();
+    this.keyMetric = chooseKeyMetric(this.runs, this.query.sort);
+    this.runsChanged.emit();
+    this.updateWatch();
+    this.loadHistories();
+  }
+
+  private addPoints(runId: string, key: string, steps: number[], values: number[]): void {
+    let byKey = this.curves.get(runId);
+    if (!byKey) this.curves.set(runId, (byKey = new Map()));
+    byKey.set(key, mergeCurve(byKey.get(key), steps, values));
+  }
+
+  // ---- live points -------------------------------------------------------------------------
+
+  /** Running runs in the list and the open detail get their points pushed. */
+  private updateWatch(): void {
+    if (!this.channel) return;
+    const ids = this.runs.filter((r) => r.status === "running").slice(0, WATCH_LIMIT).map((r) => r.id);
+    if (this.detailId && !ids.includes(this.detailId)) ids.push(this.detailId);
+    const key = ids.slice().sort().join(",");
+    if (key === this.watched) return;
+    this.watched = key;
+    this.channel.send({ op: "watch", runIds: ids });
+  }
+
+  /** The history of the first rows, once each, one request at a time (points keep them current). */
+  private loadHistories(): void {
+    const want = this.runs.slice(0, SPARKLINE_ROWS).map((r) => r.id).filter((id) => !this.historyLoaded.has(id));
+    this.historyQueue = [...new Set([...want, ...this.historyQueue])];
+    void this.drainHistories();
+  }
+
+  private async drainHistories(): Promise<void> {
+    if (this.historyBusy) return;
+    this.historyBusy = true;
+    try {
+      while (this.historyQueue.length && this.channel) {
+        const id = this.historyQueue.shift()!;
+        if (this.historyLoaded.has(id)) continue;
+        this.historyLoaded.add(id);
+        try {
+          const reply = await this.request("detail", { runId: id });
+          if (reply.type === "detail") this.takeHistory(reply);
+        } catch {
+          // A run deleted meanwhile, or the kernel changed: its row just has no sparkline.
+        }
+      }
+    } finally {
+      this.historyBusy = false;
+    }
+  }
+
+  private takeHistory(reply: DetailResult): void {
+    for (const [key, h] of Object.entries(reply.history)) this.addPoints(reply.run.id, key, h.steps, h.values);
+    this.curvesChanged.emit(reply.run.id);
+  }
+
+  // ---- selection, detail, comparison -------------------------------------------------------
+
+  toggleSelected(runId: string, on = !this.selection.has(runId)): void {
+    if (on) this.selection.add(runId);
+    else this.selection.delete(runId);
+    this.selectionChanged.emit();
+  }
+
+  clearSelection(): void {
+    this.selection.clear();
+    this.selectionChanged.emit();
+  }
+
+  /** Loads a run's detail and follows it live until another is opened or it is closed. */
+  async openDetail(runId: string): Promise<void> {
+    this.detailId = runId;
+    this.updateWatch();
+    try {
+      const reply = await this.request("detail", { runId });
+      if (this.detailId !== runId || reply.type !== "detail") return;
+      this.historyLoaded.add(runId);
+      this.detail = { run: reply.run, versions: reply.versions };
+      this.takeHistory(reply);
+      this.detailChanged.emit();
+    } catch (e) {
+      if (this.detailId === runId) {
+        this.detail = null;
+        this.setError(e);
+        this.detailChanged.emit();
+      }
+    }
+  }
+
+  closeDetail(): void {
+    this.detailId = null;
+    this.detail = null;
+    this.updateWatch();
+    this.detailChanged.emit();
+  }
+
+  /** Compares the selected runs (in list order), or the given ones. */
+  async compare(runIds?: string[]): Promise<void> {
+    const ids = runIds ?? this.runs.filter((r) => this.selection.has(r.id)).map((r) => r.id);
+    if (ids.length < 2) return this.setError("select two or more runs to compare");
+    try {
+      const reply = await this.request("compare", { runIds: ids });
+      if (reply.type !== "compare") return;
+      this.comparison = reply;
+      this.comparisonChanged.emit();
+    } catch (e) {
+      this.setError(e);
+    }
+  }
+}

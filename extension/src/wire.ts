@@ -1,0 +1,88 @@
+// The comm protocol of the kernel's "modelbench" target (kernel/sidebar.ts), as the frontend sees it:
+// message shapes, and numbers revived from the strings JSON cannot avoid ("NaN", "Infinity", "-Infinity").
+import type { MetricSummary, ModelVersion, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
+
+export type { MetricSummary, ModelVersion, RunDetail, RunStatus, RunSummary };
+export { RUN_STATUSES } from "../../src/track/types";
+
+export const COMM_TARGET = "modelbench";
+
+/** One metric's points, column-wise, sorted by step. */
+export interface Curve {
+  steps: number[];
+  values: number[];
+}
+
+export interface PointsEvent {
+  runId: string;
+  key: string;
+  steps: number[];
+  values: number[];
+  ts: number[];
+}
+
+export interface CompareResult {
+  runs: Array<{ id: string; name: string }>;
+  params: Array<{ key: string; values: unknown[]; differs: boolean }>;
+  metrics: Array<{ key: string; values: Array<{ last: number; min: number; max: number } | null | undefined>; differs: boolean }>;
+  figure: { data: unknown[]; layout: Record<string, unknown> };
+  diffs: Array<{ against: string; run: string; diff: string }>;
+}
+
+export interface DetailResult {
+  run: RunDetail;
+  history: Record<string, { steps: number[]; values: number[]; ts: number[] }>;
+  versions: ModelVersion[];
+}
+
+export type Incoming =
+  | { type: "runs"; id?: string; runs: RunSummary[]; total: number }
+  | ({ type: "detail"; id?: string } & DetailResult)
+  | ({ type: "compare"; id?: string } & CompareResult)
+  | { type: "registry"; id?: string; versions: ModelVersion[] }
+  | { type: "changed"; runs: RunSummary[] }
+  | { type: "points"; points: PointsEvent[] }
+  | { type: "error"; id?: string; message: string };
+
+/** A number from the wire: the kernel sends non-finite numbers as strings. */
+export function num(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (v === "NaN") return NaN;
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  return v === null || v === undefined ? NaN : Number(v);
+}
+
+function reviveSummary(m: MetricSummary): MetricSummary {
+  return { ...m, last: num(m.last), min: num(m.min), max: num(m.max), best: num(m.best) };
+}
+
+/** A run with its metric summaries' numbers revived (params stay as the user logged them). */
+export function reviveRun<T extends RunSummary>(run: T): T {
+  const metrics: Record<string, MetricSummary> = {};
+  for (const [k, m] of Object.entries(run.metrics ?? {})) metrics[k] = reviveSummary(m);
+  return { ...run, metrics };
+}
+
+/** Revives the numbers in a message from the kernel; other fields pass through. */
+export function reviveMessage(msg: Incoming): Incoming {
+  switch (msg.type) {
+    case "runs":
+    case "changed":
+      return { ...msg, runs: msg.runs.map(reviveRun) };
+    case "points":
+      return { ...msg, points: msg.points.map((p) => ({ ...p, values: p.values.map(num) })) };
+    case "detail": {
+      const history: DetailResult["history"] = {};
+      for (const [k, h] of Object.entries(msg.history)) history[k] = { ...h, values: h.values.map(num) };
+      return { ...msg, run: reviveRun(msg.run), history };
+    }
+    case "compare":
+      return {
+        ...msg,
+        metrics: msg.metrics.map((r) => ({ ...r, values: r.values.map((v) => (v ? { last: num(v.last), min: num(v.min), max: num(v.max) } : v)) })),
+      };
+    default:
+      return msg;
+  }
+}
