@@ -4,7 +4,7 @@
 // step is skipped when its inputs have not changed.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
@@ -23,8 +23,8 @@ function fail(message) {
   process.exit(1);
 }
 
-function run(cmd, args, what) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env });
+function run(cmd, args, what, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: "inherit", env: process.env });
   if (r.error) fail(`${what} could not start: ${r.error.message}`);
   if (r.status !== 0) fail(`${what} failed (exit code ${r.status}); see the output above`);
 }
@@ -32,16 +32,57 @@ function run(cmd, args, what) {
 const sha = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
+/** npm ci on a fresh clone, npm install when package.json or the lock changed since the last one. */
+function npmPackagesIn(dir, label) {
+  const marker = join(dir, "node_modules", ".package-lock.json");
+  const stale = !existsSync(marker) || mtime(join(dir, "package.json")) > mtime(marker) ||
+    mtime(join(dir, "package-lock.json")) > mtime(marker);
+  if (!stale) return;
+  const clean = !existsSync(join(dir, "node_modules")) && existsSync(join(dir, "package-lock.json"));
+  step(`installing ${label} npm packages (npm ${clean ? "ci" : "install"})`);
+  run("npm", [clean ? "ci" : "install", "--no-audit", "--no-fund"], `npm install (${label})`, dir);
+}
+
 function npmPackages() {
-  const marker = join(root, "node_modules", ".package-lock.json");
-  const stale = !existsSync(marker) || mtime(join(root, "package.json")) > mtime(marker) ||
-    mtime(join(root, "package-lock.json")) > mtime(marker);
-  if (stale) {
-    const clean = !existsSync(join(root, "node_modules")) && existsSync(join(root, "package-lock.json"));
-    step(clean ? "installing npm packages (npm ci)" : "installing npm packages (npm install)");
-    run("npm", [clean ? "ci" : "install", "--no-audit", "--no-fund"], "npm install");
-  }
+  npmPackagesIn(root, "the project's");
   nativeModulesLoad();
+}
+
+/** Newest modification time of the files below `paths` (directories are walked). */
+function newest(paths) {
+  let t = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const st = statSync(p);
+    if (st.isDirectory()) t = Math.max(t, newest(readdirSync(p).map((n) => join(p, n))));
+    else t = Math.max(t, st.mtimeMs);
+  }
+  return t;
+}
+
+/** The JupyterLab extension: its own npm packages, then a build into .venv when its sources changed. */
+function extension() {
+  const ext = join(root, "extension");
+  npmPackagesIn(ext, "the JupyterLab extension's");
+  const pkg = JSON.parse(readFileSync(join(ext, "package.json"), "utf8"));
+  const installed = join(venv, "share", "jupyter", "labextensions", pkg.name, "package.json");
+  // The extension also compiles the library's filter language (src/track) into its bundle.
+  const sources = ["src", "style", "package.json", "tsconfig.json", "build.mjs"].map((p) => join(ext, p));
+  if (mtime(installed) >= newest([...sources, join(root, "src", "track")])) return;
+  step("building the JupyterLab extension into .venv");
+  run(process.execPath, [join(ext, "build.mjs")], "the extension build");
+}
+
+/** Browser tests drive Debian's Chromium; as root (CI, these machines) it is installed when absent. */
+function chromium() {
+  if (existsSync("/usr/bin/chromium")) return;
+  if (process.getuid?.() !== 0) {
+    console.warn("[setup] /usr/bin/chromium is missing: the browser tests need it (sudo apt-get install chromium)");
+    return;
+  }
+  step("installing Debian's chromium for the browser tests (apt-get)");
+  run("apt-get", ["update", "-qq"], "apt-get update");
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], "apt-get install chromium");
 }
 
 /** npm 11 may skip install scripts it was not told to allow: make sure the native modules load. */
@@ -102,3 +143,5 @@ pythonEnvironment();
 build();
 selfLink();
 kernelspec();
+extension();
+if (process.argv.includes("--for-tests")) chromium();

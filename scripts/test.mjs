@@ -1,5 +1,7 @@
-// `npm test`: unit tests (node's test runner, beside the code) then protocol tests (pytest, against
-// the real kernel through jupyter_client), ending with one line that counts both.
+// `npm test`: unit tests (node's test runner, beside the code), the extension's model tests,
+// protocol, conformance and notebook tests (pytest, against the real kernel through
+// jupyter_client), and browser tests (a real JupyterLab in Debian's Chromium), ending with one
+// line that counts them all.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -18,9 +20,9 @@ function findTests(dir) {
 }
 
 /** Runs a command with output shown live; resolves with its exit code and everything it printed. */
-function run(cmd, args, env = {}) {
+function run(cmd, args, env = {}, cwd = root) {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
     child.stdout.on("data", (d) => {
       text += d;
@@ -39,14 +41,18 @@ let passed = 0;
 let failed = 0;
 let exit = 0;
 
-const unit = findTests(join(root, "dist"));
-if (unit.length) {
-  console.log(`\n== unit tests (node --test, ${unit.length} files)`);
-  const r = await run(process.execPath, ["--test", "--test-reporter=spec", ...unit]);
-  passed += count(r.text, /^ℹ pass (\d+)$/gm);
-  failed += count(r.text, /^ℹ fail (\d+)$/gm);
+/** A node:test run: its pass/fail lines are added to the totals. */
+async function nodeTests(label, cmd, args, cwd = root) {
+  console.log(`\n== ${label}`);
+  const r = await run(cmd, args, {}, cwd);
+  passed += count(r.text, /^(?:ℹ|#) pass (\d+)$/gm);
+  failed += count(r.text, /^(?:ℹ|#) fail (\d+)$/gm);
   if (r.code !== 0) exit = 1;
 }
+
+const unit = findTests(join(root, "dist"));
+await nodeTests(`unit tests (node --test, ${unit.length} files)`, process.execPath, ["--test", "--test-reporter=spec", ...unit]);
+await nodeTests("extension model tests", "npm", ["test", "--silent"], join(root, "extension"));
 
 console.log("\n== protocol, conformance and notebook tests (pytest)");
 const py = await run(join(root, ".venv", "bin", "python"), ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], {
@@ -56,6 +62,9 @@ const summary = py.text.trim().split("\n").pop() ?? "";
 passed += count(summary, /(\d+) passed/g);
 failed += count(summary, /(\d+) failed/g) + count(summary, /(\d+) errors?\b/g);
 if (py.code !== 0) exit = 1;
+
+const browser = readdirSync(join(root, "tests", "browser")).filter((f) => f.endsWith(".test.mjs")).map((f) => join("tests", "browser", f));
+await nodeTests("browser tests (JupyterLab in Chromium)", process.execPath, ["--test", "--test-reporter=spec", ...browser]);
 if (exit !== 0 && failed === 0) failed = 1; // a runner that crashed without counting still failed
 
 console.log(`\n${passed} passed, ${failed} failed`);
