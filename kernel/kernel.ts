@@ -345,6 +345,11 @@ export class Kernel {
       case "comm_targets":
         this.runtimeTargets = new Set(m.targets);
         return;
+      case "warmed":
+        // The runtime has built its TypeScript program; completion builds its own only now, so the
+        // two do not compete for the CPU while the kernel starts.
+        this.language.warm();
+        return;
     }
   }
 

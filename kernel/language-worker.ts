@@ -20,7 +20,7 @@ export class LanguageService {
   private waiting = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
 
   constructor() {
-    this.worker = new Worker(__filename);
+    this.worker = new Worker(__filename, { workerData: { warm: false } });
     this.worker.unref();
     this.worker.on("message", (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const w = this.waiting.get(m.id);
@@ -32,6 +32,11 @@ export class LanguageService {
       for (const w of this.waiting.values()) w.reject(e);
       this.waiting.clear();
     });
+  }
+
+  /** Builds the TypeScript program now (the kernel calls this once the runtime is no longer busy starting). */
+  warm(): void {
+    this.worker.postMessage({ id: 0, kind: "warm" });
   }
 
   private ask<T>(req: Omit<Request, "id">): Promise<T> {
@@ -60,15 +65,17 @@ if (parentPort) {
   const port = parentPort;
   let converter: Converter | null = null;
   const conv = () => (converter ??= createConverter());
-  // Build the program now, so the first Tab press is quick.
-  setImmediate(() => {
-    try {
-      conv().complete("", "Math.", 5);
-    } catch {
-      /* reported on first real use */
+  port.on("message", (req: Request | { id: 0; kind: "warm" }) => {
+    if (req.kind === "warm") {
+      // Building the program takes a second or two of CPU: done when the kernel says it is idle,
+      // so it does not compete with the runtime's own start.
+      try {
+        conv().complete("", "Math.", 5);
+      } catch {
+        /* reported on first real use */
+      }
+      return;
     }
-  });
-  port.on("message", (req: Request) => {
     try {
       const code = maskMagics(req.code);
       let value: unknown;

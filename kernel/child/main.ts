@@ -487,4 +487,5 @@ setImmediate(() => {
   } catch {
     /* the first real cell will report it */
   }
+  send({ type: "warmed" });
 });
