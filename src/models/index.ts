@@ -1,0 +1,7 @@
+// Models that learn from features: linear (logistic regression), naive Bayes, trees and
+// gradient-boosted trees, all speaking the estimator contract of ./estimator and saving to JSON.
+export type { Estimator, Classifier, Regressor, Transformer, Samples } from "./estimator";
+export { LogisticRegression, type LogisticRegressionParams } from "./logistic";
+export { loadModel, type SerializedModel } from "./serialize";
+export type { DenseMatrix, Features } from "./input";
+export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
