@@ -4,4 +4,5 @@ export type { Estimator, Classifier, Regressor, Transformer, Samples } from "./e
 export { LogisticRegression, type LogisticRegressionParams } from "./logistic";
 export { loadModel, type SerializedModel } from "./serialize";
 export type { DenseMatrix, Features } from "./input";
+export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
 export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
