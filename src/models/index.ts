@@ -5,4 +5,5 @@ export { LogisticRegression, type LogisticRegressionParams } from "./logistic";
 export { loadModel, type SerializedModel } from "./serialize";
 export type { DenseMatrix, Features } from "./input";
 export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
+export { DecisionTreeClassifier, type DecisionTreeClassifierParams, type SplitCriterion } from "./tree";
 export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
