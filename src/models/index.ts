@@ -6,4 +6,5 @@ export { loadModel, type SerializedModel } from "./serialize";
 export type { DenseMatrix, Features } from "./input";
 export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
 export { DecisionTreeClassifier, type DecisionTreeClassifierParams, type SplitCriterion } from "./tree";
+export { HistGradientBoostingClassifier, type HistGradientBoostingClassifierParams, type HistGradientBoostingFitOptions } from "./histGradientBoosting";
 export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
