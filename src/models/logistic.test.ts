@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { accuracy, f1 } from "../metrics";
 import { caseSplit, denseSplit, models } from "../../tests/fixtures/modelData";
-import { LogisticRegression, OneVsRestClassifier, loadModel } from "./index";
+import { LogisticRegression, OneVsRestClassifier, modelFromJSON } from "./index";
 import { minimizeLbfgs } from "./lbfgs";
 import type { Label } from "../labels";
 
@@ -117,6 +117,6 @@ test("OneVsRestClassifier on label sets matches sklearn's per-label models", () 
   assert.equal(ind.estimators[3], null);
   const out = ind.predict(s.Xtest.slice(0, 5));
   assert.ok(out.every((r) => r.length === 4 && r[3] === 1));
-  const again = loadModel(JSON.parse(JSON.stringify(ind))) as OneVsRestClassifier;
+  const again = modelFromJSON(JSON.parse(JSON.stringify(ind))) as OneVsRestClassifier;
   assert.deepEqual(again.predictProba(s.Xtest), ind.predictProba(s.Xtest));
 });

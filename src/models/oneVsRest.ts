@@ -8,7 +8,7 @@ import { type Label, uniqueLabels } from "../labels";
 import { isIndicator } from "../metrics/targets";
 import type { Estimator } from "./estimator";
 import { type Features, countRows } from "./input";
-import { type SerializedModel, loadModel, readSerialized, registerModel, serializeModel } from "./serialize";
+import { type SerializedModel, modelFromJSON, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
 
 /** What a per-label model must offer: a classifier over labels 0 and 1 that saves itself. */
@@ -46,9 +46,9 @@ export class OneVsRestClassifier<X = Features> implements Estimator<X, readonly 
     this.fresh();
   }
 
-  /** A new unfitted copy of the template (loadModel also checks the template is a known model). */
+  /** A new unfitted copy of the template (modelFromJSON also checks the template is a known model). */
   private fresh(): BinaryClassifier<X> {
-    const model = loadModel(this.template) as BinaryClassifier<X>;
+    const model = modelFromJSON(this.template) as BinaryClassifier<X>;
     if (typeof model.predictProba !== "function") throw new InvalidInputError(`${this.template.model} has no predictProba, which OneVsRestClassifier needs`);
     return model;
   }
@@ -128,7 +128,7 @@ export class OneVsRestClassifier<X = Features> implements Estimator<X, readonly 
       model.fitted = {
         labels: s.labels,
         indicator: s.indicator,
-        perLabel: s.perLabel.map((p: any) => ("model" in p ? { model: loadModel(p.model) as BinaryClassifier<X> } : p)),
+        perLabel: s.perLabel.map((p: any) => ("model" in p ? { model: modelFromJSON(p.model) as BinaryClassifier<X> } : p)),
       };
     }
     return model;

@@ -1,6 +1,6 @@
 // Models as plain JSON, so the model registry can store a fitted model as an artifact and load it
 // in another process. Every model writes the same envelope (its kind, a format version, its
-// hyperparameters and its learned state); `loadModel` revives any of them from the kind.
+// hyperparameters and its learned state); `modelFromJSON` revives any of them from the kind.
 import { InvalidInputError } from "../errors";
 
 export const MODEL_FORMAT = "modelbench.model";
@@ -24,7 +24,7 @@ export function serializeModel<P, S>(model: string, params: P, state: S | null):
 export function readSerialized<P, S>(json: unknown, model: string): SerializedModel<P, S> {
   const envelope = parseEnvelope(json);
   if (envelope.model !== model) {
-    throw new InvalidInputError(`this JSON holds a ${envelope.model}, not a ${model}: load it with ${envelope.model}.fromJSON or loadModel`);
+    throw new InvalidInputError(`this JSON holds a ${envelope.model}, not a ${model}: load it with ${envelope.model}.fromJSON or modelFromJSON`);
   }
   return envelope as SerializedModel<P, S>;
 }
@@ -57,7 +57,7 @@ export function registerModel(model: string, load: Loader): void {
 }
 
 /** Revives any saved model from what its toJSON() returned. */
-export function loadModel(json: unknown): unknown {
+export function modelFromJSON(json: unknown): unknown {
   const envelope = parseEnvelope(json);
   const load = loaders.get(envelope.model);
   if (!load) throw new InvalidInputError(`unknown model kind ${JSON.stringify(envelope.model)}: known kinds are ${[...loaders.keys()].join(", ")}`);
