@@ -71,8 +71,9 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: P
     d.set(g);
     for (let t = 0; t < stored; t++) {
       const s = (newest - t + o.memory) % o.memory;
-      a[s] = rho[s] * dot(S[s], d);
-      for (let i = 0; i < n; i++) d[i] -= a[s] * Y[s][i];
+      const [step, change] = [S[s], Y[s]];
+      const as = (a[s] = rho[s] * dot(step, d));
+      for (let i = 0; i < n; i++) d[i] -= as * change[i];
     }
     if (stored > 0) {
       const gamma = dot(S[newest], Y[newest]) / dot(Y[newest], Y[newest]);
@@ -80,8 +81,9 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: P
     }
     for (let t = stored - 1; t >= 0; t--) {
       const s = (newest - t + o.memory) % o.memory;
-      const b = rho[s] * dot(Y[s], d);
-      for (let i = 0; i < n; i++) d[i] += S[s][i] * (a[s] - b);
+      const step = S[s];
+      const c = a[s] - rho[s] * dot(Y[s], d);
+      for (let i = 0; i < n; i++) d[i] += c * step[i];
     }
     for (let i = 0; i < n; i++) d[i] = -d[i];
     let slope = dot(d, g);

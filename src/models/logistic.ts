@@ -10,7 +10,7 @@ import { MIME, type MimeBundle } from "../display";
 import type { CsrMatrix } from "../features/sparse";
 import type { Label } from "../labels";
 import type { Classifier } from "./estimator";
-import { type Features, argmax, checkNumber, encodeLabels, logSumExp, rowsOf, sigmoid, softmaxRows, toRows } from "./input";
+import { type Features, argmax, checkNumber, encodeLabels, rowsOf, sigmoid, softmaxRows, toRows } from "./input";
 import { minimizeLbfgs } from "./lbfgs";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
@@ -68,9 +68,13 @@ function objective(X: CsrMatrix, codes: Int32Array, K: number, fitIntercept: boo
         loss += log1pExp(z[0]) - y * z[0];
         residual[0] = sigmoid(z[0]) - y;
       } else {
-        const lse = logSumExp(z);
-        loss += lse - z[y];
-        for (let k = 0; k < K; k++) residual[k] = Math.exp(z[k] - lse) - (k === y ? 1 : 0);
+        let max = z[0];
+        for (let k = 1; k < K; k++) if (z[k] > max) max = z[k];
+        let sum = 0;
+        for (let k = 0; k < K; k++) sum += residual[k] = Math.exp(z[k] - max);
+        loss += max + Math.log(sum) - z[y];
+        for (let k = 0; k < K; k++) residual[k] /= sum;
+        residual[y] -= 1;
       }
       for (let p = start; p < end; p++) {
         const v = data[p];
