@@ -40,57 +40,140 @@ function log1pExp(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
+interface Problem {
+  X: CsrMatrix;
+  codes: Int32Array;
+  /** Weight columns: 1 for two classes (logistic loss), else one per class (softmax loss). */
+  K: number;
+  fitIntercept: boolean;
+  C: number;
+  /** Per-row scratch: scores, then residuals (probability − target). */
+  z: Float64Array;
+}
+
+// The two kernels below carry the whole cost of a fit: every evaluation runs both over every
+// stored entry. They take the K weight columns four (then two, then one) at a time with the
+// running sums in local variables, which V8 keeps in registers: about twice as fast as
+// accumulating into an array.
+
+/** out[o + k] = Σ_p data[p] · w[indices[p]·K + k] over the stored entries p in [start, end). */
+function rowScores(indices: Int32Array, data: Float64Array, start: number, end: number, w: Float64Array, K: number, out: Float64Array, o: number): void {
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let p = start; p < end; p++) {
+      const v = data[p];
+      const b = indices[p] * K + k;
+      a0 += v * w[b];
+      a1 += v * w[b + 1];
+      a2 += v * w[b + 2];
+      a3 += v * w[b + 3];
+    }
+    out[o + k] = a0;
+    out[o + k + 1] = a1;
+    out[o + k + 2] = a2;
+    out[o + k + 3] = a3;
+  }
+  for (; k + 2 <= K; k += 2) {
+    let a0 = 0, a1 = 0;
+    for (let p = start; p < end; p++) {
+      const v = data[p];
+      const b = indices[p] * K + k;
+      a0 += v * w[b];
+      a1 += v * w[b + 1];
+    }
+    out[o + k] = a0;
+    out[o + k + 1] = a1;
+  }
+  for (; k < K; k++) {
+    let a0 = 0;
+    for (let p = start; p < end; p++) a0 += data[p] * w[indices[p] * K + k];
+    out[o + k] = a0;
+  }
+}
+
+/** grad[indices[p]·K + k] += data[p] · r[k] over the stored entries p in [start, end). */
+function addRowGradient(indices: Int32Array, data: Float64Array, start: number, end: number, r: Float64Array, K: number, grad: Float64Array): void {
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const [r0, r1, r2, r3] = [r[k], r[k + 1], r[k + 2], r[k + 3]];
+    for (let p = start; p < end; p++) {
+      const v = data[p];
+      const b = indices[p] * K + k;
+      grad[b] += v * r0;
+      grad[b + 1] += v * r1;
+      grad[b + 2] += v * r2;
+      grad[b + 3] += v * r3;
+    }
+  }
+  for (; k + 2 <= K; k += 2) {
+    const [r0, r1] = [r[k], r[k + 1]];
+    for (let p = start; p < end; p++) {
+      const v = data[p];
+      const b = indices[p] * K + k;
+      grad[b] += v * r0;
+      grad[b + 1] += v * r1;
+    }
+  }
+  for (; k < K; k++) {
+    const r0 = r[k];
+    for (let p = start; p < end; p++) grad[indices[p] * K + k] += data[p] * r0;
+  }
+}
+
+interface Problem {
+  X: CsrMatrix;
+  codes: Int32Array;
+  /** Weight columns: 1 for two classes (logistic loss), else one per class (softmax loss). */
+  K: number;
+  fitIntercept: boolean;
+  C: number;
+  /** Per-row scratch: scores, then residuals (probability − target). */
+  z: Float64Array;
+}
+
 /**
  * Mean loss plus penalty, and its gradient, for parameters laid out feature-major
  * (w[j·K + k] is feature j's weight for column k, intercepts last): a sparse row then touches
  * K contiguous weights per stored entry, both for the scores and for the gradient.
  */
-function objective(X: CsrMatrix, codes: Int32Array, K: number, fitIntercept: boolean, C: number) {
-  const { nRows: n, nCols: d, indptr, indices, data } = X;
-  const z = new Float64Array(K);
-  const residual = new Float64Array(K);
-  const alpha = 1 / (C * n);
+function lossAndGradient(problem: Problem, w: Float64Array, grad: Float64Array): number {
+  const { codes, K, fitIntercept, C, z } = problem;
+  const { nRows: n, nCols: d, indptr, indices, data } = problem.X;
   const interceptAt = d * K;
-  return (w: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const start = indptr[i];
-      const end = indptr[i + 1];
-      for (let k = 0; k < K; k++) z[k] = fitIntercept ? w[interceptAt + k] : 0;
-      for (let p = start; p < end; p++) {
-        const v = data[p];
-        const base = indices[p] * K;
-        for (let k = 0; k < K; k++) z[k] += v * w[base + k];
-      }
-      const y = codes[i];
-      if (K === 1) {
-        loss += log1pExp(z[0]) - y * z[0];
-        residual[0] = sigmoid(z[0]) - y;
-      } else {
-        let max = z[0];
-        for (let k = 1; k < K; k++) if (z[k] > max) max = z[k];
-        let sum = 0;
-        for (let k = 0; k < K; k++) sum += residual[k] = Math.exp(z[k] - max);
-        loss += max + Math.log(sum) - z[y];
-        for (let k = 0; k < K; k++) residual[k] /= sum;
-        residual[y] -= 1;
-      }
-      for (let p = start; p < end; p++) {
-        const v = data[p];
-        const base = indices[p] * K;
-        for (let k = 0; k < K; k++) grad[base + k] += v * residual[k];
-      }
-      if (fitIntercept) for (let k = 0; k < K; k++) grad[interceptAt + k] += residual[k];
+  grad.fill(0);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const start = indptr[i];
+    const end = indptr[i + 1];
+    rowScores(indices, data, start, end, w, K, z, 0);
+    if (fitIntercept) for (let k = 0; k < K; k++) z[k] += w[interceptAt + k];
+    const y = codes[i];
+    if (K === 1) {
+      const s = z[0];
+      loss += log1pExp(s) - y * s;
+      z[0] = sigmoid(s) - y;
+    } else {
+      let max = z[0];
+      for (let k = 1; k < K; k++) if (z[k] > max) max = z[k];
+      const top = z[y] - max;
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += z[k] = Math.exp(z[k] - max);
+      loss += Math.log(sum) - top;
+      for (let k = 0; k < K; k++) z[k] /= sum;
+      z[y] -= 1;
     }
-    loss /= n;
-    for (let q = 0; q < grad.length; q++) grad[q] /= n;
-    for (let q = 0; q < interceptAt; q++) {
-      loss += 0.5 * alpha * w[q] * w[q];
-      grad[q] += alpha * w[q];
-    }
-    return loss;
-  };
+    addRowGradient(indices, data, start, end, z, K, grad);
+    if (fitIntercept) for (let k = 0; k < K; k++) grad[interceptAt + k] += z[k];
+  }
+  const alpha = 1 / (C * n);
+  loss /= n;
+  for (let q = 0; q < grad.length; q++) grad[q] /= n;
+  for (let q = 0; q < interceptAt; q++) {
+    loss += 0.5 * alpha * w[q] * w[q];
+    grad[q] += alpha * w[q];
+  }
+  return loss;
 }
 
 export class LogisticRegression implements Classifier<Features, LogisticRegressionParams> {
@@ -141,7 +224,8 @@ export class LogisticRegression implements Classifier<Features, LogisticRegressi
     const { classes, codes } = encodeLabels(y, rows.nRows, { model: "LogisticRegression", minClasses: 2 });
     const K = classes.length === 2 ? 1 : classes.length;
     const d = rows.nCols;
-    const result = minimizeLbfgs(objective(rows, codes, K, this.p.fitIntercept, this.p.C), new Float64Array(d * K + K), {
+    const problem: Problem = { X: rows, codes, K, fitIntercept: this.p.fitIntercept, C: this.p.C, z: new Float64Array(K) };
+    const result = minimizeLbfgs((w, grad) => lossAndGradient(problem, w, grad), new Float64Array(d * K + K), {
       maxIter: this.p.maxIter,
       gtol: this.p.tol,
     });
@@ -161,13 +245,12 @@ export class LogisticRegression implements Classifier<Features, LogisticRegressi
     const { coef, intercept, nFeatures: d } = this.state;
     const K = intercept.length;
     const rows = toRows(X, { model: "LogisticRegression", nFeatures: d });
+    const featureMajor = new Float64Array(d * K);
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) featureMajor[j * K + k] = coef[k * d + j];
     const out = new Float64Array(rows.nRows * K);
     for (let i = 0; i < rows.nRows; i++) {
-      for (let k = 0; k < K; k++) {
-        let s = intercept[k];
-        for (let p = rows.indptr[i]; p < rows.indptr[i + 1]; p++) s += rows.data[p] * coef[k * d + rows.indices[p]];
-        out[i * K + k] = s;
-      }
+      rowScores(rows.indices, rows.data, rows.indptr[i], rows.indptr[i + 1], featureMajor, K, out, i * K);
+      for (let k = 0; k < K; k++) out[i * K + k] += intercept[k];
     }
     return out;
   }
