@@ -4,7 +4,7 @@ export * from "./tune";
 export * from "./metrics";
 export * from "./features";
 export * from "./baselines";
-export type { Estimator, Classifier, Regressor, Transformer } from "./models/estimator";
+export * from "./models";
 export { Random } from "./random";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
 export { comms, Comm, CommRegistry } from "./comm";

@@ -59,7 +59,8 @@ export function checkSameLength(a: ArrayLike<unknown>, b: ArrayLike<unknown>, na
   }
 }
 
-function isIndicator(y: MultilabelTarget): boolean {
+/** Rows of one width holding only 0 and 1 are 0/1 indicator rows, not label sets (models read them the same way). */
+export function isIndicator(y: MultilabelTarget): boolean {
   const width = y[0].length;
   for (const row of y) {
     if (!Array.isArray(row) || row.length !== width) return false;

@@ -1,0 +1,10 @@
+// Models that learn from features: linear (logistic regression), naive Bayes, trees and
+// gradient-boosted trees, all speaking the estimator contract of ./estimator and saving to JSON.
+export type { Estimator, Classifier, Regressor, Transformer, Samples } from "./estimator";
+export { LogisticRegression, type LogisticRegressionParams } from "./logistic";
+export { modelFromJSON, type SerializedModel } from "./serialize";
+export type { DenseMatrix, Features } from "./input";
+export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
+export { DecisionTreeClassifier, type DecisionTreeClassifierParams, type SplitCriterion } from "./tree";
+export { HistGradientBoostingClassifier, type HistGradientBoostingClassifierParams, type HistGradientBoostingFitOptions } from "./histGradientBoosting";
+export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
