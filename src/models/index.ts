@@ -2,7 +2,7 @@
 // gradient-boosted trees, all speaking the estimator contract of ./estimator and saving to JSON.
 export type { Estimator, Classifier, Regressor, Transformer, Samples } from "./estimator";
 export { LogisticRegression, type LogisticRegressionParams } from "./logistic";
-export { modelFromJSON, type SerializedModel } from "./serialize";
+export { modelFromJSON, MODEL_FORMAT, type SerializedModel } from "./serialize";
 export type { DenseMatrix, Features } from "./input";
 export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
 export { DecisionTreeClassifier, type DecisionTreeClassifierParams, type SplitCriterion } from "./tree";

@@ -5,6 +5,7 @@ import { Comparison, RunsTable } from "./views";
 import { store } from "./tracker";
 import type { RunFilter, RunStatus } from "./types";
 import { TrackingError } from "./errors";
+import { MODEL_FORMAT, modelFromJSON } from "../models";
 
 export * from "./types";
 export * from "./errors";
@@ -59,14 +60,18 @@ export async function compareRuns(refs: string[]): Promise<Comparison> {
   return new Comparison(runs, curves);
 }
 
-/** Loads a registered model's artifact: `name`, `name/3` or `name@champion`; JSON artifacts are parsed. */
+/**
+ * Loads a registered model's artifact: `name`, `name/3` or `name@champion`. A saved modelbench model
+ * comes back ready to predict; other JSON is parsed, text is a string, anything else bytes.
+ */
 export async function loadModel(ref: string): Promise<{ value: unknown; version: import("./types").ModelVersion }> {
   const s = store();
   const version = await s.resolveModel(ref);
   const bytes = await s.readArtifact(version.hash);
   const detail = await s.getRun(version.runId);
   const kind = detail.artifacts.find((a) => a.name === version.artifact)?.kind ?? "bytes";
-  const value = kind.startsWith("json") ? JSON.parse(bytes.toString("utf8")) : kind === "text" ? bytes.toString("utf8") : bytes;
+  let value: unknown = kind.startsWith("json") ? JSON.parse(bytes.toString("utf8")) : kind === "text" ? bytes.toString("utf8") : bytes;
+  if ((value as { format?: unknown } | null)?.format === MODEL_FORMAT) value = modelFromJSON(value);
   return { value, version };
 }
 

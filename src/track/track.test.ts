@@ -335,3 +335,19 @@ test("listing pages in the store and filters on the keys it needs, with the same
   const page = await track.listRuns({ limit: 2 });
   assert.deepEqual([page.runs.length, page.total], [2, 30]);
 });
+
+test("a registered model loads back ready to predict", async () => {
+  const st = await fresh();
+  const { MultinomialNB } = await import("../models");
+  const X = [[3, 0, 1], [0, 2, 0], [4, 1, 0], [0, 3, 1]];
+  const y = ["spam", "ham", "spam", "ham"];
+  const model = new MultinomialNB({ alpha: 1 }).fit(X, y);
+  const run = await track.startRun({ name: "nb" });
+  await track.artifact("model", model);
+  await run.end();
+  await st.registerModel("spam-filter", run.id, "model");
+  await st.setAlias("spam-filter", "champion", 1);
+  const { value } = await track.loadModel("spam-filter@champion");
+  assert.ok(value instanceof MultinomialNB);
+  assert.deepEqual((value as InstanceType<typeof MultinomialNB>).predict(X), model.predict(X));
+});
