@@ -17,20 +17,12 @@ import * as os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { wholeNumberOption } from "../lib/options.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
-function opt(name, dflt) {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) {
-    console.error(`bench/models: --${name} wants a whole number ≥ 1, got '${argv[i + 1]}'`);
-    process.exit(2);
-  }
-  return v;
-}
+const opt = (name, dflt) => wholeNumberOption("models", name, dflt, argv);
 const REPEATS = opt("repeats", 3);
 const PER_LABEL = opt("per-label", 5000);
 const SKLEARN_THREADS = opt("sklearn-threads", 1);

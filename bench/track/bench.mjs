@@ -15,22 +15,14 @@ import * as os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { wholeNumberOption } from "../lib/options.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
 
 // ---- options ---------------------------------------------------------------------------------------
 const argv = process.argv.slice(2);
-function opt(name, dflt) {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) {
-    console.error(`bench/track: --${name} wants a whole number ≥ 1, got '${argv[i + 1]}'`);
-    process.exit(2);
-  }
-  return v;
-}
+const opt = (name, dflt) => wholeNumberOption("track", name, dflt, argv);
 const CALLS = opt("calls", 1_000_000); // log() calls per logging measurement
 const RUNS = opt("runs", 10_000); // runs in the listing store
 const PARAMS_PER_RUN = 5, METRICS_PER_RUN = 4, POINTS_PER_METRIC = 25; // 10,000 runs → 1,000,000 points

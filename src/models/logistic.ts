@@ -121,17 +121,6 @@ function addRowGradient(indices: Int32Array, data: Float64Array, start: number, 
   }
 }
 
-interface Problem {
-  X: CsrMatrix;
-  codes: Int32Array;
-  /** Weight columns: 1 for two classes (logistic loss), else one per class (softmax loss). */
-  K: number;
-  fitIntercept: boolean;
-  C: number;
-  /** Per-row scratch: scores, then residuals (probability − target). */
-  z: Float64Array;
-}
-
 /**
  * Mean loss plus penalty, and its gradient, for parameters laid out feature-major
  * (w[j·K + k] is feature j's weight for column k, intercepts last): a sparse row then touches
