@@ -1,8 +1,8 @@
 // The comm protocol of the kernel's "modelbench" target (kernel/sidebar.ts), as the frontend sees it:
 // message shapes, and numbers revived from the strings JSON cannot avoid ("NaN", "Infinity", "-Infinity").
-import type { MetricSummary, ModelVersion, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
+import type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
 
-export type { MetricSummary, ModelVersion, RunDetail, RunStatus, RunSummary };
+export type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary };
 export { RUN_STATUSES } from "../../src/track/types";
 
 export const COMM_TARGET = "modelbench";
@@ -13,13 +13,6 @@ export interface Curve {
   values: number[];
 }
 
-export interface PointsEvent {
-  runId: string;
-  key: string;
-  steps: number[];
-  values: number[];
-  ts: number[];
-}
 
 export interface CompareResult {
   runs: Array<{ id: string; name: string }>;

@@ -2,15 +2,9 @@
 // the runs being watched. Cheap when nothing happens: one `PRAGMA data_version` per poll.
 import { EventEmitter } from "events";
 import { SqliteStore } from "./sqlite";
-import type { RunSummary } from "./types";
+import type { PointsEvent, RunSummary } from "./types";
 
-export interface PointsEvent {
-  runId: string;
-  key: string;
-  steps: number[];
-  values: number[];
-  ts: number[];
-}
+export type { PointsEvent };
 
 function f64(b: Buffer): number[] {
   const copy = new Uint8Array(b.length);

@@ -123,6 +123,15 @@ export interface Series {
   ts: number[];
 }
 
+/** New points of a run, column-wise: what a store tail reports and the sidebar receives. */
+export interface PointsEvent {
+  runId: string;
+  key: string;
+  steps: number[];
+  values: number[];
+  ts: number[];
+}
+
 export interface Batch {
   runId: string;
   series: Series[];
