@@ -349,8 +349,8 @@ export function parseYaml(source: string): Json {
   return result;
 }
 
-// Line folding: a single line break becomes a space, each blank line a newline.
-function foldLines(parts: string[]): string {
+// Line folding: each blank line becomes a newline; a single line break is joined by `joinBreak`.
+function fold(parts: string[], joinBreak: (out: string, next: string) => string): string {
   let out = parts[0];
   let blanks = 0;
   for (const p of parts.slice(1)) {
@@ -358,28 +358,20 @@ function foldLines(parts: string[]): string {
       blanks++;
       continue;
     }
-    out += blanks ? "\n".repeat(blanks) : " ";
-    out += p;
+    out = blanks ? out + "\n".repeat(blanks) + p : joinBreak(out, p);
     blanks = 0;
   }
   return out;
 }
 
+// Plain and single-quoted scalars: a single line break becomes a space.
+function foldLines(parts: string[]): string {
+  return fold(parts, (out, next) => `${out} ${next}`);
+}
+
 // In a double-quoted scalar a line ending in an unescaped backslash continues without a space.
 function foldDoubleQuoted(parts: string[]): string {
-  let out = parts[0];
-  let blanks = 0;
-  for (const p of parts.slice(1)) {
-    if (p === "") {
-      blanks++;
-      continue;
-    }
-    const escapedBreak = /(^|[^\\])(\\\\)*\\$/.test(out);
-    if (escapedBreak && !blanks) out = out.slice(0, -1) + p;
-    else out += (blanks ? "\n".repeat(blanks) : " ") + p;
-    blanks = 0;
-  }
-  return out;
+  return fold(parts, (out, next) => (/(^|[^\\])(\\\\)*\\$/.test(out) ? out.slice(0, -1) + next : `${out} ${next}`));
 }
 
 function quotedEnd(text: string): number {
