@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
+import { setupCorpora } from "./setup-corpora.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const venv = join(root, ".venv");
@@ -144,4 +145,5 @@ build();
 selfLink();
 kernelspec();
 extension();
+setupCorpora(root, step);
 if (process.argv.includes("--for-tests")) chromium();
