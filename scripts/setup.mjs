@@ -8,7 +8,6 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
-import { setupCorpora } from "./setup-corpora.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const venv = join(root, ".venv");
@@ -145,5 +144,5 @@ build();
 selfLink();
 kernelspec();
 extension();
-setupCorpora(root, step);
+(await import("./setup-corpora.mjs")).setupCorpora(root, step);
 if (process.argv.includes("--for-tests")) chromium();
