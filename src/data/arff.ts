@@ -54,22 +54,32 @@ class Scanner {
       const open = this.line;
       let out = "";
       this.i++;
+      // Copy runs of plain characters at once; only quotes, backslashes and line breaks stop the scan.
       for (;;) {
+        let j = this.i;
+        const t = this.text;
+        while (j < t.length && t[j] !== q && t[j] !== "\\" && t[j] !== "\n") j++;
+        out += t.slice(this.i, j);
+        this.i = j;
         if (this.done) this.fail(`a string opened with ${q} is never closed`, open);
-        const c = this.text[this.i++];
+        const c = t[this.i++];
         if (c === q) break;
-        if (c === "\\" && !this.done) {
-          const e = this.text[this.i++];
+        if (c === "\n") {
+          this.line++;
+          out += c;
+        } else if (!this.done) {
+          const e = t[this.i++];
           out += ESCAPES[e] ?? e;
-          continue;
         }
-        if (c === "\n") this.line++;
-        out += c;
       }
       return { text: out, quoted: true };
     }
     const from = this.i;
-    while (!this.done && !/[\s]/.test(this.peek()) && !stops.includes(this.peek())) this.i++;
+    while (!this.done) {
+      const c = this.text.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || stops.includes(this.text[this.i])) break;
+      this.i++;
+    }
     return { text: this.text.slice(from, this.i), quoted: false };
   }
 }

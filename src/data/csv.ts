@@ -19,6 +19,7 @@ export function parseCsv(text: string, delimiter = ","): CsvRecord[] {
     throw new CsvSyntaxError(0, `the delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`);
   }
   const records: CsvRecord[] = [];
+  const delim = delimiter.charCodeAt(0);
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
   let line = 1;
@@ -34,33 +35,35 @@ export function parseCsv(text: string, delimiter = ","): CsvRecord[] {
       continue;
     }
     while (!atEnd) {
-      if (text[i] === '"') {
+      if (text.charCodeAt(i) === 34) {
+        // Quoted: jump from quote to quote; a doubled quote is one quote character.
         const open = line;
         i++;
+        field = "";
         for (;;) {
-          if (i >= n) throw new CsvSyntaxError(open, "a quoted field is never closed: add the closing \" (a quote inside a field is written \"\")");
-          const c = text[i];
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
+          const q = text.indexOf('"', i);
+          if (q < 0) throw new CsvSyntaxError(open, "a quoted field is never closed: add the closing \" (a quote inside a field is written \"\")");
+          const chunk = text.slice(i, q);
+          field += chunk;
+          for (let k = chunk.indexOf("\n"); k >= 0; k = chunk.indexOf("\n", k + 1)) line++;
+          if (text.charCodeAt(q + 1) === 34) {
+            field += '"';
+            i = q + 2;
+            continue;
           }
-          if (c === "\n") line++;
-          field += c;
-          i++;
+          i = q + 1;
+          break;
         }
-        if (i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") {
+        const c = text.charCodeAt(i);
+        if (i < n && c !== delim && c !== 10 && c !== 13) {
           throw new CsvSyntaxError(line, `unexpected ${JSON.stringify(text[i])} after a closing quote: a quote inside a field is written ""`);
         }
       } else {
         const from = i;
-        while (i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") {
-          if (text[i] === '"') throw new CsvSyntaxError(line, 'a quote in the middle of an unquoted field: quote the whole field and double the quote ("say ""hi""")');
-          i++;
+        for (; i < n; i++) {
+          const c = text.charCodeAt(i);
+          if (c === delim || c === 10 || c === 13) break;
+          if (c === 34) throw new CsvSyntaxError(line, 'a quote in the middle of an unquoted field: quote the whole field and double the quote ("say ""hi""")');
         }
         field = text.slice(from, i);
       }
