@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as track from "../track";
 import { toDisplayOutput } from "../display";
-import { readCSV, readJSON, readJSONL, readARFF, DataFileError, columnValues } from "./index";
+import { readCSV, readJSON, readJSONL, readARFF, DataFileError, columnValues, trainTestSplit } from "./index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mb-data-load-"));
 function file(name: string, content: string): string {
@@ -113,6 +113,9 @@ test("tables display as an HTML table with a shape line (arquero and danfo)", as
   const dout = toDisplayOutput(df).data;
   assert.match(String(dout["text/html"]), /40 rows × 2 columns/);
   assert.match(String(dout["text/html"]), /w&lt;39&gt;/);
+  const half = trainTestSplit(df, { testSize: 0.25, seed: 1 });
+  assert.deepEqual([half.train.shape, half.test.shape], [[30, 2], [10, 2]]);
+  assert.deepEqual(columnValues(half.test, "n"), half.testIndex, "DataFrame rows follow the indices");
   const dj = await readJSONL(file("d.jsonl", '{"a": 1}\n{"a": null}\n'), { as: "danfo" });
   assert.deepEqual(dj.shape, [2, 1]);
 });

@@ -32,15 +32,22 @@ function shownRows(n: number): (number | null)[] {
   return [...Array.from({ length: HEAD }, (_, i) => i), null, ...Array.from({ length: TAIL }, (_, i) => n - TAIL + i)];
 }
 
-/** The MIME bundle of a table given by its column names and values. */
-export function tableBundle(names: readonly string[], columns: readonly (readonly unknown[])[], rows: number): MimeBundle {
+/**
+ * The MIME bundle of a table of `rows` rows; `cell(j, i)` is column j's value in row i. Only the
+ * rows shown are read, so a table of millions of rows displays as fast as a small one.
+ */
+export function tableBundle(names: readonly string[], cell: (column: number, row: number) => unknown, rows: number): MimeBundle {
   const shown = shownRows(rows);
-  const numeric = columns.map((c) => c.every((v) => v == null || typeof v === "number"));
+  const present = shown.filter((i): i is number => i !== null);
+  const numeric = names.map((_, j) => present.every((i) => {
+    const v = cell(j, i);
+    return v == null || typeof v === "number";
+  }));
   const align = (j: number) => (numeric[j] ? "right" : "left");
   const th = `<th style="padding:2px 8px"></th>` + names.map((n, j) => `<th style="text-align:${align(j)};padding:2px 8px">${escapeHtml(n)}</th>`).join("");
   const body = shown.map((i) => {
     if (i === null) return `<tr><td style="padding:2px 8px">…</td>${names.map(() => `<td style="padding:2px 8px">…</td>`).join("")}</tr>`;
-    const cells = columns.map((c, j) => `<td style="text-align:${align(j)};padding:2px 8px">${escapeHtml(formatCell(c[i]))}</td>`).join("");
+    const cells = names.map((_, j) => `<td style="text-align:${align(j)};padding:2px 8px">${escapeHtml(formatCell(cell(j, i)))}</td>`).join("");
     return `<tr><th style="text-align:right;padding:2px 8px;color:var(--jp-ui-font-color2,#777)">${i}</th>${cells}</tr>`;
   });
   const html =
@@ -49,7 +56,7 @@ export function tableBundle(names: readonly string[], columns: readonly (readonl
     `<p style="margin:4px 0;color:var(--jp-ui-font-color2,#777)">${shapeLine(rows, names.length)}</p></div>`;
 
   const text: string[][] = [["", ...names]];
-  for (const i of shown) text.push(i === null ? ["…", ...names.map(() => "…")] : [String(i), ...columns.map((c) => formatCell(c[i]))]);
+  for (const i of shown) text.push(i === null ? ["…", ...names.map(() => "…")] : [String(i), ...names.map((_, j) => formatCell(cell(j, i)))]);
   const widths = text[0].map((_, j) => Math.min(40, Math.max(...text.map((r) => r[j].length))));
   const plain = text
     .map((r) => r.map((c, j) => (c.length > widths[j] ? c.slice(0, widths[j] - 1) + "…" : j === 0 || numeric[j - 1] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd())
@@ -60,7 +67,9 @@ export function tableBundle(names: readonly string[], columns: readonly (readonl
 /** The bundle of an arquero table or danfo DataFrame. */
 export function frameBundle(table: ColumnTable | DanfoFrame): MimeBundle {
   const names = columnNames(table);
-  return tableBundle(names, names.map((n) => columnValues(table, n)), numRows(table));
+  if (isArqueroTable(table)) return tableBundle(names, (j, i) => table.get(names[j], i), table.numRows());
+  const columns = names.map((n) => columnValues(table, n));
+  return tableBundle(names, (j, i) => columns[j][i], numRows(table));
 }
 
 registerDisplayAdapter({ name: "arquero", test: isArqueroTable, bundle: frameBundle });

@@ -154,10 +154,10 @@ export function trainTestSplit<T>(data: T, options: SplitOptions = {}): Split<T>
   return { train: takeRows(data, f.train), test: takeRows(data, f.test), trainIndex: f.train, testIndex: f.test };
 }
 
-function groupIds(values: readonly unknown[]): { ids: number[]; count: number } {
+function groupIds(values: readonly unknown[], what: string): { ids: number[]; count: number } {
   const map = new Map<string, number>();
-  const ids = values.map((v) => {
-    if (v === null || v === undefined) throw new InvalidInputError("a row has no group (null): give every row a group");
+  const ids = values.map((v, i) => {
+    if (v === null || v === undefined) throw new InvalidInputError(`row ${i} has no ${what} (null): give every row one, or drop those rows first`);
     const k = classKey(v);
     if (!map.has(k)) map.set(k, map.size);
     return map.get(k)!;
@@ -167,7 +167,7 @@ function groupIds(values: readonly unknown[]): { ids: number[]; count: number } 
 
 /** Like trainTestSplit, but whole groups go to one side (e.g. every passage of one source text). */
 export function groupSplit<T>(data: T, options: GroupSplitOptions): Split<T> {
-  const { ids, count } = groupIds(perRow(data, options.groups, "groups"));
+  const { ids, count } = groupIds(perRow(data, options.groups, "groups"), "group");
   const t = options.testSize ?? 0.25;
   if (!(t > 0) || (t >= 1 && !Number.isInteger(t))) throw new InvalidInputError(`testSize must be a fraction between 0 and 1 or a number of groups, got ${t}`);
   const nTestGroups = t < 1 ? Math.ceil(t * count) : t;
@@ -237,7 +237,7 @@ export class StratifiedKFold {
       if (!y.every((l) => Array.isArray(l))) throw new InvalidInputError("labels mix arrays (multi-label) and single labels: make every row's label an array");
       return foldsFrom(iterativeStratification(y as string[][], new Array(k).fill(1 / k), { seed: rng.uint32() }), k);
     }
-    const enc = groupIds(y);
+    const enc = groupIds(y, "label");
     const counts = new Array<number>(enc.count).fill(0);
     for (const c of enc.ids) counts[c]++;
     if (counts.every((c) => c < k)) throw new InvalidInputError(`nSplits=${k} is more than the rows of every class (largest class: ${Math.max(...counts)}): use fewer folds`);
@@ -268,7 +268,7 @@ export class GroupKFold {
     this.nSplits = checkSplits(options.nSplits ?? 5);
   }
   split(data: unknown, groups: PerRow): Fold[] {
-    const { ids, count } = groupIds(perRow(data, groups, "groups"));
+    const { ids, count } = groupIds(perRow(data, groups, "groups"), "group");
     if (count < this.nSplits) throw new InvalidInputError(`cannot make ${this.nSplits} folds from ${count} groups: use nSplits ≤ ${count}`);
     const size = new Array<number>(count).fill(0);
     for (const g of ids) size[g]++;
