@@ -10,13 +10,8 @@ export type Columns = Record<string, Value[]>;
 /** `"arquero"` (default): an arquero ColumnTable; `"danfo"`: a danfojs-node DataFrame. */
 export type TableKind = "arquero" | "danfo";
 
-/** A danfojs-node DataFrame, typed loosely so that type-checking a cell does not load danfo's types. */
-export interface DanfoFrame {
-  shape: number[];
-  columns: string[];
-  values: unknown[];
-  column(name: string): { values: unknown[] };
-}
+/** A danfojs-node DataFrame (a type only: importing it does not load danfo). */
+export type DanfoFrame = import("danfojs-node").DataFrame;
 
 export function arquero(): typeof import("arquero") {
   // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -37,3 +37,7 @@ def test_read_csv_as_danfo_shows_its_shape_and_a_tracked_read_records_the_hash(k
     [(run_id,)] = db.execute("SELECT id FROM runs WHERE name = 'wine-read'").fetchall()
     rows = db.execute("SELECT path, hash, bytes FROM data WHERE run_id = ?", (run_id,)).fetchall()
     assert [r for r in rows if r[0].endswith("wine.csv") and len(r[1]) == 64 and r[2] == os.path.getsize(WINE)], rows
+    # The DataFrame is typed as danfo's own, so its methods type-check in a cell.
+    reply, outs = run(kc, "wine.head(3)")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "3 rows × 14 columns" in bundle_of(outs)["text/html"]
