@@ -144,4 +144,5 @@ build();
 selfLink();
 kernelspec();
 extension();
+(await import("./setup-corpora.mjs")).setupCorpora(root, step);
 if (process.argv.includes("--for-tests")) chromium();

@@ -5,6 +5,7 @@ export * from "./metrics";
 export * from "./features";
 export * from "./baselines";
 export * from "./models";
+export * from "./data";
 export { Random } from "./random";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
 export { comms, Comm, CommRegistry } from "./comm";

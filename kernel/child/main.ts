@@ -11,6 +11,7 @@ import { fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./e
 import * as fs from "fs";
 import * as path from "path";
 import * as displayApi from "../../src/display";
+import "../../src/data/render"; // arquero tables and danfo DataFrames display as HTML tables
 import { comms } from "../../src/comm";
 import * as track from "../../src/track";
 import * as tune from "../../src/tune";

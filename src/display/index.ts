@@ -42,10 +42,42 @@ export function isDisplayable(value: unknown): value is Displayable {
     typeof (value as any)[MIME] === "function";
 }
 
+/**
+ * How to show values of a class we do not own (an arquero table, a danfo DataFrame): `test` picks
+ * them out, `bundle` renders them. Kept on globalThis so every copy of this module sees them.
+ */
+export interface DisplayAdapter {
+  name: string;
+  test(value: object): boolean;
+  bundle(value: any): MimeBundle;
+}
+
+const ADAPTERS = Symbol.for("modelbench.displayAdapters");
+
+function adapters(): DisplayAdapter[] {
+  const g = globalThis as any;
+  return (g[ADAPTERS] ??= []);
+}
+
+/** Registers (or replaces, by name) how values that `test` accepts are displayed. */
+export function registerDisplayAdapter(adapter: DisplayAdapter): void {
+  const list = adapters();
+  const i = list.findIndex((a) => a.name === adapter.name);
+  if (i >= 0) list[i] = adapter;
+  else list.push(adapter);
+}
+
+function adapted(value: unknown): Displayable | null {
+  if (value == null || typeof value !== "object") return null;
+  const a = adapters().find((x) => x.test(value));
+  return a ? { [MIME]: () => a.bundle(value) } : null;
+}
+
 /** The MIME bundle of any value; always has text/plain so every frontend can show something. */
 export function toDisplayOutput(value: unknown): DisplayOutput {
-  if (isDisplayable(value)) {
-    const bundle = { ...value[MIME]() };
+  const shown = isDisplayable(value) ? value : adapted(value);
+  if (shown) {
+    const bundle = { ...shown[MIME]() };
     if (!("text/plain" in bundle)) bundle["text/plain"] = plainText(value);
     return { data: bundle, metadata: {} };
   }
