@@ -183,6 +183,16 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
     return this.state.history;
   }
 
+  /** A copy of the fitted weights, layer by layer. */
+  getWeights(): LayerWeights[] {
+    return this.state.network.getWeights();
+  }
+
+  /** Replaces the fitted weights (same layers and shapes), e.g. from a checkpoint artifact. */
+  setWeights(weights: readonly LayerWeights[]): void {
+    this.state.network.setWeights(weights);
+  }
+
   /** Hidden and output layer names, in order. */
   get layers(): string[] {
     return this.state.network.layers;

@@ -80,7 +80,7 @@ export class Network {
     let h: TF.Tensor2D;
     if (this.arch.embedding) {
       const ids = x as TF.Tensor2D;
-      const vectors = tf.gather(get("embedding", "embeddings"), ids); // [n, length, dim]
+      const vectors = embeddingLookup(get("embedding", "embeddings"), ids); // [n, length, dim]
       const mask = tf.cast(tf.greater(ids, 0), "float32").expandDims(2); // padding (id 0) counts for nothing
       const count = tf.sum(mask, 1); // [n, 1]
       if (this.arch.embedding.pooling === "mean") {
@@ -163,4 +163,28 @@ function activate(tf: ReturnType<typeof tfjs>, z: TF.Tensor, activation: Activat
     case "identity":
       return z;
   }
+}
+
+/**
+ * Rows of the embedding matrix for each id. tf.gather's gradient needs UnsortedSegmentSum, which the
+ * WASM backend lacks, so the gradient (a scatter-add of the output gradient into the looked-up
+ * rows) is computed here: only the rows of ids in the batch are touched.
+ */
+function embeddingLookup(embeddings: TF.Tensor, ids: TF.Tensor2D): TF.Tensor3D {
+  const tf = tfjs();
+  const [vocab, dim] = embeddings.shape as [number, number];
+  const lookup = tf.customGrad((...args: (TF.Tensor | TF.GradSaveFunc)[]) => ({
+    value: tf.gather(args[0] as TF.Tensor, ids),
+    gradFunc: (dy: TF.Tensor) => {
+      const g = dy.dataSync();
+      const idv = ids.dataSync();
+      const out = new Float32Array(vocab * dim);
+      for (let t = 0; t < idv.length; t++) {
+        const base = idv[t] * dim;
+        for (let k = 0; k < dim; k++) out[base + k] += g[t * dim + k];
+      }
+      return tf.tensor2d(out, [vocab, dim]);
+    },
+  }));
+  return lookup(embeddings) as TF.Tensor3D;
 }
