@@ -2,6 +2,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { overfitOneBatch, OverfitError, gradientNorms, NonFiniteCheck, NonFiniteError, deadUnits, checkReproducible, errorAnalysis } from "./index";
 import { neuralBackend, MLPClassifier, TextClassifier } from "../neural";
+import { tfjs } from "../neural/backend";
 import { runSync, type Callback } from "../train";
 import { DecisionTreeClassifier } from "../models";
 import { MIME } from "../display";
@@ -16,7 +17,9 @@ before(async () => {
 });
 
 test("overfitOneBatch: a sane model memorises 8 samples; learning rate 0 fails loudly", () => {
-  const ok = overfitOneBatch(new MLPClassifier({ hiddenLayers: [32], learningRate: 0.01, seed: 0 }), X, y);
+  const sane = new MLPClassifier({ hiddenLayers: [32], learningRate: 0.01, seed: 0 });
+  const ok = overfitOneBatch(sane, X, y);
+  assert.throws(() => sane.predict(X), /not fitted/, "the model given is left as it was");
   assert.equal(ok.samples, 8);
   assert.ok(ok.finalLoss < 0.05 && ok.initialLoss > 1, `${ok.initialLoss} → ${ok.finalLoss}`);
   assert.throws(
@@ -42,6 +45,7 @@ test("gradientNorms: one finite positive norm per layer; zero for a layer whose 
 });
 
 test("NonFiniteCheck stops training at the step where a weight became NaN and names the layer", () => {
+  const tensorsBefore = tfjs().memory().numTensors;
   const session = new MLPClassifier({ hiddenLayers: [8], epochs: 5, batchSize: 50, seed: 0 }).fitSession(X, y);
   const poison: Callback = {
     onBatchEnd(logs, ctx) {
@@ -59,6 +63,7 @@ test("NonFiniteCheck stops training at the step where a weight became NaN and na
     (e: Error) => e instanceof NonFiniteError && e.step === 6 && e.epoch === 1 && e.batch === 1 && e.layer === "output" && /the weights became non-finite at step 6/.test(e.message),
   );
   assert.equal(steps, 5, "training went no further than the offending step");
+  assert.equal(tfjs().memory().numTensors, tensorsBefore, "the failed fit freed its weights and optimiser state");
   // Without throwing: training stops there and the finding is kept.
   const quiet = new NonFiniteCheck({ throwOnFind: false });
   const s2 = new MLPClassifier({ hiddenLayers: [8], epochs: 5, batchSize: 50, seed: 0 }).fitSession(X, y);

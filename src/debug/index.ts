@@ -29,8 +29,9 @@ export interface OverfitResult {
 }
 
 /**
- * Trains on the first `samples` rows as one batch for `steps` steps (no early stopping); throws
- * OverfitError unless the loss gets below `threshold` — a sane model memorises a handful of rows.
+ * Trains a copy of the model (same settings) on the first `samples` rows as one batch for `steps`
+ * steps; throws OverfitError unless the loss gets below `threshold` — a sane model memorises a
+ * handful of rows, so one that cannot has a bug (learning rate, labels, loss, broken gradients).
  */
 export function overfitOneBatch<X>(model: Neural, X: X, y: readonly unknown[], options: { samples?: number; steps?: number; threshold?: number } = {}): OverfitResult {
   const samples = options.samples ?? 8;
@@ -38,9 +39,11 @@ export function overfitOneBatch<X>(model: Neural, X: X, y: readonly unknown[], o
   const threshold = options.threshold ?? 0.05;
   const rows = Array.from({ length: Math.min(samples, y.length) }, (_, i) => i);
   if (rows.length === 0) throw new InvalidInputError("overfitOneBatch needs at least one sample");
-  const session = model.fitSession(takeRows(X, rows), rows.map((i) => y[i]), { epochs: steps, batchSize: rows.length });
+  const probe = copyOf(model); // the model itself stays as it was
+  const session = probe.fitSession(takeRows(X, rows), rows.map((i) => y[i]), { epochs: steps, batchSize: rows.length });
   const losses: number[] = [];
   runSync(session, [{ onEpochEnd: (logs) => void losses.push(logs.loss) }]);
+  probe.dispose();
   const result = { samples: rows.length, steps, initialLoss: losses[0], finalLoss: losses[losses.length - 1], losses };
   if (!(result.finalLoss < threshold)) {
     const moved = Math.abs(result.initialLoss - result.finalLoss) < 1e-6 * Math.max(1, result.initialLoss);
@@ -52,14 +55,18 @@ export function overfitOneBatch<X>(model: Neural, X: X, y: readonly unknown[], o
   return result;
 }
 
+/** An unfitted model with the same settings. */
+function copyOf(model: Neural): Neural {
+  const make = model.constructor as new (params: unknown) => Neural;
+  return new make(model.params());
+}
+
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 
 /** L2 norm of each layer's gradient on the first `samples` rows (one step on a throw-away copy). */
 export function gradientNorms<X>(model: Neural, X: X, y: readonly unknown[], options: { samples?: number } = {}): Record<string, number> {
   const rows = Array.from({ length: Math.min(options.samples ?? 256, y.length) }, (_, i) => i);
-  const copy = model.constructor as new (p: unknown) => Neural;
-  const probe = new copy(model.params());
-  const session = probe.fitSession(takeRows(X, rows), rows.map((i) => y[i]), { epochs: 1, batchSize: rows.length });
+  const session = copyOf(model).fitSession(takeRows(X, rows), rows.map((i) => y[i]), { epochs: 1, batchSize: rows.length });
   // A fitted model is probed at its weights; an unfitted one at its fresh initialisation.
   const fitted = (() => {
     try {
@@ -69,7 +76,11 @@ export function gradientNorms<X>(model: Neural, X: X, y: readonly unknown[], opt
     }
   })();
   if (fitted) session.setWeights(fitted);
-  return session.step(Int32Array.from(rows), { gradNorms: true }).gradNorms!;
+  try {
+    return session.step(Int32Array.from(rows), { gradNorms: true }).gradNorms!;
+  } finally {
+    session.dispose();
+  }
 }
 
 /**

@@ -183,6 +183,12 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
     return this.state.history;
   }
 
+  /** Frees the tensors behind the fitted weights (tfjs memory is not garbage-collected); the model is unfitted again. */
+  dispose(): void {
+    this.fitted?.network.dispose();
+    this.fitted = undefined;
+  }
+
   /** A copy of the fitted weights, layer by layer. */
   getWeights(): LayerWeights[] {
     return this.state.network.getWeights();
@@ -277,6 +283,10 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
       getWeights: () => network.getWeights(),
       setWeights: (w) => network.setWeights(w),
       nonFiniteLayer: () => network.nonFiniteLayer(),
+      dispose() {
+        optimizer.dispose();
+        network.dispose();
+      },
       finish(history) {
         optimizer.dispose();
         model.fitted?.network.dispose();

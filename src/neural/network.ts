@@ -46,7 +46,9 @@ export class Network {
     const add = (layer: string, name: string, shape: number[], init: (i: number) => number, penalised: boolean) => {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = Float32Array.from({ length: size }, (_, i) => init(i));
-      this.params.push({ layer, name, variable: tf.variable(tf.tensor(values, shape), true, `${layer}/${name}/${++variableCount}`), penalised });
+      const initial = tf.tensor(values, shape);
+      this.params.push({ layer, name, variable: tf.variable(initial, true, `${layer}/${name}/${++variableCount}`), penalised });
+      initial.dispose(); // the variable holds its own reference to the data
     };
     let width = arch.inputs;
     if (arch.embedding) {
@@ -121,7 +123,9 @@ export class Network {
       if (w.layer !== p.layer || w.name !== p.name || w.values.length !== p.variable.size) {
         throw new Error(`weights ${i} are ${w.layer}/${w.name} with ${w.values.length} values; expected ${p.layer}/${p.name} with ${p.variable.size}`);
       }
-      p.variable.assign(tf.tensor(Float32Array.from(w.values), p.variable.shape));
+      const value = tf.tensor(Float32Array.from(w.values), p.variable.shape);
+      p.variable.assign(value);
+      value.dispose();
     });
   }
 

@@ -1,7 +1,7 @@
 // The training loop: epochs of shuffled mini-batches with callbacks around every batch and epoch.
 // It is written once, as a generator that yields whatever the callbacks return; `runSync` drives it
 // for a model's own synchronous fit(), `runAsync` for `train()`, awaiting callbacks that write to
-// the store and letting display updates (the progress bar) reach the notebook between epochs.
+// the store and letting display updates (the progress bar) reach the notebook while it trains.
 import { ModelbenchError } from "../errors";
 import type { Random } from "../random";
 
@@ -41,8 +41,10 @@ export interface FitSession<W = unknown> {
   setWeights(weights: W): void;
   /** The first layer with a NaN/±Infinity weight, or null. */
   nonFiniteLayer(): string | null;
-  /** Called once when the loop ends, with every epoch's logs. */
+  /** Called once when the loop ends, with every epoch's logs: the model takes the trained weights. */
   finish(history: EpochLogs[]): void;
+  /** Frees a session that will not be finished (a probe, or a loop that threw). */
+  dispose(): void;
 }
 
 export interface TrainContext {
@@ -95,28 +97,37 @@ function* loop(session: FitSession, callbacks: readonly Callback[]): Generator<u
   const gradNorms = callbacks.some((c) => c.wantsGradNorms);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let step = 0;
-  for (const c of callbacks) yield c.onTrainBegin?.(ctx);
-  for (let epoch = 0; epoch < session.epochs && stopReason === null; epoch++) {
-    for (const c of callbacks) yield c.onEpochBegin?.(epoch, ctx);
-    if (session.shuffle) shuffleInPlace(order, session.rng);
-    let lossSum = 0;
-    let seen = 0;
-    for (let batch = 0; batch < stepsPerEpoch && stopReason === null; batch++) {
-      const rows = order.subarray(batch * session.batchSize, Math.min(n, (batch + 1) * session.batchSize));
-      const out = session.step(rows, { gradNorms });
-      step++;
-      lossSum += out.loss * rows.length;
-      seen += rows.length;
-      const logs: BatchLogs = { epoch, batch, step, size: rows.length, loss: out.loss, ...(out.gradNorms ? { gradNorms: out.gradNorms } : {}) };
-      for (const c of callbacks) yield c.onBatchEnd?.(logs, ctx);
-    }
-    const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1), ...session.evaluate() };
-    history.push(logs);
-    for (const c of callbacks) yield c.onEpochEnd?.(logs, ctx);
+  try {
+    yield* epochs();
+  } catch (e) {
+    session.dispose();
+    throw e;
   }
-  for (const c of callbacks) yield c.onTrainEnd?.(ctx);
   session.finish(history);
   return { history, stopReason, steps: step };
+
+  function* epochs(): Generator<unknown, void, unknown> {
+    for (const c of callbacks) yield c.onTrainBegin?.(ctx);
+    for (let epoch = 0; epoch < session.epochs && stopReason === null; epoch++) {
+      for (const c of callbacks) yield c.onEpochBegin?.(epoch, ctx);
+      if (session.shuffle) shuffleInPlace(order, session.rng);
+      let lossSum = 0;
+      let seen = 0;
+      for (let batch = 0; batch < stepsPerEpoch && stopReason === null; batch++) {
+        const rows = order.subarray(batch * session.batchSize, Math.min(n, (batch + 1) * session.batchSize));
+        const out = session.step(rows, { gradNorms });
+        step++;
+        lossSum += out.loss * rows.length;
+        seen += rows.length;
+        const logs: BatchLogs = { epoch, batch, step, size: rows.length, loss: out.loss, ...(out.gradNorms ? { gradNorms: out.gradNorms } : {}) };
+        for (const c of callbacks) yield c.onBatchEnd?.(logs, ctx);
+      }
+      const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1), ...session.evaluate() };
+      history.push(logs);
+      for (const c of callbacks) yield c.onEpochEnd?.(logs, ctx);
+    }
+    for (const c of callbacks) yield c.onTrainEnd?.(ctx);
+  }
 }
 
 /** Fisher–Yates with the session's seeded Random. */
@@ -134,27 +145,38 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => v != null && typeo
 /** Runs the loop without waiting: a callback that returns a promise is an error (use `train()`). */
 export function runSync(session: FitSession, callbacks: readonly Callback[]): TrainResult {
   const it = loop(session, callbacks);
-  for (let r = it.next(); ; ) {
-    if (r.done) return r.value;
+  let r = it.next();
+  while (!r.done) {
     if (isThenable(r.value)) {
       void Promise.resolve(r.value).catch(() => {});
-      throw new AsyncCallbackError("a callback returned a promise (it writes to the store or waits), which model.fit() cannot wait for: use `await train(model, X, y, { callbacks })`");
+      // Thrown into the loop so that it frees the session on the way out.
+      r = it.throw(new AsyncCallbackError("a callback returned a promise (it writes to the store or waits), which model.fit() cannot wait for: use `await train(model, X, y, { callbacks })`"));
+      continue;
     }
     r = it.next();
   }
+  return r.value;
 }
 
-/** Runs the loop, awaiting callbacks, and yields to the event loop every epoch so displays update. */
+/** Runs the loop, awaiting callbacks, and yields to the event loop every 100 ms so displays update. */
 export async function runAsync(session: FitSession, callbacks: readonly Callback[]): Promise<TrainResult> {
   const it = loop(session, callbacks);
   let lastYield = Date.now();
-  for (let r = it.next(); ; ) {
-    if (r.done) return r.value;
-    if (isThenable(r.value)) await r.value;
+  let r = it.next();
+  while (!r.done) {
+    if (isThenable(r.value)) {
+      try {
+        await r.value;
+      } catch (e) {
+        r = it.throw(e);
+        continue;
+      }
+    }
     if (Date.now() - lastYield > 100) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
     r = it.next();
   }
+  return r.value;
 }
