@@ -2,6 +2,7 @@
 import { neuralBackend } from "../neural/backend";
 import type { FitOptions } from "../neural/classifier";
 import { activeRun } from "../track/tracker";
+import { Interrupted, onInterrupt } from "../runtime/interrupt";
 import { LogToRun } from "./callbacks";
 import { type Callback, type FitSession, runAsync, type TrainResult } from "./loop";
 import { ProgressBar } from "./progress";
@@ -28,6 +29,7 @@ export interface TrainOptions<X> extends FitOptions {
 /**
  * Fits a neural model with callbacks, waiting for the ones that write to the store: starts the
  * fast backend first, shows a progress bar and logs epochs to the active run unless told not to.
+ * An interrupt stops it after the current batch and rejects with `Interrupted`.
  */
 export async function train<X, M extends Trainable<X>>(model: M, X: X, y: readonly unknown[], options: TrainOptions<X> = {}): Promise<TrainResult & { model: M }> {
   await neuralBackend();
@@ -35,7 +37,17 @@ export async function train<X, M extends Trainable<X>>(model: M, X: X, y: readon
   const all: Callback[] = [...callbacks];
   if (log && activeRun() && !callbacks.some((c) => c instanceof LogToRun)) all.unshift(new LogToRun());
   if (progress && !callbacks.some((c) => c instanceof ProgressBar)) all.push(new ProgressBar());
-  const session = model.fitSession(X, y, fitOptions as FitOptions);
-  const result = await runAsync(session, all);
-  return { ...result, model };
+  // An interrupt (the kernel's stop button) ends training after the current batch; the model keeps
+  // what it learned so far, and the cell still ends as interrupted.
+  let interrupted = false;
+  const stopListening = onInterrupt(() => void (interrupted = true));
+  all.push({ onBatchEnd: (_logs, ctx) => void (interrupted && ctx.stop("interrupted by the user")) });
+  try {
+    const session = model.fitSession(X, y, fitOptions as FitOptions);
+    const result = await runAsync(session, all);
+    if (interrupted) throw new Interrupted(`training (stopped after ${result.steps} steps; the model keeps those weights)`);
+    return { ...result, model };
+  } finally {
+    stopListening();
+  }
 }

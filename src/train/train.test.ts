@@ -11,6 +11,7 @@ import { DummyClassifier } from "../baselines";
 import * as track from "../track";
 import { setDisplaySink, type DisplayOutput } from "../display";
 import { InvalidInputError } from "../errors";
+import { fireInterrupt } from "../runtime/interrupt";
 import { denseSplit } from "../../tests/fixtures/modelData";
 
 const digits = denseSplit("digits", "standardised");
@@ -106,6 +107,18 @@ test("progress: text bar on stderr outside Jupyter; one display updated in place
   const final = calls.at(-1)!.out.data;
   assert.match(String(final["text/html"]), /<progress value="100\.0"/);
   assert.match(String(final["text/plain"]), /val_accuracy/);
+});
+
+test("an interrupt ends train() after the current batch; the model keeps the weights it reached", async () => {
+  const model = new MLPClassifier({ hiddenLayers: [4], epochs: 50, batchSize: 20, seed: 0 });
+  let steps = 0;
+  const pressStop: Callback = { onBatchEnd: (logs) => void ((steps = logs.step) === 4 && fireInterrupt()) };
+  await assert.rejects(train(model, few.X, few.y, { callbacks: [pressStop], progress: false }), (e: Error) => e.name === "KeyboardInterrupt" && /stopped after 4 steps/.test(e.message));
+  assert.equal(steps, 4);
+  assert.equal(model.history.length, 2, "epoch 0 and the partial epoch 1");
+  assert.equal(model.predict(few.X).length, 60);
+  const again = await train(model, few.X, few.y, { epochs: 2, progress: false });
+  assert.equal(again.history.length, 2, "the next train() is not interrupted by the old press");
 });
 
 test("learningCurve works with any estimator: cv folds or a validation set, sizes as proportions or counts", () => {
