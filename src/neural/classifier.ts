@@ -210,17 +210,27 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
    */
   fitSession(X: X, y: readonly unknown[], options: FitOptions = {}): FitSession<LayerWeights[]> {
     backendSync();
+    // Learning the input layout replaces the model's; bad data, or a session that never finishes, puts it back.
+    const previousInput = this.fitted ? this.inputState() : null;
+    try {
+      return this.openSession(X, y, options, previousInput);
+    } catch (e) {
+      if (previousInput !== null) this.restoreInputState(previousInput);
+      throw e;
+    }
+  }
+
+  private openSession(X: X, y: readonly unknown[], options: FitOptions, previousInput: unknown): FitSession<LayerWeights[]> {
     const tf = tfjs();
     const source = this.inputs(X, true);
     const coding = codingOf(y, source.nRows, this.model);
     const targets = targetMatrix(y, coding, "y");
     const k = coding.classes.length;
-    const rng = new Random(this.p.seed ?? undefined);
-    const network = new Network(this.architecture(k), rng);
     const p = this.p;
-    const optimizer = p.optimizer === "adam" ? tf.train.adam(p.learningRate, 0.9, 0.999, 1e-8) : tf.train.momentum(p.learningRate, p.momentum, true);
     const batchSize = options.batchSize ?? Math.min(p.batchSize, source.nRows);
     checkNumber("batchSize", batchSize, { min: 1, integer: true });
+    const epochs = options.epochs ?? p.epochs;
+    checkNumber("epochs", epochs, { min: 1, integer: true });
     const yBatch = (rows: Int32Array, matrix: Float32Array) => {
       const out = new Float32Array(rows.length * k);
       rows.forEach((r, i) => out.set(matrix.subarray(r * k, (r + 1) * k), i * k));
@@ -240,12 +250,16 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
       }
       validation = { source: vs, targets: targetMatrix(options.validation.y, coding, "validation y"), y: options.validation.y };
     }
+    // Tensors last, once every check has passed, so that a bad argument leaks nothing.
+    const rng = new Random(p.seed ?? undefined);
+    const network = new Network(this.architecture(k), rng);
+    const optimizer = p.optimizer === "adam" ? tf.train.adam(p.learningRate, 0.9, 0.999, 1e-8) : tf.train.momentum(p.learningRate, p.momentum, true);
     const model = this;
     const vars = network.variables;
     return {
       nSamples: source.nRows,
       batchSize,
-      epochs: options.epochs ?? p.epochs,
+      epochs,
       rng,
       shuffle: p.shuffle,
       layers: network.layers,
@@ -286,6 +300,7 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
       dispose() {
         optimizer.dispose();
         network.dispose();
+        if (previousInput !== null) model.restoreInputState(previousInput);
       },
       finish(history) {
         optimizer.dispose();

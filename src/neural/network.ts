@@ -3,6 +3,7 @@
 // from a seeded Random, and dropout masks use seeds drawn from it, so a seed reproduces a fit.
 import type * as TF from "@tensorflow/tfjs";
 import { Random } from "../random";
+import { InvalidInputError } from "../errors";
 import { tfjs } from "./backend";
 
 export type Activation = "relu" | "tanh" | "logistic" | "identity";
@@ -117,11 +118,13 @@ export class Network {
 
   setWeights(weights: readonly LayerWeights[]): void {
     const tf = tfjs();
-    if (weights.length !== this.params.length) throw new Error(`expected ${this.params.length} weight arrays, got ${weights.length}`);
+    if (!Array.isArray(weights) || weights.length !== this.params.length) {
+      throw new InvalidInputError(`expected ${this.params.length} weight arrays (what getWeights() returns for this network), got ${(weights as unknown[])?.length}`);
+    }
     this.params.forEach((p, i) => {
       const w = weights[i];
-      if (w.layer !== p.layer || w.name !== p.name || w.values.length !== p.variable.size) {
-        throw new Error(`weights ${i} are ${w.layer}/${w.name} with ${w.values.length} values; expected ${p.layer}/${p.name} with ${p.variable.size}`);
+      if (w?.layer !== p.layer || w.name !== p.name || w.values?.length !== p.variable.size) {
+        throw new InvalidInputError(`weights ${i} are ${w?.layer}/${w?.name} with ${w?.values?.length} values; this network needs ${p.layer}/${p.name} with ${p.variable.size}: were they saved from a model with the same layers?`);
       }
       const value = tf.tensor(Float32Array.from(w.values), p.variable.shape);
       p.variable.assign(value);

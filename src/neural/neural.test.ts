@@ -66,6 +66,11 @@ test("a CsrMatrix trains exactly like the same dense rows (densified a batch at 
   assert.deepEqual(sparse.getWeights(), dense.getWeights());
   assert.deepEqual(sparse.predict(CsrMatrix.fromDense(digits.Xtest)), dense.predict(digits.Xtest));
   assert.throws(() => dense.predict(digits.Xtest.map((r) => r.slice(1))), /63 features but the model was fitted on 64/);
+  // A refit that fails (here on its labels) leaves the fitted model as it was.
+  const before = dense.predictProba(digits.Xtest.slice(0, 3));
+  assert.throws(() => dense.fit(small.Xtrain.map((r) => r.slice(1)), small.ytrain.map(() => 1)), /only 1 class/);
+  assert.deepEqual(dense.predictProba(digits.Xtest.slice(0, 3)), before);
+  assert.throws(() => dense.setWeights(dense.getWeights().slice(1)), /expected 4 weight arrays/);
 });
 
 test("multi-label: label sets in, label sets out (sigmoid outputs); indicator rows stay indicator rows", () => {
