@@ -29,7 +29,8 @@ export interface TrainOptions<X> extends FitOptions {
 /**
  * Fits a neural model with callbacks, waiting for the ones that write to the store: starts the
  * fast backend first, shows a progress bar and logs epochs to the active run unless told not to.
- * An interrupt stops it after the current batch and rejects with `Interrupted`.
+ * An interrupt stops it after the current batch and rejects with `Interrupted`. Only the callbacks
+ * given here run: the model's own stopping settings (earlyStopping, nIterNoChange) are for `fit()`.
  */
 export async function train<X, M extends Trainable<X>>(model: M, X: X, y: readonly unknown[], options: TrainOptions<X> = {}): Promise<TrainResult & { model: M }> {
   await neuralBackend();
