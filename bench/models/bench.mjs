@@ -76,7 +76,9 @@ const makers = {
   "DecisionTreeClassifier gini": () => new mb.DecisionTreeClassifier({ randomState: 0 }),
   "HistGradientBoosting 100 iter": () => new mb.HistGradientBoostingClassifier({ earlyStopping: false, randomState: 0 }),
   "HistGradientBoosting early stopping": () => new mb.HistGradientBoostingClassifier({ earlyStopping: true, randomState: 0 }),
+  "MLP 64 relu adam, 30 epochs": () => new mb.MLPClassifier({ hiddenLayers: [64], learningRate: 0.01, epochs: 30, nIterNoChange: 1000, seed: 0 }),
 };
+const backend = await mb.neuralBackend(); // the MLP trains on tfjs's WASM backend (or native tfjs-node)
 
 function timed(make, X, y) {
   make().fit(X, y); // warm-up: lets V8 compile the hot loops, as sklearn's warm-up loads its code
@@ -102,7 +104,7 @@ for (const s of sk.results) {
     fit_seconds_all: times,
     accuracy: mb.accuracy(p.ytest, predicted),
     macro_f1: mb.f1(p.ytest, predicted, { average: "macro" }),
-    n_iter: model.nIter ?? null,
+    n_iter: model.nIter ?? (model.history ? model.history.length : null),
   };
   rows.push({ name: s.name, data: s.data, features: s.features, shape: s.shape, ours, sklearn: s });
 }
@@ -119,7 +121,7 @@ for (const r of rows) {
     `| ${r.name} | ${r.data}, ${r.features} (${r.shape[0]} × ${r.shape[1]}) | ${secs(r.ours.fit_seconds)} | ${secs(r.sklearn.fit_seconds)} | ${(r.ours.fit_seconds / r.sklearn.fit_seconds).toFixed(2)}× | ${f3(r.ours.accuracy)} / ${f3(r.sklearn.accuracy)} | ${f3(r.ours.macro_f1)} / ${f3(r.sklearn.macro_f1)} |`,
   );
 }
-const header = `scikit-learn ${sk.sklearn_version} (OMP_NUM_THREADS=${SKLEARN_THREADS}), Node ${process.versions.node}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${os.loadavg()[0].toFixed(2)}; median of ${REPEATS} fits after a warm-up`;
+const header = `scikit-learn ${sk.sklearn_version} (OMP_NUM_THREADS=${SKLEARN_THREADS}), Node ${process.versions.node}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${os.loadavg()[0].toFixed(2)}; median of ${REPEATS} fits after a warm-up; MLP on tfjs ${backend.backend}`;
 console.log(`${header}\n\n${lines.join("\n")}`);
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(

@@ -96,6 +96,11 @@ export function setDisplaySink(sink: DisplaySink | null): void {
   (globalThis as any)[SINK] = sink ?? undefined;
 }
 
+/** True when something (the kernel) installed a sink: rich, updatable displays reach a frontend. */
+export function hasDisplaySink(): boolean {
+  return (globalThis as any)[SINK] !== undefined;
+}
+
 function sink(): DisplaySink {
   return (globalThis as any)[SINK] ?? consoleSink;
 }

@@ -51,6 +51,11 @@ const DEFAULTS: TfidfParams = {
 // exactly what \b\w\w+\b matches. (JavaScript's \b is ASCII-only, hence the explicit classes.)
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 
+/** The words of a text as TF-IDF (and the neural tokenizer) split them: runs of ≥ 2 word characters. */
+export function splitWords(text: string): string[] {
+  return text.match(TOKEN) ?? [];
+}
+
 function documentBound(value: DocFrequency, nDocs: number, name: string): number {
   if (typeof value === "number") {
     if (!(value >= 0)) throw new InvalidInputError(`${name} must be ≥ 0 (got ${value})`);
@@ -127,7 +132,7 @@ export class TfidfVectorizer implements Transformer<readonly string[], CsrMatrix
   /** The terms of one document, in order: word n-grams after lowercasing and stop-word removal. */
   analyze(doc: string): string[] {
     const text = this.p.lowercase ? doc.toLowerCase() : doc;
-    let words: string[] = text.match(TOKEN) ?? [];
+    let words: string[] = splitWords(text);
     const stop = this.stop;
     if (stop) words = words.filter((w) => !stop.has(w));
     const [lo, hi] = this.p.ngramRange;
