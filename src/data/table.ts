@@ -3,6 +3,7 @@
 // TensorFlow and takes seconds, so nobody pays for it unless they ask for a DataFrame.
 import type { ColumnTable } from "arquero";
 import { InvalidInputError } from "../errors";
+import { CsrMatrix } from "../features/sparse";
 
 export type Value = string | number | boolean | null | unknown[] | Record<string, unknown>;
 export type Columns = Record<string, Value[]>;
@@ -73,6 +74,7 @@ export function columnValues(table: ColumnTable | DanfoFrame, name: string): unk
 /** The rows at `indices`, in that order, as a new value of the same kind (array, arquero table, DataFrame). */
 export function takeRows<T>(data: T, indices: readonly number[]): T {
   if (Array.isArray(data)) return indices.map((i) => data[i]) as unknown as T;
+  if (data instanceof CsrMatrix) return data.selectRows(indices) as unknown as T;
   if (isArqueroTable(data)) {
     const out: Columns = {};
     for (const name of data.columnNames()) {
@@ -88,14 +90,15 @@ export function takeRows<T>(data: T, indices: readonly number[]): T {
     indices.forEach((i, k) => (out[k] = a[i]));
     return out as T;
   }
-  throw new InvalidInputError("expected an array, a typed array, an arquero table or a danfo DataFrame");
+  throw new InvalidInputError("expected an array, a typed array, a CsrMatrix, an arquero table or a danfo DataFrame");
 }
 
 /** How many rows `data` has, for any kind takeRows accepts. */
 export function rowCount(data: unknown): number {
   if (Array.isArray(data)) return data.length;
+  if (data instanceof CsrMatrix) return data.nRows;
   if (isArqueroTable(data)) return data.numRows();
   if (isDanfoFrame(data)) return data.shape[0];
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return (data as unknown as ArrayLike<number>).length;
-  throw new InvalidInputError("expected an array, a typed array, an arquero table or a danfo DataFrame");
+  throw new InvalidInputError("expected an array, a typed array, a CsrMatrix, an arquero table or a danfo DataFrame");
 }

@@ -5,7 +5,7 @@ import { ModelbenchError, InvalidInputError } from "../errors";
 import { setGlobalSeed, globalSeed } from "../random";
 import type { NeuralClassifier } from "../neural/classifier";
 import { type Callback, type BatchLogs, type TrainContext, runSync } from "../train/loop";
-import { takeRows } from "../train/learningCurve";
+import { takeRows } from "../data/table";
 export { errorAnalysis, ErrorTable, type ErrorGroup, type ErrorRow } from "./errors";
 
 /** The model cannot fit a tiny batch: something upstream of "more data / more epochs" is broken. */

@@ -46,6 +46,19 @@ export class CsrMatrix {
     return { indices: this.indices.subarray(a, b), data: this.data.subarray(a, b) };
   }
 
+  /** The rows at `rows`, in that order, as a new matrix. */
+  selectRows(rows: readonly number[]): CsrMatrix {
+    const indptr = new Int32Array(rows.length + 1);
+    rows.forEach((r, i) => (indptr[i + 1] = indptr[i] + this.indptr[r + 1] - this.indptr[r]));
+    const indices = new Int32Array(indptr[rows.length]);
+    const data = new Float64Array(indptr[rows.length]);
+    rows.forEach((r, i) => {
+      indices.set(this.indices.subarray(this.indptr[r], this.indptr[r + 1]), indptr[i]);
+      data.set(this.data.subarray(this.indptr[r], this.indptr[r + 1]), indptr[i]);
+    });
+    return new CsrMatrix(rows.length, this.nCols, indptr, indices, data);
+  }
+
   toDense(): number[][] {
     return Array.from({ length: this.nRows }, (_, i) => {
       const out = new Array<number>(this.nCols).fill(0);

@@ -28,7 +28,7 @@ export class MLPClassifier extends NeuralClassifier<Features, MLPClassifierParam
   }
 
   protected subset(X: Features, rows: number[]): Features {
-    if (X instanceof CsrMatrix) return csrRows(X, rows);
+    if (X instanceof CsrMatrix) return X.selectRows(rows);
     return rows.map((i) => X[i]);
   }
 
@@ -82,16 +82,4 @@ export class MLPClassifier extends NeuralClassifier<Features, MLPClassifierParam
 }
 
 /** Some rows of a CSR matrix, as a new CSR matrix. */
-export function csrRows(X: CsrMatrix, rows: readonly number[]): CsrMatrix {
-  const indptr = new Int32Array(rows.length + 1);
-  rows.forEach((r, i) => (indptr[i + 1] = indptr[i] + X.indptr[r + 1] - X.indptr[r]));
-  const indices = new Int32Array(indptr[rows.length]);
-  const data = new Float64Array(indptr[rows.length]);
-  rows.forEach((r, i) => {
-    indices.set(X.indices.subarray(X.indptr[r], X.indptr[r + 1]), indptr[i]);
-    data.set(X.data.subarray(X.indptr[r], X.indptr[r + 1]), indptr[i]);
-  });
-  return new CsrMatrix(rows.length, X.nCols, indptr, indices, data);
-}
-
 registerModel("MLPClassifier", (json) => MLPClassifier.fromJSON(json));

@@ -10,7 +10,7 @@ import { ProgressBar } from "./progress";
 export { runSync, runAsync, AsyncCallbackError, type Callback, type FitSession, type TrainContext, type EpochLogs, type BatchLogs, type TrainResult } from "./loop";
 export { EarlyStopping, Checkpoint, LogToRun, type EarlyStoppingOptions, type CheckpointOptions, type CheckpointRecord } from "./callbacks";
 export { ProgressBar, progressLine, formatDuration, type ProgressState, type ProgressBarOptions } from "./progress";
-export { learningCurve, LearningCurve, takeRows, type LearningCurveOptions, type Predictor } from "./learningCurve";
+export { learningCurve, LearningCurve, type LearningCurveOptions, type Predictor } from "./learningCurve";
 
 /** A model the loop can train: the neural models hand out a fit session. */
 export interface Trainable<X> {

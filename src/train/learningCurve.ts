@@ -3,8 +3,7 @@
 // closes slowly as data grows means variance (more data or regularisation help). Works with any
 // estimator that has fit and predict, from src/models, src/baselines or src/neural.
 import { InvalidInputError } from "../errors";
-import { CsrMatrix } from "../features/sparse";
-import { csrRows } from "../neural/mlp";
+import { rowCount, takeRows } from "../data/table";
 import { accuracy } from "../metrics";
 import { MIME, type MimeBundle } from "../display";
 import { escapeHtml } from "../metrics/render";
@@ -27,19 +26,6 @@ export interface LearningCurveOptions<X> {
   scoreName?: string;
   /** Seeds the fold assignment and the order rows are added in. */
   seed?: number;
-}
-
-/** Takes rows of a sample collection: an array of anything, or a CsrMatrix. */
-export function takeRows<X>(X: X, rows: readonly number[]): X {
-  if (X instanceof CsrMatrix) return csrRows(X, rows) as X;
-  if (Array.isArray(X)) return rows.map((i) => X[i]) as X;
-  throw new InvalidInputError("X must be an array of samples or a CsrMatrix");
-}
-
-function countOf(X: unknown): number {
-  if (X instanceof CsrMatrix) return X.nRows;
-  if (Array.isArray(X)) return X.length;
-  throw new InvalidInputError("X must be an array of samples or a CsrMatrix");
 }
 
 function shuffled(n: number, rng: Random): number[] {
@@ -108,7 +94,7 @@ const std = (v: number[]) => {
  */
 export function learningCurve<X>(makeEstimator: () => Predictor<X>, X: X, y: readonly unknown[], options: LearningCurveOptions<X> = {}): LearningCurve {
   if (typeof makeEstimator !== "function") throw new InvalidInputError("learningCurve takes a function that makes a fresh estimator, e.g. () => new LogisticRegression()");
-  const n = countOf(X);
+  const n = rowCount(X);
   if (!Array.isArray(y) || y.length !== n) throw new InvalidInputError(`X has ${n} samples but y has ${(y as unknown[])?.length}: they must describe the same samples`);
   const score = options.score ?? ((a: any[], b: any[]) => accuracy(a, b));
   const rng = new Random(options.seed ?? 0);
