@@ -8,7 +8,7 @@
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
 //   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
-//   { type: "changed", runs }  (pushed)   { type: "points", points }  (pushed, watched runs only)
+//   { type: "changed", runs }  (pushed)   { type: "registryChanged" }  (pushed: a version or alias changed)   { type: "points", points }  (pushed, watched runs only)
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
@@ -58,9 +58,11 @@ export class SidebarSession {
       const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
       if (mine.length) this.send({ type: "points", points: mine });
     };
+    const onRegistry = () => this.send({ type: "registryChanged" });
     tail.on("runs", onRuns);
     tail.on("points", onPoints);
-    this.unsubscribe.push(() => tail.off("runs", onRuns), () => tail.off("points", onPoints));
+    tail.on("registry", onRegistry);
+    this.unsubscribe.push(() => tail.off("runs", onRuns), () => tail.off("points", onPoints), () => tail.off("registry", onRegistry));
     comm.onMsg((data) => void this.handle(data));
     comm.onClose(() => this.dispose());
   }

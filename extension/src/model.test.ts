@@ -245,20 +245,24 @@ test("a registry request that fails keeps the error for the view", async () => {
   assert.equal(model.registry, null);
 });
 
-test("an open registry is reloaded after runs change; a closed one is not asked for", async () => {
+test("an open registry is reloaded when the kernel says it changed; a closed one is not asked for", async () => {
   const { model, sent, reply, settle } = harness();
   reply("list", { type: "runs", runs: [], total: 0 });
-  model.receive({ type: "changed", runs: [run("x")] });
-  await new Promise((r) => setTimeout(r, 350));
+  model.receive({ type: "registryChanged" });
+  await new Promise((r) => setTimeout(r, 150));
   assert.equal(sent.filter((m) => m.op === "registry").length, 0);
   const loading = model.loadRegistry();
   reply("registry", { type: "registry", versions: [] });
   await loading;
-  model.receive({ type: "changed", runs: [run("y")] });
-  model.receive({ type: "changed", runs: [run("z")] });
-  await new Promise((r) => setTimeout(r, 350));
+  model.receive({ type: "registryChanged" });
+  model.receive({ type: "registryChanged" });
+  await new Promise((r) => setTimeout(r, 150));
   await settle();
   assert.equal(sent.filter((m) => m.op === "registry").length, 2, "one reload for a burst of changes");
+  model.closeRegistry();
+  model.receive({ type: "registryChanged" });
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(sent.filter((m) => m.op === "registry").length, 2, "none once the view is closed");
 });
 
 test("an artifact arrives as bytes with its MIME type; an unknown one is an error", async () => {

@@ -265,9 +265,10 @@ export class RunsModel {
     }
     switch (msg.type) {
       case "changed":
-        // A registration usually follows a run's change (its artifact, its end): refresh an open registry too.
-        if (this.registry !== null) this.scheduleRegistry();
         return this.onChanged(msg.runs);
+      case "registryChanged":
+        if (this.registry !== null) this.scheduleRegistry();
+        return;
       case "points":
         for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values);
         for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
@@ -426,7 +427,7 @@ export class RunsModel {
     this.registryTimer = setTimeout(() => {
       this.registryTimer = null;
       void this.loadRegistry();
-    }, 300);
+    }, 100);
   }
 
   /** Loads (or reloads) the model registry for the Models view. */

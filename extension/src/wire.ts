@@ -45,6 +45,7 @@ export type Incoming =
   | { type: "registry"; id?: string; versions: ModelVersion[] }
   | ({ type: "artifact"; id?: string } & ArtifactResult)
   | { type: "changed"; runs: RunSummary[] }
+  | { type: "registryChanged" }
   | { type: "points"; points: PointsEvent[] }
   | { type: "error"; id?: string; message: string };
 

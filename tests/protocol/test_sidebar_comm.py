@@ -134,3 +134,6 @@ def test_artifacts_and_registry_through_the_comm(sidebar):
     versions = comm_messages(kc, comm_id, lambda d: d.get("id") == "a6")[-1]["versions"]
     mine = [v for v in versions if v["name"] == "art-model"]
     assert [(v["version"], v["aliases"], v["runId"], v["description"]) for v in mine] == [(1, ["champion"], run_id, "first")]
+    # Moving an alias is pushed to the panel (the registry has no run to announce it).
+    kc.execute("%registry alias art-model staging 1")
+    comm_messages(kc, comm_id, lambda d: d.get("type") == "registryChanged", timeout=5.0)
