@@ -4,10 +4,11 @@
 //
 // Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status? }
 //   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
-//   { op: "registry", id? }
+//   { op: "registry", id? }   { op: "artifact", id?, runId, name }
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
 //   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
-//   { type: "changed", runs }  (pushed)   { type: "points", points }  (pushed, watched runs only)
+//   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
+//   { type: "changed", runs }  (pushed)   { type: "registryChanged" }  (pushed: a version or alias changed)   { type: "points", points }  (pushed, watched runs only)
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
@@ -15,6 +16,25 @@ import { Comparison, StoreTail, fieldValue, parseFilter, sortRuns, type RunSumma
 import { keysOf, sortField } from "../src/track/query";
 
 export const SIDEBAR_TARGET = "modelbench";
+
+/** The largest artifact the panel fetches through the comm (base64 makes it a third larger). */
+export const MAX_ARTIFACT_BYTES = 64 * 2 ** 20;
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  json: "application/json", txt: "text/plain", log: "text/plain", md: "text/markdown", csv: "text/csv",
+  tsv: "text/tab-separated-values", ts: "text/typescript", js: "text/javascript", py: "text/x-python",
+  html: "text/html", svg: "image/svg+xml", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif",
+  yaml: "text/yaml", yml: "text/yaml", ipynb: "application/x-ipynb+json",
+};
+
+/** A MIME type for an artifact from its file name, else from its kind ("json", "json:<Class>", "text"). */
+export function artifactMime(name: string, kind: string): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext && MIME_BY_EXTENSION[ext]) return MIME_BY_EXTENSION[ext];
+  if (kind === "json" || kind.startsWith("json:")) return "application/json";
+  if (kind === "text") return "text/plain";
+  return "application/octet-stream";
+}
 
 /** JSON-safe copy: non-finite numbers become strings the frontend turns back. */
 export function wireSafe(value: unknown): any {
@@ -38,9 +58,11 @@ export class SidebarSession {
       const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
       if (mine.length) this.send({ type: "points", points: mine });
     };
+    const onRegistry = () => this.send({ type: "registryChanged" });
     tail.on("runs", onRuns);
     tail.on("points", onPoints);
-    this.unsubscribe.push(() => tail.off("runs", onRuns), () => tail.off("points", onPoints));
+    tail.on("registry", onRegistry);
+    this.unsubscribe.push(() => tail.off("runs", onRuns), () => tail.off("points", onPoints), () => tail.off("registry", onRegistry));
     comm.onMsg((data) => void this.handle(data));
     comm.onClose(() => this.dispose());
   }
@@ -66,8 +88,10 @@ export class SidebarSession {
           return this.send({ type: "compare", id, ...(await this.compare((msg.runIds as string[]) ?? [])) });
         case "registry":
           return this.send({ type: "registry", id, versions: await this.tail.sqlite.modelVersions() });
+        case "artifact":
+          return this.send({ type: "artifact", id, ...(await this.artifact(String(msg.runId ?? ""), String(msg.name ?? ""))) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare or registry`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry or artifact`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });
@@ -108,6 +132,24 @@ export class SidebarSession {
     }
     const versions = (await store.modelVersions()).filter((v) => v.runId === run.id);
     return { run, history, versions };
+  }
+
+  /** An artifact's bytes (base64 in JSON: comm messages here carry no binary buffers). */
+  private async artifact(runId: string, name: string) {
+    if (!runId || !name) throw new Error("artifact needs a runId and a name");
+    const store = this.tail.sqlite;
+    const run = await store.getRun(runId);
+    const record = run.artifacts.find((a) => a.name === name);
+    if (!record) {
+      const names = run.artifacts.map((a) => a.name);
+      throw new Error(`run '${run.name}' has no artifact '${name}'${names.length ? `: it has ${names.join(", ")}` : ""}`);
+    }
+    if (record.bytes > MAX_ARTIFACT_BYTES) {
+      throw new Error(`artifact '${name}' is ${record.bytes} bytes, over the ${MAX_ARTIFACT_BYTES / 2 ** 20} MiB the panel fetches: ` +
+        `read it in a cell with loadArtifact() or from the store's artifacts folder`);
+    }
+    const content = await store.readArtifact(record.hash);
+    return { runId: run.id, name, kind: record.kind, mime: artifactMime(name, record.kind), bytes: content.length, base64: content.toString("base64") };
   }
 
   private setWatch(runIds: string[]): void {

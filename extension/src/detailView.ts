@@ -24,6 +24,11 @@ function curvesFigure(curves: Array<[string, Curve]>, title: string): Figure {
   };
 }
 
+export interface RunDetailActions {
+  openArtifact(runId: string, name: string): void;
+  downloadArtifact(runId: string, name: string): void;
+}
+
 export class RunDetailView extends Widget {
   private info = h("div", { class: "mb-detail-info" });
   private plots = h("div", { class: "mb-plots" });
@@ -31,7 +36,7 @@ export class RunDetailView extends Widget {
   private rest = h("div", { class: "mb-detail-rest" });
   private frame = 0;
 
-  constructor(private readonly model: RunsModel) {
+  constructor(private readonly model: RunsModel, private readonly actions: RunDetailActions | null = null) {
     super();
     this.addClass("mb-detail");
     this.node.tabIndex = -1;
@@ -97,8 +102,12 @@ export class RunDetailView extends Widget {
           h("thead", {}, h("tr", {}, h("th", {}, "path"), h("th", {}, "sha256"), h("th", {}, "size"))),
           h("tbody", {}, ...r.data.map((x) => h("tr", {}, h("td", {}, x.path), h("td", {}, h("code", {}, x.hash.slice(0, 16))), h("td", { class: "mb-num" }, bytes(x.bytes)))))) : null),
         section("Artifacts", r.artifacts.length ? h("table", { class: "mb-table" },
-          h("thead", {}, h("tr", {}, h("th", {}, "name"), h("th", {}, "kind"), h("th", {}, "size"), h("th", {}, "hash"))),
-          h("tbody", {}, ...r.artifacts.map((a) => h("tr", {}, h("td", {}, a.name), h("td", {}, a.kind), h("td", { class: "mb-num" }, bytes(a.bytes)), h("td", {}, h("code", { title: a.hash }, a.hash.slice(0, 12))))))) : null),
+          h("thead", {}, h("tr", {}, h("th", {}, "name"), h("th", {}, "kind"), h("th", {}, "size"), h("th", {}, "hash"), this.actions ? h("th", {}, "") : null)),
+          h("tbody", {}, ...r.artifacts.map((a) => h("tr", { "data-artifact": a.name },
+            h("td", {}, a.name), h("td", {}, a.kind), h("td", { class: "mb-num" }, bytes(a.bytes)), h("td", {}, h("code", { title: a.hash }, a.hash.slice(0, 12))),
+            this.actions ? h("td", { class: "mb-artifact-actions" },
+              h("button", { class: "jp-mod-styled mb-open-artifact", type: "button", title: `Open ${a.name}`, onclick: () => this.actions!.openArtifact(r.id, a.name) }, "Open"),
+              h("button", { class: "jp-mod-styled mb-download-artifact", type: "button", title: `Download ${a.name}`, onclick: () => this.actions!.downloadArtifact(r.id, a.name) }, "Download")) : null)))) : null),
         section("Registry", d.versions.length ? h("ul", { class: "mb-versions" },
           ...d.versions.map((v) => h("li", {}, h("strong", {}, `${v.name} v${v.version}`), v.aliases.length ? ` @${v.aliases.join(" @")}` : "", v.description ? ` — ${v.description}` : ""))) : null),
         section("Environment", Object.keys(r.env).length ? h("details", {}, h("summary", {}, "env"), h("pre", { class: "mb-code" }, JSON.stringify(r.env, null, 2))) : null),

@@ -2,13 +2,15 @@
 // main area, and connects the model to a modelbench kernel. Wiring only: state lives in
 // model.ts, rendering in the *View.ts files, the kernel choice in connection.ts.
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from "@jupyterlab/application";
-import { ICommandPalette, MainAreaWidget } from "@jupyterlab/apputils";
+import { ICommandPalette, MainAreaWidget, showErrorMessage } from "@jupyterlab/apputils";
 import { INotebookTracker } from "@jupyterlab/notebook";
+import { ArtifactView, downloadBytes } from "./artifactView";
 import { CompareView } from "./compareView";
 import { KernelFollower } from "./connection";
 import { RunDetailView } from "./detailView";
 import { runsIcon } from "./icon";
 import { RunsModel } from "./model";
+import { RegistryView } from "./registryView";
 import { RunsPanel } from "./runsView";
 
 const COMMANDS = {
@@ -16,6 +18,9 @@ const COMMANDS = {
   open: "modelbench:open-run",
   compare: "modelbench:compare-runs",
   refresh: "modelbench:refresh-runs",
+  models: "modelbench:show-models",
+  openArtifact: "modelbench:open-artifact",
+  downloadArtifact: "modelbench:download-artifact",
 };
 
 const sidebar: JupyterFrontEndPlugin<RunsModel> = {
@@ -35,6 +40,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     const panel = new RunsPanel(model, {
       openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
       compare: () => void app.commands.execute(COMMANDS.compare),
+      showModels: () => void app.commands.execute(COMMANDS.models),
     });
     panel.title.icon = runsIcon;
     app.shell.add(panel, "right", { rank: 650 });
@@ -51,7 +57,12 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
         if (!runId) return;
         void model.openDetail(runId);
         if (!detail || detail.isDisposed) {
-          detail = new MainAreaWidget({ content: new RunDetailView(model) });
+          detail = new MainAreaWidget({
+            content: new RunDetailView(model, {
+              openArtifact: (runId, name) => void app.commands.execute(COMMANDS.openArtifact, { runId, name }),
+              downloadArtifact: (runId, name) => void app.commands.execute(COMMANDS.downloadArtifact, { runId, name }),
+            }),
+          });
           detail.id = "modelbench-run-detail";
           detail.title.icon = runsIcon;
           detail.title.closable = true;
@@ -80,12 +91,61 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
         app.shell.activateById(compare.id);
       },
     });
+    let models: MainAreaWidget<RegistryView> | null = null;
+    app.commands.addCommand(COMMANDS.models, {
+      label: "Show Model Registry (modelbench)",
+      execute: () => {
+        if (!models || models.isDisposed) {
+          models = new MainAreaWidget({ content: new RegistryView(model, { openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }) }) });
+          models.id = "modelbench-models";
+          models.title.icon = runsIcon;
+          models.title.label = "Models";
+          models.title.closable = true;
+          app.shell.add(models, "main", beside(detail));
+        }
+        app.shell.activateById(models.id);
+      },
+    });
+    // Artifacts come through the kernel (it reads the store); errors are shown where the runs are.
+    const fetchArtifact = async (args: Record<string, unknown>) => {
+      const runId = String(args.runId ?? "");
+      const name = String(args.name ?? "");
+      try {
+        return await model.fetchArtifact(runId, name);
+      } catch (e) {
+        await showErrorMessage(`Cannot open artifact '${name}'`, e instanceof Error ? e.message : String(e));
+        return null;
+      }
+    };
+    app.commands.addCommand(COMMANDS.openArtifact, {
+      label: "Open Artifact",
+      execute: async (args) => {
+        const a = await fetchArtifact(args);
+        if (!a) return;
+        const shown = model.detail?.run;
+        const runName = shown && shown.id === args.runId ? shown.name : String(args.runId).slice(0, 8);
+        const view = new MainAreaWidget({ content: new ArtifactView({ ...a, runName }) });
+        view.title.label = view.content.title.label;
+        view.title.icon = runsIcon;
+        view.title.closable = true;
+        app.shell.add(view, "main", beside(detail));
+        app.shell.activateById(view.id);
+      },
+    });
+    app.commands.addCommand(COMMANDS.downloadArtifact, {
+      label: "Download Artifact",
+      execute: async (args) => {
+        const a = await fetchArtifact(args);
+        if (a) downloadBytes(a.name, a.mime, a.bytes);
+      },
+    });
     app.commands.addCommand(COMMANDS.refresh, {
       label: "Refresh Runs",
       execute: () => model.refresh(),
     });
     palette?.addItem({ command: COMMANDS.show, category: "modelbench" });
     palette?.addItem({ command: COMMANDS.refresh, category: "modelbench" });
+    palette?.addItem({ command: COMMANDS.models, category: "modelbench" });
 
     const follower = new KernelFollower(model, notebooks, app.serviceManager);
     void Promise.all([app.restored, notebooks.restored]).then(() => follower.start());

@@ -214,3 +214,67 @@ test("a kernel change fails what was pending and lists again on the new kernel",
   await model.refresh();
   assert.match(model.error!, /no modelbench kernel/);
 });
+
+function version(name: string, v: number, aliases: string[] = [], runId = "r-id"): import("./wire").ModelVersion {
+  return { name, version: v, runId, artifact: "model", hash: `h${v}`, createdAt: v, aliases, description: null };
+}
+
+test("the registry groups versions by model, newest first, with each alias's version", async () => {
+  const { model, last, reply, settle } = harness();
+  let announced = 0;
+  model.registryChanged.connect(() => announced++);
+  const loading = model.loadRegistry();
+  assert.equal(last("registry").op, "registry");
+  reply("registry", { type: "registry", versions: [version("genre", 1, ["baseline"]), version("churn", 1), version("genre", 3, ["champion"]), version("genre", 2)] });
+  await loading;
+  await settle();
+  assert.deepEqual(model.registry!.map((m) => m.name), ["churn", "genre"]);
+  const genre = model.registry![1];
+  assert.deepEqual(genre.versions.map((v) => v.version), [3, 2, 1]);
+  assert.deepEqual(genre.aliases, { champion: 3, baseline: 1 });
+  assert.equal(genre.latest.version, 3);
+  assert.equal(announced, 1);
+});
+
+test("a registry request that fails keeps the error for the view", async () => {
+  const { model, last, reply } = harness();
+  const loading = model.loadRegistry();
+  reply("registry", { type: "error", message: "the store is locked" });
+  await loading;
+  assert.equal(model.registryError, "the store is locked");
+  assert.equal(model.registry, null);
+});
+
+test("an open registry is reloaded when the kernel says it changed; a closed one is not asked for", async () => {
+  const { model, sent, reply, settle } = harness();
+  reply("list", { type: "runs", runs: [], total: 0 });
+  model.receive({ type: "registryChanged" });
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(sent.filter((m) => m.op === "registry").length, 0);
+  const loading = model.loadRegistry();
+  reply("registry", { type: "registry", versions: [] });
+  await loading;
+  model.receive({ type: "registryChanged" });
+  model.receive({ type: "registryChanged" });
+  await new Promise((r) => setTimeout(r, 150));
+  await settle();
+  assert.equal(sent.filter((m) => m.op === "registry").length, 2, "one reload for a burst of changes");
+  model.closeRegistry();
+  model.receive({ type: "registryChanged" });
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(sent.filter((m) => m.op === "registry").length, 2, "none once the view is closed");
+});
+
+test("an artifact arrives as bytes with its MIME type; an unknown one is an error", async () => {
+  const { model, last, reply } = harness();
+  const content = new TextEncoder().encode('{"weights":[1,2,3]} ✓');
+  const fetching = model.fetchArtifact("r-id", "model.json");
+  assert.deepEqual({ runId: last("artifact").runId, name: last("artifact").name }, { runId: "r-id", name: "model.json" });
+  reply("artifact", { type: "artifact", runId: "r-id", name: "model.json", kind: "json", mime: "application/json", bytes: content.length, base64: Buffer.from(content).toString("base64") });
+  const got = await fetching;
+  assert.equal(got.mime, "application/json");
+  assert.deepEqual([...got.bytes], [...content]);
+  const missing = model.fetchArtifact("r-id", "nope");
+  reply("artifact", { type: "error", message: "run 'r' has no artifact 'nope'" });
+  await assert.rejects(missing, /no artifact 'nope'/);
+});

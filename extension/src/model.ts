@@ -5,7 +5,10 @@ import { Signal } from "@lumino/signaling";
 import { parseFilter, sortField, sortRuns, type Predicate } from "../../src/track/query";
 import { mergeCurve } from "./series";
 import {
+  decodeBase64,
+  groupRegistry,
   reviveMessage,
+  type RegisteredModel,
   type CompareResult,
   type Curve,
   type DetailResult,
@@ -113,6 +116,7 @@ export class RunsModel {
   readonly detailChanged = new Signal<this, void>(this);
   readonly comparisonChanged = new Signal<this, void>(this);
   readonly connectionChanged = new Signal<this, void>(this);
+  readonly registryChanged = new Signal<this, void>(this);
 
   runs: RunSummary[] = [];
   total = 0;
@@ -125,6 +129,9 @@ export class RunsModel {
   detail: { run: RunDetail; versions: ModelVersion[] } | null = null;
   detailId: string | null = null;
   comparison: CompareResult | null = null;
+  /** The model registry, once asked for (by the Models view); kept current as runs change. */
+  registry: RegisteredModel[] | null = null;
+  registryError: string | null = null;
   connection: { state: ConnectionState; label: string } = { state: "disconnected", label: "" };
 
   private channel: Channel | null = null;
@@ -259,6 +266,9 @@ export class RunsModel {
     switch (msg.type) {
       case "changed":
         return this.onChanged(msg.runs);
+      case "registryChanged":
+        if (this.registry !== null) this.scheduleRegistry();
+        return;
       case "points":
         for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values);
         for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
@@ -408,6 +418,44 @@ export class RunsModel {
     this.detail = null;
     this.updateWatch();
     this.detailChanged.emit();
+  }
+
+  private registryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private scheduleRegistry(): void {
+    if (this.registryTimer) return;
+    this.registryTimer = setTimeout(() => {
+      this.registryTimer = null;
+      void this.loadRegistry();
+    }, 100);
+  }
+
+  /** Loads (or reloads) the model registry for the Models view. */
+  async loadRegistry(): Promise<void> {
+    try {
+      const reply = await this.request("registry");
+      if (reply.type !== "registry") return;
+      this.registry = groupRegistry(reply.versions);
+      this.registryError = null;
+    } catch (e) {
+      this.registryError = e instanceof Error ? e.message : String(e);
+    }
+    this.registryChanged.emit();
+  }
+
+  /** The Models view closed: stop keeping the registry current. */
+  closeRegistry(): void {
+    this.registry = null;
+    this.registryError = null;
+    if (this.registryTimer) clearTimeout(this.registryTimer);
+    this.registryTimer = null;
+  }
+
+  /** An artifact's bytes and MIME type, for opening or downloading it. */
+  async fetchArtifact(runId: string, name: string): Promise<{ name: string; mime: string; kind: string; bytes: Uint8Array }> {
+    const reply = await this.request("artifact", { runId, name });
+    if (reply.type !== "artifact") throw new Error(`unexpected reply '${reply.type}' to an artifact request`);
+    return { name: reply.name, mime: reply.mime, kind: reply.kind, bytes: decodeBase64(reply.base64) };
   }
 
   /** Compares the selected runs (in list order), or the given ones. */

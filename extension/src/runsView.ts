@@ -13,6 +13,7 @@ const SPARK_H = 18;
 export interface RunsPanelActions {
   openRun(runId: string): void;
   compare(): void;
+  showModels?(): void;
 }
 
 interface Row {
@@ -65,7 +66,8 @@ export class RunsPanel extends Widget {
     this.list.addEventListener("keydown", (e) => this.onListKey(e));
 
     this.node.append(
-      h("header", { class: "mb-header" }, h("h2", {}, "Runs"), this.count),
+      h("header", { class: "mb-header" }, h("h2", {}, "Runs"), this.count,
+        actions.showModels ? h("button", { class: "jp-mod-styled mb-models-button", type: "button", title: "The model registry: versions and aliases", onclick: () => actions.showModels!() }, "Models") : null),
       this.connection,
       h("div", { class: "mb-filters" }, this.search, h("div", { class: "mb-filter-row" }, this.status, this.tag, this.sort)),
       h("div", { class: "mb-actions" }, this.compareButton, h("span", { class: "mb-hint" }, "Enter: open · Space: select")),

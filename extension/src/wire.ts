@@ -28,12 +28,24 @@ export interface DetailResult {
   versions: ModelVersion[];
 }
 
+/** An artifact's content as the kernel sends it: base64, with the MIME type it guessed. */
+export interface ArtifactResult {
+  runId: string;
+  name: string;
+  kind: string;
+  mime: string;
+  bytes: number;
+  base64: string;
+}
+
 export type Incoming =
   | { type: "runs"; id?: string; runs: RunSummary[]; total: number }
   | ({ type: "detail"; id?: string } & DetailResult)
   | ({ type: "compare"; id?: string } & CompareResult)
   | { type: "registry"; id?: string; versions: ModelVersion[] }
+  | ({ type: "artifact"; id?: string } & ArtifactResult)
   | { type: "changed"; runs: RunSummary[] }
+  | { type: "registryChanged" }
   | { type: "points"; points: PointsEvent[] }
   | { type: "error"; id?: string; message: string };
 
@@ -78,4 +90,38 @@ export function reviveMessage(msg: Incoming): Incoming {
     default:
       return msg;
   }
+}
+
+/** The bytes of a base64 string (atob gives one char per byte). */
+export function decodeBase64(base64: string): Uint8Array {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** One registered model: its versions newest first, and which version each alias points at. */
+export interface RegisteredModel {
+  name: string;
+  versions: ModelVersion[];
+  aliases: Record<string, number>;
+  latest: ModelVersion;
+}
+
+/** Groups a flat list of model versions by model name (names sorted, versions newest first). */
+export function groupRegistry(versions: ModelVersion[]): RegisteredModel[] {
+  const byName = new Map<string, ModelVersion[]>();
+  for (const v of versions) {
+    const list = byName.get(v.name) ?? [];
+    list.push(v);
+    byName.set(v.name, list);
+  }
+  return [...byName.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([name, list]) => {
+      const sorted = [...list].sort((a, b) => b.version - a.version);
+      const aliases: Record<string, number> = {};
+      for (const v of sorted) for (const a of v.aliases) aliases[a] = v.version;
+      return { name, versions: sorted, aliases, latest: sorted[0] };
+    });
 }

@@ -19,9 +19,10 @@ export class StoreTail extends EventEmitter {
   private lastChunk = 0;
   private lastRun = 0;
   private running = new Set<string>();
+  private registry = "";
   readonly watched = new Set<string>();
 
-  /** Emits "runs" (RunSummary[] that changed) and "points" (PointsEvent[] of watched runs). */
+  /** Emits "runs" (RunSummary[] that changed), "points" (PointsEvent[] of watched runs) and "registry" (no payload). */
   constructor(file: string, private readonly intervalMs = 100) {
     super();
     this.store = new SqliteStore(file);
@@ -30,6 +31,15 @@ export class StoreTail extends EventEmitter {
     this.lastRun = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM runs").pluck().get() as number) ?? 0;
     for (const id of db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all() as string[]) this.running.add(id);
     this.version = db.pragma("data_version", { simple: true }) as number;
+    this.registry = this.registrySignature();
+  }
+
+  /** Changes whenever a model version is registered or an alias is set or removed (tiny tables). */
+  private registrySignature(): string {
+    const db = this.store.db;
+    const versions = db.prepare("SELECT COUNT(*) || ':' || COALESCE(MAX(created_at), 0) FROM model_versions").pluck().get() as string;
+    const aliases = db.prepare("SELECT COALESCE(group_concat(name || '@' || alias || '=' || version, ','), '') FROM (SELECT * FROM model_aliases ORDER BY name, alias)").pluck().get() as string;
+    return `${versions}|${aliases}`;
   }
 
   get sqlite(): SqliteStore {
@@ -77,6 +87,11 @@ export class StoreTail extends EventEmitter {
       void this.store.listRuns({ ids: [...changed] }).then((runs: RunSummary[]) => this.emit("runs", runs));
     }
     if (points.length) this.emit("points", points);
+    const registry = this.registrySignature();
+    if (registry !== this.registry) {
+      this.registry = registry;
+      this.emit("registry");
+    }
     return changed.size > 0;
   }
 

@@ -104,3 +104,36 @@ def test_compare_and_registry(sidebar):
     assert len(cmp["figure"]["data"]) == 2
     send(kc, comm_id, {"op": "registry", "id": "r"})
     assert comm_messages(kc, comm_id, lambda d: d.get("id") == "r")[-1]["type"] == "registry"
+
+
+def test_artifacts_and_registry_through_the_comm(sidebar):
+    _, kc, comm_id = sidebar
+    run(kc, '%%track with-artifacts\nlog({ acc: 0.9 });\nawait artifact("notes.txt", "héllo\\nworld");\n'
+            'await artifact("model", { weights: [1, 2, 3] });\nawait artifact("blob.bin", Buffer.from([0, 255, 7]))')
+    run(kc, "%registry register art-model --run with-artifacts --description first")
+    run(kc, "%registry alias art-model champion 1")
+    send(kc, comm_id, {"op": "list", "id": "a1", "text": "with-artifacts"})
+    run_id = comm_messages(kc, comm_id, lambda d: d.get("id") == "a1")[-1]["runs"][0]["id"]
+
+    def artifact(name, qid):
+        send(kc, comm_id, {"op": "artifact", "id": qid, "runId": run_id, "name": name})
+        return comm_messages(kc, comm_id, lambda d: d.get("id") == qid)[-1]
+
+    import base64
+    text = artifact("notes.txt", "a2")
+    assert (text["type"], text["mime"], text["kind"]) == ("artifact", "text/plain", "text")
+    assert base64.b64decode(text["base64"]).decode("utf-8") == "héllo\nworld"
+    model = artifact("model", "a3")
+    assert model["mime"] == "application/json" and json.loads(base64.b64decode(model["base64"])) == {"weights": [1, 2, 3]}
+    blob = artifact("blob.bin", "a4")
+    assert blob["mime"] == "application/octet-stream" and base64.b64decode(blob["base64"]) == bytes([0, 255, 7])
+    missing = artifact("nope", "a5")
+    assert missing["type"] == "error" and "has no artifact 'nope'" in missing["message"] and "notes.txt" in missing["message"]
+
+    send(kc, comm_id, {"op": "registry", "id": "a6"})
+    versions = comm_messages(kc, comm_id, lambda d: d.get("id") == "a6")[-1]["versions"]
+    mine = [v for v in versions if v["name"] == "art-model"]
+    assert [(v["version"], v["aliases"], v["runId"], v["description"]) for v in mine] == [(1, ["champion"], run_id, "first")]
+    # Moving an alias is pushed to the panel (the registry has no run to announce it).
+    kc.execute("%registry alias art-model staging 1")
+    comm_messages(kc, comm_id, lambda d: d.get("type") == "registryChanged", timeout=5.0)

@@ -1,0 +1,108 @@
+// bench/sidebar: how long a metric takes from `log()` in another process to the Runs panel in a
+// real JupyterLab (Chromium): the run's row (sparkline) and its open detail curve. Median of 50
+// points logged 200 ms apart; also from the point's flush (on disk) to the panel.
+// Target (issue #6): within 500 ms; goal: 100 ms.
+//   node bench/sidebar/bench.mjs [--points 50]
+import { spawn } from "node:child_process";
+import { launchChromium, notebook, startLab, trackModule } from "../../tests/browser/lab.mjs";
+import { wholeNumberOption } from "../lib/options.mjs";
+
+const N = wholeNumberOption("sidebar", "points", 50);
+const GAP_MS = 200;
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
+};
+
+const say = (m) => process.stderr.write(`[bench/sidebar] ${m}\n`);
+const lab = await startLab();
+say(`JupyterLab on ${lab.base}`);
+const browser = await launchChromium();
+try {
+  await lab.api("/api/contents/bench.ipynb", { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: notebook(["1 + 1"]) }) });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(lab.url("/lab/tree/bench.ipynb"));
+  await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="modelbench-runs"]').click();
+  await page.waitForFunction(() => document.querySelector("#modelbench-runs .mb-connection")?.textContent?.includes("bench.ipynb"), null, { timeout: 120_000 });
+  say("panel connected to the notebook's kernel");
+
+  // The probe run exists (and its row and detail are open) before the first point is logged.
+  const script = `
+    const t = require(${JSON.stringify(trackModule())});
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    (async () => {
+      const run = await t.startRun({ name: "latency-probe" });
+      await run.flush();
+      process.stdout.write(JSON.stringify({ ready: true }) + "\\n");
+      await new Promise((r) => process.stdin.once("data", r));
+      for (let i = 0; i < ${N}; i++) {
+        const logged = Date.now();
+        t.log({ probe: i });
+        await run.flush();
+        process.stdout.write(JSON.stringify({ i, logged, flushed: Date.now() }) + "\\n");
+        await sleep(${GAP_MS});
+      }
+      await run.end();
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const proc = spawn(process.execPath, ["-e", script], { env: lab.env, stdio: ["pipe", "pipe", "inherit"] });
+  const sent = [];
+  let buffer = "";
+  let ready;
+  const isReady = new Promise((r) => (ready = r));
+  proc.stdout.on("data", (d) => {
+    buffer += d;
+    let nl;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const msg = JSON.parse(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+      if (msg.ready) ready();
+      else sent.push(msg);
+    }
+  });
+  const exited = new Promise((r) => proc.once("exit", r));
+  await isReady;
+  say("probe run created");
+  const row = page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: /^latency-probe$/ }) });
+  await row.waitFor({ timeout: 30_000 });
+  await row.focus();
+  await page.keyboard.press("Enter");
+  await page.locator(".mb-detail h2", { hasText: "latency-probe" }).waitFor({ timeout: 30_000 });
+  // Wall-clock times at which the row and the detail first showed n points.
+  await page.evaluate(() => {
+    const seen = (window.__seen = { row: {}, detail: {} });
+    const record = (kind, el) => {
+      const n = Number(el.dataset.points);
+      const now = performance.timeOrigin + performance.now();
+      for (let k = 1; k <= n; k++) seen[kind][k] ??= now;
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target;
+        if (el.matches?.(".mb-run") && el.textContent.includes("latency-probe")) record("row", el);
+        if (el.matches?.('.mb-plot[data-metric="probe"]')) record("detail", el);
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-points"], childList: true });
+  });
+  say("row and detail open; logging");
+  proc.stdin.end("go\n"); // and EOF, so the script can exit when done
+  if ((await exited) !== 0) throw new Error("the logging script failed");
+  await page.waitForFunction((n) => Object.keys(window.__seen.row).length >= n && Object.keys(window.__seen.detail).length >= n, N, { timeout: 30_000 });
+  const seen = await page.evaluate(() => window.__seen);
+  const rows = [];
+  for (const [kind, label] of [["row", "Runs list row (sparkline)"], ["detail", "run detail curve"]]) {
+    const fromLog = sent.map((s) => seen[kind][s.i + 1] - s.logged);
+    const fromFlush = sent.map((s) => seen[kind][s.i + 1] - s.flushed);
+    rows.push([label, quantile(fromLog, 0.5), quantile(fromLog, 0.9), Math.max(...fromLog), quantile(fromFlush, 0.5)]);
+  }
+  console.log(`metric-to-panel latency, ${N} points logged ${GAP_MS} ms apart by another process (ms)\n`);
+  console.log("| where | median (log→panel) | p90 | max | median (on disk→panel) |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const [label, ...v] of rows) console.log(`| ${label} | ${v.map((x) => x.toFixed(0)).join(" | ")} |`);
+  console.log("| target / goal (issue #6) | 500 / 100 | | | |");
+  console.log("\nNo peer measured: MLflow's UI has no push (a run page shows new points on reload); W&B needs its cloud.");
+} finally {
+  await browser.close().catch(() => {});
+  await lab.stop();
+}
