@@ -10,6 +10,7 @@ import { KernelFollower } from "./connection";
 import { RunDetailView } from "./detailView";
 import { runsIcon } from "./icon";
 import { RunsModel } from "./model";
+import { loadPlotly } from "./plotly";
 import { RegistryView } from "./registryView";
 import { RunsPanel } from "./runsView";
 
@@ -148,7 +149,11 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     palette?.addItem({ command: COMMANDS.models, category: "modelbench" });
 
     const follower = new KernelFollower(model, notebooks, app.serviceManager);
-    void Promise.all([app.restored, notebooks.restored]).then(() => follower.start());
+    void Promise.all([app.restored, notebooks.restored]).then(() => {
+      follower.start();
+      // plotly.js (4 MB) is parsed once when the page is idle, not when the first curve should appear.
+      requestIdleCallback(() => void loadPlotly(), { timeout: 15_000 });
+    });
     return model;
   },
 };
