@@ -7,3 +7,4 @@ export {
   type DummyRegressorParams,
   type DummyRegressorStrategy,
 } from "./dummy";
+export { KeywordRuleClassifier, parseRules, compileRules, formatRule, RuleSyntaxError, type KeywordRule, type KeywordRuleParams, type RuleDecision, type RuleExplanation, type RuleFiring } from "./rules";
