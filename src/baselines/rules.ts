@@ -72,7 +72,7 @@ export function compileRules(rules: readonly KeywordRule[] | string): CompiledRu
     if (!Array.isArray(when)) throw new InvalidInputError(`${where}: when is a word or an array of words`);
     if (r.any !== undefined && !Array.isArray(r.any)) throw new InvalidInputError(`${where}: any is an array of words (at least one must occur)`);
     const all = (when as readonly unknown[]).map((w) => checkKeyword(w, where));
-    const any = (r.any ?? []).map((w) => checkKeyword(w, where));
+    const any = ((r.any ?? []) as readonly unknown[]).map((w) => checkKeyword(w, where));
     if (!all.length && !any.length) throw new InvalidInputError(`${where} has no keywords: give when: [...] (all must occur) or any: [...] (one must)`);
     if (typeof r.then !== "string" && !(typeof r.then === "number" && Number.isFinite(r.then))) {
       throw new InvalidInputError(`${where}: then must be the label to predict (a string or number), got ${JSON.stringify(r.then)}`);
