@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidInputError, NotFittedError } from "../errors";
+import { MIME } from "../display";
 import { KeywordRuleClassifier, RuleSyntaxError, parseRules } from "./rules";
 
 const texts = [
@@ -103,4 +104,12 @@ test("bad rules, labels and inputs get clear errors", () => {
   const ok = new KeywordRuleClassifier({ rules: table }).fit(texts, y);
   assert.throws(() => ok.predict(["fine", 3 as unknown as string]), /X\[1\] is number.*array of strings/);
   assert.throws(() => ok.fit(texts, y.slice(1)), /5 texts but y has 4/);
+});
+
+test("a rule model shows its rules, how it decides and its default", () => {
+  const clf = new KeywordRuleClassifier({ rules: table, decision: "vote" });
+  assert.match(String(clf[MIME]()["text/plain"]), /3 rules, the label most matching rules name; no match: the commonest label \(learned in fit\) \(not fitted\)\n {2}1\. "space" & "ship" -> science_fiction\n {2}2\. "love" -> romance\n {2}3\. "detective" \| "murder" -> mystery/);
+  clf.fit(texts, y);
+  assert.match(String(clf[MIME]()["text/plain"]), /no match: "romance"\n/);
+  assert.match(String(clf[MIME]()["text/html"]), /<li><code>&quot;space&quot; &amp; &quot;ship&quot; -&gt; science_fiction<\/code><\/li>/);
 });
