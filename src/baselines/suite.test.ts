@@ -68,6 +68,11 @@ test("%baseline's core on an arquero table: every classifier baseline tracked, s
   const mf = report.results[0].metrics;
   assert.equal(mf.accuracy, truth.filter((g) => g === top).length / truth.length);
   assert.equal(mf.macro_f1, f1(truth, truth.map(() => top), { average: "macro", zeroDivision: 0 }));
+  // prior's log loss is the cross-entropy of the training class shares on the held-out labels.
+  const share = (g: string) => (counts.get(g) ?? 0) / train.length;
+  const crossEntropy = -truth.reduce((a, g) => a + Math.log(share(g)), 0) / truth.length;
+  assert.ok(Math.abs(report.results[1].metrics.log_loss - crossEntropy) < 1e-12);
+  assert.ok(mf.log_loss > 5 * crossEntropy, "certainty about the commonest class is punished");
   const rulesScore = report.results[4].metrics.macro_f1;
   assert.ok(rulesScore > mf.macro_f1, `rules ${rulesScore} beat the zero rule ${mf.macro_f1}`);
   // Each is a finished run tagged baseline with its params and metrics.

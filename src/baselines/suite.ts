@@ -5,7 +5,7 @@ import { MIME, type MimeBundle } from "../display";
 import { InvalidInputError } from "../errors";
 import { type Label, uniqueLabels } from "../labels";
 import { Random, globalSeed } from "../random";
-import { accuracy, f1, hammingLoss, meanAbsoluteError, r2, rootMeanSquaredError, subsetAccuracy } from "../metrics";
+import { accuracy, f1, hammingLoss, logLoss, meanAbsoluteError, r2, rootMeanSquaredError, subsetAccuracy } from "../metrics";
 import * as track from "../track";
 import { DummyClassifier, DummyRegressor } from "./dummy";
 import { KeywordRuleClassifier, type KeywordRule } from "./rules";
@@ -15,7 +15,7 @@ import { type TableLike, column, isTableLike, rowCount } from "./table";
 export type Task = "classification" | "multilabel" | "regression";
 
 export const METRICS: Record<Task, readonly string[]> = {
-  classification: ["accuracy", "macro_f1", "weighted_f1", "micro_f1"],
+  classification: ["accuracy", "macro_f1", "weighted_f1", "micro_f1", "log_loss"],
   multilabel: ["macro_f1", "micro_f1", "samples_f1", "subset_accuracy", "hamming_loss"],
   regression: ["mae", "rmse", "r2"],
 };
@@ -138,7 +138,7 @@ export function holdOut(n: number, fraction: number, seed: number): { train: num
   return { test: sort(order.slice(0, nTest)), train: sort(order.slice(nTest)) };
 }
 
-export function scoreBaseline(task: Task, yTrue: Target, yPred: Target): Record<string, number> {
+export function scoreBaseline(task: Task, yTrue: Target, yPred: Target, proba?: Prediction["proba"]): Record<string, number> {
   if (task === "regression") {
     const t = yTrue as number[], p = yPred as number[];
     return { mae: meanAbsoluteError(t, p), rmse: rootMeanSquaredError(t, p), r2: t.length > 1 ? r2(t, p, { onWarning: () => {} }) : NaN };
@@ -159,6 +159,7 @@ export function scoreBaseline(task: Task, yTrue: Target, yPred: Target): Record<
     macro_f1: f1(t, p, { ...zero, average: "macro" }),
     weighted_f1: f1(t, p, { ...zero, average: "weighted" }),
     micro_f1: f1(t, p, { ...zero, average: "micro" }),
+    ...(proba ? { log_loss: heldOutLogLoss(t, proba) } : {}),
   };
 }
 
@@ -166,8 +167,29 @@ interface Candidate {
   name: string;
   model: string;
   params: Record<string, unknown>;
-  /** Fits on the training part and predicts the test part. */
-  run(): Target;
+  /** Fits on the training part and predicts the test part (with class probabilities, for one label per row). */
+  run(): Prediction;
+}
+
+interface Prediction {
+  labels: Target;
+  proba?: { classes: readonly Label[]; rows: number[][] };
+}
+
+/**
+ * Log loss over every class of the training and the held-out rows (a class the model never saw
+ * gets probability 0, which the clipping makes costly but finite); NaN when there is one class.
+ */
+function heldOutLogLoss(yTrue: readonly Label[], proba: NonNullable<Prediction["proba"]>): number {
+  const labels = uniqueLabels([...proba.classes, ...yTrue]);
+  if (labels.length < 2) return NaN;
+  const at = proba.classes.map((c) => labels.indexOf(c));
+  const rows = proba.rows.map((r) => {
+    const full = new Array<number>(labels.length).fill(0);
+    r.forEach((p, k) => (full[at[k]] = p));
+    return full;
+  });
+  return logLoss(yTrue, rows, { labels });
 }
 
 /** Label sets as 0/1 indicator columns over `labels` (how scikit-learn's dummies see multi-label y). */
@@ -182,7 +204,7 @@ function candidates(task: Task, train: { y: Target; text: string[] | null }, nTe
     const y = train.y as number[];
     const make = (name: string, params: { strategy: "mean" | "median" | "quantile"; quantile?: number }): Candidate => ({
       name, model: "DummyRegressor", params: { ...params },
-      run: () => new DummyRegressor(params).fit(Xtrain, y).predict(Xtest),
+      run: () => ({ labels: new DummyRegressor(params).fit(Xtrain, y).predict(Xtest) }),
     });
     return [make("mean", { strategy: "mean" }), make("median", { strategy: "median" }), make("quantile_0.9", { strategy: "quantile", quantile: 0.9 })];
   }
@@ -195,13 +217,19 @@ function candidates(task: Task, train: { y: Target; text: string[] | null }, nTe
       return {
         name: strategy, model: "DummyClassifier", params: { ...params },
         run: () => {
-          if (!labels.length) return Array.from({ length: nTest }, () => []);
+          if (!labels.length) return { labels: Array.from({ length: nTest }, () => []) };
           const rows = new DummyClassifier(params).fit(Xtrain, indicator(sets, labels)).predictMultiOutput(Xtest);
-          return rows.map((r) => labels.filter((_, k) => r[k] === 1));
+          return { labels: rows.map((r) => labels.filter((_, k) => r[k] === 1)) };
         },
       };
     }
-    return { name: strategy, model: "DummyClassifier", params: { ...params }, run: () => new DummyClassifier(params).fit(Xtrain, train.y as Label[]).predict(Xtest) };
+    return {
+      name: strategy, model: "DummyClassifier", params: { ...params },
+      run: () => {
+        const model = new DummyClassifier(params).fit(Xtrain, train.y as Label[]);
+        return { labels: model.predict(Xtest), proba: { classes: model.classes, rows: model.predictProba(Xtest) } };
+      },
+    };
   });
   if (rules && train.text && testText) {
     const p = rules.params();
@@ -210,7 +238,8 @@ function candidates(task: Task, train: { y: Target; text: string[] | null }, nTe
       name: "keyword_rules", model: "KeywordRuleClassifier", params: { rules: p.rules, decision: p.decision, default: p.default },
       run: () => {
         clf.fit(train.text!, train.y as Label[]);
-        return task === "multilabel" ? clf.predictSets(testText) : clf.predict(testText);
+        if (task === "multilabel") return { labels: clf.predictSets(testText) };
+        return { labels: clf.predict(testText), proba: { classes: clf.classes, rows: clf.predictProba(testText) } };
       },
     });
   }
@@ -280,12 +309,14 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
   for (const c of candidates(task, { y: yTrain, text: trainText }, yTest.length, testText, rules, seed)) {
     const params = { baseline: c.name, model: c.model, ...common, ...c.params };
     if (!tracking) {
-      results.push({ name: c.name, model: c.model, params, metrics: scoreBaseline(task, yTest, c.run()), runId: null });
+      const out = c.run();
+      results.push({ name: c.name, model: c.model, params, metrics: scoreBaseline(task, yTest, out.labels, out.proba), runId: null });
       continue;
     }
     const run = await track.startRun({ name: `baseline/${c.name}`, tags: ["baseline", ...(options.tags ?? [])], params, seed, goals: { [metric]: goalOf(metric) } });
     try {
-      const metrics = scoreBaseline(task, yTest, c.run());
+      const out = c.run();
+      const metrics = scoreBaseline(task, yTest, out.labels, out.proba);
       run.log(metrics, { step: 0 });
       await run.end("finished");
       results.push({ name: c.name, model: c.model, params, metrics, runId: run.id });
@@ -303,5 +334,5 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
 }
 
 function goalOf(metric: string): "min" | "max" {
-  return ["mae", "rmse", "hamming_loss"].includes(metric) ? "min" : "max";
+  return ["mae", "rmse", "hamming_loss", "log_loss"].includes(metric) ? "min" : "max";
 }
