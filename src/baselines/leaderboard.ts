@@ -100,6 +100,14 @@ export interface LeaderboardOptions {
   tags?: string[];
   goal?: "min" | "max";
   limit?: number;
+  /** Only the newest run of each name (default true), so a notebook run twice is not ranked twice. */
+  latestPerName?: boolean;
+}
+
+/** The newest run of each name, given runs newest first. */
+export function latestPerName<T extends { name: string }>(runs: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return runs.filter((r) => !seen.has(r.name) && (seen.add(r.name), true));
 }
 
 /** Finished runs of the store that logged `metric`, ranked: models, baselines and references together. */
@@ -108,7 +116,9 @@ export async function leaderboard(options: LeaderboardOptions): Promise<Leaderbo
     throw new InvalidInputError("leaderboard needs the metric to rank by: leaderboard({ metric: 'macro_f1' })");
   }
   const table = await track.listRuns({ where: options.where, tags: options.tags, status: ["finished"] });
-  const rows = table.runs.filter((r) => r.metrics[options.metric]).map(rowOf);
+  let runs = table.runs.filter((r) => r.metrics[options.metric]);
+  if (options.latestPerName ?? true) runs = latestPerName(runs);
+  const rows = runs.map(rowOf);
   const board = new Leaderboard(options.metric, rows, options.goal);
   return options.limit ? new Leaderboard(options.metric, board.rows.slice(0, options.limit), board.goal) : board;
 }

@@ -102,9 +102,15 @@ test("a human reference is a tracked run with metrics and no model, and shows in
   assert.equal(report.leaderboard.rows[0].name, "human (2 annotators)");
   assert.equal(report.leaderboard.rows[0].kind, "reference");
   assert.match(String(report.leaderboard[MIME]()["text/plain"]), /human \(2 annotators\)\s+reference\s+0\.97/);
-  // leaderboard() ranks any runs of the store the same way.
+  // Recorded again (a notebook run twice), the newest reference of a name is the one shown.
+  await humanReference({ name: "human (2 annotators)", metrics: { macro_f1: 0.95 } });
+  const again = await runBaselines(plots(), { target: "genre", seed: 1 });
+  assert.deepEqual(again.leaderboard.rows.filter((r) => r.kind === "reference").map((r) => r.metrics.macro_f1), [0.95]);
+  // leaderboard() ranks any runs of the store the same way, newest run of each name.
   const all = await leaderboard({ metric: "macro_f1" });
   assert.equal(all.rows.length, 5);
+  assert.equal(all.rows.find((r) => r.kind === "reference")?.metrics.macro_f1, 0.95);
+  assert.equal((await leaderboard({ metric: "macro_f1", latestPerName: false })).rows.length, 10);
   assert.equal(all.bestBaseline?.kind, "baseline");
   assert.deepEqual((all.figure().spec.data[0] as { y: string[] }).y.at(-1), "human (2 annotators)");
   await assert.rejects(humanReference({ metrics: {} }), /needs the metrics people reached/);

@@ -9,7 +9,7 @@ import { accuracy, f1, hammingLoss, logLoss, meanAbsoluteError, r2, rootMeanSqua
 import * as track from "../track";
 import { DummyClassifier, DummyRegressor } from "./dummy";
 import { KeywordRuleClassifier, type KeywordRule } from "./rules";
-import { Leaderboard, rowOf, type LeaderboardRow } from "./leaderboard";
+import { Leaderboard, latestPerName, rowOf, type LeaderboardRow } from "./leaderboard";
 import { type TableLike, column, isTableLike, rowCount } from "./table";
 
 export type Task = "classification" | "multilabel" | "regression";
@@ -328,7 +328,8 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
   const rows: LeaderboardRow[] = results.map((r) => ({ name: `baseline/${r.name}`, runId: r.runId, kind: "baseline", metrics: r.metrics }));
   if (tracking && (options.references ?? true)) {
     const refs = await track.listRuns({ tags: ["reference"], status: ["finished"] });
-    rows.push(...refs.runs.filter((r) => r.metrics[metric]).map(rowOf));
+    // The newest reference of each name: a notebook run again records its reference again.
+    rows.push(...latestPerName(refs.runs.filter((r) => r.metrics[metric])).map(rowOf));
   }
   return new BaselineReport(task, metric, results, new Leaderboard(metric, rows, goalOf(metric)), { train: yTrain.length, test: yTest.length });
 }
