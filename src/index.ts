@@ -30,3 +30,4 @@ export {
 } from "./notebook";
 export { storeUri, projectRoot } from "./store/location";
 export { onInterrupt, fireInterrupt } from "./runtime/interrupt";
+export { Figure, lineChart, learningCurveFigure, confusionMatrixFigure, rocFigure, prFigure, metricBars, histogram, barChart, PLOTLY_MIME, type FigureSpec, type Series, type CurveInput, type BarItem } from "./display/figures";

@@ -22,3 +22,15 @@ test("the magic under the cursor is found for inspection", () => {
   assert.equal(magicAt("x\n%timeit 1", 5, reg)?.spec.name, "timeit");
   assert.equal(magicAt("x + 1", 2, reg), null);
 });
+
+test("%baseline and its flags complete, and --metric / --task offer their values", () => {
+  assert.deepEqual(completeMagic("%basel", 6, reg)?.matches, ["%baseline"]);
+  const flags = "%baseline plots --ta";
+  assert.deepEqual(completeMagic(flags, flags.length, reg)?.matches, ["--target", "--task", "--tags"]);
+  const metric = "%baseline plots --target genre --metric macro";
+  assert.deepEqual(completeMagic(metric, metric.length, reg), { matches: ["macro_f1"], start: metric.length - 5, end: metric.length });
+  const task = "%baseline plots --task=m";
+  assert.deepEqual(completeMagic(task, task.length, reg)?.matches, ["multilabel"]);
+  const free = "%baseline plots --target ge";
+  assert.deepEqual(completeMagic(free, free.length, reg), null, "a column name has no fixed choices");
+});

@@ -21,6 +21,11 @@ export function completeMagic(code: string, cursor: number, registry: MagicRegis
       .map((d) => name[2] + d.spec.name);
     return { matches, start: lineStart + name[1].length, end: cursor };
   }
+  const value = /^\s*%%?(\w+)\b.*?\s--([\w-]+)[ =]([\w.-]*)$/.exec(before);
+  if (value) {
+    const choices = registry.get(value[1])?.spec.options.find((o) => o.name === value[2])?.choices;
+    if (choices) return { matches: choices.filter((c) => c.startsWith(value[3])), start: cursor - value[3].length, end: cursor };
+  }
   const flag = /^\s*%%?(\w+)\b.*?(?:^|\s)(--?[\w-]*)$/.exec(before);
   if (flag) {
     const def = registry.get(flag[1]);

@@ -4,6 +4,7 @@ import type { ParsedArgs } from "./parse";
 import { builtinMagics } from "./builtins";
 import { trackingMagics } from "./track";
 import { sweepMagics } from "./sweep";
+import { baselineMagics } from "./baseline";
 
 export interface Compiled {
   /** Runs the compiled code once; returns its value (a promise when the code awaits). */
@@ -67,7 +68,7 @@ export class MagicRegistry {
 }
 
 export function defaultMagics(): MagicRegistry {
-  return new MagicRegistry([...builtinMagics, ...trackingMagics, ...sweepMagics]);
+  return new MagicRegistry([...builtinMagics, ...trackingMagics, ...sweepMagics, ...baselineMagics]);
 }
 
 export type { MagicSpec } from "./spec";

@@ -7,6 +7,8 @@ export interface OptionSpec {
   help: string;
   default?: unknown;
   min?: number;
+  /** Values the option takes, offered by completion after the flag. */
+  choices?: string[];
 }
 
 export interface PositionalSpec {

@@ -31,14 +31,16 @@ export function compareLabels(a: Label, b: Label): number {
 /** Throws unless every label is a finite number or every label is a string. */
 export function checkLabelKinds(values: Iterable<Label>, what: string): void {
   let kind: string | undefined;
+  let i = 0;
   for (const v of values) {
     const k = typeof v;
     if (k !== "string" && k !== "number") {
-      throw new InvalidInputError(`${what} holds ${JSON.stringify(v)} (${k}): labels must be strings or numbers`);
+      throw new InvalidInputError(`${what} holds ${JSON.stringify(v)} (${k}) at index ${i}: labels must be strings or numbers`);
     }
     if (k === "number" && !Number.isFinite(v as number)) {
-      throw new InvalidInputError(`${what} holds ${v}: numeric labels must be finite (drop or fill missing labels first)`);
+      throw new InvalidInputError(`${what} holds ${v} at index ${i}: numeric labels must be finite (drop or fill missing labels first)`);
     }
+    i++;
     if (kind === undefined) kind = k;
     else if (kind !== k) {
       throw new InvalidInputError(`${what} mixes string and number labels: convert them all to one type (e.g. String(label))`);

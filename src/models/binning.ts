@@ -23,16 +23,19 @@ function averagedInvertedCdf(sorted: Float64Array, percent: number): number {
   return gamma >= 0.5 ? b - (b - a) * (1 - gamma) : a + (b - a) * gamma;
 }
 
+/** Thresholds stop short of +Infinity (scikit-learn's ALMOST_INF): an infinite one would mean "split present from missing". */
+const ALMOST_INF = 1e300;
+
 /** Thresholds for one feature's (sorted) values. */
 function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
   const distinct: number[] = [];
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
   if (distinct.length <= maxBins) {
-    return Float64Array.from({ length: distinct.length - 1 }, (_, b) => (distinct[b] + distinct[b + 1]) / 2);
+    return Float64Array.from({ length: distinct.length - 1 }, (_, b) => Math.min((distinct[b] + distinct[b + 1]) / 2, ALMOST_INF));
   }
   const out: number[] = [];
   for (let b = 1; b < maxBins; b++) {
-    const t = averagedInvertedCdf(sorted, b * (100 / maxBins));
+    const t = Math.min(averagedInvertedCdf(sorted, b * (100 / maxBins)), ALMOST_INF);
     if (out.length === 0 || t > out[out.length - 1]) out.push(t);
   }
   return Float64Array.from(out);
@@ -53,12 +56,22 @@ export function fitBins(X: Dense, maxBins: number, rng: Random): Float64Array[] 
   const m = rows ? rows.length : n;
   const column = new Float64Array(m);
   return Array.from({ length: d }, (_, j) => {
-    for (let i = 0; i < m; i++) column[i] = data[(rows ? rows[i] : i) * d + j];
-    return featureThresholds(column.slice().sort(), maxBins);
+    // Missing values (NaN) get a bin of their own; the thresholds come from the values present.
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      const v = data[(rows ? rows[i] : i) * d + j];
+      if (v === v) column[k++] = v;
+    }
+    return k ? featureThresholds(column.slice(0, k).sort(), maxBins) : new Float64Array(0);
   });
 }
 
-/** The bin of every value (the number of thresholds below it), column-major: codes[j·n + i]. */
+/** The code of a missing value (NaN) of a feature with these thresholds: one past its last bin. */
+export function missingBin(thresholds: Float64Array): number {
+  return thresholds.length + 1;
+}
+
+/** The bin of every value (the number of thresholds below it; NaN: missingBin), column-major: codes[j·n + i]. */
 export function applyBins(X: Dense, thresholds: Float64Array[]): Uint8Array {
   const { nRows: n, nCols: d, data } = X;
   const codes = new Uint8Array(n * d);
@@ -66,6 +79,10 @@ export function applyBins(X: Dense, thresholds: Float64Array[]): Uint8Array {
     const t = thresholds[j];
     for (let i = 0; i < n; i++) {
       const v = data[i * d + j];
+      if (v !== v) {
+        codes[j * n + i] = t.length + 1;
+        continue;
+      }
       let lo = 0;
       let hi = t.length;
       while (lo < hi) {

@@ -72,7 +72,9 @@ for (const [name, make] of Object.entries(makers) as [string, Maker][]) {
     check(() => make().fit(data.Xtrain, data.ytrain.slice(1)), /X has 133 samples but y has 132/);
     check(() => make().fit([[1, 2], [3]], [0, 1]), /X\[1\] has 1 features but X\[0\] has 2/);
     const withNaN = data.Xtrain.map((r, i) => (i === 7 ? r.map((v, j) => (j === 2 ? NaN : v)) : r));
-    check(() => make().fit(withNaN, data.ytrain), /X\[7\]\[2\] is NaN: .* impute missing values/);
+    // HistGradientBoosting takes NaN as a missing value, as scikit-learn's does (inputs.test.ts).
+    if (name === "HistGradientBoostingClassifier") assert.doesNotThrow(() => make().fit(withNaN, data.ytrain));
+    else check(() => make().fit(withNaN, data.ytrain), /X\[7\]\[2\] is NaN: .* impute missing values/);
     check(() => make().fit(data.Xtrain.map((r) => r.map(String)) as any, data.ytrain), /features must be numbers/);
     check(() => make().fit(data.Xtrain, data.ytrain.map((v) => Number(v) + 0.5)), /looks like a continuous value/);
     check(() => make().fit(data.Xtrain, data.ytrain.map((v) => [v]) as any), /OneVsRestClassifier/);
@@ -119,7 +121,7 @@ test("model-specific input errors", () => {
   assert.throws(() => new HistGradientBoostingClassifier().fit(wine.Xtrain, wine.ytrain, { Xval: wine.Xtest }), /pass both Xval and yval/);
   const text = textSplit("tfidf");
   const withInf = new CsrMatrix(text.Xtrain.nRows, text.Xtrain.nCols, text.Xtrain.indptr, text.Xtrain.indices, Float64Array.from(text.Xtrain.data, (v, k) => (k === 3 ? Infinity : v)));
-  assert.throws(() => new LogisticRegression().fit(withInf, text.ytrain), /stored entry 3\) is Infinity/);
+  assert.throws(() => new LogisticRegression().fit(withInf, text.ytrain), /X\[0\]\[351\] is Infinity/);
   assert.throws(() => new OneVsRestClassifier(new LogisticRegression()).fit(scaled.Xtrain, scaled.ytrain as any), /takes a label set \(array\) per sample/);
   assert.throws(() => new OneVsRestClassifier(new LogisticRegression()).fit(scaled.Xtrain, scaled.ytrain.map(() => [])), /every label set in y is empty/);
   assert.throws(() => modelFromJSON({ format: "modelbench.model", version: 2, model: "MultinomialNB", params: {}, state: null }), /format version 2/);

@@ -5,12 +5,14 @@
 //   split gain = G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ),   leaf value = −learningRate · G/(H+λ)
 // Trees grow best-first (the leaf with the largest gain splits next, up to maxLeafNodes).
 // A node's histogram is built only for the smaller child; the sibling's is the parent's minus it.
+// Missing values (NaN) are binned apart and sent, at every split, to the side that gains most
+// (scikit-learn's rule); features without any in training send them to the child with more samples.
 import { InvalidInputError, NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
 import { type Label, labelIndex } from "../labels";
 import { Random } from "../random";
 import type { Classifier } from "./estimator";
-import { applyBins, fitBins } from "./binning";
+import { applyBins, fitBins, missingBin } from "./binning";
 import { type Dense, type DenseMatrix, argmax, checkNumber, encodeLabels, logSumExp, rowsOf, sigmoid, softmaxRows, toDense } from "./input";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
@@ -52,6 +54,8 @@ export interface HistGradientBoostingFitOptions {
 interface Forest {
   feature: Int32Array;
   threshold: Float64Array;
+  /** 1 where a missing value (NaN) goes to the left child. */
+  missingLeft: Uint8Array;
   left: Int32Array;
   right: Int32Array;
   value: Float64Array;
@@ -78,6 +82,7 @@ const MIN_HESSIAN = 1e-3;
 class NodeList {
   feature: number[] = [];
   threshold: number[] = [];
+  missingLeft: number[] = [];
   left: number[] = [];
   right: number[] = [];
   value: number[] = [];
@@ -85,6 +90,7 @@ class NodeList {
   add(value: number): number {
     this.feature.push(-1);
     this.threshold.push(0);
+    this.missingLeft.push(0);
     this.left.push(-1);
     this.right.push(-1);
     this.value.push(value);
@@ -95,6 +101,7 @@ class NodeList {
     return {
       feature: Int32Array.from(this.feature),
       threshold: Float64Array.from(this.threshold),
+      missingLeft: Uint8Array.from(this.missingLeft),
       left: Int32Array.from(this.left),
       right: Int32Array.from(this.right),
       value: Float64Array.from(this.value),
@@ -103,15 +110,19 @@ class NodeList {
   }
 }
 
-type Nodes = { [F in "feature" | "threshold" | "left" | "right" | "value"]: ArrayLike<number> };
+type Nodes = { [F in "feature" | "threshold" | "missingLeft" | "left" | "right" | "value"]: ArrayLike<number> };
 
 /** Adds the output of the tree at `root` for every row of X to scores[i·K + column]. */
 function addTreeScores(nodes: Nodes, root: number, X: Dense, scores: Float64Array, K: number, column: number): void {
-  const { feature, threshold, left, right, value } = nodes;
+  const { feature, threshold, missingLeft, left, right, value } = nodes;
   const d = X.nCols;
   for (let i = 0; i < X.nRows; i++) {
     let node = root;
-    while (feature[node] >= 0) node = X.data[i * d + feature[node]] <= threshold[node] ? left[node] : right[node];
+    while (feature[node] >= 0) {
+      const x = X.data[i * d + feature[node]];
+      const goLeft = x === x ? x <= threshold[node] : missingLeft[node] === 1;
+      node = goLeft ? left[node] : right[node];
+    }
     scores[i * K + column] += value[node];
   }
 }
@@ -141,7 +152,8 @@ interface Candidate {
   /** Newton step −G/(H+λ) (0 for the root, whose step the baseline already took). */
   value: number;
   histogram: Float64Array;
-  split: { feature: number; bin: number; gain: number; GL: number; HL: number; nL: number } | null;
+  /** Bins ≤ bin go left; missing values go left when missingLeft. */
+  split: { feature: number; bin: number; missingLeft: boolean; gain: number; GL: number; HL: number; nL: number } | null;
 }
 
 /** Grows one regression tree on binned features; keeps its buffers from tree to tree. */
@@ -154,6 +166,8 @@ class TreeGrower {
   /** Features with at least two bins, the only ones a split can use. */
   private readonly splittable: Int32Array;
   private readonly width: number;
+  /** Per feature: 1 when the training rows have missing values in it. */
+  private readonly hasMissing: Uint8Array;
 
   constructor(
     private readonly codes: Uint8Array,
@@ -161,13 +175,18 @@ class TreeGrower {
     private readonly thresholds: Float64Array[],
     private readonly p: HistGradientBoostingClassifierParams,
   ) {
+    this.hasMissing = Uint8Array.from(thresholds, (t, j) => {
+      const code = missingBin(t);
+      for (let i = 0; i < n; i++) if (codes[j * n + i] === code) return 1;
+      return 0;
+    });
     this.samples = new Int32Array(n);
     this.scratch = new Int32Array(n);
     this.orderedG = new Float32Array(n);
     this.orderedH = new Float32Array(n);
-    this.splittable = Int32Array.from(thresholds.flatMap((t, j) => (t.length > 0 ? [j] : [])));
-    // Histogram slots per feature: (bins) × (gradient sum, hessian sum, count).
-    this.width = 3 * (Math.max(1, ...thresholds.map((t) => t.length)) + 1);
+    this.splittable = Int32Array.from(thresholds.flatMap((t, j) => (t.length > 0 || this.hasMissing[j] ? [j] : [])));
+    // Histogram slots per feature: (bins, then the missing-value bin) × (gradient sum, hessian sum, count).
+    this.width = 3 * (Math.max(1, ...thresholds.map((t) => t.length)) + 2);
   }
 
   private take(): Float64Array {
@@ -205,28 +224,43 @@ class TreeGrower {
     const before = c.G * c.value;
     c.split = null;
     let bestGain = 0;
+    const consider = (f: number, b: number, missingLeft: boolean, GL: number, HL: number, nL: number) => {
+      const nR = count - nL;
+      if (nL < minSamplesLeaf || nR < minSamplesLeaf) return;
+      const HR = c.H - HL;
+      if (HL < MIN_HESSIAN || HR < MIN_HESSIAN) return;
+      const GR = c.G - GL;
+      const gain = before - GL * (-GL / (HL + lambda)) - GR * (-GR / (HR + lambda));
+      if (gain > bestGain) {
+        bestGain = gain;
+        c.split = { feature: f, bin: b, missingLeft, gain, GL, HL, nL };
+      }
+    };
     for (const f of this.splittable) {
       const base = f * this.width;
       const nBins = this.thresholds[f].length + 1;
+      const missing = this.hasMissing[f] === 1;
+      // Missing values to the right: left holds bins 0..b. With missing values the last candidate
+      // (b = nBins − 1) splits the present values from the missing ones.
       let GL = 0;
       let HL = 0;
       let nL = 0;
-      for (let b = 0; b < nBins - 1; b++) {
+      for (let b = 0; b < nBins - 1 + (missing ? 1 : 0); b++) {
         GL += hist[base + 3 * b];
         HL += hist[base + 3 * b + 1];
         nL += hist[base + 3 * b + 2];
-        const nR = count - nL;
-        if (nL < minSamplesLeaf) continue;
-        if (nR < minSamplesLeaf) break;
-        const HR = c.H - HL;
-        if (HL < MIN_HESSIAN) continue;
-        if (HR < MIN_HESSIAN) break;
-        const GR = c.G - GL;
-        const gain = before - GL * (-GL / (HL + lambda)) - GR * (-GR / (HR + lambda));
-        if (gain > bestGain) {
-          bestGain = gain;
-          c.split = { feature: f, bin: b, gain, GL, HL, nL };
-        }
+        consider(f, b, false, GL, HL, nL);
+      }
+      if (!missing) continue;
+      // Missing values to the left: right holds bins b+1..nBins−1, left the rest with the missing ones.
+      let GR = 0;
+      let HR = 0;
+      let nR = 0;
+      for (let b = nBins - 2; b >= 0; b--) {
+        GR += hist[base + 3 * (b + 1)];
+        HR += hist[base + 3 * (b + 1) + 1];
+        nR += hist[base + 3 * (b + 1) + 2];
+        consider(f, b, true, c.G - GR, c.H - HR, count - nR);
       }
     }
   }
@@ -268,20 +302,25 @@ class TreeGrower {
       for (let t = 1; t < open.length; t++) if (open[t].split!.gain > open[pick].split!.gain) pick = t;
       const c = open.splice(pick, 1)[0];
       const s = c.split!;
-      // Stable partition: samples whose bin is ≤ the split bin go left.
+      // Stable partition: samples whose bin is ≤ the split bin go left, missing ones where the split says.
       const col = s.feature * n;
+      const missingCode = missingBin(this.thresholds[s.feature]);
       let l = c.start;
       let r = 0;
       for (let q = c.start; q < c.end; q++) {
         const i = this.samples[q];
-        if (this.codes[col + i] <= s.bin) this.samples[l++] = i;
+        const code = this.codes[col + i];
+        if (code === missingCode ? s.missingLeft : code <= s.bin) this.samples[l++] = i;
         else this.scratch[r++] = i;
       }
       this.samples.set(this.scratch.subarray(0, r), l);
       const left: Candidate = { start: c.start, end: l, depth: c.depth + 1, node: nodes.add(0), G: s.GL, H: s.HL, value: -s.GL / (s.HL + lambda), histogram: this.take(), split: null };
       const right: Candidate = { start: l, end: c.end, depth: c.depth + 1, node: nodes.add(0), G: c.G - s.GL, H: c.H - s.HL, value: -(c.G - s.GL) / (c.H - s.HL + lambda), histogram: c.histogram, split: null };
       nodes.feature[c.node] = s.feature;
-      nodes.threshold[c.node] = this.thresholds[s.feature][s.bin];
+      // The split of present from missing values has no threshold: every present value goes left.
+      nodes.threshold[c.node] = s.bin < this.thresholds[s.feature].length ? this.thresholds[s.feature][s.bin] : Infinity;
+      // A feature with no missing values in training sends them to the child with more samples (ties: right).
+      nodes.missingLeft[c.node] = (this.hasMissing[s.feature] ? s.missingLeft : l - c.start > c.end - l) ? 1 : 0;
       nodes.left[c.node] = left.node;
       nodes.right[c.node] = right.node;
       nLeaves++;
@@ -408,7 +447,8 @@ export class HistGradientBoostingClassifier implements Classifier<DenseMatrix, H
 
   fit(X: DenseMatrix, y: readonly Label[], options: HistGradientBoostingFitOptions = {}): this {
     const model = "HistGradientBoostingClassifier";
-    const all = toDense(X, { model });
+    // NaN is a missing value and ±Infinity lands in the outermost bins, as in scikit-learn.
+    const all = toDense(X, { model, allowNaN: true, allowInfinite: true });
     const { classes, codes: allCodes } = encodeLabels(y, all.nRows, { model, minClasses: 2 });
     const K = classes.length === 2 ? 1 : classes.length;
     const rng = new Random(this.p.randomState ?? undefined);
@@ -421,7 +461,7 @@ export class HistGradientBoostingClassifier implements Classifier<DenseMatrix, H
     let val: { X: Dense; codes: Int32Array } | null = null;
     if (early && hasValidationSet) {
       if (!options.Xval || !options.yval) throw new InvalidInputError("pass both Xval and yval (the validation rows and their labels)");
-      const Xval = toDense(options.Xval, { model, what: "Xval", nFeatures: all.nCols });
+      const Xval = toDense(options.Xval, { model, what: "Xval", nFeatures: all.nCols, allowNaN: true, allowInfinite: true });
       if (options.yval.length !== Xval.nRows) throw new InvalidInputError(`Xval has ${Xval.nRows} samples but yval has ${options.yval.length}: they must describe the same samples`);
       const index = labelIndex(classes);
       const valCodes = Int32Array.from(options.yval, (v) => {
@@ -526,7 +566,7 @@ export class HistGradientBoostingClassifier implements Classifier<DenseMatrix, H
 
   private scores(X: DenseMatrix): Float64Array {
     const { baseline, forest, nFeatures } = this.state;
-    const dense = toDense(X, { model: "HistGradientBoostingClassifier", nFeatures });
+    const dense = toDense(X, { model: "HistGradientBoostingClassifier", nFeatures, allowNaN: true, allowInfinite: true });
     const K = baseline.length;
     const out = new Float64Array(dense.nRows * K);
     for (let i = 0; i < dense.nRows; i++) out.set(baseline, i * K);
@@ -567,7 +607,9 @@ export class HistGradientBoostingClassifier implements Classifier<DenseMatrix, H
         validationLoss: s.validationLoss,
         forest: {
           feature: plainArray(f!.feature),
-          threshold: plainArray(f!.threshold),
+          // ±Infinity (a split of present from missing values, or on infinite values) is not JSON: kept as text.
+          threshold: Array.from(f!.threshold, (t) => (Number.isFinite(t) ? t : String(t))),
+          missingLeft: plainArray(f!.missingLeft),
           left: plainArray(f!.left),
           right: plainArray(f!.right),
           value: plainArray(f!.value),
@@ -588,7 +630,9 @@ export class HistGradientBoostingClassifier implements Classifier<DenseMatrix, H
         baseline: Float64Array.from(s.baseline),
         forest: {
           feature: Int32Array.from(f.feature),
-          threshold: Float64Array.from(f.threshold),
+          threshold: Float64Array.from(f.threshold as (number | string)[], (t) => Number(t)),
+          // Saved before missing values were supported: no split saw one.
+          missingLeft: f.missingLeft ? Uint8Array.from(f.missingLeft) : new Uint8Array(f.feature.length),
           left: Int32Array.from(f.left),
           right: Int32Array.from(f.right),
           value: Float64Array.from(f.value),

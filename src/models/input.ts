@@ -17,8 +17,8 @@ export interface Dense {
   data: Float64Array;
 }
 
-/** Row-major dense rows, checked: at least one sample, equal widths, finite numbers (unless allowNaN). */
-export function toDense(X: DenseMatrix, options: { what?: string; nFeatures?: number; allowNaN?: boolean; model: string }): Dense {
+/** Row-major dense rows, checked: at least one sample, equal widths, finite numbers (NaN and ±Infinity where allowed). */
+export function toDense(X: DenseMatrix, options: { what?: string; nFeatures?: number; allowNaN?: boolean; allowInfinite?: boolean; model: string }): Dense {
   const what = options.what ?? "X";
   if (X instanceof CsrMatrix) {
     throw new InvalidInputError(`${options.model} needs dense ${what} (an array of rows): convert a CsrMatrix with toDense()`);
@@ -36,7 +36,7 @@ export function toDense(X: DenseMatrix, options: { what?: string; nFeatures?: nu
     for (let j = 0; j < nCols; j++) {
       const v = row[j];
       if (typeof v !== "number") throw new InvalidInputError(`${what}[${i}][${j}] is ${JSON.stringify(v)}: features must be numbers (encode categories, e.g. with OneHotEncoder)`);
-      if (!Number.isFinite(v) && !(options.allowNaN && Number.isNaN(v))) throw notFinite(what, `[${i}][${j}]`, v, options.model);
+      if (!Number.isFinite(v) && !(Number.isNaN(v) ? options.allowNaN : options.allowInfinite)) throw notFinite(what, `[${i}][${j}]`, v, options.model);
       data[i * nCols + j] = v;
     }
   }
@@ -48,8 +48,42 @@ export function checkSparse(X: CsrMatrix, options: { what?: string; nFeatures?: 
   const what = options.what ?? "X";
   if (X.nRows === 0) throw new InvalidInputError(`${what} is empty: give at least one sample`);
   checkWidth(X.nCols, options.nFeatures, what);
-  for (let k = 0; k < X.data.length; k++) if (!Number.isFinite(X.data[k])) throw notFinite(what, ` (stored entry ${k})`, X.data[k], options.model);
+  for (let k = 0; k < X.data.length; k++) {
+    if (!Number.isFinite(X.data[k])) {
+      let row = 0;
+      while (X.indptr[row + 1] <= k) row++;
+      throw notFinite(what, `[${row}][${X.indices[k]}]`, X.data[k], options.model);
+    }
+  }
   return X;
+}
+
+/**
+ * Checks sample weights (one finite number ≥ 0 per sample, not all zero) as a Float64Array, or
+ * null when none are given (every sample weighs 1).
+ */
+export function checkSampleWeight(sampleWeight: ArrayLike<number> | null | undefined, nRows: number, model: string): Float64Array | null {
+  if (sampleWeight === undefined || sampleWeight === null) return null;
+  if (typeof sampleWeight.length !== "number") throw new InvalidInputError(`sampleWeight must be an array with one weight per sample`);
+  if (sampleWeight.length !== nRows) throw new InvalidInputError(`X has ${nRows} samples but sampleWeight has ${sampleWeight.length}: give one weight per sample`);
+  const w = new Float64Array(nRows);
+  let total = 0;
+  for (let i = 0; i < nRows; i++) {
+    const v = sampleWeight[i];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      throw new InvalidInputError(`sampleWeight[${i}] is ${typeof v === "number" ? v : JSON.stringify(v) ?? String(v)}: ${model} needs finite weights ≥ 0 (0 leaves a sample out)`);
+    }
+    w[i] = v;
+    total += v;
+  }
+  if (!(total > 0)) throw new InvalidInputError(`every sampleWeight is 0: ${model} has nothing to learn from; give some samples a positive weight`);
+  return w;
+}
+
+/** Options of fit shared by the models that take sample weights. */
+export interface FitOptions {
+  /** How much each sample counts (scikit-learn's sample_weight); all 1 by default. */
+  sampleWeight?: ArrayLike<number> | null;
 }
 
 function checkWidth(nCols: number, expected: number | undefined, what: string): void {

@@ -10,7 +10,7 @@ import { MIME, type MimeBundle } from "../display";
 import type { CsrMatrix } from "../features/sparse";
 import type { Label } from "../labels";
 import type { Classifier } from "./estimator";
-import { type Features, argmax, checkNumber, encodeLabels, rowsOf, sigmoid, softmaxRows, toRows } from "./input";
+import { type Features, type FitOptions, argmax, checkNumber, checkSampleWeight, encodeLabels, rowsOf, sigmoid, softmaxRows, toRows } from "./input";
 import { minimizeLbfgs } from "./lbfgs";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
@@ -49,6 +49,9 @@ interface Problem {
   C: number;
   /** Per-row scratch: scores, then residuals (probability − target). */
   z: Float64Array;
+  /** Sample weights (null: all 1) and their sum, which stands for n in the mean loss and the penalty, as in scikit-learn. */
+  weight: Float64Array | null;
+  total: number;
 }
 
 // The two kernels below carry the whole cost of a fit: every evaluation runs both over every
@@ -127,7 +130,7 @@ function addRowGradient(indices: Int32Array, data: Float64Array, start: number, 
  * K contiguous weights per stored entry, both for the scores and for the gradient.
  */
 function lossAndGradient(problem: Problem, w: Float64Array, grad: Float64Array): number {
-  const { codes, K, fitIntercept, C, z } = problem;
+  const { codes, K, fitIntercept, C, z, weight, total } = problem;
   const { nRows: n, nCols: d, indptr, indices, data } = problem.X;
   const interceptAt = d * K;
   grad.fill(0);
@@ -138,26 +141,29 @@ function lossAndGradient(problem: Problem, w: Float64Array, grad: Float64Array):
     rowScores(indices, data, start, end, w, K, z, 0);
     if (fitIntercept) for (let k = 0; k < K; k++) z[k] += w[interceptAt + k];
     const y = codes[i];
+    const sw = weight ? weight[i] : 1;
+    if (sw === 0) continue;
     if (K === 1) {
       const s = z[0];
-      loss += log1pExp(s) - y * s;
-      z[0] = sigmoid(s) - y;
+      loss += sw * (log1pExp(s) - y * s);
+      z[0] = sw * (sigmoid(s) - y);
     } else {
       let max = z[0];
       for (let k = 1; k < K; k++) if (z[k] > max) max = z[k];
       const top = z[y] - max;
       let sum = 0;
       for (let k = 0; k < K; k++) sum += z[k] = Math.exp(z[k] - max);
-      loss += Math.log(sum) - top;
+      loss += sw * (Math.log(sum) - top);
       for (let k = 0; k < K; k++) z[k] /= sum;
       z[y] -= 1;
+      if (sw !== 1) for (let k = 0; k < K; k++) z[k] *= sw;
     }
     addRowGradient(indices, data, start, end, z, K, grad);
     if (fitIntercept) for (let k = 0; k < K; k++) grad[interceptAt + k] += z[k];
   }
-  const alpha = 1 / (C * n);
-  loss /= n;
-  for (let q = 0; q < grad.length; q++) grad[q] /= n;
+  const alpha = 1 / (C * total);
+  loss /= total;
+  for (let q = 0; q < grad.length; q++) grad[q] /= total;
   for (let q = 0; q < interceptAt; q++) {
     loss += 0.5 * alpha * w[q] * w[q];
     grad[q] += alpha * w[q];
@@ -208,12 +214,15 @@ export class LogisticRegression implements Classifier<Features, LogisticRegressi
     return this.state.converged;
   }
 
-  fit(X: Features, y: readonly Label[]): this {
+  /** Minimises the (sample-weighted) mean log loss plus the L2 penalty ‖w‖²/(2·C·Σweights), as scikit-learn's lbfgs solver. */
+  fit(X: Features, y: readonly Label[], options: FitOptions = {}): this {
     const rows = toRows(X, { model: "LogisticRegression" });
     const { classes, codes } = encodeLabels(y, rows.nRows, { model: "LogisticRegression", minClasses: 2 });
+    const weight = checkSampleWeight(options.sampleWeight, rows.nRows, "LogisticRegression");
     const K = classes.length === 2 ? 1 : classes.length;
     const d = rows.nCols;
-    const problem: Problem = { X: rows, codes, K, fitIntercept: this.p.fitIntercept, C: this.p.C, z: new Float64Array(K) };
+    const total = weight ? weight.reduce((a, b) => a + b, 0) : rows.nRows;
+    const problem: Problem = { X: rows, codes, K, fitIntercept: this.p.fitIntercept, C: this.p.C, z: new Float64Array(K), weight, total };
     const result = minimizeLbfgs((w, grad) => lossAndGradient(problem, w, grad), new Float64Array(d * K + K), {
       maxIter: this.p.maxIter,
       gtol: this.p.tol,

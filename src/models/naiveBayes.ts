@@ -6,7 +6,7 @@ import { InvalidInputError, NotFittedError } from "../errors";
 import { MIME, type MimeBundle } from "../display";
 import type { Label } from "../labels";
 import type { Classifier } from "./estimator";
-import { type Features, argmax, checkNumber, encodeLabels, logSumExp, rowsOf, toRows } from "./input";
+import { type Features, type FitOptions, argmax, checkNumber, checkSampleWeight, encodeLabels, logSumExp, rowsOf, toRows } from "./input";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
 
@@ -64,20 +64,23 @@ export class MultinomialNB implements Classifier<Features, MultinomialNBParams> 
     return plainArray(this.state.classCount);
   }
 
-  fit(X: Features, y: readonly Label[]): this {
+  /** Counts features per class; with sampleWeight each sample's counts are scaled by its weight (as scikit-learn). */
+  fit(X: Features, y: readonly Label[], options: FitOptions = {}): this {
     const rows = toRows(X, { model: "MultinomialNB" });
     const { classes, codes } = encodeLabels(y, rows.nRows, { model: "MultinomialNB" });
+    const weight = checkSampleWeight(options.sampleWeight, rows.nRows, "MultinomialNB");
     const K = classes.length;
     const d = rows.nCols;
     const classCount = new Float64Array(K);
     const featureCount = new Float64Array(K * d);
     for (let i = 0; i < rows.nRows; i++) {
       const base = codes[i] * d;
-      classCount[codes[i]]++;
+      const w = weight ? weight[i] : 1;
+      classCount[codes[i]] += w;
       for (let p = rows.indptr[i]; p < rows.indptr[i + 1]; p++) {
         const v = rows.data[p];
         if (v < 0) throw new InvalidInputError(`X[${i}][${rows.indices[p]}] is ${v}: MultinomialNB needs non-negative features (counts or TF-IDF); for signed features use LogisticRegression`);
-        featureCount[base + rows.indices[p]] += v;
+        featureCount[base + rows.indices[p]] += w * v;
       }
     }
     const featureLogProb = new Float64Array(K * d);

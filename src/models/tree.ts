@@ -7,7 +7,7 @@ import { MIME, type MimeBundle } from "../display";
 import type { Label } from "../labels";
 import { Random } from "../random";
 import type { Classifier } from "./estimator";
-import { type DenseMatrix, argmax, checkNumber, encodeLabels, rowsOf, toDense } from "./input";
+import { type DenseMatrix, type FitOptions, argmax, checkNumber, checkSampleWeight, encodeLabels, rowsOf, toDense } from "./input";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
 
@@ -112,10 +112,15 @@ export class DecisionTreeClassifier implements Classifier<DenseMatrix, DecisionT
     return this.state.maxDepth;
   }
 
-  fit(X: DenseMatrix, y: readonly Label[]): this {
+  /**
+   * Grows the tree. With sampleWeight, class counts, impurities and leaf fractions are weighted
+   * (as scikit-learn's); minSamplesLeaf and minSamplesSplit still count samples.
+   */
+  fit(X: DenseMatrix, y: readonly Label[], options: FitOptions = {}): this {
     const dense = toDense(X, { model: "DecisionTreeClassifier" });
     const { classes, codes } = encodeLabels(y, dense.nRows, { model: "DecisionTreeClassifier" });
     const { nRows: n, nCols: d } = dense;
+    const weight = checkSampleWeight(options.sampleWeight, n, "DecisionTreeClassifier") ?? new Float64Array(n).fill(1);
     const K = classes.length;
     const { criterion, minSamplesLeaf, minSamplesSplit } = this.p;
     const maxDepth = this.p.maxDepth ?? Infinity;
@@ -143,6 +148,8 @@ export class DecisionTreeClassifier implements Classifier<DenseMatrix, DecisionT
     const scratch = new Int32Array(n);
     const features = Int32Array.from({ length: d }, (_, j) => j);
 
+    /** Summed weight of a node's class counts. */
+    const total = (counts: Float64Array) => counts.reduce((a, b) => a + b, 0);
     const newNode = (counts: Float64Array, size: number): number => {
       feature.push(-1);
       threshold.push(0);
@@ -154,6 +161,7 @@ export class DecisionTreeClassifier implements Classifier<DenseMatrix, DecisionT
 
     const bestSplit = (start: number, end: number, counts: Float64Array): Split | null => {
       const size = end - start;
+      const W = total(counts);
       let best: Split | null = null;
       let visited = 0;
       // A fresh random feature order per node; equally good splits go to the feature seen first.
@@ -169,17 +177,23 @@ export class DecisionTreeClassifier implements Classifier<DenseMatrix, DecisionT
         visited++;
         countsL.fill(0);
         countsR.set(counts);
+        let WL = 0;
         for (let q = 0; q < size - 1; q++) {
           const c = codes[ord[q]];
-          countsL[c]++;
-          countsR[c]--;
+          const w = weight[ord[q]];
+          countsL[c] += w;
+          countsR[c] -= w;
+          WL += w;
           const x = column[base + ord[q]];
           const next = column[base + ord[q + 1]];
           if (next <= x + FEATURE_THRESHOLD) continue;
           const nL = q + 1;
           const nR = size - nL;
           if (nL < minSamplesLeaf || nR < minSamplesLeaf) continue;
-          const cost = weightedImpurity(criterion, countsL, nL) + weightedImpurity(criterion, countsR, nR);
+          const WR = W - WL;
+          // A side that weighs nothing has no class fractions to learn.
+          if (!(WL > 0 && WR > 1e-12 * W)) continue;
+          const cost = weightedImpurity(criterion, countsL, WL) + weightedImpurity(criterion, countsR, WR);
           if (best === null || cost < best.cost) {
             let thr = (x + next) / 2;
             // Rounding can put the midpoint on the upper value, which would then go left.
@@ -214,25 +228,26 @@ export class DecisionTreeClassifier implements Classifier<DenseMatrix, DecisionT
     };
 
     const rootCounts = new Float64Array(K);
-    for (let i = 0; i < n; i++) rootCounts[codes[i]]++;
+    for (let i = 0; i < n; i++) rootCounts[codes[i]] += weight[i];
     const stack: { node: number; start: number; end: number; depth: number; counts: Float64Array }[] = [
-      { node: newNode(rootCounts, n), start: 0, end: n, depth: 0, counts: rootCounts },
+      { node: newNode(rootCounts, total(rootCounts)), start: 0, end: n, depth: 0, counts: rootCounts },
     ];
     while (stack.length) {
       const { node, start, end, depth, counts } = stack.pop()!;
       deepest = Math.max(deepest, depth);
       const size = end - start;
       if (depth >= maxDepth || size < minSamplesSplit || size < 2 * minSamplesLeaf) continue;
-      if (weightedImpurity(criterion, counts, size) <= Number.EPSILON * size) continue;
+      const W = total(counts);
+      if (weightedImpurity(criterion, counts, W) <= Number.EPSILON * W) continue;
       const split = bestSplit(start, end, counts);
       if (!split) continue;
       const mid = partition(start, end, split);
       const childCounts = [new Float64Array(K), new Float64Array(K)];
-      for (let q = start; q < end; q++) childCounts[q < mid ? 0 : 1][codes[order[q]]]++;
+      for (let q = start; q < end; q++) childCounts[q < mid ? 0 : 1][codes[order[q]]] += weight[order[q]];
       feature[node] = split.feature;
       threshold[node] = split.threshold;
-      leftChild[node] = newNode(childCounts[0], mid - start);
-      rightChild[node] = newNode(childCounts[1], end - mid);
+      leftChild[node] = newNode(childCounts[0], total(childCounts[0]));
+      rightChild[node] = newNode(childCounts[1], total(childCounts[1]));
       // Right first so the left subtree is built (and numbered) first, as a depth-first tree reads.
       stack.push({ node: rightChild[node], start: mid, end, depth: depth + 1, counts: childCounts[1] });
       stack.push({ node: leftChild[node], start, end: mid, depth: depth + 1, counts: childCounts[0] });

@@ -149,11 +149,4 @@ export class Comparison {
   }
 }
 
-/** A plotly figure that displays itself (application/vnd.plotly.v1+json with a text summary). */
-export class Figure {
-  constructor(readonly spec: { data: unknown[]; layout: Record<string, unknown> }) {}
-  [MIME]() {
-    const title = (this.spec.layout.title as any)?.text ?? "figure";
-    return { "application/vnd.plotly.v1+json": this.spec, "text/plain": `<${title}: ${this.spec.data.length} trace(s)>` };
-  }
-}
+export { Figure } from "../display/figures";
