@@ -13,7 +13,6 @@
 //     name: modelbench
 // ---
 
-
 // %% [markdown]
 // # Trending Now 1 · Exploring the data
 //

@@ -13,7 +13,6 @@
 //     name: modelbench
 // ---
 
-
 // %% [markdown]
 // # Trending Now 2 · Baselines
 //
