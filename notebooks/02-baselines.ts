@@ -47,7 +47,7 @@ const rules = `
 "murder*" | "detective" | "police" | "killer" -> mystery
 "god" | "church" | "christ*" | "faith" -> religion
 "gun" | "horse*" | "sheriff" -> adventure
-"president" | "senate" | "mr." -> news
+"president" | "senate" | "administration" -> news
 "government" | "federal" | "program" -> government
 "film" | "music" | "performance" -> reviews
 `;

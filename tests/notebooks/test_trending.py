@@ -98,10 +98,10 @@ def test_the_champion_is_registered_and_beats_every_baseline(trending):
 def test_a_runs_recorded_code_reproduces_its_metrics_under_its_seed(trending):
     _, db = trending
     run = db.execute("SELECT * FROM runs WHERE name = 'tfidf-nb' ORDER BY started_at DESC").fetchone()
-    assert run is not None and run["seed"] is not None and run["source"].startswith("%%track")
+    assert run is not None and run["seed"] is not None and "MultinomialNB" in run["source"]
     recorded = {r["key"]: r["last"] for r in db.execute("SELECT key, last FROM metric_summary WHERE run_id = ? AND key NOT LIKE 'system/%'", (run["id"],))}
     assert {"macro_f1", "accuracy"} <= recorded.keys()
-    replay = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"%seed {run['seed']}"), nbformat.v4.new_code_cell(run["source"])])
+    replay = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"%seed {run['seed']}"), nbformat.v4.new_code_cell(f"%%track {run['name']}\n{run['source']}")])
     store = pathlib.Path(tempfile.mkdtemp(prefix="mb-replay-")) / "store.db"
     execute(replay, ROOT / "notebooks" / "replay.ipynb", store)
     with sqlite3.connect(store) as again:
