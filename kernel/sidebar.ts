@@ -4,7 +4,7 @@
 //
 // Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status? }
 //   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
-//   { op: "registry", id? }
+//   { op: "registry", id? }   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
 //   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
 //   { type: "changed", runs }  (pushed)   { type: "points", points }  (pushed, watched runs only)
@@ -13,6 +13,7 @@
 import type { Comm, CommData } from "../src/comm";
 import { Comparison, StoreTail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
 import { keysOf, sortField } from "../src/track/query";
+import { pairingRequest } from "./pairing";
 
 export const SIDEBAR_TARGET = "modelbench";
 
@@ -66,8 +67,12 @@ export class SidebarSession {
           return this.send({ type: "compare", id, ...(await this.compare((msg.runIds as string[]) ?? [])) });
         case "registry":
           return this.send({ type: "registry", id, versions: await this.tail.sqlite.modelVersions() });
+        case "pair":
+        case "sync":
+        case "git-head":
+          return this.send({ type: msg.op, id, ...(await pairingRequest(msg)) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare or registry`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry, pair, sync or git-head`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });
