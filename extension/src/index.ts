@@ -9,7 +9,9 @@ import { KernelFollower } from "./connection";
 import { RunDetailView } from "./detailView";
 import { runsIcon } from "./icon";
 import { RunsModel } from "./model";
+import { pairingPlugin } from "./pairingPlugin";
 import { RunsPanel } from "./runsView";
+import { IRunsModel } from "./tokens";
 
 const COMMANDS = {
   show: "modelbench:show-runs",
@@ -22,6 +24,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
   id: "modelbench-labextension:runs",
   description: "The modelbench Runs panel: live runs, run detail and comparison.",
   autoStart: true,
+  provides: IRunsModel,
   requires: [INotebookTracker],
   optional: [ILayoutRestorer, ICommandPalette],
   activate(app: JupyterFrontEnd, notebooks: INotebookTracker, restorer: ILayoutRestorer | null, palette: ICommandPalette | null): RunsModel {
@@ -93,4 +96,4 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
   },
 };
 
-export default [sidebar];
+export default [sidebar, pairingPlugin];

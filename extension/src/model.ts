@@ -197,6 +197,11 @@ export class RunsModel {
     });
   }
 
+  /** A request for another part of the extension (the pairing commands): resolves with the reply. */
+  ask(op: string, payload: Record<string, unknown> = {}): Promise<unknown> {
+    return this.request(op, payload);
+  }
+
   private failPending(why: string): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
