@@ -31,7 +31,7 @@ export class DiffView extends Widget {
   }
 
   private toggle(label: string, pressed: boolean, title: string, onClick: () => void): HTMLButtonElement {
-    return h("button", { class: "jp-mod-styled mb-dv-toggle", type: "button", "aria-pressed": String(pressed), title, onclick: onClick }, label);
+    return h("button", { class: "mb-dv-toggle", type: "button", "aria-pressed": String(pressed), title, onclick: onClick }, label);
   }
 
   private renderControls(o: DiffOptions): void {
@@ -45,7 +45,7 @@ export class DiffView extends Widget {
         this.toggle("Raw", o.markdown === "raw", "Markdown cells as text", () => set({ markdown: "raw" }))),
       this.toggle("Outputs", o.outputs, "Compare outputs too", () => set({ outputs: !o.outputs })),
       this.toggle("Metadata", o.metadata, "Compare cell and notebook metadata too", () => set({ metadata: !o.metadata })),
-      h("button", { class: "jp-mod-styled mb-dv-refresh", type: "button", title: "Read both sides again", onclick: () => this.reload() }, "Refresh"),
+      h("button", { class: "mb-dv-refresh", type: "button", title: "Read both sides again", onclick: () => this.reload() }, "Refresh"),
     );
   }
 

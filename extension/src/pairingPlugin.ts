@@ -149,7 +149,8 @@ export const pairingPlugin: JupyterFrontEndPlugin<void> = {
       }
       const b = notebookFromScript(await readText(pair.text), pair.text, pair.extension, pair.format);
       const name = pair.ipynb.slice(pair.ipynb.lastIndexOf("/") + 1);
-      return { kind: "drift", title: `Diff: ${name} ⇄ ${pair.text.slice(pair.text.lastIndexOf("/") + 1)}`, labels: [labelA, `${pair.text} (disk)`], a, b };
+      // the script on disk is the old side: the editor's edits show as what a sync would write
+      return { kind: "drift", title: `Diff: ${pair.text.slice(pair.text.lastIndexOf("/") + 1)} ⇄ ${name}`, labels: [`${pair.text} (disk)`, labelA], a: b, b: a };
     };
     const headDocument = async (path: string): Promise<DiffDocument> => {
       notebookKind(path);
