@@ -12,6 +12,7 @@ const benches = {
   track: [process.execPath, ["bench/track/bench.mjs"]],
   tune: [process.execPath, ["bench/tune/bench.mjs"]],
   models: [process.execPath, ["bench/models/bench.mjs"]],
+  notebook: [process.execPath, ["bench/notebook/diffview.mjs"]],
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in benches));

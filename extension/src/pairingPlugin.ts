@@ -49,12 +49,15 @@ export const PAIRING_COMMANDS = {
 /** How long a request waits for the modelbench kernel to be connected (a background one may be starting). */
 const CONNECT_TIMEOUT_MS = 60_000;
 
+class NoKernelError extends Error {}
+
 function whenConnected(model: RunsModel): Promise<void> {
   if (model.connected) return Promise.resolve();
+  if (/not installed/.test(model.connection.label)) return Promise.reject(new NoKernelError(model.connection.label));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       model.connectionChanged.disconnect(check);
-      reject(new Error(`no modelbench kernel (${model.connection.label || "none running"}): open a notebook on the modelbench kernel, or install it with npm run setup`));
+      reject(new NoKernelError(`no modelbench kernel (${model.connection.label || "none running"}): open a notebook on the modelbench kernel, or install it with npm run setup`));
     }, CONNECT_TIMEOUT_MS);
     const check = () => {
       if (!model.connected) return;
@@ -245,10 +248,18 @@ export const pairingPlugin: JupyterFrontEndPlugin<void> = {
       });
     };
 
+    // Without a modelbench kernel the hook cannot sync: say so once, not at every save.
+    let toldNoKernel = false;
+    const onSaveError = (e: unknown) => {
+      if (!(e instanceof NoKernelError)) return report(e);
+      if (!toldNoKernel) Notification.warning(`Paired scripts are not kept in step on save: ${e.message}`, { autoClose: false });
+      toldNoKernel = true;
+    };
+
     app.docRegistry.addWidgetExtension("Notebook", {
       createNew(panel: NotebookPanel, context: DocumentRegistry.IContext<any>) {
         context.saveState.connect((_, state) => {
-          if (state === "completed") void onSaved(context.path).catch(report);
+          if (state === "completed") void onSaved(context.path).catch(onSaveError);
         });
         const button = (name: string, label: string, tooltip: string, command: string) =>
           new ToolbarButton({ label, tooltip, className: `mb-toolbar-${name}`, onClick: () => void app.commands.execute(command, { path: context.path }) });
