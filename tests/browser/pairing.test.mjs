@@ -109,6 +109,27 @@ async function fileMenu(page, name, label) {
   await page.locator(".lm-Menu-item", { hasText: label }).first().click();
 }
 
+/** WCAG contrast of an element's text against what shows behind it (translucent layers composited). */
+function contrastOf(el) {
+  const ctx = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+  const rgba = (css) => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = css;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  const layers = [];
+  for (let n = el; n; n = n.parentElement) layers.push(rgba(getComputedStyle(n).backgroundColor));
+  let bg = [255, 255, 255];
+  for (const [r, g, b, a] of layers.reverse()) bg = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
+  const fg = rgba(getComputedStyle(el).color);
+  const text = fg.slice(0, 3).map((v, i) => v * fg[3] + bg[i] * (1 - fg[3]));
+  const lum = (c) => c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [hi, lo] = [lum(text), lum(bg)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(what, fn, timeout = 30_000) {
@@ -181,6 +202,14 @@ describe("paired notebooks in JupyterLab, jupytext's server extension off", { ti
     assert.equal(await view.locator(".mb-dv-part-label").count(), 0);
     await view.locator(".mb-dv-toggle", { hasText: "Metadata" }).click();
     assert.equal(await view.locator(".mb-dv-toggle", { hasText: "Metadata" }).getAttribute("aria-pressed"), "true");
+    // theme-aware: changed lines stay readable in the dark theme as in the light one
+    for (const [theme, light] of [["JupyterLab Dark", "false"], ["JupyterLab Light", "true"]]) {
+      await page.evaluate((t) => window.jupyterapp.commands.execute("apputils:change-theme", { theme: t }), theme);
+      await page.waitForFunction((l) => document.body.dataset.jpThemeLight === l, light, { timeout: 30_000 });
+      await sleep(300);
+      const contrast = await code.locator("tr.mb-dv-ins .mb-dv-text").first().evaluate(contrastOf);
+      assert.ok(contrast >= 4.5, `${theme}: added line contrast ${contrast.toFixed(2)} ≥ 4.5`);
+    }
     await closeDiffs(page);
   });
 
