@@ -99,6 +99,9 @@ function matcherFor(q: RunQuery): Matcher {
   return m;
 }
 
+/** A request whose kernel went away (or was swapped for another) before it answered. */
+export class ChannelLostError extends Error {}
+
 interface Pending {
   resolve(msg: Incoming): void;
   reject(e: Error): void;
@@ -205,7 +208,7 @@ export class RunsModel {
   private failPending(why: string): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(new Error(why));
+    for (const p of pending) p.reject(new ChannelLostError(why));
   }
 
   private setError(e: unknown): void {

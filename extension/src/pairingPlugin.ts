@@ -19,7 +19,7 @@ import { Widget } from "@lumino/widgets";
 import { diffBlock, h } from "./dom";
 import { DiffView, type MarkdownRenderer } from "./diffView";
 import { runsIcon } from "./icon";
-import type { RunsModel } from "./model";
+import { ChannelLostError, type RunsModel } from "./model";
 import {
   DiffModel,
   contentsError,
@@ -81,9 +81,17 @@ export const pairingPlugin: JupyterFrontEndPlugin<void> = {
   activate(app: JupyterFrontEnd, notebooks: INotebookTracker, runs: RunsModel, browsers: IFileBrowserFactory | null, palette: ICommandPalette | null, rendermime: IRenderMimeRegistry | null): void {
     const contents = app.serviceManager.contents;
     const root = PageConfig.getOption("serverRoot");
+    // The Runs panel moves from a background kernel to a notebook's as soon as one starts, which
+    // drops requests in flight: ask the new kernel again (each request is safe to repeat).
     const ask = async <T>(op: string, payload: Record<string, unknown>): Promise<T> => {
-      await whenConnected(runs);
-      return (await runs.ask(op, { root, ...payload })) as T;
+      for (let attempt = 1; ; attempt++) {
+        await whenConnected(runs);
+        try {
+          return (await runs.ask(op, { root, ...payload })) as T;
+        } catch (e) {
+          if (!(e instanceof ChannelLostError) || attempt >= 3) throw e;
+        }
+      }
     };
     const readText = async (path: string): Promise<string> => {
       try {

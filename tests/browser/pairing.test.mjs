@@ -65,7 +65,10 @@ async function openLab(extraArgs, names) {
 }
 
 async function openNotebook(page, path) {
-  await page.evaluate((p) => window.jupyterapp.commands.execute("docmanager:open", { path: p }), path);
+  await page.evaluate(async (p) => {
+    const widget = await window.jupyterapp.commands.execute("docmanager:open", { path: p });
+    await widget.context.ready; // the model holds every cell from here on
+  }, path);
   await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
 }
 
