@@ -289,7 +289,9 @@ describe("paired notebooks in JupyterLab, jupytext's server extension off", { ti
     writeFileSync(join(dir, "lonely.ipynb"), ipynb(CELLS.slice(0, 2)));
     writeFileSync(join(dir, "data.csv"), "a,b\n1,2\n");
     writeFileSync(join(dir, "blob.ts"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0xff, 0xfe, 0]));
-    const snapshot = () => ["bad.ipynb", "bad.ts", "malformed.ipynb", "malformed.ts", "lonely.ipynb", "data.csv", "blob.ts"].map((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)).toString("base64") : null));
+    writeFileSync(join(dir, "image.ipynb"), ipynb(CELLS.slice(0, 2)));
+    writeFileSync(join(dir, "image.ts"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0xff, 0xfe]));
+    const snapshot = () => ["bad.ipynb", "bad.ts", "malformed.ipynb", "malformed.ts", "lonely.ipynb", "data.csv", "blob.ts", "image.ipynb", "image.ts"].map((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)).toString("base64") : null));
     const before = snapshot();
     const cases = [
       ["modelbench:diff-paired", "bad.ipynb", /bad\.ipynb is not valid JSON/],
@@ -297,6 +299,7 @@ describe("paired notebooks in JupyterLab, jupytext's server extension off", { ti
       ["modelbench:diff-paired", "lonely.ipynb", /lonely\.ts does not exist: sync the notebook to create it/],
       ["modelbench:diff-paired", "data.csv", /unknown notebook format '\.csv'/],
       ["modelbench:diff-head", "blob.ts", /blob\.ts is a binary file/],
+      ["modelbench:diff-paired", "image.ipynb", /image\.ts is a binary file \(not UTF-8 text\)/],
     ];
     for (const [command, path, message] of cases) {
       await page.evaluate(([c, p]) => void window.jupyterapp.commands.execute(c, { path: p }), [command, path]);
@@ -305,7 +308,7 @@ describe("paired notebooks in JupyterLab, jupytext's server extension off", { ti
       await closeDiffs(page);
     }
     // the Sync command refuses the same files with a message
-    for (const [path, message] of [["bad.ipynb", "bad.ipynb is not valid JSON"], ["malformed.ts", "header is never closed"]]) {
+    for (const [path, message] of [["bad.ipynb", "bad.ipynb is not valid JSON"], ["malformed.ts", "header is never closed"], ["image.ipynb", "image.ts is not UTF-8 text"]]) {
       await page.evaluate((p) => void window.jupyterapp.commands.execute("modelbench:sync-paired", { path: p }), path);
       await page.locator(".Toastify__toast", { hasText: message }).first().waitFor({ timeout: 30_000 });
     }
