@@ -70,19 +70,18 @@ function sync(abs: string, root: string, prefer: unknown): Record<string, unknow
   }
 }
 
-function git(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+// git's output is bytes: kept as a Buffer, decoded strictly so a binary file is an error, not mojibake
+function git(cwd: string, args: string[]): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: "buffer" }, (err, stdout, stderr) => {
+    execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: "buffer" }, (err, stdout) => {
       if (err && (err as NodeJS.ErrnoException).code === "ENOENT") return reject(new ModelbenchError("git is not installed (or not on the kernel's PATH): install git to compare with HEAD"));
       const code = err ? (typeof (err as any).code === "number" ? (err as any).code : 1) : 0;
-      // git's output of a file is bytes: decode as UTF-8 strictly so a binary file is an error, not mojibake
-      resolve({ code, stdout: (stdout as unknown as Buffer).toString("latin1"), stderr: (stderr as unknown as Buffer).toString("utf8") });
+      resolve({ code, stdout });
     });
   });
 }
 
-function decodeUtf8(latin1: string, what: string): string {
-  const bytes = Buffer.from(latin1, "latin1");
+function decodeUtf8(bytes: Buffer, what: string): string {
   if (bytes.includes(0)) throw new ModelbenchError(`${what} is a binary file, not a notebook script`);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
