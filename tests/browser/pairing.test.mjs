@@ -61,6 +61,7 @@ async function openLab(extraArgs, names) {
   page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
   await page.goto(lab.url("/lab"));
   await page.waitForFunction(() => window.jupyterapp?.commands.hasCommand("modelbench:sync-paired"), null, { timeout: 90_000 });
+  await page.evaluate(() => window.jupyterapp.restored); // every plugin (the file browser's too) is up
   return { lab, browser, page };
 }
 
