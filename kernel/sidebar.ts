@@ -5,6 +5,7 @@
 // Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status? }
 //   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
 //   { op: "registry", id? }   { op: "artifact", id?, runId, name }
+//   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
 //   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
@@ -14,6 +15,7 @@
 import type { Comm, CommData } from "../src/comm";
 import { Comparison, StoreTail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
 import { keysOf, sortField } from "../src/track/query";
+import { pairingRequest } from "./pairing";
 
 export const SIDEBAR_TARGET = "modelbench";
 
@@ -90,8 +92,12 @@ export class SidebarSession {
           return this.send({ type: "registry", id, versions: await this.tail.sqlite.modelVersions() });
         case "artifact":
           return this.send({ type: "artifact", id, ...(await this.artifact(String(msg.runId ?? ""), String(msg.name ?? ""))) });
+        case "pair":
+        case "sync":
+        case "git-head":
+          return this.send({ type: msg.op, id, ...(await pairingRequest(msg)) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry or artifact`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry, artifact, pair, sync or git-head`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });

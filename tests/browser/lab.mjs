@@ -26,8 +26,11 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts JupyterLab and waits until it answers; `stop()` ends it (and its kernels) in any case. */
-export async function startLab() {
+/**
+ * Starts JupyterLab and waits until it answers; `stop()` ends it (and its kernels) in any case.
+ * `args` are added to the command line (e.g. to turn a server extension off).
+ */
+export async function startLab({ args: extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "modelbench-browser-"));
   const notebooks = join(dir, "notebooks");
   for (const d of [notebooks, join(dir, "config"), join(dir, "data"), join(dir, "runtime")]) mkdirSync(d, { recursive: true });
@@ -54,6 +57,7 @@ export async function startLab() {
     "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
     `--IdentityProvider.token=${token}`, "--ServerApp.open_browser=False", `--ServerApp.root_dir=${notebooks}`,
     "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ...extraArgs,
   ];
   const proc = spawn(jupyter, args, { env, cwd: notebooks, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
