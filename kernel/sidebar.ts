@@ -11,7 +11,7 @@
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
-import { Comparison, StoreTail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
+import { Comparison, type Tail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
 import { keysOf, sortField } from "../src/track/query";
 
 export const SIDEBAR_TARGET = "modelbench";
@@ -32,7 +32,7 @@ export function wireSafe(value: unknown): any {
 export class SidebarSession {
   private unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly comm: Comm, private readonly tail: StoreTail) {
+  constructor(private readonly comm: Comm, private readonly tail: Tail) {
     const onRuns = (runs: RunSummary[]) => this.send({ type: "changed", runs });
     const onPoints = (points: unknown[]) => {
       const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
@@ -65,7 +65,7 @@ export class SidebarSession {
         case "compare":
           return this.send({ type: "compare", id, ...(await this.compare((msg.runIds as string[]) ?? [])) });
         case "registry":
-          return this.send({ type: "registry", id, versions: await this.tail.sqlite.modelVersions() });
+          return this.send({ type: "registry", id, versions: await this.tail.reader.modelVersions() });
         default:
           throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare or registry`);
       }
@@ -75,7 +75,7 @@ export class SidebarSession {
   }
 
   private async list(msg: CommData): Promise<{ runs: RunSummary[]; total: number }> {
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const where = String(msg.where ?? "");
     const predicate = parseFilter(where);
     const filter = { tags: msg.tags as string[] | undefined, status: msg.status as any, text: msg.text as string | undefined };
@@ -97,7 +97,7 @@ export class SidebarSession {
   }
 
   private async detail(runId: string) {
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const run = await store.getRun(runId);
     const history: Record<string, { steps: number[]; values: number[]; ts: number[] }> = {};
     for (const p of await store.metricHistory(run.id)) {
@@ -117,7 +117,7 @@ export class SidebarSession {
   }
 
   private async compare(runIds: string[]) {
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const runs = await Promise.all(runIds.map((r) => store.getRun(r)));
     const curves = await Promise.all(runs.map(async (run) => ({ run, points: await store.metricHistory(run.id) })));
     const cmp = new Comparison(runs, curves);

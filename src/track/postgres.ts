@@ -164,8 +164,13 @@ export class PostgresStore implements Store {
     }
   }
 
-  private notify(c: { query: PoolClient["query"] }, runId: string) {
-    return c.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, runId]);
+  /**
+   * Delivered at commit, in commit order. A batch names the range of chunk ids it wrote: ids come from
+   * a sequence before commit, so "everything above the last id seen" could skip a slower writer's rows,
+   * while a run's own batches are written one after the other.
+   */
+  private notify(c: { query: PoolClient["query"] }, runId: string, chunks: [number, number] | null = null) {
+    return c.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(chunks ? { run: runId, chunks } : { run: runId })]);
   }
 
   async createRun(r: RunInit): Promise<void> {
@@ -215,13 +220,16 @@ export class PostgresStore implements Store {
     const series = batch.series.filter((s) => s.values.length);
     if (!series.length && !batch.params.length) return;
     await this.transaction(async (c) => {
+      let chunks: [number, number] | null = null;
       if (series.length) {
-        await c.query(
+        const ids = await c.query(
           `INSERT INTO metric_chunks (run_id, key, n, steps, vals, ts)
-           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bytea[], $5::bytea[], $6::bytea[])`,
+           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bytea[], $5::bytea[], $6::bytea[]) RETURNING id`,
           [batch.runId, series.map((s) => s.key), series.map((s) => s.values.length), series.map((s) => f64(s.steps)),
             series.map((s) => f64(s.values)), series.map((s) => f64(s.ts))],
         );
+        const got = ids.rows.map((r) => r.id as number);
+        chunks = [Math.min(...got), Math.max(...got)];
         // A key appears once per batch (the run's queue is keyed by metric), so one upsert takes them all.
         const sums = series.map((s) => ({ s, m: summarize(s) }));
         await c.query(
@@ -249,7 +257,7 @@ export class PostgresStore implements Store {
           [batch.runId, [...params.keys()], [...params.values()]],
         );
       }
-      await this.notify(c, batch.runId);
+      await this.notify(c, batch.runId, chunks);
     });
   }
 
