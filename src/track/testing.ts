@@ -15,6 +15,8 @@ export interface Backend {
   fresh(): Promise<string>;
   /** Raw SQL on the store, for tests that reach under the interface (simulated faults, hand edits). */
   exec(store: Store, sql: string): Promise<void>;
+  /** The rows of one raw SELECT. */
+  rows(store: Store, sql: string): Promise<any[]>;
 }
 
 let server: Promise<TestPostgres> | null = null;
@@ -36,6 +38,9 @@ export const sqliteBackend: Backend = {
   async exec(store, sql) {
     (store as SqliteStore).db.exec(sql);
   },
+  async rows(store, sql) {
+    return (store as SqliteStore).db.prepare(sql).all();
+  },
 };
 
 export const postgresBackend: Backend = {
@@ -45,6 +50,9 @@ export const postgresBackend: Backend = {
   },
   async exec(store, sql) {
     await (store as PostgresStore).query(sql);
+  },
+  async rows(store, sql) {
+    return (store as PostgresStore).query(sql);
   },
 };
 
