@@ -122,7 +122,7 @@ export class PgStudyStorage implements StudyStorage {
     this.writes = this.writes.then(async () => {
       try {
         await this.store.query(
-          "UPDATE trials SET intermediate = jsonb_set(intermediate, ARRAY[$1::text], to_jsonb($2::float8)) WHERE study_id = $3 AND number = $4",
+          "UPDATE trials SET intermediate = jsonb_set(intermediate, ARRAY[$1::text], COALESCE(to_jsonb($2::float8), 'null'::jsonb)) WHERE study_id = $3 AND number = $4",
           [String(step), Number.isNaN(value) ? null : value, studyId, number],
         );
         if (this.unwritten.get(key) === entry) this.unwritten.delete(key);
@@ -144,7 +144,8 @@ export class PgStudyStorage implements StudyStorage {
   }
 
   async finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null): Promise<void> {
-    await this.flushReports().catch(() => {}); // a lost intermediate value must not lose the outcome
+    // A lost intermediate value must not lose the outcome: said, then the trial ends anyway.
+    await this.flushReports().catch((e) => process.stderr.write(`modelbench: trial ${number}'s intermediate values were not all written: ${(e as Error).message}\n`));
     await this.store.query(
       "UPDATE trials SET state = $1, value = $2, ended_at = $3, error = $4 WHERE study_id = $5 AND number = $6",
       [state, value === null || Number.isNaN(value) ? null : value, Date.now(), error, studyId, number],

@@ -309,4 +309,19 @@ exports.objective = async (p, trial) => {
   const pids = (await b.rows(track.store(), "SELECT DISTINCT pid FROM trials")).map((r) => r.pid);
   assert.equal(pids.length, 4);
 });
+
+test("intermediate values, NaN included, are stored with the trial and read back", async () => {
+  await freshStore();
+  const study = await createStudy({ name: "curves", space: { x: uniform(0, 1) }, sampler: "random", seed: 5 });
+  await study.optimize((p, trial) => {
+    trial.report(NaN, 1);
+    trial.report(p.x, 2);
+    trial.report(p.x / 2, 4);
+    return p.x;
+  }, { trials: 2 });
+  const again = await createStudy({ name: "curves", space: { x: uniform(0, 1) }, sampler: "random" });
+  for (const t of again.trials) {
+    assert.deepEqual([...t.intermediate.entries()].sort((a, b) => a[0] - b[0]), [[1, NaN], [2, t.params.x], [4, (t.params.x as number) / 2]]);
+  }
+});
 }
