@@ -23,6 +23,10 @@ commands:
       Copy a store into PostgreSQL: runs, params, every metric point, data hashes, artifacts,
       registered models and aliases, studies and trials. Runs already in the target are left
       as they are, so an interrupted copy can simply be run again.
+  export --to mlflow+http://host:port [--from STORE-URI]
+      Copy every run (params, metric histories, tags, artifacts) and the model registry (versions,
+      aliases) to an MLflow tracking server, one experiment per project. --from defaults to the
+      project's store (MODELBENCH_STORE, else .modelbench/store.db).
   help
       This text.
 
@@ -143,6 +147,28 @@ async function migrate(args) {
   }
 }
 
+async function exportRuns(args) {
+  const { positional, flags } = parseArgs(args, { from: "string", to: "string" });
+  if (positional.length || !flags.to) throw new UsageError("export needs --to mlflow+http://host:port (and optionally --from sqlite:///path/store.db)");
+  const track = load(join(root, "dist", "src", "track", "index.js"));
+  const { exportToMlflow } = load(join(root, "dist", "src", "track", "mlflow.js"));
+  const { storeUri } = load(join(root, "dist", "src", "store", "location.js"));
+  let store;
+  try {
+    store = track.openStore(flags.from ?? storeUri());
+    const s = await exportToMlflow(store, flags.to, (line) => process.stderr.write(`\r${line}`));
+    process.stderr.write("\n");
+    console.log(`exported ${s.runs} runs (${s.points} points, ${s.artifacts} artifacts), ${s.modelVersions} model versions and ${s.aliases} aliases to ${flags.to}`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof track.TrackingError)) throw e;
+    process.stderr.write(`\nmodelbench export: ${e.message}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -157,6 +183,7 @@ async function main(argv) {
     if (command === "sync") return sync(rest);
     if (command === "diff") return diff(rest);
     if (command === "migrate") return await migrate(rest);
+    if (command === "export") return await exportRuns(rest);
     throw new UsageError(`unknown command '${command}'`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
