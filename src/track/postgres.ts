@@ -14,7 +14,7 @@ import {
 } from "./records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter,
-  RunInit, RunStatus, RunSummary, Store,
+  RunInit, RunStatus, RunSummary, Series, Store,
 } from "./types";
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
@@ -217,7 +217,15 @@ export class PostgresStore implements Store {
 
   /** One transaction for the whole batch: points, params and summaries commit together, then listeners hear of it. */
   async writeBatch(batch: Batch): Promise<void> {
-    const series = batch.series.filter((s) => s.values.length);
+    // One row per key: a single upsert may not touch the same summary row twice.
+    const byKey = new Map<string, Series>();
+    for (const s of batch.series) {
+      if (!s.values.length) continue;
+      const m = byKey.get(s.key);
+      if (!m) byKey.set(s.key, s);
+      else byKey.set(s.key, { key: s.key, steps: m.steps.concat(s.steps), values: m.values.concat(s.values), ts: m.ts.concat(s.ts) });
+    }
+    const series = [...byKey.values()];
     if (!series.length && !batch.params.length) return;
     await this.transaction(async (c) => {
       let chunks: [number, number] | null = null;

@@ -385,4 +385,19 @@ test("a registered model loads back ready to predict", async () => {
   assert.ok(value instanceof MultinomialNB);
   assert.deepEqual((value as InstanceType<typeof MultinomialNB>).predict(X), model.predict(X));
 });
+
+test("a batch naming a metric twice keeps both parts, and the summary counts them all", async () => {
+  const st = await fresh();
+  const run = await track.startRun({ name: "twice" });
+  await run.flush();
+  await st.writeBatch({ runId: run.id, params: [["p", 1], ["p", 2]], series: [
+    { key: "x", steps: [0, 1], values: [5, 3], ts: [1, 2] },
+    { key: "x", steps: [2], values: [4], ts: [3] },
+  ] });
+  await run.end();
+  const d = await st.getRun(run.id);
+  assert.deepEqual([d.metrics.x.count, d.metrics.x.last, d.metrics.x.min, d.metrics.x.max], [3, 4, 3, 5]);
+  assert.deepEqual((await st.metricHistory(run.id, "x")).map((p) => p.value), [5, 3, 4]);
+  assert.equal(d.params.p, 2, "the last value of a param wins");
+});
 }

@@ -344,7 +344,7 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const sweepRunId = typeof sweep === "string" ? sweep : sweep?.id;
   const { sampler, pruner, samplerOptions, prunerOptions, seed } = study.options;
   const base = {
-    store: track.store().uri, module: file, exportName: options.exportName, trials: options.trials,
+    store: storeAddress(track.store()), module: file, exportName: options.exportName, trials: options.trials,
     study: { name: study.name, direction: study.direction, metric: study.metric, space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
   };
   const children = Array.from({ length: options.processes }, (_, i) => {
@@ -376,6 +376,11 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   if (stop) throw new Interrupted(`sweep '${study.name}' (run it again to resume)`);
   if (failures.length === options.processes) throw new StudyError(`every worker failed: ${failures.join("; ")}`);
   return new StudySummary(study, orphans);
+}
+
+/** Where workers find the store: a PostgreSQL store's full URL (its `uri` hides the password). */
+function storeAddress(st: track.Store): string {
+  return st instanceof PostgresStore ? st.url : st.uri;
 }
 
 /** What a sweep shows when it ends: the best trial and a leaderboard. */
