@@ -6,7 +6,7 @@ import { createHash } from "crypto";
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from "pg";
+import { Client, Pool, types as pgTypes, type PoolClient, type QueryResultRow } from "pg";
 import { PG_MIGRATIONS } from "./schema";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
 import {
@@ -20,6 +20,8 @@ import type {
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 export const NOTIFY_CHANNEL = "modelbench";
 const MIGRATION_LOCK = 7_301_940_001;
+/** Advisory-lock namespace of running runs: (RUN_LOCKS, hashtext(run id)) is held by the writing process. */
+const RUN_LOCKS = 7301;
 
 /** int8 and numeric come back as numbers (counts, steps and seeds stay far below 2^53). */
 export const pgNumberTypes = {
@@ -173,7 +175,54 @@ export class PostgresStore implements Store {
     return c.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(chunks ? { run: runId, chunks } : { run: runId })]);
   }
 
+  /**
+   * A connection of its own holding one advisory lock per running run of this process. It dies with
+   * the process (or its machine), which frees the locks: that is how a store on any machine tells a
+   * crashed run from one still being written.
+   */
+  private liveness: Promise<Client> | null = null;
+  private held = new Set<string>();
+
+  private livenessClient(): Promise<Client> {
+    return (this.liveness ??= (async () => {
+      const c = new Client({ connectionString: this.url, application_name: `modelbench runs pid ${process.pid}` });
+      c.on("error", () => {
+        // The server went away and took the locks: take them again once it is back.
+        this.liveness = null;
+        const retry = setTimeout(() => void this.relock().catch(() => {}), 1000);
+        retry.unref();
+      });
+      await c.connect();
+      // A script may exit with runs still running (crash marking is for that): this must not keep it alive.
+      (c as any).connection?.stream?.unref?.();
+      return c;
+    })().catch((e) => {
+      this.liveness = null;
+      throw describePgError(this.url, e);
+    }));
+  }
+
+  /** A statement on the liveness connection, whose socket is kept alive only while it waits for the answer. */
+  private async onLiveness(sql: string, id: string): Promise<void> {
+    const c = await this.livenessClient();
+    const stream = (c as any).connection?.stream;
+    stream?.ref?.();
+    try {
+      await c.query(sql, [RUN_LOCKS, id]);
+    } finally {
+      stream?.unref?.();
+    }
+  }
+
+  private async relock(): Promise<void> {
+    if (this.closed || !this.held.size) return;
+    for (const id of this.held) await this.onLiveness("SELECT pg_try_advisory_lock($1, hashtext($2))", id);
+  }
+
   async createRun(r: RunInit): Promise<void> {
+    await this.init();
+    await this.onLiveness("SELECT pg_try_advisory_lock($1, hashtext($2))", r.id);
+    this.held.add(r.id);
     await this.transaction(async (c) => {
       await c.query(
         `INSERT INTO runs (id, name, project, parent_id, status, tags, notes, started_at, pid, host, seed,
@@ -194,6 +243,7 @@ export class PostgresStore implements Store {
       await c.query("UPDATE runs SET status = $1, ended_at = $2, error = $3 WHERE id = $4", [status, endedAt, error, id]);
       await this.notify(c, id);
     });
+    if (this.held.delete(id) && this.liveness) await this.onLiveness("SELECT pg_advisory_unlock($1, hashtext($2))", id).catch(() => {});
   }
 
   async setGoals(id: string, goals: Record<string, Goal>): Promise<void> {
@@ -395,20 +445,32 @@ export class PostgresStore implements Store {
     return points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.ts - b.ts));
   }
 
-  /** Runs of this host whose process is gone (a process on another machine cannot be checked from here). */
+  /**
+   * Runs whose writer is gone become crashed: on this machine, runs whose process no longer exists (or
+   * of the given pids); from any machine, runs whose writer's lock is free (its connection to the
+   * server died with it).
+   */
   async markCrashed(pids?: number[]): Promise<string[]> {
     const host = os.hostname();
-    const running = await this.query<{ id: string; pid: number }>("SELECT id, pid FROM runs WHERE status = 'running' AND host = $1", [host]);
-    const dead = running.filter((r) => (pids ? pids.includes(r.pid) : !processAlive(r.pid)));
-    if (!dead.length) return [];
+    const running = await this.query<{ id: string; pid: number; host: string }>("SELECT id, pid, host FROM runs WHERE status = 'running'");
+    const local = running.filter((r) => r.host === host && (pids ? pids.includes(r.pid) : !processAlive(r.pid)));
     const found = new Date().toISOString();
     return this.transaction(async (c) => {
+      const dead = [...local];
+      if (!pids) {
+        for (const r of running) {
+          if (r.host === host || this.held.has(r.id)) continue;
+          // Taken only if nobody holds it; released at commit.
+          const free = (await c.query("SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS free", [RUN_LOCKS, r.id])).rows[0].free;
+          if (free) dead.push(r);
+        }
+      }
       const ids: string[] = [];
       for (const r of dead) {
         const res = await c.query(
           `UPDATE runs SET status = 'crashed', ended_at = COALESCE((SELECT MAX(last_ts) FROM metric_summary WHERE run_id = runs.id), started_at),
              error = $1 WHERE id = $2 AND status = 'running'`,
-          [`the process (pid ${r.pid}) ended without finishing the run; found at ${found}`, r.id],
+          [`the process (pid ${r.pid}${r.host === host ? "" : ` on ${r.host}`}) ended without finishing the run; found at ${found}`, r.id],
         );
         if (res.rowCount) {
           ids.push(r.id);
@@ -510,6 +572,9 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const liveness = this.liveness;
+    this.liveness = null;
+    if (liveness) await liveness.then((c) => c.end()).catch(() => {});
     await this.pool.end();
   }
 }
