@@ -4,6 +4,8 @@ import { spawn } from "child_process";
 import * as path from "path";
 import { PostgresStore } from "./postgres";
 import { postgresBackend } from "./testing";
+import * as track from "./index";
+import { createStudy, uniform } from "../tune";
 
 // A writer "on another machine": its run names a host that is not this one, so only the server can
 // tell whether its process still lives.
@@ -43,6 +45,38 @@ test("postgres: a run written from another machine is crashed once its writer's 
     assert.match(d.error ?? "", /pid 424242 on far-away-1\) ended without finishing/);
     assert.equal(d.metrics.loss.count, 1, "its data stays");
     assert.equal((await st.getRun("run-far-away-2")).status, "running");
+  } finally {
+    alive.kill("SIGKILL");
+    await st.close();
+  }
+});
+
+test("postgres: a trial whose worker on another machine died becomes failed; a live one stays running", async () => {
+  const url = await postgresBackend.fresh();
+  const st = (await track.useStore(url)) as PostgresStore;
+  const study = await createStudy({ name: "remote", space: { x: uniform(0, 1) }, sampler: "random", track: false });
+  const spawnWriter = (host: string) => {
+    const child = spawn(process.execPath, ["-e", remoteWriter(url, host)], { stdio: ["ignore", "pipe", "inherit"] });
+    return new Promise<typeof child>((resolve) => child.stdout.once("data", () => resolve(child)));
+  };
+  const [doomed, alive] = await Promise.all([spawnWriter("far-away-3"), spawnWriter("far-away-4")]);
+  try {
+    // Two trials reserved by workers elsewhere, each running as that worker's run.
+    for (const [n, host] of [[0, "far-away-3"], [1, "far-away-4"]] as const) {
+      await st.query("INSERT INTO trials (study_id, number, run_id, state, params, started_at, pid, host) VALUES ($1, $2, $3, 'running', '{\"x\":0.5}', $4, 424242, $5)",
+        [study.id, n, `run-${host}`, Date.now(), host]);
+    }
+    assert.deepEqual(await study.storage.failOrphans(study.id), []);
+    doomed.kill("SIGKILL");
+    await new Promise((r) => doomed.once("exit", r));
+    let failed: number[] = [];
+    for (let i = 0; i < 50 && !failed.length; i++) {
+      failed = await study.storage.failOrphans(study.id);
+      if (!failed.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(failed, [0]);
+    assert.deepEqual(study.trials.map((t) => t.state), ["failed", "running"]);
+    assert.match(study.trials[0].error!, /worker \(pid 424242\) stopped before the trial ended/);
   } finally {
     alive.kill("SIGKILL");
     await st.close();

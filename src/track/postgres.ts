@@ -21,7 +21,7 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 export const NOTIFY_CHANNEL = "modelbench";
 const MIGRATION_LOCK = 7_301_940_001;
 /** Advisory-lock namespace of running runs: (RUN_LOCKS, hashtext(run id)) is held by the writing process. */
-const RUN_LOCKS = 7301;
+export const RUN_LOCKS = 7301;
 
 /** int8 and numeric come back as numbers (counts, steps and seeds stay far below 2^53). */
 export const pgNumberTypes = {

@@ -4,7 +4,7 @@
 // SQLite store gets from its write lock). Reports are written in order behind the training loop.
 import { randomUUID } from "crypto";
 import * as os from "os";
-import type { PostgresStore } from "../track/postgres";
+import { RUN_LOCKS, type PostgresStore } from "../track/postgres";
 import { processAlive } from "../track/records";
 import { orphanError, StudyError, toTrialRecord, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "./storage";
 import type { TrialState } from "./types";
@@ -153,19 +153,28 @@ export class PgStudyStorage implements StudyStorage {
     await this.refresh(studyId);
   }
 
-  /** Running trials of this host whose process is gone become failed (another machine's pids cannot be checked from here). */
+  /**
+   * Running trials whose worker is gone become failed: on this machine by pid; on others when the
+   * lock their trial's run holds while it runs is free (the worker's connection died with it).
+   */
   async failOrphans(studyId: string, alsoPid?: number): Promise<number[]> {
     const host = os.hostname();
-    const rows = await this.store.query("SELECT number, pid, host FROM trials WHERE study_id = $1 AND state = 'running'", [studyId]);
-    const dead = rows.filter((r) => r.pid === alsoPid || (r.host === host && r.pid && !processAlive(r.pid)));
     const failed: number[] = [];
-    for (const r of dead) {
-      const res = await this.store.query(
-        "UPDATE trials SET state = 'failed', ended_at = $1, error = $2 WHERE study_id = $3 AND number = $4 AND state = 'running' RETURNING number",
-        [Date.now(), orphanError(r.pid), studyId, r.number],
-      );
-      if (res.length) failed.push(r.number);
-    }
+    await this.store.transaction(async (c) => {
+      const rows = (await c.query("SELECT number, pid, host, run_id FROM trials WHERE study_id = $1 AND state = 'running'", [studyId])).rows;
+      for (const r of rows) {
+        let dead = r.pid === alsoPid || (r.host === host && r.pid && !processAlive(r.pid));
+        if (!dead && r.host !== host && r.run_id) {
+          dead = (await c.query("SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS free", [RUN_LOCKS, r.run_id])).rows[0].free;
+        }
+        if (!dead) continue;
+        const res = await c.query(
+          "UPDATE trials SET state = 'failed', ended_at = $1, error = $2 WHERE study_id = $3 AND number = $4 AND state = 'running' RETURNING number",
+          [Date.now(), orphanError(r.pid), studyId, r.number],
+        );
+        if (res.rowCount) failed.push(r.number);
+      }
+    });
     await this.refresh(studyId);
     return failed;
   }
