@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
+import { setupPostgres } from "./setup-postgres.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const venv = join(root, ".venv");
@@ -146,3 +147,4 @@ kernelspec();
 extension();
 (await import("./setup-corpora.mjs")).setupCorpora(root, step);
 if (process.argv.includes("--for-tests")) chromium();
+if (process.argv.includes("--for-tests")) setupPostgres();
