@@ -9,7 +9,7 @@
 // (`npm run build`). Prints a Markdown table on stdout, progress on stderr, and writes every raw
 // number to bench/results/track.json. It measures and reports; it asserts nothing about time.
 import { spawnSync } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -17,6 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { wholeNumberOption } from "../lib/options.mjs";
+import { setupMlflow } from "../../scripts/setup-mlflow.mjs";
 import { benchWriters } from "./writers.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -192,51 +193,10 @@ async function timeListing(options, label) {
 }
 
 // ---- d: MLflow in .venv-bench ---------------------------------------------------------------------
-const venv = join(root, ".venv-bench");
-const venvPython = join(venv, "bin", "python");
-const reqFile = join(root, "requirements-bench.txt");
-
-function dirKB(dir) {
-  const r = spawnSync("du", ["-sk", dir], { encoding: "utf8" });
-  return r.status === 0 ? Number(r.stdout.split(/\s/)[0]) : null;
-}
-
-/** Creates or updates .venv-bench from requirements-bench.txt (a stamp of its hash says when to reinstall). */
-function ensureVenv() {
-  const info = { venv, created: false, installed: false, installSeconds: null, sizeMB: null, error: null };
-  if (!existsSync(reqFile)) return { ...info, error: `${reqFile} is missing` };
-  const want = createHash("sha256").update(readFileSync(reqFile)).digest("hex");
-  const stamp = join(venv, ".modelbench-requirements-bench");
-  const t0 = performance.now();
-  if (!existsSync(venvPython)) {
-    const python = ["python3", "python"].find((p) => spawnSync(p, ["--version"], { stdio: "ignore" }).status === 0);
-    if (!python) return { ...info, error: "no python3 on PATH: install Python 3.11 (apt-get install python3 python3-venv)" };
-    log(`creating ${venv} with ${python}`);
-    const r = spawnSync(python, ["-m", "venv", venv], { encoding: "utf8" });
-    if (r.status !== 0) return { ...info, error: `python -m venv failed: ${(r.stderr || r.stdout || r.error?.message || "").trim().split("\n").slice(-3).join(" / ")}` };
-    info.created = true;
-  }
-  if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== want) {
-    log("installing requirements-bench.txt into .venv-bench (MLflow: about 2 minutes and 850 MB the first time)");
-    const r = spawnSync(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "-r", reqFile], {
-      encoding: "utf8", maxBuffer: 64 * 2 ** 20,
-    });
-    if (r.status !== 0) {
-      process.stderr.write(r.stdout + r.stderr);
-      const why = (r.stderr || r.error?.message || "").trim().split("\n").filter((l) => /error/i.test(l)).slice(-3).join(" / ")
-        .replace(/ \(from versions:[^)]*\)/g, "");
-      return { ...info, error: `pip install -r requirements-bench.txt failed (exit ${r.status}): ${why || "see the output above"}` };
-    }
-    writeFileSync(stamp, want);
-    info.installed = true;
-    info.installSeconds = (performance.now() - t0) / 1000;
-  }
-  info.sizeMB = Math.round((dirKB(venv) ?? 0) / 1024);
-  return info;
-}
+const venvPython = join(root, ".venv-bench", "bin", "python");
 
 function runMlflow() {
-  const venvInfo = ensureVenv();
+  const venvInfo = setupMlflow(root, log);
   if (venvInfo.error) return { venv: venvInfo, error: venvInfo.error };
   const dir = join(tmpRoot, "mlflow");
   mkdirSync(dir, { recursive: true });
