@@ -10,7 +10,7 @@ import { Client, Pool, types as pgTypes, type PoolClient, type QueryResultRow } 
 import { PG_MIGRATIONS } from "./schema";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
 import {
-  checkAlias, checkGoals, checkModelName, f64, fromF64, nanToNull, pickVersion, processAlive, summarize, toSummary,
+  checkAlias, checkGoals, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, processAlive, summarize, toSummary,
 } from "./records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter,
@@ -442,12 +442,7 @@ export class PostgresStore implements Store {
     const rows = key
       ? await this.query("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = $1 AND key = $2 ORDER BY id", [id, key])
       : await this.query("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = $1 ORDER BY id", [id]);
-    const points: MetricPoint[] = [];
-    for (const r of rows) {
-      const steps = fromF64(r.steps), vals = fromF64(r.vals), ts = fromF64(r.ts);
-      for (let i = 0; i < vals.length; i++) points.push({ key: r.key, step: steps[i], value: vals[i], ts: ts[i] });
-    }
-    return points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.ts - b.ts));
+    return pointsFromChunks(rows);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Record helpers every store backend shares: metric chunks as float64 columns, per-batch summaries,
 // metric goals, and the registry's name rules and refs.
 import { TrackingError, UnknownModelError } from "./errors";
-import type { Goal, MetricSummary, ModelVersion, Series } from "./types";
+import type { Goal, MetricPoint, MetricSummary, ModelVersion, Series } from "./types";
 
 export const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
 
@@ -15,6 +15,16 @@ export function fromF64(b: Buffer): Float64Array {
   const copy = new Uint8Array(b.length);
   copy.set(b);
   return new Float64Array(copy.buffer);
+}
+
+/** A run's metric points from its stored chunks, by key then step (points with one step keep the order they were logged in). */
+export function pointsFromChunks(rows: Iterable<{ key: string; steps: Buffer; vals: Buffer; ts: Buffer }>): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  for (const r of rows) {
+    const steps = fromF64(r.steps), vals = fromF64(r.vals), ts = fromF64(r.ts);
+    for (let i = 0; i < vals.length; i++) points.push({ key: r.key, step: steps[i], value: vals[i], ts: ts[i] });
+  }
+  return points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.ts - b.ts));
 }
 
 /** Last (highest step, then latest), min and max ignoring NaN (null when there is none). */

@@ -8,7 +8,7 @@ import * as path from "path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
 export { guessGoal, processAlive } from "./records";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
-import { processAlive, checkAlias, checkModelName, f64, fromF64, nanToNull, pickVersion, summarize, checkGoals, toSummary } from "./records";
+import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, summarize, checkGoals, toSummary } from "./records";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
   RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape,
@@ -306,13 +306,7 @@ export class SqliteStore implements Store {
     const rows = (key
       ? this.db.prepare("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY rowid").all(id, key)
       : this.db.prepare("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = ? ORDER BY rowid").all(id)) as any[];
-    const points: MetricPoint[] = [];
-    for (const r of rows) {
-      const steps = fromF64(r.steps), vals = fromF64(r.vals), ts = fromF64(r.ts);
-      for (let i = 0; i < vals.length; i++) points.push({ key: r.key, step: steps[i], value: vals[i], ts: ts[i] });
-    }
-    // Stable: points with the same step keep the order they were logged in.
-    return points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.ts - b.ts));
+    return pointsFromChunks(rows);
   }
 
   async markCrashed(pids?: number[]): Promise<string[]> {

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kernel_helpers import collect
+from kernel_helpers import open_sidebar_comm
 
 HEADER = "// ---\n// jupyter:\n//   jupytext:\n//     text_representation:\n//       extension: .ts\n//       format_name: percent\n//       format_version: '1.3'\n//       jupytext_version: 1.19.6\n// ---\n"
 
@@ -49,9 +49,7 @@ def repo():
 def comm(kernel):
     km, kc = kernel
     comm_id = "pairing-test"
-    msg = kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "modelbench", "data": {}})
-    kc.shell_channel.send(msg)
-    collect(kc, msg["header"]["msg_id"])
+    open_sidebar_comm(kc, comm_id)
     counter = iter(range(1_000_000))
 
     def ask(data, timeout=10.0):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from kernel_helpers import collect, fresh_kernel, run, text_of
+from kernel_helpers import fresh_kernel, open_sidebar_comm, run, text_of
 from test_sidebar_comm import comm_messages, send
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -41,9 +41,7 @@ def pg_sidebar(pg_url):
     try:
         with fresh_kernel() as (km, kc):
             comm_id = "sidebar-pg"
-            msg = kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "modelbench", "data": {}})
-            kc.shell_channel.send(msg)
-            collect(kc, msg["header"]["msg_id"])
+            open_sidebar_comm(kc, comm_id)
             yield km, kc, comm_id
     finally:
         os.environ["MODELBENCH_STORE"] = before
