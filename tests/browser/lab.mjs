@@ -124,3 +124,17 @@ export function notebook(cells) {
     cells: cells.map((source, i) => ({ cell_type: "code", id: `cell-${i}`, metadata: {}, execution_count: null, outputs: [], source })),
   };
 }
+
+/**
+ * Writes a notebook of `cells` into the lab as `name` and opens it in a new page of `browser`;
+ * resolves once its first cell is shown. Page errors are logged (they are JupyterLab's, mostly).
+ */
+export async function openNotebook(lab, browser, name, cells, pageOptions = {}) {
+  const put = await lab.api(`/api/contents/${name}`, { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: notebook(cells) }) });
+  if (!put.ok) throw new Error(`creating ${name}: HTTP ${put.status} ${await put.text()}`);
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, ...pageOptions });
+  page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
+  await page.goto(lab.url(`/lab/tree/${name}`));
+  await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
+  return page;
+}
