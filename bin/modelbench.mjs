@@ -19,6 +19,14 @@ commands:
       with --prefer. Without paths: every paired notebook under notebooks/.
   diff A B [--outputs] [--metadata]
       Cell-by-cell differences between two notebooks (.ipynb or percent .ts, in any mix).
+  migrate --from sqlite:///path/store.db --to postgres://user@host:5432/database
+      Copy a store into PostgreSQL: runs, params, every metric point, data hashes, artifacts,
+      registered models and aliases, studies and trials. Runs already in the target are left
+      as they are, so an interrupted copy can simply be run again.
+  export --to mlflow+http://host:port [--from STORE-URI]
+      Copy every run (params, metric histories, tags, artifacts) and the model registry (versions,
+      aliases) to an MLflow tracking server, one experiment per project. --from defaults to the
+      project's store (MODELBENCH_STORE, else .modelbench/store.db).
   help
       This text.
 
@@ -26,8 +34,7 @@ exit codes: 0 done, 1 refused (conflict or unreadable file; nothing was written)
 
 class UsageError extends Error {}
 
-function load() {
-  const entry = join(root, "dist", "src", "notebook", "index.js");
+function load(entry = join(root, "dist", "src", "notebook", "index.js")) {
   if (!existsSync(entry)) {
     process.stderr.write(`modelbench: ${relative(process.cwd(), entry)} is missing: build first with \`npx tsc -p tsconfig.json\`\n`);
     process.exit(2);
@@ -50,7 +57,11 @@ function parseArgs(args, flags) {
     const [name, inline] = a.slice(2).split(/=(.*)/s);
     if (!(name in flags)) throw new UsageError(`unknown option --${name}`);
     if (flags[name] === "boolean") out.flags[name] = true;
-    else {
+    else if (flags[name] === "string") {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      out.flags[name] = value;
+    } else {
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       if (!flags[name].includes(value)) throw new UsageError(`--${name} must be one of ${flags[name].join(", ")}, not '${value}'`);
@@ -119,7 +130,46 @@ function diff(args) {
   }
 }
 
-function main(argv) {
+async function migrate(args) {
+  const { positional, flags } = parseArgs(args, { from: "string", to: "string" });
+  if (positional.length || !flags.from || !flags.to) throw new UsageError("migrate needs --from sqlite:///path/store.db --to postgres://user@host:5432/database");
+  const m = load(join(root, "dist", "src", "store", "migrate.js"));
+  const { TrackingError } = load(join(root, "dist", "src", "track", "errors.js"));
+  try {
+    const stats = await m.migrateStore(flags.from, flags.to, (line) => process.stderr.write(`\r${line}`));
+    process.stderr.write("\n");
+    console.log(m.describeMigration(stats));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof TrackingError)) throw e;
+    process.stderr.write(`\nmodelbench migrate: ${e.message}\n`);
+    return 1;
+  }
+}
+
+async function exportRuns(args) {
+  const { positional, flags } = parseArgs(args, { from: "string", to: "string" });
+  if (positional.length || !flags.to) throw new UsageError("export needs --to mlflow+http://host:port (and optionally --from sqlite:///path/store.db)");
+  const track = load(join(root, "dist", "src", "track", "index.js"));
+  const { exportToMlflow } = load(join(root, "dist", "src", "track", "mlflow.js"));
+  const { storeUri } = load(join(root, "dist", "src", "store", "location.js"));
+  let store;
+  try {
+    store = track.openStore(flags.from ?? storeUri());
+    const s = await exportToMlflow(store, flags.to, (line) => process.stderr.write(`\r${line}`));
+    process.stderr.write("\n");
+    console.log(`exported ${s.runs} runs (${s.points} points, ${s.artifacts} artifacts), ${s.modelVersions} model versions and ${s.aliases} aliases to ${flags.to}`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof track.TrackingError)) throw e;
+    process.stderr.write(`\nmodelbench export: ${e.message}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}
+
+async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
     console.log(USAGE);
@@ -132,6 +182,8 @@ function main(argv) {
   try {
     if (command === "sync") return sync(rest);
     if (command === "diff") return diff(rest);
+    if (command === "migrate") return await migrate(rest);
+    if (command === "export") return await exportRuns(rest);
     throw new UsageError(`unknown command '${command}'`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -140,4 +192,4 @@ function main(argv) {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -7,8 +7,8 @@ import { Runtime } from "./runtime";
 import { History } from "./history";
 import type { FromChild } from "./ipc";
 import { CommRegistry } from "../src/comm";
-import { SqliteStore } from "../src/track/sqlite";
-import { StoreTail } from "../src/track/tail";
+import { openTail, type Tail } from "../src/track/tail";
+import { openStore } from "../src/track/tracker";
 import { SidebarSession, SIDEBAR_TARGET } from "./sidebar";
 import { LanguageService } from "./language-worker";
 import { defaultMagics, type MagicRegistry } from "./magics";
@@ -41,6 +41,8 @@ class Outbox {
 export interface KernelOptions {
   connection: ConnectionInfo;
   historyFile: string;
+  /** The tracking store the sidebar follows (default: the SQLite file that also keeps the history). */
+  storeUri?: string;
   cwd?: string;
   log?: (m: string) => void;
 }
@@ -96,15 +98,19 @@ export class Kernel {
     });
   }
 
-  private tail: StoreTail | null = null;
+  private tail: Tail | null = null;
+
+  private get storeUri(): string {
+    return this.options.storeUri ?? `sqlite://${this.options.historyFile}`;
+  }
 
   /** The sidebar's comm target: the store is tailed only while a sidebar is connected. */
   private registerSidebar(): void {
     this.kernelComms.registerTarget(SIDEBAR_TARGET, (comm) => {
       if (!this.tail) {
-        this.tail = new StoreTail(this.options.historyFile);
+        this.tail = openTail(this.storeUri);
         this.tail.on("error", (e) => this.log(`store tail: ${e}`));
-        this.tail.start();
+        void Promise.resolve(this.tail.start()).catch(() => {}); // reported through "error"
       }
       new SidebarSession(comm, this.tail);
     });
@@ -391,7 +397,7 @@ export class Kernel {
   /** Runs the dead runtime left 'running' are crashed now, not only when a store is next opened. */
   private async markRunsCrashed(pid: number): Promise<void> {
     try {
-      const store = new SqliteStore(this.options.historyFile);
+      const store = openStore(this.storeUri);
       const ids = await store.markCrashed([pid]);
       await store.close();
       if (ids.length) this.log(`marked ${ids.length} run(s) of the dead runtime as crashed`);

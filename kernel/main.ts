@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   } catch (e) {
     usage(`cannot read connection file ${file}: ${e}`);
   }
-  const kernel = new Kernel({ connection, historyFile: sqlitePath(storeUri()) });
+  // The history stays in the project's SQLite file when the runs go to a shared server.
+  const uri = storeUri();
+  const historyFile = uri.startsWith("sqlite://") ? sqlitePath(uri) : sqlitePath(storeUri(process.cwd(), {}));
+  const kernel = new Kernel({ connection, historyFile, storeUri: uri });
   await kernel.start();
   // With interrupt_mode "message" interrupts arrive on the control channel; a SIGINT (signal mode,
   // or Ctrl-C in a terminal) is passed on to the runtime instead of killing the kernel.

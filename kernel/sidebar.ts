@@ -5,6 +5,7 @@
 // Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status? }
 //   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
 //   { op: "registry", id? }   { op: "artifact", id?, runId, name }
+//   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
 //   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
@@ -12,8 +13,9 @@
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
-import { Comparison, StoreTail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
+import { Comparison, type Tail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
 import { keysOf, sortField } from "../src/track/query";
+import { pairingRequest } from "./pairing";
 
 export const SIDEBAR_TARGET = "modelbench";
 
@@ -52,7 +54,7 @@ export function wireSafe(value: unknown): any {
 export class SidebarSession {
   private unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly comm: Comm, private readonly tail: StoreTail) {
+  constructor(private readonly comm: Comm, private readonly tail: Tail) {
     const onRuns = (runs: RunSummary[]) => this.send({ type: "changed", runs });
     const onPoints = (points: unknown[]) => {
       const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
@@ -87,11 +89,15 @@ export class SidebarSession {
         case "compare":
           return this.send({ type: "compare", id, ...(await this.compare((msg.runIds as string[]) ?? [])) });
         case "registry":
-          return this.send({ type: "registry", id, versions: await this.tail.sqlite.modelVersions() });
+          return this.send({ type: "registry", id, versions: await this.tail.reader.modelVersions() });
         case "artifact":
           return this.send({ type: "artifact", id, ...(await this.artifact(String(msg.runId ?? ""), String(msg.name ?? ""))) });
+        case "pair":
+        case "sync":
+        case "git-head":
+          return this.send({ type: msg.op, id, ...(await pairingRequest(msg)) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry or artifact`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry, artifact, pair, sync or git-head`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });
@@ -99,7 +105,7 @@ export class SidebarSession {
   }
 
   private async list(msg: CommData): Promise<{ runs: RunSummary[]; total: number }> {
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const where = String(msg.where ?? "");
     const predicate = parseFilter(where);
     const filter = { tags: msg.tags as string[] | undefined, status: msg.status as any, text: msg.text as string | undefined };
@@ -121,7 +127,7 @@ export class SidebarSession {
   }
 
   private async detail(runId: string) {
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const run = await store.getRun(runId);
     const history: Record<string, { steps: number[]; values: number[]; ts: number[] }> = {};
     for (const p of await store.metricHistory(run.id)) {
@@ -137,7 +143,7 @@ export class SidebarSession {
   /** An artifact's bytes (base64 in JSON: comm messages here carry no binary buffers). */
   private async artifact(runId: string, name: string) {
     if (!runId || !name) throw new Error("artifact needs a runId and a name");
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const run = await store.getRun(runId);
     const record = run.artifacts.find((a) => a.name === name);
     if (!record) {
@@ -159,7 +165,7 @@ export class SidebarSession {
   }
 
   private async compare(runIds: string[]) {
-    const store = this.tail.sqlite;
+    const store = this.tail.reader;
     const runs = await Promise.all(runIds.map((r) => store.getRun(r)));
     const curves = await Promise.all(runs.map(async (run) => ({ run, points: await store.metricHistory(run.id) })));
     const cmp = new Comparison(runs, curves);

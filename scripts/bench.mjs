@@ -1,4 +1,4 @@
-// `npm run bench [kernel|track|tune|models|data|baselines|sidebar ...]`: every benchmark under bench/ (or the ones named),
+// `npm run bench [kernel|track|tune|models|data|baselines|sidebar|notebook ...]`: every benchmark under bench/ (or the ones named),
 // each printing its comparison table against the peer it names, measured in the same run.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,6 +15,7 @@ const benches = {
   data: [process.execPath, ["bench/data/bench.mjs"]],
   baselines: [process.execPath, ["bench/baselines/bench.mjs"]],
   sidebar: [process.execPath, ["bench/sidebar/bench.mjs"]],
+  notebook: [process.execPath, ["bench/notebook/diffview.mjs"]],
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in benches));

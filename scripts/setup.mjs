@@ -8,6 +8,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
+import { setupMlflow } from "./setup-mlflow.mjs";
+import { setupPostgres } from "./setup-postgres.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const venv = join(root, ".venv");
@@ -146,3 +148,8 @@ kernelspec();
 extension();
 (await import("./setup-corpora.mjs")).setupCorpora(root, step);
 if (process.argv.includes("--for-tests")) chromium();
+if (process.argv.includes("--for-tests")) setupPostgres();
+if (process.argv.includes("--for-tests")) {
+  const mlflow = setupMlflow(root, step);
+  if (mlflow.error) fail(`MLflow for the interop tests: ${mlflow.error}`);
+}

@@ -5,7 +5,7 @@
 // Target (issue #6): within 500 ms; goal: 100 ms.
 //   node bench/sidebar/bench.mjs [--points 50]
 import { spawn } from "node:child_process";
-import { launchChromium, notebook, startLab, trackModule } from "../../tests/browser/lab.mjs";
+import { launchChromium, openNotebook, startLab, trackModule } from "../../tests/browser/lab.mjs";
 import { wholeNumberOption } from "../lib/options.mjs";
 
 const N = wholeNumberOption("sidebar", "points", 50);
@@ -22,9 +22,7 @@ const lab = await startLab();
 say(`JupyterLab on ${lab.base}`);
 const browser = await launchChromium();
 try {
-  await lab.api("/api/contents/bench.ipynb", { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: notebook(["1 + 1"]) }) });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(lab.url("/lab/tree/bench.ipynb"));
+  const page = await openNotebook(lab, browser, "bench.ipynb", ["1 + 1"]);
   await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="modelbench-runs"]').click();
   await page.waitForFunction(() => document.querySelector("#modelbench-runs .mb-connection")?.textContent?.includes("bench.ipynb"), null, { timeout: 120_000 });
   say("panel connected to the notebook's kernel");

@@ -2,13 +2,14 @@
 // SQLite, how long a %runs listing takes over a big store, and the same logging workload through
 // MLflow's Python client on a SQLite backend (bench/track/mlflow_bench.py, in .venv-bench).
 //
-//   node bench/track/bench.mjs [--calls N] [--runs N] [--mlflow-points N] [--mlflow-single N] [--no-mlflow] [--keep]
+//   node bench/track/bench.mjs [--calls N] [--runs N] [--mlflow-points N] [--mlflow-single N] [--no-mlflow]
+//                              [--writers N] [--writer-steps N] [--no-writers] [--keep]
 //
 // Run from anywhere (paths are taken from this file); it uses the built library in dist/, so build first
 // (`npm run build`). Prints a Markdown table on stdout, progress on stderr, and writes every raw
 // number to bench/results/track.json. It measures and reports; it asserts nothing about time.
 import { spawnSync } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -16,6 +17,8 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { wholeNumberOption } from "../lib/options.mjs";
+import { setupMlflow } from "../../scripts/setup-mlflow.mjs";
+import { benchWriters } from "./writers.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
@@ -29,6 +32,9 @@ const PARAMS_PER_RUN = 5, METRICS_PER_RUN = 4, POINTS_PER_METRIC = 25; // 10,000
 const MLFLOW_POINTS = opt("mlflow-points", 50_000); // points per MLflow log_batch variant (~4,600/s here)
 const MLFLOW_SINGLE = opt("mlflow-single", 2_000); // points through mlflow.log_metric (~65/s here)
 const WITH_MLFLOW = !argv.includes("--no-mlflow");
+const WRITERS = opt("writers", 8); // concurrent writer processes, on SQLite and PostgreSQL
+const WRITER_POINTS = opt("writer-steps", 100_000); // steps per writer (2 metrics each)
+const WITH_WRITERS = !argv.includes("--no-writers");
 const KEEP = argv.includes("--keep");
 const FILTER = "metrics.f1 > 0.5 and params.C < 10";
 const SORT = "-metrics.f1";
@@ -187,51 +193,10 @@ async function timeListing(options, label) {
 }
 
 // ---- d: MLflow in .venv-bench ---------------------------------------------------------------------
-const venv = join(root, ".venv-bench");
-const venvPython = join(venv, "bin", "python");
-const reqFile = join(root, "requirements-bench.txt");
-
-function dirKB(dir) {
-  const r = spawnSync("du", ["-sk", dir], { encoding: "utf8" });
-  return r.status === 0 ? Number(r.stdout.split(/\s/)[0]) : null;
-}
-
-/** Creates or updates .venv-bench from requirements-bench.txt (a stamp of its hash says when to reinstall). */
-function ensureVenv() {
-  const info = { venv, created: false, installed: false, installSeconds: null, sizeMB: null, error: null };
-  if (!existsSync(reqFile)) return { ...info, error: `${reqFile} is missing` };
-  const want = createHash("sha256").update(readFileSync(reqFile)).digest("hex");
-  const stamp = join(venv, ".modelbench-requirements-bench");
-  const t0 = performance.now();
-  if (!existsSync(venvPython)) {
-    const python = ["python3", "python"].find((p) => spawnSync(p, ["--version"], { stdio: "ignore" }).status === 0);
-    if (!python) return { ...info, error: "no python3 on PATH: install Python 3.11 (apt-get install python3 python3-venv)" };
-    log(`creating ${venv} with ${python}`);
-    const r = spawnSync(python, ["-m", "venv", venv], { encoding: "utf8" });
-    if (r.status !== 0) return { ...info, error: `python -m venv failed: ${(r.stderr || r.stdout || r.error?.message || "").trim().split("\n").slice(-3).join(" / ")}` };
-    info.created = true;
-  }
-  if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== want) {
-    log("installing requirements-bench.txt into .venv-bench (MLflow: about 2 minutes and 850 MB the first time)");
-    const r = spawnSync(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "-r", reqFile], {
-      encoding: "utf8", maxBuffer: 64 * 2 ** 20,
-    });
-    if (r.status !== 0) {
-      process.stderr.write(r.stdout + r.stderr);
-      const why = (r.stderr || r.error?.message || "").trim().split("\n").filter((l) => /error/i.test(l)).slice(-3).join(" / ")
-        .replace(/ \(from versions:[^)]*\)/g, "");
-      return { ...info, error: `pip install -r requirements-bench.txt failed (exit ${r.status}): ${why || "see the output above"}` };
-    }
-    writeFileSync(stamp, want);
-    info.installed = true;
-    info.installSeconds = (performance.now() - t0) / 1000;
-  }
-  info.sizeMB = Math.round((dirKB(venv) ?? 0) / 1024);
-  return info;
-}
+const venvPython = join(root, ".venv-bench", "bin", "python");
 
 function runMlflow() {
-  const venvInfo = ensureVenv();
+  const venvInfo = setupMlflow(root, log);
   if (venvInfo.error) return { venv: venvInfo, error: venvInfo.error };
   const dir = join(tmpRoot, "mlflow");
   mkdirSync(dir, { recursive: true });
@@ -284,6 +249,15 @@ const listing = {
 await t.store().close();
 
 const mlflow = WITH_MLFLOW ? runMlflow() : { error: "skipped (--no-mlflow)" };
+let writers = null;
+if (WITH_WRITERS) {
+  try {
+    writers = await benchWriters({ writers: WRITERS, points: WRITER_POINTS, log });
+    for (const [backend, w] of Object.entries(writers)) if (w.lost) problems.push(`${backend}: ${w.lost} of ${w.expected} points from ${w.writers} writers are missing`);
+  } catch (e) {
+    writers = { error: String(e?.message ?? e) };
+  }
+}
 const totalSeconds = (performance.now() - started) / 1000;
 machine.loadAvgAtEnd = os.loadavg();
 
@@ -321,6 +295,17 @@ const rows = [
   [`\`%runs\` default (newest 20 of ${int(RUNS)}): median of ${REPEATS}`, `${ms(listing.default.medianMs)} ms`, na, ""],
   ["… first call after opening the store / rendering the table", `${ms(listing.default.firstMs)} ms / ${ms(listing.default.renderMedianMs)} ms`, na, ""],
 ];
+if (writers && !writers.error) {
+  for (const [backend, w] of Object.entries(writers)) {
+    rows.push([`${w.writers} writer processes at once into ${backend === "sqlite" ? "SQLite" : "PostgreSQL"}: points/s (all stored?)`,
+      `${rate(w.pointsPerS)} (${int(w.stored)} of ${int(w.expected)}, ${w.lost ? `${int(w.lost)} LOST` : "zero loss"})`, na, ""]);
+  }
+  const n = writers.postgres?.notify;
+  if (n) {
+    rows.push(["… PostgreSQL LISTEN/NOTIFY: batch logged → subscriber has it, median / p95 (under load)", `${int(n.medianMs)} / ${int(n.p95Ms)} ms`, na, ""]);
+    rows.push(["… one batch on an idle server: write committed / subscriber has it (medians)", `${ms(n.idleWriteMedianMs)} / ${ms(n.idleEventMedianMs)} ms`, na, ""]);
+  }
+} else if (writers?.error) problems.push(`concurrent writers: ${writers.error}`);
 const headline = mlOk ? L1.pointsPerS / mlflow.log_batch_1.points_per_s : null;
 
 const out = [];
@@ -352,7 +337,7 @@ const results = {
   config: { calls: CALLS, runs: RUNS, paramsPerRun: PARAMS_PER_RUN, metricsPerRun: METRICS_PER_RUN, pointsPerMetric: POINTS_PER_METRIC,
     filter: FILTER, sort: SORT, repeats: REPEATS, mlflowPoints: MLFLOW_POINTS, mlflowSingle: MLFLOW_SINGLE },
   logging, listingStore: { buildMs: listingStore.buildMs, counts: listingStore.counts, dbBytes: listingStore.dbBytes }, listing,
-  mlflow, ratios: mlOk ? {
+  mlflow, writers, ratios: mlOk ? {
     logBatch1: L1.pointsPerS / mlflow.log_batch_1.points_per_s,
     logBatch3: L3.pointsPerS / mlflow.log_batch_3.points_per_s,
     logMetric: L1.pointsPerS / mlflow.log_metric.points_per_s,

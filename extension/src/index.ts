@@ -12,7 +12,9 @@ import { runsIcon } from "./icon";
 import { RunsModel } from "./model";
 import { loadPlotly } from "./plotly";
 import { RegistryView } from "./registryView";
+import { pairingPlugin } from "./pairingPlugin";
 import { RunsPanel } from "./runsView";
+import { IRunsModel } from "./tokens";
 
 const COMMANDS = {
   show: "modelbench:show-runs",
@@ -28,6 +30,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
   id: "modelbench-labextension:runs",
   description: "The modelbench Runs panel: live runs, run detail and comparison.",
   autoStart: true,
+  provides: IRunsModel,
   requires: [INotebookTracker],
   optional: [ILayoutRestorer, ICommandPalette],
   activate(app: JupyterFrontEnd, notebooks: INotebookTracker, restorer: ILayoutRestorer | null, palette: ICommandPalette | null): RunsModel {
@@ -158,4 +161,4 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
   },
 };
 
-export default [sidebar];
+export default [sidebar, pairingPlugin];

@@ -102,6 +102,9 @@ function matcherFor(q: RunQuery): Matcher {
   return m;
 }
 
+/** A request whose kernel went away (or was swapped for another) before it answered. */
+export class ChannelLostError extends Error {}
+
 interface Pending {
   resolve(msg: Incoming): void;
   reject(e: Error): void;
@@ -204,10 +207,15 @@ export class RunsModel {
     });
   }
 
+  /** A request for another part of the extension (the pairing commands): resolves with the reply. */
+  ask(op: string, payload: Record<string, unknown> = {}): Promise<unknown> {
+    return this.request(op, payload);
+  }
+
   private failPending(why: string): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(new Error(why));
+    for (const p of pending) p.reject(new ChannelLostError(why));
   }
 
   private setError(e: unknown): void {

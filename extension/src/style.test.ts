@@ -2,14 +2,19 @@
 // panel follows the light and dark themes (the browser test checks the dark theme in Chromium).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const css = readFileSync(join(__dirname, "..", "..", "..", "style", "index.css"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+const STYLE = join(__dirname, "..", "..", "..", "style");
+const css = readdirSync(STYLE)
+  .filter((f) => f.endsWith(".css"))
+  .map((f) => readFileSync(join(STYLE, f), "utf8"))
+  .join("\n")
+  .replace(/\/\*[\s\S]*?\*\//g, "");
 const COLOUR_PROPS = /^(color|background|background-color|border|border-[a-z-]*color|border-(top|right|bottom|left)|outline|outline-color|fill|stroke|box-shadow)$/;
 const NEUTRAL = /^(none|transparent|inherit|currentColor|unset|initial|0)$/i;
 
-test("every colour in the stylesheet is a JupyterLab theme variable", () => {
+test("every colour in the stylesheets is a JupyterLab theme variable", () => {
   const offending: string[] = [];
   let checked = 0;
   for (const m of css.matchAll(/([a-z-]+)\s*:\s*([^;{}]+);/g)) {

@@ -298,10 +298,10 @@ const storeMagic: MagicDefinition = {
     name: "store",
     line: true,
     cell: false,
-    summary: "Show the tracking store, or switch to another (sqlite:///path.db).",
+    summary: "Show the tracking store, or switch to another (sqlite:///path.db or postgres://user@host:5432/db).",
     usage: "%store [URI]",
     options: [],
-    positional: [{ name: "URI", help: "e.g. sqlite:///home/me/runs.db" }],
+    positional: [{ name: "URI", help: "e.g. sqlite:///home/me/runs.db or postgres://me@db.lan:5432/runs" }],
   },
   async run(ctx, args) {
     if (args.positional[0]) await track.useStore(args.positional[0]);

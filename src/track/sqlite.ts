@@ -6,45 +6,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
+export { guessGoal, processAlive } from "./records";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
+import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, summarize, checkGoals, toSummary } from "./records";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
   RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape,
 } from "./types";
-
-const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
-
-function f64(xs: number[]): Buffer {
-  const a = Float64Array.from(xs);
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-}
-
-function fromF64(b: Buffer): Float64Array {
-  // Copy: the Buffer from SQLite may not be 8-byte aligned.
-  const copy = new Uint8Array(b.length);
-  copy.set(b);
-  return new Float64Array(copy.buffer);
-}
-
-/** Last (highest step, then latest), min and max ignoring NaN (null when there is none). */
-function summarize(s: Series) {
-  let last = s.values[0], lastStep = s.steps[0], lastTs = s.ts[0];
-  let min: number | null = null, max: number | null = null;
-  for (let i = 0; i < s.values.length; i++) {
-    const v = s.values[i], st = s.steps[i];
-    if (st > lastStep || (st === lastStep && s.ts[i] >= lastTs)) {
-      last = v;
-      lastStep = st;
-      lastTs = s.ts[i];
-    }
-    if (v === v) {
-      if (min === null || v < min) min = v;
-      if (max === null || v > max) max = v;
-    }
-  }
-  return { last, lastStep, lastTs, min, max };
-}
-const nullToNaN = (v: number | null) => (v === null ? NaN : v);
 
 function describeOpenError(file: string, e: any): StoreError {
   const code = e?.code ?? "";
@@ -85,20 +53,6 @@ function toInfo(r: RunRow): RunInfo {
     error: r.error, pid: r.pid, host: r.host, seed: r.seed, gitCommit: r.git_commit, gitBranch: r.git_branch,
     gitDirty: !!r.git_dirty,
   };
-}
-
-/** The usual direction of well-known metrics; others have none until a run sets one. */
-export function guessGoal(key: string): Goal | null {
-  const k = key.toLowerCase().split("/").pop()!;
-  if (/(^|_)(loss|error|err|mae|mse|rmse|logloss|log_loss|perplexity|hamming|latency)($|_)/.test(k)) return "min";
-  if (/(^|_)(acc|accuracy|f1|f1_macro|f1_micro|f1_weighted|auc|roc_auc|pr_auc|precision|recall|r2|score|map|ndcg)($|_)/.test(k)) return "max";
-  return null;
-}
-
-function toSummary(r: any, goals: Record<string, Goal> = {}): MetricSummary {
-  const min = nullToNaN(r.min), max = nullToNaN(r.max), last = nullToNaN(r.last);
-  const goal = goals[r.key] ?? (r.key.startsWith("system/") ? null : guessGoal(r.key));
-  return { key: r.key, last, lastStep: r.last_step, min, max, count: r.count, goal, best: goal === "min" ? min : goal === "max" ? max : last };
 }
 
 export class SqliteStore implements Store {
@@ -189,9 +143,7 @@ export class SqliteStore implements Store {
   }
 
   async setGoals(id: string, goals: Record<string, Goal>): Promise<void> {
-    for (const [k, g] of Object.entries(goals)) {
-      if (g !== "min" && g !== "max") throw new TrackingError(`the goal of metric '${k}' is "min" or "max", not '${g}'`);
-    }
+    checkGoals(goals);
     this.write(() =>
       this.db.prepare("UPDATE runs SET goals = json_patch(goals, ?) WHERE id = ?").run(JSON.stringify(goals), id),
     );
@@ -354,13 +306,7 @@ export class SqliteStore implements Store {
     const rows = (key
       ? this.db.prepare("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY rowid").all(id, key)
       : this.db.prepare("SELECT key, steps, vals, ts FROM metric_chunks WHERE run_id = ? ORDER BY rowid").all(id)) as any[];
-    const points: MetricPoint[] = [];
-    for (const r of rows) {
-      const steps = fromF64(r.steps), vals = fromF64(r.vals), ts = fromF64(r.ts);
-      for (let i = 0; i < vals.length; i++) points.push({ key: r.key, step: steps[i], value: vals[i], ts: ts[i] });
-    }
-    // Stable: points with the same step keep the order they were logged in.
-    return points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.ts - b.ts));
+    return pointsFromChunks(rows);
   }
 
   async markCrashed(pids?: number[]): Promise<string[]> {
@@ -411,9 +357,7 @@ export class SqliteStore implements Store {
   }
 
   async registerModel(name: string, runRef: string, artifact: string, description: string | null = null): Promise<ModelVersion> {
-    if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) {
-      throw new TrackingError(`model name '${name}' should be letters, digits, '.', '_' or '-' (it is used in refs like ${name}@champion)`);
-    }
+    checkModelName(name);
     const runId = this.resolveRunId(runRef);
     const art = this.db.prepare("SELECT hash FROM artifacts WHERE run_id = ? AND name = ?").get(runId, artifact) as { hash: string } | undefined;
     if (!art) {
@@ -435,7 +379,7 @@ export class SqliteStore implements Store {
   }
 
   async setAlias(name: string, alias: string, version: number): Promise<void> {
-    if (!/^[A-Za-z][\w-]*$/.test(alias)) throw new TrackingError(`alias '${alias}' should start with a letter and hold letters, digits, '_' or '-'`);
+    checkAlias(alias);
     const exists = this.db.prepare("SELECT 1 FROM model_versions WHERE name = ? AND version = ?").get(name, version);
     if (!exists) throw new UnknownModelError(`${name}/${version}`, "that version does not exist");
     this.write(() =>
@@ -463,21 +407,7 @@ export class SqliteStore implements Store {
 
   /** `name`, `name/3` or `name@alias`. */
   async resolveModel(ref: string): Promise<ModelVersion> {
-    const m = /^([^@/]+)(?:\/(\d+)|@([\w-]+))?$/.exec(ref.trim());
-    if (!m) throw new UnknownModelError(ref, "write name, name/3 or name@alias");
-    const versions = await this.modelVersions(m[1]);
-    if (!versions.length) throw new UnknownModelError(ref, `nothing is registered as '${m[1]}'`);
-    if (m[2]) {
-      const v = versions.find((x) => x.version === Number(m[2]));
-      if (!v) throw new UnknownModelError(ref, `versions are 1…${versions[versions.length - 1].version}`);
-      return v;
-    }
-    if (m[3]) {
-      const v = versions.find((x) => x.aliases.includes(m[3]));
-      if (!v) throw new UnknownModelError(ref, `'${m[1]}' has no alias '${m[3]}'`);
-      return v;
-    }
-    return versions[versions.length - 1];
+    return pickVersion(ref, (name) => this.modelVersions(name));
   }
 
   async gcArtifacts(): Promise<{ removed: string[]; bytes: number }> {
@@ -504,14 +434,5 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e?.code === "EPERM";
   }
 }

@@ -2,7 +2,10 @@
 // the runs being watched. Cheap when nothing happens: one `PRAGMA data_version` per poll.
 import { EventEmitter } from "events";
 import { SqliteStore } from "./sqlite";
-import type { PointsEvent, RunSummary } from "./types";
+import type { PointsEvent, RunSummary, Store } from "./types";
+import { isPostgresUri } from "./postgres";
+import { PgTail } from "./pgtail";
+import { sqlitePath } from "../store/location";
 
 export type { PointsEvent };
 
@@ -43,6 +46,11 @@ export class StoreTail extends EventEmitter {
   }
 
   get sqlite(): SqliteStore {
+    return this.store;
+  }
+
+  /** The store it reads, for answering questions about what it reports. */
+  get reader(): Store {
     return this.store;
   }
 
@@ -100,4 +108,19 @@ export class StoreTail extends EventEmitter {
     this.timer = null;
     void this.store.close();
   }
+}
+
+/** What the kernel's sidebar needs of a tail, whichever the backend. */
+export interface Tail extends EventEmitter {
+  readonly watched: Set<string>;
+  /** The store it reads, for answering questions about what it reports. */
+  readonly reader: Store;
+  start(): void | Promise<void>;
+  stop(): void;
+}
+
+/** A tail of the store at `uri`: LISTEN/NOTIFY on PostgreSQL, a cheap poll on SQLite. */
+export function openTail(uri: string): Tail {
+  if (isPostgresUri(uri)) return new PgTail(uri);
+  return new StoreTail(sqlitePath(uri));
 }

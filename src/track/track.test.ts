@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test as nodeTest } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -6,16 +6,18 @@ import * as os from "os";
 import * as path from "path";
 import * as track from "./index";
 import { SqliteStore } from "./sqlite";
+import { BACKENDS, type Backend } from "./testing";
 import { MIME } from "../display";
 
 function tmpStore(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-track-")), "store.db");
 }
 
-async function fresh(): Promise<SqliteStore> {
-  const file = tmpStore();
-  return (await track.useStore(`sqlite://${file}`)) as SqliteStore;
-}
+for (const b of BACKENDS) suite(b);
+
+function suite(b: Backend) {
+const fresh = async () => track.useStore(await b.fresh());
+const test = (name: string, fn: () => unknown) => nodeTest(`${b.name}: ${name}`, fn as any);
 
 test("params, metrics in any order, NaN and ±Infinity come back as logged", async () => {
   const st = await fresh();
@@ -93,44 +95,75 @@ test("names with odd characters are kept as given and found by name", async () =
   assert.ok(d.metrics["val/loss (ema)"]);
 });
 
-test("a corrupt store is a clear error and is left untouched", () => {
-  const file = tmpStore();
-  fs.writeFileSync(file, "this is not a database, but somebody's notes ".repeat(100));
-  const before = fs.readFileSync(file);
-  assert.throws(() => track.openStore(`sqlite://${file}`), /not a readable modelbench store .* left untouched/);
-  assert.deepEqual(fs.readFileSync(file), before);
-});
+if (b.name === "sqlite") {
+  test("a corrupt store is a clear error and is left untouched", () => {
+    const file = tmpStore();
+    fs.writeFileSync(file, "this is not a database, but somebody's notes ".repeat(100));
+    const before = fs.readFileSync(file);
+    assert.throws(() => track.openStore(`sqlite://${file}`), /not a readable modelbench store .* left untouched/);
+    assert.deepEqual(fs.readFileSync(file), before);
+  });
+} else {
+  test("an unreachable server or a missing database is a clear error", async () => {
+    const down = track.openStore("postgres://nobody:secret@127.0.0.1:1/none");
+    await assert.rejects(() => down.listRuns(), /cannot reach the PostgreSQL store postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none \(ECONNREFUSED\): start the server/);
+    await down.close();
+    const url = new URL(await b.fresh());
+    url.pathname = "/no_such_database";
+    const missing = track.openStore(url.toString());
+    await assert.rejects(() => missing.countRuns(), /does not exist: create it/);
+    await missing.close();
+  });
+}
 
-test("a store from a newer modelbench is refused without changes", () => {
-  const file = tmpStore();
-  const s = new SqliteStore(file);
-  s.db.prepare("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run();
-  s.db.close();
-  assert.throws(() => new SqliteStore(file), /newer modelbench .* not changed/);
+test("a store from a newer modelbench is refused without changes", async () => {
+  const uri = await b.fresh();
+  const s = track.openStore(uri);
+  await s.countRuns();
+  await b.exec(s, "UPDATE meta SET value = '999' WHERE key = 'schema_version'");
+  await s.close();
+  const again = async () => {
+    const t = track.openStore(uri);
+    return t.countRuns().finally(() => t.close());
+  };
+  await assert.rejects(again, /newer modelbench .* not changed/);
 });
 
 test("a full disk or read-only store keeps the points in memory and says so", async () => {
   const st = await fresh();
   const run = await track.startRun({ name: "disk trouble" });
   await run.flush();
-  const pages = (st.db.pragma("page_count", { simple: true }) as number);
-  st.db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite
+  if (st instanceof SqliteStore) {
+    const pages = (st.db.pragma("page_count", { simple: true }) as number);
+    st.db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite
+  } else {
+    // What a full disk looks like to a PostgreSQL client: SQLSTATE 53100 on insert.
+    await b.exec(st, `CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100'; END $$;
+      CREATE TRIGGER full_disk BEFORE INSERT ON metric_chunks FOR EACH ROW EXECUTE FUNCTION full_disk()`);
+  }
   for (let i = 0; i < 5000; i++) track.log({ loss: i, acc: i / 2 });
-  await assert.rejects(() => run.flush(), /disk holding .* is full: free some space/);
+  await assert.rejects(() => run.flush(), /disk .* is full: free some space/);
   assert.equal(run.pending, 10000);
-  st.db.pragma("max_page_count = 1073741823");
+  if (st instanceof SqliteStore) st.db.pragma("max_page_count = 1073741823");
+  else await b.exec(st, "DROP TRIGGER full_disk ON metric_chunks");
   await run.flush();
   assert.equal(run.pending, 0);
-  st.db.pragma("query_only = 1"); // what a read-only file looks like to SQLite
+  if (st instanceof SqliteStore) st.db.pragma("query_only = 1"); // what a read-only file looks like to SQLite
+  else {
+    // What a read-only server (a standby, a read-only transaction) answers: SQLSTATE 25006.
+    await b.exec(st, `CREATE FUNCTION read_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'read-only transaction' USING ERRCODE = '25006'; END $$;
+      CREATE TRIGGER read_only BEFORE INSERT ON metric_chunks FOR EACH ROW EXECUTE FUNCTION read_only()`);
+  }
   track.log({ loss: -1 });
-  await assert.rejects(() => run.flush(), /read-only: make it writable/);
-  st.db.pragma("query_only = 0");
+  await assert.rejects(() => run.flush(), /read-only: make it writable|read-only: connect to the primary/);
+  if (st instanceof SqliteStore) st.db.pragma("query_only = 0");
+  else await b.exec(st, "DROP TRIGGER read_only ON metric_chunks");
   await run.end();
   assert.equal((await st.getRun(run.id)).metrics.loss.count, 5001);
 });
 
-const childScript = (file: string) => `
-process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+const childScript = (uri: string) => `
+process.env.MODELBENCH_STORE = ${JSON.stringify(uri)};
 const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
 (async () => {
   const run = await t.startRun({ name: "doomed" });
@@ -144,8 +177,8 @@ const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
 })();`;
 
 test("SIGKILL mid-logging: every flushed point survives and the run is marked crashed", async () => {
-  const file = tmpStore();
-  const child = spawn(process.execPath, ["-e", childScript(file)], { stdio: ["ignore", "pipe", "inherit"] });
+  const uri = await b.fresh();
+  const child = spawn(process.execPath, ["-e", childScript(uri)], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   await new Promise<void>((resolve) => {
     child.stdout.on("data", (d) => {
@@ -157,29 +190,29 @@ test("SIGKILL mid-logging: every flushed point survives and the run is marked cr
   child.kill("SIGKILL");
   await new Promise((r) => child.on("exit", r));
   const [, flushed, runId] = /flushed (\d+) (\S+)\n$/.exec(out.split("\n").filter(Boolean).slice(-1)[0] + "\n")!;
-  const st = new SqliteStore(file);
+  const st = track.openStore(uri);
   assert.equal((await st.getRun(runId)).status, "running");
   assert.deepEqual(await st.markCrashed(), [runId]);
   const d = await st.getRun(runId);
   assert.equal(d.status, "crashed");
   assert.match(d.error ?? "", /ended without finishing/);
   const points = await st.metricHistory(runId, "loss");
-  assert.ok(points.length >= Number(flushed), `${points.length} points on disk, ${flushed} were flushed`);
+  assert.ok(points.length >= Number(flushed), `${points.length} points stored, ${flushed} were flushed`);
   assert.deepEqual(points.slice(0, Number(flushed)).map((p) => p.value), Array.from({ length: Number(flushed) }, (_, i) => i));
   await st.close();
 });
 
 test("two processes writing the same store at once lose nothing", async () => {
-  const file = tmpStore();
+  const uri = await b.fresh();
   const script = `
-    process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+    process.env.MODELBENCH_STORE = ${JSON.stringify(uri)};
     const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
     (async () => { const r = await t.startRun({ name: "w" + process.pid });
       for (let i = 0; i < 20000; i++) { t.log({ x: i }); if (i % 500 === 0) await r.flush(); }
       await r.end(); })();`;
   const procs = [0, 1, 2].map(() => spawn(process.execPath, ["-e", script], { stdio: "inherit" }));
   await Promise.all(procs.map((p) => new Promise((r) => p.on("exit", r))));
-  const st = new SqliteStore(file);
+  const st = track.openStore(uri);
   const runs = await st.listRuns();
   assert.equal(runs.length, 3);
   for (const r of runs) {
@@ -189,17 +222,18 @@ test("two processes writing the same store at once lose nothing", async () => {
   await st.close();
 });
 
-test("a script that exits without ending its run still writes it, marked by exit code", () => {
-  const file = tmpStore();
-  const body = (code: number) => `process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+test("a script that exits without ending its run still writes it, marked by exit code", async () => {
+  const uri = await b.fresh();
+  const body = (code: number) => `process.env.MODELBENCH_STORE = ${JSON.stringify(uri)};
     const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
     t.startRun({ name: "exit${code}" }).then(() => { t.log({ x: 1 }); process.exit(${code}); });`;
   spawnSync(process.execPath, ["-e", body(0)]);
   spawnSync(process.execPath, ["-e", body(3)]);
-  const st = new SqliteStore(file);
-  const rows = st.db.prepare("SELECT name, status FROM runs ORDER BY name").all();
-  assert.deepEqual(rows, [{ name: "exit0", status: "finished" }, { name: "exit3", status: "failed" }]);
-  assert.equal((st.db.prepare("SELECT SUM(count) AS n FROM metric_summary WHERE key = 'x'").get() as any).n, 2);
+  const st = track.openStore(uri);
+  const runs = (await st.listRuns()).sort((x, y) => (x.name < y.name ? -1 : 1));
+  assert.deepEqual(runs.map((r) => [r.name, r.status]), [["exit0", "finished"], ["exit3", "failed"]]);
+  assert.deepEqual(runs.map((r) => r.metrics.x.count), [1, 1]);
+  await st.close();
 });
 
 test("nested runs point at their parent", async () => {
@@ -276,7 +310,7 @@ test("registry: versions, moving aliases, loading by ref, lineage, and gc keeps 
   await assert.rejects(() => st.resolveModel("nope"), /nothing is registered as 'nope'/);
   await assert.rejects(() => st.registerModel("genre-clf", r1.id, "missing"), /has no artifact 'missing' \(it has: model, scratch\)/);
   // gc: drop the run's reference to "scratch" and an orphan file; referenced files stay.
-  st.db.prepare("DELETE FROM artifacts WHERE name = 'scratch'").run();
+  await b.exec(st, "DELETE FROM artifacts WHERE name = 'scratch'");
   const gc = await st.gcArtifacts();
   assert.equal(gc.removed.length, 1);
   assert.deepEqual((await track.loadModel("genre-clf/1")).value, { weights: [1, 2] });
@@ -351,3 +385,19 @@ test("a registered model loads back ready to predict", async () => {
   assert.ok(value instanceof MultinomialNB);
   assert.deepEqual((value as InstanceType<typeof MultinomialNB>).predict(X), model.predict(X));
 });
+
+test("a batch naming a metric twice keeps both parts, and the summary counts them all", async () => {
+  const st = await fresh();
+  const run = await track.startRun({ name: "twice" });
+  await run.flush();
+  await st.writeBatch({ runId: run.id, params: [["p", 1], ["p", 2]], series: [
+    { key: "x", steps: [0, 1], values: [5, 3], ts: [1, 2] },
+    { key: "x", steps: [2], values: [4], ts: [3] },
+  ] });
+  await run.end();
+  const d = await st.getRun(run.id);
+  assert.deepEqual([d.metrics.x.count, d.metrics.x.last, d.metrics.x.min, d.metrics.x.max], [3, 4, 3, 5]);
+  assert.deepEqual((await st.metricHistory(run.id, "x")).map((p) => p.value), [5, 3, 4]);
+  assert.equal(d.params.p, 2, "the last value of a param wins");
+});
+}

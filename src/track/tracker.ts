@@ -9,6 +9,7 @@ import { NoActiveRunError, StoreError, TrackingError } from "./errors";
 import { captureEnvironment, captureGit, hashFile } from "./context";
 import { Run } from "./run";
 import { SqliteStore } from "./sqlite";
+import { isPostgresUri, PostgresStore } from "./postgres";
 import { globalSeed } from "../random";
 import type { Store } from "./types";
 
@@ -59,12 +60,13 @@ function scriptCode(): CodeContext {
   return { source, notebook: null, notebookPath: null };
 }
 
-/** Opens a store by URI (`sqlite:///path`); other schemes come with their backends. */
+/** Opens a store by URI: `sqlite:///path` or `postgres://user@host:port/db`. */
 export function openStore(uri = storeUri()): Store {
   if (uri.startsWith("sqlite://")) return new SqliteStore(sqlitePath(uri));
+  if (isPostgresUri(uri)) return new PostgresStore(uri);
   const scheme = uri.split(":")[0];
   throw new StoreError(
-    `store URI scheme '${scheme}' is not available yet: use sqlite:///path/to/store.db (PostgreSQL and MLflow backends are planned)`,
+    `store URI scheme '${scheme}' is not available yet: use sqlite:///path/to/store.db or postgres://user@host:5432/database`,
   );
 }
 
@@ -73,7 +75,7 @@ export function store(): Store {
   const s = state();
   if (!s.store) {
     s.store = openStore();
-    void s.store.markCrashed();
+    s.store.markCrashed().catch(() => {}); // an unreachable store says so on first real use
   }
   return s.store;
 }

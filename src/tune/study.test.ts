@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test as nodeTest } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -9,11 +9,22 @@ import { createStudy, uniform, int, choice, logUniform, TrialPruned, toSpace } f
 import { fireInterrupt } from "../runtime/interrupt";
 import { MIME } from "../display";
 
+import { BACKENDS, type Backend } from "../track/testing";
+
+for (const b of BACKENDS) suite(b);
+
+function suite(b: Backend) {
+const test = (name: string, fn: () => unknown) => nodeTest(`${b.name}: ${name}`, fn as any);
+
+/** A new empty store, made the current one; returns its URI. */
 async function freshStore(): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-tune-")), "store.db");
-  await track.useStore(`sqlite://${file}`);
-  return file;
+  const uri = await b.fresh();
+  await track.useStore(uri);
+  return uri;
 }
+
+/** A temporary folder for objective modules. */
+const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "mb-tune-"));
 
 const quadratic = { x: uniform(-5, 5), n: int(1, 4) };
 
@@ -138,7 +149,7 @@ test("several trials at once in one process, and worker processes sharing one st
   let concurrent = 0, peak = 0;
   await study.optimize(async (p) => {
     peak = Math.max(peak, ++concurrent);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 150));
     concurrent--;
     return p.x;
   }, { trials: 8, workers: 3 });
@@ -146,7 +157,7 @@ test("several trials at once in one process, and worker processes sharing one st
   assert.equal(study.trials.length, 8);
 
   const worker = `
-    process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+    process.env.MODELBENCH_STORE = ${JSON.stringify(file)};
     const mb = require(${JSON.stringify(path.join(__dirname, "..", "index.js"))});
     (async () => {
       const s = await mb.createStudy({ name: "shared", space: { x: mb.uniform(0, 1), k: mb.int(0, 3) }, sampler: "random" });
@@ -164,7 +175,7 @@ test("several trials at once in one process, and worker processes sharing one st
 test("a worker killed mid-trial leaves its trial failed and the rest go on", async () => {
   const file = await freshStore();
   const worker = `
-    process.env.MODELBENCH_STORE = ${JSON.stringify(`sqlite://${file}`)};
+    process.env.MODELBENCH_STORE = ${JSON.stringify(file)};
     const mb = require(${JSON.stringify(path.join(__dirname, "..", "index.js"))});
     (async () => {
       const s = await mb.createStudy({ name: "victim", space: { x: mb.uniform(0, 1) }, sampler: "random" });
@@ -200,7 +211,7 @@ test("bad spaces and options are clear errors", async () => {
 
 test("worker processes load the objective module and share the study", async () => {
   const file = await freshStore();
-  const dir = path.dirname(file);
+  const dir = tmpDir();
   const mod = path.join(dir, "objective.js");
   fs.writeFileSync(mod, "exports.objective = async (p) => { await new Promise((r) => setTimeout(r, 10)); return (p.x - 1) ** 2; };\n");
   const { optimizeInProcesses } = await import("./index");
@@ -209,7 +220,7 @@ test("worker processes load the objective module and share the study", async () 
   const trials = study.trials;
   assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 12 }, (_, i) => i));
   assert.ok(trials.every((t) => t.state === "complete"));
-  const pids = new Set((track.store() as any).db.prepare("SELECT pid FROM trials").pluck().all());
+  const pids = new Set((await b.rows(track.store(), "SELECT pid FROM trials")).map((r) => r.pid));
   assert.equal(pids.size, 3, "three worker processes took trials");
   assert.ok(summary.best!.value! < 1);
   const sweep = (await track.listRuns({ tags: ["sweep"] })).runs[0];
@@ -220,3 +231,97 @@ test("worker processes load the objective module and share the study", async () 
   await assert.rejects(() => optimizeInProcesses(other, mod, { trials: 2, processes: 2 }), /every worker failed: .*exports no objective function/);
   await assert.rejects(() => optimizeInProcesses(other, path.join(dir, "missing.js"), { trials: 2, processes: 1 }), /no objective module/);
 });
+
+test("four worker processes, one SIGKILLed mid-trial: every grid point taken once, every trial accounted for", async () => {
+  await freshStore();
+  const dir = tmpDir();
+  const mod = path.join(dir, "objective.js");
+  const flag = path.join(dir, "killed");
+  // The first worker to reach point 5 claims the flag (an atomic create) and kills itself with SIGKILL mid-trial.
+  fs.writeFileSync(mod, `const fs = require("fs");
+exports.objective = async (p) => {
+  await new Promise((r) => setTimeout(r, 40));
+  if (p.i === 5) {
+    try { fs.writeFileSync(${JSON.stringify(flag)}, String(process.pid), { flag: "wx" }); process.kill(process.pid, "SIGKILL"); } catch {}
+  }
+  await new Promise((r) => setTimeout(r, 40));
+  return p.i;
+};\n`);
+  const { optimizeInProcesses } = await import("./index");
+  const points = 24;
+  const study = await createStudy({ name: "grid4", space: { i: int(0, points - 1) }, sampler: "grid" });
+  const summary = await optimizeInProcesses(study, mod, { trials: points, processes: 4 });
+  const killedPid = Number(fs.readFileSync(flag, "utf8"));
+  const trials = study.trials;
+  assert.deepEqual(trials.map((t) => t.number), Array.from({ length: points }, (_, i) => i), "every trial number once");
+  assert.deepEqual(trials.map((t) => t.params.i as number).sort((x, y) => x - y), Array.from({ length: points }, (_, i) => i), "every grid point once, none twice");
+  const failed = trials.filter((t) => t.state === "failed");
+  assert.deepEqual(failed.map((t) => t.params.i), [5], "only the killed worker's trial failed");
+  assert.match(failed[0].error!, new RegExp(`worker \\(pid ${killedPid}\\) stopped before the trial ended`));
+  assert.equal(trials.filter((t) => t.state === "complete").length, points - 1);
+  assert.deepEqual(summary.recoveredOrphans, [failed[0].number]);
+  const pids = (await b.rows(track.store(), "SELECT DISTINCT pid FROM trials")).map((r) => r.pid);
+  assert.equal(pids.length, 4, "four workers took trials");
+  const runs = await track.store().listRuns({ tags: ["trial"] });
+  assert.equal(runs.length, points, "one run per trial");
+  assert.equal(new Set(runs.map((r) => r.params.i)).size, points);
+});
+
+test("ASHA across worker processes at different rungs: rungs decided on every worker's reports", async () => {
+  await freshStore();
+  const dir = tmpDir();
+  const mod = path.join(dir, "objective.js");
+  // Flat curves (value = x at every step), so each trial's rank is the same at every rung; steps take
+  // different times in different workers, so workers sit at different rungs at once.
+  fs.writeFileSync(mod, `const { TrialPruned } = require(${JSON.stringify(path.join(__dirname, "index.js"))});
+const delay = 3 + (process.pid % 4) * 4;
+exports.objective = async (p, trial) => {
+  for (let step = 1; step <= 16; step++) {
+    await new Promise((r) => setTimeout(r, delay));
+    trial.report(p.x, step);
+    if (trial.shouldPrune()) throw new TrialPruned();
+  }
+  return p.x;
+};\n`);
+  const { optimizeInProcesses } = await import("./index");
+  const study = await createStudy({
+    name: "asha4", space: { x: uniform(0, 1) }, sampler: "random", seed: 7, pruner: "asha", prunerOptions: { minResource: 1, reductionFactor: 2 },
+  });
+  await optimizeInProcesses(study, mod, { trials: 24, processes: 4 });
+  const trials = study.trials;
+  assert.equal(trials.length, 24);
+  assert.ok(trials.every((t) => t.state === "complete" || t.state === "pruned"), "no trial lost");
+  const pruned = trials.filter((t) => t.state === "pruned");
+  assert.ok(pruned.length > 0, "ASHA pruned some trials");
+  const rungs = new Set([1, 2, 4, 8, 16]);
+  const valueAt = (t: (typeof trials)[number], step: number) => t.intermediate.get(step);
+  for (const t of pruned) {
+    const last = Math.max(...t.intermediate.keys());
+    assert.ok(rungs.has(last), `trial ${t.number} stopped at step ${last}, a rung`);
+    // Pruned there, so some other trial (of any worker) had a better value at that rung.
+    const better = trials.filter((o) => o.number !== t.number && (valueAt(o, last) ?? Infinity) < valueAt(t, last)!);
+    assert.ok(better.length > 0, `trial ${t.number} was pruned at rung ${last} though nobody beat it there`);
+  }
+  // The best trial is promotable at every rung, whatever the others had reported: it runs to the end.
+  const best = trials.reduce((a, c) => ((c.params.x as number) < (a.params.x as number) ? c : a));
+  assert.equal(best.state, "complete");
+  assert.equal(best.intermediate.size, 16);
+  const pids = (await b.rows(track.store(), "SELECT DISTINCT pid FROM trials")).map((r) => r.pid);
+  assert.equal(pids.length, 4);
+});
+
+test("intermediate values, NaN included, are stored with the trial and read back", async () => {
+  await freshStore();
+  const study = await createStudy({ name: "curves", space: { x: uniform(0, 1) }, sampler: "random", seed: 5 });
+  await study.optimize((p, trial) => {
+    trial.report(NaN, 1);
+    trial.report(p.x, 2);
+    trial.report(p.x / 2, 4);
+    return p.x;
+  }, { trials: 2 });
+  const again = await createStudy({ name: "curves", space: { x: uniform(0, 1) }, sampler: "random" });
+  for (const t of again.trials) {
+    assert.deepEqual([...t.intermediate.entries()].sort((a, b) => a[0] - b[0]), [[1, NaN], [2, t.params.x], [4, (t.params.x as number) / 2]]);
+  }
+});
+}

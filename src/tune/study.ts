@@ -7,7 +7,9 @@ import { onInterrupt, Interrupted } from "../runtime/interrupt";
 import { contains, toSpace, type Dist } from "./space";
 import { makeSampler, SearchExhausted } from "./samplers";
 import { makePruner } from "./pruners";
-import { StudyError, StudyStorage, type StoredTrial, type StudyRecord } from "./storage";
+import { SqliteStudyStorage, StudyError, type StudyStorage, type StoredTrial, type StudyRecord } from "./storage";
+import { PgStudyStorage } from "./pgstorage";
+import { PostgresStore } from "../track/postgres";
 import type { Direction, Pruner, Sampler, Space, TrialState } from "./types";
 import { leaderboardView } from "./views";
 
@@ -134,7 +136,8 @@ export class Study {
   }
 
   /** Runs these params next (before the sampler is asked again). */
-  enqueue(params: Record<string, unknown>): number {
+  /** The trial's number (a promise of it on a networked store). Checked against the space at once. */
+  enqueue(params: Record<string, unknown>): number | Promise<number> {
     for (const spec of this.space) {
       if (spec.name in params && !contains(spec.dist, params[spec.name])) {
         throw new StudyError(`enqueued ${spec.name} = ${JSON.stringify(params[spec.name])} is outside its distribution`);
@@ -145,18 +148,25 @@ export class Study {
     return this.storage.enqueue(this.id, params);
   }
 
+  private sweepStarting: Promise<track.Run> | null = null;
+
   private async ensureSweepRun(): Promise<track.Run | string | null> {
     if (!this.tracked) return null;
     if (this.options.sweepRunId) return this.options.sweepRunId;
     if (this.sweepRun && this.sweepRun.status === "running") return this.sweepRun;
-    this.sweepRun = await track.startRun({
-      name: this.name,
-      tags: ["sweep"],
-      params: { sampler: this.sampler.name, pruner: this.pruner.name, direction: this.direction, metric: this.metric },
-      goals: { [`best_${this.metric}`]: this.direction === "minimize" ? "min" : "max" },
-    });
-    this.storage.setStudyRun(this.id, this.sweepRun.id);
-    return this.sweepRun;
+    // Concurrent asks (workers > 1) share one start: on a networked store they would all see none yet.
+    this.sweepStarting ??= (async () => {
+      const run = await track.startRun({
+        name: this.name,
+        tags: ["sweep"],
+        params: { sampler: this.sampler.name, pruner: this.pruner.name, direction: this.direction, metric: this.metric },
+        goals: { [`best_${this.metric}`]: this.direction === "minimize" ? "min" : "max" },
+      });
+      await this.storage.setStudyRun(this.id, run.id);
+      this.sweepRun = run;
+      return run;
+    })().finally(() => (this.sweepStarting = null));
+    return this.sweepStarting;
   }
 
   /** Reserves the next trial (ask-and-tell); null when `limit` trials exist or the grid is used up. */
@@ -164,7 +174,7 @@ export class Study {
     const parent = await this.ensureSweepRun();
     let stored: StoredTrial | null;
     try {
-      stored = this.storage.reserve(this.id, limit, (trials) => this.sampleDistinct(trials));
+      stored = await this.storage.reserve(this.id, limit, (trials) => this.sampleDistinct(trials));
     } catch (e) {
       if (e instanceof SearchExhausted) return null;
       throw e;
@@ -173,7 +183,7 @@ export class Study {
     let run: track.Run | null = null;
     if (this.tracked) {
       run = await track.startRun({ name: `${this.name}#${stored.number}`, parent: parent!, tags: ["trial"], params: stored.params, goals: { [this.metric]: this.direction === "minimize" ? "min" : "max" } });
-      this.storage.setTrialRun(this.id, stored.number, run.id);
+      await this.storage.setTrialRun(this.id, stored.number, run.id);
     }
     const trial = new Trial(this, stored.number, stored.params, run);
     this.live.add(trial);
@@ -210,7 +220,7 @@ export class Study {
         value = outcome.value ?? (last ? last[1] : null);
       }
     }
-    this.storage.finish(this.id, trial.number, state, value, error);
+    await this.storage.finish(this.id, trial.number, state, value, error);
     if (trial.run) {
       if (state === "pruned") await trial.run.store.setTags(trial.run.id, ["trial", "pruned"]);
       await trial.run.end(state === "failed" ? "failed" : "finished", error);
@@ -270,7 +280,7 @@ export class Study {
     if (!Number.isInteger(options.trials) || options.trials < 1) throw new StudyError(`trials must be a whole number ≥ 1, got ${options.trials}`);
     const workers = options.workers ?? 1;
     if (!Number.isInteger(workers) || workers < 1) throw new StudyError(`workers must be a whole number ≥ 1, got ${workers}`);
-    const orphans = this.storage.failOrphans(this.id);
+    const orphans = await this.storage.failOrphans(this.id);
     const deadline = options.timeout ? Date.now() + options.timeout * 1000 : Infinity;
     let stop = false;
     let abortTrials!: (e: Error) => void;
@@ -299,6 +309,7 @@ export class Study {
         await this.sweepRun?.end("finished");
       }
       this.sweepRun = null;
+      await this.storage.refresh(this.id);
     }
     if (stop) throw new Interrupted(`sweep '${this.name}' (run it again to resume)`);
     return new StudySummary(this, orphans);
@@ -333,7 +344,7 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const sweepRunId = typeof sweep === "string" ? sweep : sweep?.id;
   const { sampler, pruner, samplerOptions, prunerOptions, seed } = study.options;
   const base = {
-    store: track.store().uri, module: file, exportName: options.exportName, trials: options.trials,
+    store: storeAddress(track.store()), module: file, exportName: options.exportName, trials: options.trials,
     study: { name: study.name, direction: study.direction, metric: study.metric, space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
   };
   const children = Array.from({ length: options.processes }, (_, i) => {
@@ -358,13 +369,18 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   } finally {
     stopListening();
   }
-  const orphans = study.storage.failOrphans(study.id);
+  const orphans = await study.storage.failOrphans(study.id);
   if (sweep && typeof sweep !== "string") {
     await sweep.end(stop ? "killed" : failures.length ? "failed" : "finished", stop ? "interrupted by the user" : failures.join("; ") || null);
   }
   if (stop) throw new Interrupted(`sweep '${study.name}' (run it again to resume)`);
   if (failures.length === options.processes) throw new StudyError(`every worker failed: ${failures.join("; ")}`);
   return new StudySummary(study, orphans);
+}
+
+/** Where workers find the store: a PostgreSQL store's full URL (its `uri` hides the password). */
+function storeAddress(st: track.Store): string {
+  return st instanceof PostgresStore ? st.url : st.uri;
 }
 
 /** What a sweep shows when it ends: the best trial and a leaderboard. */
@@ -386,10 +402,12 @@ export async function createStudy(options: StudyOptions): Promise<Study> {
   const sampler = typeof options.sampler === "object" ? options.sampler : makeSampler(options.sampler ?? "tpe", { seed: options.seed, ...options.samplerOptions });
   const pruner = typeof options.pruner === "object" ? options.pruner : makePruner(options.pruner ?? "none", options.prunerOptions ?? {});
   const st = track.store();
-  if (!(st instanceof SqliteStore)) throw new StudyError("studies need the SQLite store for now (PostgreSQL comes with its own issue)");
-  const storage = new StudyStorage(st);
+  let storage: StudyStorage;
+  if (st instanceof SqliteStore) storage = new SqliteStudyStorage(st);
+  else if (st instanceof PostgresStore) storage = new PgStudyStorage(st);
+  else throw new StudyError(`studies need a SQLite or PostgreSQL store, not ${st.uri}`);
   const name = options.name ?? `sweep-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}`;
-  const { study: record, created } = storage.openStudy({ name, direction, metric, space, sampler: sampler.name, pruner: pruner.name });
+  const { study: record, created } = await storage.openStudy({ name, direction, metric, space, sampler: sampler.name, pruner: pruner.name });
   const study = new Study(record, storage, sampler, pruner, options.track ?? true, options);
   if (created && options.warmStart) {
     const runs = (await track.listRuns({ where: options.warmStart })).runs;
@@ -401,7 +419,7 @@ export async function createStudy(options: StudyOptions): Promise<Study> {
         params[s.name] = r.params[s.name];
         return contains(s.dist, r.params[s.name]);
       });
-      if (m && Number.isFinite(m.best) && fits && !r.tags.includes("sweep")) storage.addWarmTrial(record.id, params, m.best, r.id);
+      if (m && Number.isFinite(m.best) && fits && !r.tags.includes("sweep")) await storage.addWarmTrial(record.id, params, m.best, r.id);
     }
   }
   return study;

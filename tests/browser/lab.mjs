@@ -26,8 +26,11 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts JupyterLab and waits until it answers; `stop()` ends it (and its kernels) in any case. */
-export async function startLab() {
+/**
+ * Starts JupyterLab and waits until it answers; `stop()` ends it (and its kernels) in any case.
+ * `args` are added to the command line (e.g. to turn a server extension off).
+ */
+export async function startLab({ args: extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "modelbench-browser-"));
   const notebooks = join(dir, "notebooks");
   for (const d of [notebooks, join(dir, "config"), join(dir, "data"), join(dir, "runtime")]) mkdirSync(d, { recursive: true });
@@ -54,6 +57,7 @@ export async function startLab() {
     "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
     `--IdentityProvider.token=${token}`, "--ServerApp.open_browser=False", `--ServerApp.root_dir=${notebooks}`,
     "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ...extraArgs,
   ];
   const proc = spawn(jupyter, args, { env, cwd: notebooks, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -119,4 +123,18 @@ export function notebook(cells) {
     metadata: { kernelspec: { name: "modelbench", display_name: "TypeScript (modelbench)", language: "typescript" }, language_info: { name: "typescript" } },
     cells: cells.map((source, i) => ({ cell_type: "code", id: `cell-${i}`, metadata: {}, execution_count: null, outputs: [], source })),
   };
+}
+
+/**
+ * Writes a notebook of `cells` into the lab as `name` and opens it in a new page of `browser`;
+ * resolves once its first cell is shown. Page errors are logged (they are JupyterLab's, mostly).
+ */
+export async function openNotebook(lab, browser, name, cells, pageOptions = {}) {
+  const put = await lab.api(`/api/contents/${name}`, { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: notebook(cells) }) });
+  if (!put.ok) throw new Error(`creating ${name}: HTTP ${put.status} ${await put.text()}`);
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, ...pageOptions });
+  page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
+  await page.goto(lab.url(`/lab/tree/${name}`));
+  await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
+  return page;
 }

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, launchChromium, notebook, startLab } from "./lab.mjs";
+import { ROOT, launchChromium, openNotebook, startLab } from "./lab.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "browser", "artifacts");
 
@@ -37,13 +37,8 @@ describe("artifacts, registry and themes in JupyterLab", { timeout: 240_000 }, (
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     lab = await startLab();
-    const put = await lab.api("/api/contents/registry.ipynb", { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: notebook(CELLS) }) });
-    assert.ok(put.ok, `creating the notebook: ${put.status}`);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
-    await page.goto(lab.url("/lab/tree/registry.ipynb"));
-    await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
+    page = await openNotebook(lab, browser, "registry.ipynb", CELLS, { acceptDownloads: true });
   });
 
   after(async () => {

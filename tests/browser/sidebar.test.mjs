@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ROOT, launchChromium, notebook, startLab, trackModule } from "./lab.mjs";
+import { ROOT, launchChromium, openNotebook, startLab, trackModule } from "./lab.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "browser", "artifacts");
 // The README's picture is rewritten only when asked (MODELBENCH_UPDATE_DOCS=1), so a test run leaves the tree clean.
@@ -38,13 +38,8 @@ describe("Runs sidebar in JupyterLab", { timeout: 240_000 }, () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     lab = await startLab();
-    const put = await lab.api("/api/contents/runs.ipynb", { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: notebook(CELLS) }) });
-    assert.ok(put.ok, `creating the notebook: ${put.status}`);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 2 });
-    page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
-    await page.goto(lab.url("/lab/tree/runs.ipynb"));
-    await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
+    page = await openNotebook(lab, browser, "runs.ipynb", CELLS, { deviceScaleFactor: 2 });
   });
 
   after(async () => {

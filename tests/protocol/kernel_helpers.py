@@ -79,3 +79,11 @@ def assert_error(reply, ename, needle):
     assert content["status"] == "error", content
     assert content["ename"] == ename, content
     assert needle in content["evalue"], content
+
+
+def open_sidebar_comm(kc, comm_id):
+    """Opens a comm to the kernel's "modelbench" target (what the Runs panel talks to)."""
+    msg = kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "modelbench", "data": {}})
+    kc.shell_channel.send(msg)
+    collect(kc, msg["header"]["msg_id"])
+    return comm_id

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kernel_helpers import collect, run, shell_reply
+from kernel_helpers import collect, open_sidebar_comm, run, shell_reply
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -31,9 +31,7 @@ def comm_messages(kc, comm_id, until, timeout=5.0):
 def sidebar(kernel):
     km, kc = kernel
     comm_id = "sidebar-test"
-    msg = kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "modelbench", "data": {}})
-    kc.shell_channel.send(msg)
-    collect(kc, msg["header"]["msg_id"])
+    open_sidebar_comm(kc, comm_id)
     return km, kc, comm_id
 
 

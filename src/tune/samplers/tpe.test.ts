@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TPESampler, defaultGamma, defaultWeights, splitTrials } from "./tpe";
+import { TPESampler, defaultEiCandidates, defaultGamma, defaultWeights, splitTrials } from "./tpe";
 import { RandomSampler } from "./random";
 import { choice, contains, int, logUniform, toSpace, uniform } from "../space";
 import { OptionError } from "../options";
@@ -79,6 +79,42 @@ test("tpe: beats random search on a 1-D quadratic (median best over seeds)", () 
   const random = median(seeds.map((seed) => best(optimise(new RandomSampler({ seed }), space, objective, 60))));
   assert.ok(tpe < random / 5, `TPE ${tpe} vs random ${random}`);
   assert.ok(tpeMv < random / 5, `multivariate TPE ${tpeMv} vs random ${random}`);
+});
+
+test("tpe: multivariate TPE beats random search on 6-D Rosenbrock and Ackley, which bench/tune does not report", () => {
+  const space = toSpace(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x${i}`, uniform(-2, 2)])));
+  const xs = (p: Record<string, unknown>) => Array.from({ length: 6 }, (_, i) => p[`x${i}`] as number);
+  const rosenbrock = (p: Record<string, unknown>) => {
+    const x = xs(p);
+    let s = 0;
+    for (let i = 0; i < 5; i++) s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;
+    return s;
+  };
+  const ackley = (p: Record<string, unknown>) => {
+    const x = xs(p);
+    const sq = x.reduce((s, v) => s + v * v, 0) / 6;
+    const cos = x.reduce((s, v) => s + Math.cos(2 * Math.PI * v), 0) / 6;
+    return -20 * Math.exp(-0.2 * Math.sqrt(sq)) - Math.exp(cos) + 20 + Math.E;
+  };
+  const seeds = [1, 2, 3, 4, 5];
+  for (const [name, objective] of [["Rosenbrock", rosenbrock], ["Ackley", ackley]] as const) {
+    const tpe = median(seeds.map((seed) => best(optimise(new TPESampler({ seed, multivariate: true }), space, objective, 80))));
+    const random = median(seeds.map((seed) => best(optimise(new RandomSampler({ seed }), space, objective, 80))));
+    assert.ok(tpe < 0.7 * random, `${name}: multivariate TPE ${tpe} vs random ${random}`);
+  }
+});
+
+test("tpe: EI candidates grow with the number of jointly modelled params, up to a cap", () => {
+  assert.equal(defaultEiCandidates(1), 24, "one param (independent TPE): Optuna's 24");
+  assert.ok(defaultEiCandidates(6) > defaultEiCandidates(2));
+  assert.equal(defaultEiCandidates(1000), defaultEiCandidates(10), "bounded cost for wide spaces");
+  // An explicit count still wins over the default, and is still checked.
+  assert.throws(() => new TPESampler({ nEiCandidates: 0 }), OptionError);
+  const space = toSpace({ a: uniform(0, 1), b: uniform(0, 1), c: uniform(0, 1) });
+  const objective = (p: Record<string, unknown>) => (p.a as number) + (p.b as number) + (p.c as number);
+  const run = (nEiCandidates?: number) => optimise(new TPESampler({ seed: 4, multivariate: true, nEiCandidates }), space, objective, 20).map((t) => t.params);
+  assert.deepEqual(run(), run(defaultEiCandidates(3)));
+  assert.notDeepEqual(run(), run(24));
 });
 
 test("tpe: maximises when asked to", () => {

@@ -13,7 +13,11 @@ export interface TPESamplerOptions {
   seed?: number;
   /** Random search until this many trials have finished (complete or pruned). */
   nStartupTrials?: number;
-  /** Candidates drawn from l(x) per suggestion. */
+  /**
+   * Candidates drawn from l(x) per suggestion. Default: 24 per modelled dimension (24 for each
+   * independent param; 24·d, at most 240, for a joint model over d params), since the best of a
+   * fixed number of random draws maximises l/g less and less well as the dimension grows.
+   */
   nEiCandidates?: number;
   /** One joint estimator over the always-active params instead of one per param. */
   multivariate?: boolean;
@@ -38,6 +42,17 @@ const OPTIONS = ["seed", "nStartupTrials", "nEiCandidates", "multivariate", "gam
 
 export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/**
+ * Candidates per suggestion for a model over `dims` params. TPE maximises l(x)/g(x) by random
+ * search over draws from l; in d dimensions each of l's kernels spreads its draws over a d-dimensional
+ * neighbourhood, so a fixed count finds the maximum less well as d grows (measured: Hartmann-6 and
+ * 6-D Rosenbrock regret falls from 24 to 144 candidates while 2-D Branin is flat). The count grows
+ * linearly with d, capped so that wide joint spaces keep a bounded cost per suggestion.
+ */
+export function defaultEiCandidates(dims: number): number {
+  return 24 * Math.min(Math.max(dims, 1), 10);
 }
 
 export function defaultWeights(n: number): number[] {
@@ -102,7 +117,7 @@ export class TPESampler implements Sampler {
   private readonly rng: Rng;
   private readonly random: Rng;
   private readonly nStartupTrials: number;
-  private readonly nEiCandidates: number;
+  private readonly nEiCandidates: number | undefined;
   private readonly multivariate: boolean;
   private readonly gamma: (n: number) => number;
   private readonly weights: (n: number) => number[];
@@ -117,7 +132,7 @@ export class TPESampler implements Sampler {
     this.random = seededRng(seed);
     this.rng = seededRng((seed ^ 0x5bd1e995) >>> 0);
     this.nStartupTrials = wholeNumber(what, "nStartupTrials", options.nStartupTrials ?? 10, 0);
-    this.nEiCandidates = wholeNumber(what, "nEiCandidates", options.nEiCandidates ?? 24, 1);
+    this.nEiCandidates = options.nEiCandidates === undefined ? undefined : wholeNumber(what, "nEiCandidates", options.nEiCandidates, 1);
     this.multivariate = flag(what, "multivariate", options.multivariate ?? false);
     this.constantLiar = flag(what, "constantLiar", options.constantLiar ?? true);
     for (const fn of ["gamma", "weights"] as const) {
@@ -182,7 +197,7 @@ export class TPESampler implements Sampler {
     };
     const l = observe(below);
     const g = observe(above);
-    const candidates = l.sample(this.rng, this.nEiCandidates);
+    const candidates = l.sample(this.rng, this.nEiCandidates ?? defaultEiCandidates(params.length));
     const ll = l.logPdf(candidates);
     const lg = g.logPdf(candidates);
     let best = 0;

@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import * as track from "../track";
+import { createStudy, int, uniform } from "../tune";
+import { postgresBackend, sqliteBackend } from "../track/testing";
+
+const cli = path.join(__dirname, "..", "..", "..", "bin", "modelbench.mjs");
+
+async function snapshot(s: track.Store) {
+  const runs = await s.listRuns();
+  const details = await Promise.all(runs.map((r) => s.getRun(r.id)));
+  const histories = await Promise.all(runs.map((r) => s.metricHistory(r.id)));
+  const blobs = await Promise.all(details.flatMap((d) => d.artifacts.map((a) => s.readArtifact(a.hash))));
+  return { runs, details, histories, blobs, models: await s.modelVersions() };
+}
+
+test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, registry, studies; a second copy adds nothing", async () => {
+  const from = await sqliteBackend.fresh();
+  const src = await track.useStore(from);
+  const parent = await track.startRun({ name: "parent", tags: ["a", "b"], params: { C: 1, nested: { k: [1, 2] } }, goals: { odd: "max" } });
+  const child = await track.startRun({ name: "child" });
+  for (let i = 0; i < 500; i++) track.log({ loss: 1 / (i + 1), odd: i % 7 === 0 ? NaN : i % 11 === 0 ? -Infinity : i });
+  await track.artifact("model", { weights: [1, 2, 3] });
+  await child.end();
+  await track.artifact("notes", "some text");
+  await parent.end("failed", "boom");
+  await src.registerModel("clf", child.id, "model", "first");
+  await src.setAlias("clf", "champion", 1);
+  const study = await createStudy({ name: "mig", space: { x: uniform(0, 1), n: int(1, 3) }, sampler: "random", seed: 2, pruner: "median" });
+  await study.optimize((p, trial) => { trial.report(p.x, 1); trial.report(p.x / 2, 2); return p.x; }, { trials: 4 });
+  const before = await snapshot(src);
+  const trialsBefore = study.trials;
+
+  const to = await postgresBackend.fresh();
+  const run = () => spawnSync(process.execPath, [cli, "migrate", "--from", from, "--to", to], { encoding: "utf8" });
+  const first = run();
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /copied 7 runs \(\d+ points, 2 artifacts\), 1 model versions, 1 aliases, 1 studies, 4 trials/);
+  const dst = await track.useStore(to);
+  const after = await snapshot(dst);
+  assert.deepEqual(after, before);
+  assert.equal(after.histories.flat().length, before.histories.flat().length);
+  assert.deepEqual((await track.loadModel("clf@champion")).value, { weights: [1, 2, 3] });
+  const resumed = await createStudy({ name: "mig", space: { x: uniform(0, 1), n: int(1, 3) }, sampler: "random", pruner: "median" });
+  assert.deepEqual(resumed.trials, trialsBefore);
+
+  const second = run();
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /copied 0 runs .* 7 runs were already there/);
+  assert.deepEqual(await snapshot(dst), before);
+  await dst.close();
+});
+
+test("migrate refuses bad arguments with a usage message and a missing source clearly", () => {
+  const usage = spawnSync(process.execPath, [cli, "migrate", "--from", "sqlite:///x.db"], { encoding: "utf8" });
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /migrate needs --from sqlite:\/\/\/path\/store.db --to postgres:/);
+  const missing = spawnSync(process.execPath, [cli, "migrate", "--from", "sqlite:///no/such/store.db", "--to", "postgres://u@127.0.0.1:1/db"], { encoding: "utf8" });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /there is no store at \/no\/such\/store.db: check the --from path/);
+  const wrong = spawnSync(process.execPath, [cli, "migrate", "--from", "postgres://a@b/c", "--to", "sqlite:///x.db"], { encoding: "utf8" });
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /--from must be a SQLite store/);
+});
