@@ -44,6 +44,22 @@ test("gradientNorms: one finite positive norm per layer; zero for a layer whose 
   assert.ok(dead.output > 0, "the output bias still learns");
 });
 
+test("gradientNorms probes a fitted model on rows of one class, and a fitted text model on its own vocabulary", () => {
+  const m = new MLPClassifier({ hiddenLayers: [16], epochs: 2, seed: 0 }).fit(X, y);
+  const zeros = y.map((v, i) => [v, i] as const).filter(([v]) => v === y[0]).map(([, i]) => i);
+  const tensorsBefore = tfjs().memory().numTensors;
+  const norms = gradientNorms(m, zeros.map((i) => X[i]), zeros.map((i) => y[i]));
+  assert.deepEqual(Object.keys(norms), ["dense_1", "output"]);
+  assert.ok(Object.values(norms).every((v) => Number.isFinite(v) && v > 0));
+  assert.equal(tfjs().memory().numTensors, tensorsBefore, "the probe frees its tensors");
+
+  const docs = ["space ship rocket", "love kiss darling", "police murder detective", "rocket planet earth", "love letter kiss", "detective killer gun"];
+  const genres = ["scifi", "romance", "mystery", "scifi", "romance", "mystery"];
+  const text = new TextClassifier({ embeddingDim: 8, epochs: 2, seed: 0 }).fit(docs, genres);
+  const textNorms = gradientNorms(text, ["a rocket we never saw"], ["scifi"]);
+  assert.ok(Object.values(textNorms).every((v) => Number.isFinite(v)));
+});
+
 test("NonFiniteCheck stops training at the step where a weight became NaN and names the layer", () => {
   const tensorsBefore = tfjs().memory().numTensors;
   const session = new MLPClassifier({ hiddenLayers: [8], epochs: 5, batchSize: 50, seed: 0 }).fitSession(X, y);

@@ -66,8 +66,8 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 /** L2 norm of each layer's gradient on the first `samples` rows (one step on a throw-away copy). */
 export function gradientNorms<X>(model: Neural, X: X, y: readonly unknown[], options: { samples?: number } = {}): Record<string, number> {
   const rows = Array.from({ length: Math.min(options.samples ?? 256, y.length) }, (_, i) => i);
-  const session = copyOf(model).fitSession(takeRows(X, rows), rows.map((i) => y[i]), { epochs: 1, batchSize: rows.length });
-  // A fitted model is probed at its weights; an unfitted one at its fresh initialisation.
+  // A fitted model is probed at its weights, with its own input layout and label set (the rows need
+  // not contain every class); an unfitted one at its fresh initialisation.
   const fitted = (() => {
     try {
       return model.getWeights();
@@ -75,11 +75,14 @@ export function gradientNorms<X>(model: Neural, X: X, y: readonly unknown[], opt
       return null;
     }
   })();
+  const probe = fitted ? (model.constructor as unknown as { fromJSON(json: unknown): Neural }).fromJSON(model.toJSON()) : copyOf(model);
+  const session = probe.fitSession(takeRows(X, rows), rows.map((i) => y[i]), { epochs: 1, batchSize: rows.length, keepLayout: fitted !== null });
   if (fitted) session.setWeights(fitted);
   try {
     return session.step(Int32Array.from(rows), { gradNorms: true }).gradNorms!;
   } finally {
     session.dispose();
+    probe.dispose();
   }
 }
 

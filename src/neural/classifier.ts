@@ -93,6 +93,11 @@ export interface FitOptions {
   validation?: { X: unknown; y: readonly unknown[] };
   epochs?: number;
   batchSize?: number;
+  /**
+   * Keep a fitted model's input layout (features, vocabulary) and label set instead of learning them
+   * from this X and y: a probe of the fitted network on a few rows (gradient norms) needs its shapes.
+   */
+  keepLayout?: boolean;
 }
 
 interface Fitted {
@@ -222,8 +227,9 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
 
   private openSession(X: X, y: readonly unknown[], options: FitOptions, previousInput: unknown): FitSession<LayerWeights[]> {
     const tf = tfjs();
-    const source = this.inputs(X, true);
-    const coding = codingOf(y, source.nRows, this.model);
+    const keep = options.keepLayout === true && this.fitted !== undefined;
+    const source = this.inputs(X, !keep);
+    const coding = keep ? this.fitted!.coding : codingOf(y, source.nRows, this.model);
     const targets = targetMatrix(y, coding, "y");
     const k = coding.classes.length;
     const p = this.p;
