@@ -5,7 +5,7 @@
 // Target (issue #6): within 500 ms; goal: 100 ms.
 //   node bench/sidebar/bench.mjs [--points 50]
 import { spawn } from "node:child_process";
-import { launchChromium, openNotebook, startLab, trackModule } from "../../tests/browser/lab.mjs";
+import { launchChromium, openNotebook, runRow, startLab, trackModule } from "../../tests/browser/lab.mjs";
 import { wholeNumberOption } from "../lib/options.mjs";
 
 const N = wholeNumberOption("sidebar", "points", 50);
@@ -64,7 +64,7 @@ try {
   const exited = new Promise((r) => proc.once("exit", r));
   await isReady;
   say("probe run created");
-  const row = page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: /^latency-probe$/ }) });
+  const row = runRow(page, "latency-probe");
   await row.waitFor({ timeout: 30_000 });
   await row.focus();
   await page.keyboard.press("Enter");

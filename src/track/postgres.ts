@@ -10,7 +10,7 @@ import { Client, Pool, types as pgTypes, type PoolClient, type QueryResultRow } 
 import { PG_MIGRATIONS } from "./schema";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
 import {
-  checkAlias, checkGoals, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, processAlive, summarize, toSummary,
+  checkAlias, checkGoals, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, processAlive, summarize, toSummary,
 } from "./records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter,
@@ -557,11 +557,7 @@ export class PostgresStore implements Store {
         : this.query("SELECT * FROM model_versions ORDER BY name, version"),
       this.query("SELECT name, alias, version FROM model_aliases"),
     ]);
-    return rows.map((r) => ({
-      name: r.name, version: r.version, runId: r.run_id, artifact: r.artifact, hash: r.hash, createdAt: r.created_at,
-      description: r.description,
-      aliases: aliases.filter((a) => a.name === r.name && a.version === r.version).map((a) => a.alias).sort(),
-    }));
+    return versionsFromRows(rows, aliases);
   }
 
   async resolveModel(ref: string): Promise<ModelVersion> {

@@ -17,6 +17,15 @@ export function fromF64(b: Buffer): Float64Array {
   return new Float64Array(copy.buffer);
 }
 
+/** Model versions from their stored rows, each with the aliases that point at it. */
+export function versionsFromRows(rows: any[], aliases: Array<{ name: string; alias: string; version: number }>): ModelVersion[] {
+  return rows.map((r) => ({
+    name: r.name, version: r.version, runId: r.run_id, artifact: r.artifact, hash: r.hash, createdAt: r.created_at,
+    description: r.description,
+    aliases: aliases.filter((a) => a.name === r.name && a.version === r.version).map((a) => a.alias).sort(),
+  }));
+}
+
 /** A run's metric points from its stored chunks, by key then step (points with one step keep the order they were logged in). */
 export function pointsFromChunks(rows: Iterable<{ key: string; steps: Buffer; vals: Buffer; ts: Buffer }>): MetricPoint[] {
   const points: MetricPoint[] = [];

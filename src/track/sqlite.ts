@@ -8,7 +8,7 @@ import * as path from "path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
 export { guessGoal, processAlive } from "./records";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
-import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, summarize, checkGoals, toSummary } from "./records";
+import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, summarize, checkGoals, toSummary } from "./records";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
   RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape,
@@ -398,11 +398,7 @@ export class SqliteStore implements Store {
       ? this.db.prepare("SELECT * FROM model_versions WHERE name = ? ORDER BY version").all(name)
       : this.db.prepare("SELECT * FROM model_versions ORDER BY name, version").all()) as any[];
     const aliases = this.db.prepare("SELECT name, alias, version FROM model_aliases").all() as any[];
-    return rows.map((r) => ({
-      name: r.name, version: r.version, runId: r.run_id, artifact: r.artifact, hash: r.hash, createdAt: r.created_at,
-      description: r.description,
-      aliases: aliases.filter((a) => a.name === r.name && a.version === r.version).map((a) => a.alias).sort(),
-    }));
+    return versionsFromRows(rows, aliases);
   }
 
   /** `name`, `name/3` or `name@alias`. */

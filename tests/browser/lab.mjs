@@ -138,3 +138,8 @@ export async function openNotebook(lab, browser, name, cells, pageOptions = {}) 
   await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
   return page;
 }
+
+/** The Runs panel's row of the run named `name` (exact name). */
+export function runRow(page, name) {
+  return page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: new RegExp(`^${name}$`) }) });
+}

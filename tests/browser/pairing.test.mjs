@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ROOT, launchChromium, startLab, trackModule } from "./lab.mjs";
+import { ROOT, launchChromium, runRow, startLab, trackModule } from "./lab.mjs";
 
 const require = createRequire(import.meta.url);
 const ARTIFACTS = join(ROOT, "tests", "browser", "artifacts");
@@ -244,7 +244,7 @@ describe("paired notebooks in JupyterLab, jupytext's server extension off", { ti
     const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: lab.env });
     assert.equal(r.status, 0, r.stderr);
     await page.evaluate(() => window.jupyterapp.commands.execute("modelbench:show-runs"));
-    const row = (name) => page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: new RegExp(`^${name}$`) }) });
+    const row = (name) => runRow(page, name);
     await row("run-b").waitFor({ timeout: 90_000 });
     await row("run-a").locator("input[type=checkbox]").check();
     await row("run-b").locator("input[type=checkbox]").check();

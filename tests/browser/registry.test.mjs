@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, launchChromium, openNotebook, startLab } from "./lab.mjs";
+import { ROOT, launchChromium, openNotebook, runRow, startLab } from "./lab.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "browser", "artifacts");
 
@@ -32,7 +32,7 @@ describe("artifacts, registry and themes in JupyterLab", { timeout: 240_000 }, (
   let lab;
   let browser;
   let page;
-  const row = (name) => page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: new RegExp(`^${name}$`) }) });
+  const row = (name) => runRow(page, name);
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });

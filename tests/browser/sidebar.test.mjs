@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ROOT, launchChromium, openNotebook, startLab, trackModule } from "./lab.mjs";
+import { ROOT, launchChromium, openNotebook, runRow, startLab, trackModule } from "./lab.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "browser", "artifacts");
 // The README's picture is rewritten only when asked (MODELBENCH_UPDATE_DOCS=1), so a test run leaves the tree clean.
@@ -32,7 +32,7 @@ describe("Runs sidebar in JupyterLab", { timeout: 240_000 }, () => {
   let lab;
   let browser;
   let page;
-  const row = (name) => page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: new RegExp(`^${name}$`) }) });
+  const row = (name) => runRow(page, name);
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
