@@ -34,7 +34,7 @@ export class MlflowRest {
       // A kept-alive connection the server closed while idle fails before the request is read: send once more.
       res = await send().catch((e) => (e?.cause?.code === "UND_ERR_SOCKET" || e?.cause?.code === "ECONNRESET" ? send() : Promise.reject(e)));
     } catch (e) {
-      throw new StoreError(`cannot reach the MLflow server at ${this.base} (${(e as any)?.cause?.code ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
+      throw new StoreError(`cannot reach the MLflow server at ${this.base} (${(e as any)?.cause?.code ?? (e as any)?.cause?.message ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
     }
     const text = await res.text();
     if (!res.ok) {

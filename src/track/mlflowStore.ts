@@ -262,7 +262,7 @@ export class MlflowStore implements Store {
     try {
       res = await fetch(url);
     } catch (e) {
-      throw new StoreError(`cannot reach the MLflow server at ${this.api.base} (${(e as any)?.cause?.code ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
+      throw new StoreError(`cannot reach the MLflow server at ${this.api.base} (${(e as any)?.cause?.code ?? (e as any)?.cause?.message ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
     }
     if (!res.ok) throw new StoreError(`MLflow artifact '${name}' could not be read (${res.status}) from ${this.api.base}`);
     return Buffer.from(await res.arrayBuffer());
@@ -465,7 +465,7 @@ export class MlflowStore implements Store {
   async removeAlias(name: string, alias: string): Promise<void> {
     const url = `${this.api.base}/api/2.0/mlflow/registered-models/alias`;
     const res = await fetch(url, { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, alias }) }).catch((e) => {
-      throw new StoreError(`cannot reach the MLflow server at ${this.api.base} (${e?.cause?.code ?? e.message}): start it (mlflow server) or fix the URI`);
+      throw new StoreError(`cannot reach the MLflow server at ${this.api.base} (${e?.cause?.code ?? e?.cause?.message ?? e.message}): start it (mlflow server) or fix the URI`);
     });
     if (!res.ok) throw new StoreError(`MLflow could not remove alias '${alias}' of '${name}' (${res.status}): ${(await res.text()).slice(0, 300)}`);
   }
