@@ -298,10 +298,10 @@ const storeMagic: MagicDefinition = {
     name: "store",
     line: true,
     cell: false,
-    summary: "Show the tracking store, or switch to another (sqlite:///path.db or postgres://user@host:5432/db).",
+    summary: "Show the tracking store, or switch to another (sqlite:///path.db, postgres://user@host:5432/db or mlflow+http://host:5000).",
     usage: "%store [URI]",
     options: [],
-    positional: [{ name: "URI", help: "e.g. sqlite:///home/me/runs.db or postgres://me@db.lan:5432/runs" }],
+    positional: [{ name: "URI", help: "e.g. sqlite:///home/me/runs.db, postgres://me@db.lan:5432/runs or mlflow+http://127.0.0.1:5000" }],
   },
   async run(ctx, args) {
     if (args.positional[0]) await track.useStore(args.positional[0]);
@@ -319,7 +319,8 @@ const gcMagic: MagicDefinition = {
     options: [],
   },
   async run(ctx) {
-    const r = await track.store().gcArtifacts();
+    const r: { removed: string[]; bytes: number; note?: string } = await track.store().gcArtifacts();
+    if (r.note) return ctx.print(r.note);
     ctx.print(r.removed.length ? `removed ${r.removed.length} unreferenced artifact file(s), ${(r.bytes / 1024).toFixed(1)} KB` : "nothing to remove");
   },
 };

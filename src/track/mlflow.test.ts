@@ -1,58 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as track from "./index";
 import { sqliteBackend } from "./testing";
+import { freePort, mlflowBin, NO_MLFLOW, repoRoot, startMlflow } from "./mlflowServer";
 
-const root = path.join(__dirname, "..", "..", "..");
-const cli = path.join(root, "bin", "modelbench.mjs");
-// MLflow (850 MB) lives in .venv-bench, made from requirements-bench.txt by `npm test`'s set-up
-// (scripts/setup-mlflow.mjs). Without it the test fails and says so: CI must run it.
-const venvBin = [path.join(root, ".venv-bench", "bin"), path.join(root, ".venv", "bin")].find((d) => fs.existsSync(path.join(d, "mlflow")));
-const NO_MLFLOW = "MLflow is not installed: `node scripts/setup.mjs --for-tests` (run by `npm test`) puts it in .venv-bench";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startMlflow(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(path.join(venvBin!, "mlflow"), [
-    "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
-    "--backend-store-uri", `sqlite:///${path.join(dir, "mlflow.db")}`, "--artifacts-destination", path.join(dir, "artifacts"),
-  ], { stdio: ["ignore", "ignore", "pipe"], detached: true });
-  let log = "";
-  child.stderr!.on("data", (d) => (log = (log + d).slice(-3000)));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      process.kill(-child.pid!, "SIGTERM"); // the server and its workers
-      await exited;
-    }
-  };
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mlflow server exited (${child.exitCode}): ${log}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, stop };
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`mlflow server did not answer within 180 s: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const cli = path.join(repoRoot, "bin", "modelbench.mjs");
+const root = repoRoot, venvBin = mlflowBin;
 
 test("export to a real MLflow server: MLflow's client reads back params, metric histories, tags, artifacts, versions and aliases", async () => {
   assert.ok(venvBin, NO_MLFLOW);

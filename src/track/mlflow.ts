@@ -28,11 +28,13 @@ export class MlflowRest {
     if (method === "GET" && body) for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
     let res: Response;
     try {
-      res = await fetch(url, {
+      const send = () => fetch(url, {
         method, headers: { "content-type": "application/json" }, body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
       });
+      // A kept-alive connection the server closed while idle fails before the request is read: send once more.
+      res = await send().catch((e) => (e?.cause?.code === "UND_ERR_SOCKET" || e?.cause?.code === "ECONNRESET" ? send() : Promise.reject(e)));
     } catch (e) {
-      throw new StoreError(`cannot reach the MLflow server at ${this.base} (${(e as any)?.cause?.code ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
+      throw new StoreError(`cannot reach the MLflow server at ${this.base} (${(e as any)?.cause?.code ?? (e as any)?.cause?.message ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
     }
     const text = await res.text();
     if (!res.ok) {

@@ -3,6 +3,7 @@ import { performance } from "perf_hooks";
 import { MIME } from "../display";
 import { describeWriteError, SqliteStore } from "./sqlite";
 import { PostgresStore } from "./postgres";
+import { MlflowStore } from "./mlflowStore";
 import { StoreError, TrackingError } from "./errors";
 import type { ArtifactRecord, Goal, RunStatus, Series, Store } from "./types";
 
@@ -155,6 +156,9 @@ export class Run {
       this.writeQueuedSync();
       this.store.db.prepare("UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?").run(status, Date.now(), error, this.id);
     } else if (this.store instanceof PostgresStore) {
+      const batch = this.queued || this.params.length ? this.takeBatch() : null;
+      this.store.finishSync(batch, this.id, status, Date.now(), error);
+    } else if (this.store instanceof MlflowStore) {
       const batch = this.queued || this.params.length ? this.takeBatch() : null;
       this.store.finishSync(batch, this.id, status, Date.now(), error);
     }

@@ -10,6 +10,7 @@ import { captureEnvironment, captureGit, hashFile } from "./context";
 import { Run } from "./run";
 import { SqliteStore } from "./sqlite";
 import { isPostgresUri, PostgresStore } from "./postgres";
+import { isMlflowUri, MlflowStore } from "./mlflowStore";
 import { globalSeed } from "../random";
 import type { Store } from "./types";
 
@@ -60,13 +61,14 @@ function scriptCode(): CodeContext {
   return { source, notebook: null, notebookPath: null };
 }
 
-/** Opens a store by URI: `sqlite:///path` or `postgres://user@host:port/db`. */
+/** Opens a store by URI: `sqlite:///path`, `postgres://user@host:port/db` or `mlflow+http://host:port`. */
 export function openStore(uri = storeUri()): Store {
   if (uri.startsWith("sqlite://")) return new SqliteStore(sqlitePath(uri));
   if (isPostgresUri(uri)) return new PostgresStore(uri);
+  if (isMlflowUri(uri)) return new MlflowStore(uri);
   const scheme = uri.split(":")[0];
   throw new StoreError(
-    `store URI scheme '${scheme}' is not available yet: use sqlite:///path/to/store.db or postgres://user@host:5432/database`,
+    `store URI scheme '${scheme}' is not available yet: use sqlite:///path/to/store.db, postgres://user@host:5432/database or mlflow+http://host:port`,
   );
 }
 

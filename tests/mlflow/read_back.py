@@ -28,7 +28,12 @@ def main(uri):
                 metrics[key] = [[m.step, num(m.value), m.timestamp] for m in hist]
             arts = {}
             with tempfile.TemporaryDirectory() as d:
-                for a in c.list_artifacts(r.info.run_id):
+                todo = list(c.list_artifacts(r.info.run_id))
+                while todo:
+                    a = todo.pop()
+                    if a.is_dir:
+                        todo.extend(c.list_artifacts(r.info.run_id, a.path))
+                        continue
                     p = c.download_artifacts(r.info.run_id, a.path, d)
                     with open(p, "rb") as f:
                         arts[a.path] = f.read().hex()
@@ -37,7 +42,8 @@ def main(uri):
                 "start_time": r.info.start_time, "end_time": r.info.end_time,
                 "params": r.data.params, "tags": {k: v for k, v in r.data.tags.items() if not k.startswith("mlflow.") or k in (
                     "mlflow.runName", "mlflow.parentRunId", "mlflow.source.git.commit", "mlflow.source.git.branch", "mlflow.note.content")},
-                "metrics": metrics, "artifacts": arts,
+                "metrics": metrics, "artifacts": arts, "user": r.data.tags.get("mlflow.user"),
+                "source_name": r.data.tags.get("mlflow.source.name"),
             }
     for m in c.search_registered_models():
         versions = c.search_model_versions(f"name='{m.name}'")
