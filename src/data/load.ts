@@ -67,8 +67,12 @@ export function readCSV(file: string, options?: CsvOptions & { as?: "arquero" })
 export function readCSV(file: string, options: CsvOptions & { as: "danfo" }): Promise<DanfoFrame>;
 /** A CSV file with a header line; columns of numbers or booleans are converted. */
 export async function readCSV(file: string, options: CsvOptions = {}): Promise<ColumnTable | DanfoFrame> {
-  const columns = csvColumns(file, readText(file), options);
-  const table = makeTable(columns, options.as);
+  return loadFile(file, (text) => csvColumns(file, text, options), options.as);
+}
+
+/** Reads and parses a file into a table of the asked kind, recording the file's hash on the active run. */
+async function loadFile(file: string, parse: (text: string) => Columns, as: ReadOptions["as"]): Promise<ColumnTable | DanfoFrame> {
+  const table = makeTable(parse(readText(file)), as);
   await recordFile(file);
   return table;
 }
@@ -153,9 +157,7 @@ export function readJSON(file: string, options?: ReadOptions & { as?: "arquero" 
 export function readJSON(file: string, options: ReadOptions & { as: "danfo" }): Promise<DanfoFrame>;
 /** A JSON file holding an array of row objects or an object of column arrays. */
 export async function readJSON(file: string, options: ReadOptions = {}): Promise<ColumnTable | DanfoFrame> {
-  const table = makeTable(jsonColumns(file, readText(file)), options.as);
-  await recordFile(file);
-  return table;
+  return loadFile(file, (text) => jsonColumns(file, text), options.as);
 }
 
 function jsonlColumns(file: string, text: string): Columns {
@@ -173,18 +175,14 @@ export function readJSONL(file: string, options?: ReadOptions & { as?: "arquero"
 export function readJSONL(file: string, options: ReadOptions & { as: "danfo" }): Promise<DanfoFrame>;
 /** JSON lines: one object per line (blank lines skipped). */
 export async function readJSONL(file: string, options: ReadOptions = {}): Promise<ColumnTable | DanfoFrame> {
-  const table = makeTable(jsonlColumns(file, readText(file)), options.as);
-  await recordFile(file);
-  return table;
+  return loadFile(file, (text) => jsonlColumns(file, text), options.as);
 }
 
 export function readARFF(file: string, options?: ReadOptions & { as?: "arquero" }): Promise<ColumnTable>;
 export function readARFF(file: string, options: ReadOptions & { as: "danfo" }): Promise<DanfoFrame>;
 /** Weka's ARFF format: typed attributes, quoted strings with escapes, `?` for missing, sparse rows. */
 export async function readARFF(file: string, options: ReadOptions = {}): Promise<ColumnTable | DanfoFrame> {
-  const table = makeTable(arffColumns(file, readText(file)), options.as);
-  await recordFile(file);
-  return table;
+  return loadFile(file, (text) => arffColumns(file, text), options.as);
 }
 
 export function arffColumns(file: string, text: string): Columns {
