@@ -37,7 +37,8 @@ export type FromChild =
       payload: Array<Record<string, unknown>>;
       userExpressions: Record<string, UserExpressionResult>;
       /** Declarations of all cells so far, for completion in the protocol process. */
-      decl: string;
+      /** The declarations of the cells so far, when they changed since the last `done`. */
+      decl?: string;
       /** text/plain of the result, for the history's output column. */
       resultText?: string;
     }

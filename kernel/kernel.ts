@@ -252,7 +252,26 @@ export class Kernel {
       while (this.queue.length) await this.execute(this.queue.shift()!);
     } finally {
       this.draining = false;
+      this.warmLanguageWhenIdle();
     }
+  }
+
+  /** Completion's TypeScript program is built once the kernel has had no cell for this long. */
+  static readonly LANGUAGE_WARM_IDLE_MS = 1500;
+  private runtimeWarmed = false;
+  private languageWarmed = false;
+  private languageTimer: NodeJS.Timeout | null = null;
+
+  private warmLanguageWhenIdle(): void {
+    if (!this.runtimeWarmed || this.languageWarmed || this.closed) return;
+    if (this.languageTimer) clearTimeout(this.languageTimer);
+    this.languageTimer = setTimeout(() => {
+      this.languageTimer = null;
+      if (this.draining) return; // the end of the running cell schedules it again
+      this.languageWarmed = true;
+      this.language.warm();
+    }, Kernel.LANGUAGE_WARM_IDLE_MS);
+    this.languageTimer.unref();
   }
 
   private async execute(msg: Message): Promise<void> {
@@ -261,15 +280,16 @@ export class Kernel {
     const silent = !!c.silent;
     const storeHistory = !silent && c.store_history !== false;
     this.status("busy", msg);
+    let idlePending = true;
     try {
       if (storeHistory) this.executionCount++;
       const count = this.executionCount;
-      if (!silent) this.publish("execute_input", { code, execution_count: count }, msg);
-      if (storeHistory) this.safely(() => this.history.add(count, code));
       this.remember(msg);
       this.lastExecute = msg;
       if (silent) this.silent.add(msg.header.msg_id);
-      const done = await this.runtime.execute({
+      // The cell starts running first; its outputs arrive as later events, so busy and
+      // execute_input still reach IOPub before them.
+      const running = this.runtime.execute({
         type: "execute",
         req: msg.header.msg_id,
         code,
@@ -277,23 +297,31 @@ export class Kernel {
         allowStdin: c.allow_stdin !== false,
         userExpressions: c.user_expressions ?? {},
       });
+      if (!silent) this.publish("execute_input", { code, execution_count: count }, msg);
+      if (storeHistory) this.safely(() => this.history.add(count, code));
+      const done = await running;
       this.silent.delete(msg.header.msg_id);
-      if (done.decl) this.decl = done.decl;
+      if (done.decl !== undefined) this.decl = done.decl;
       if (done.status === "error" && done.error) {
         if (!silent) this.publish("error", done.error, msg);
         await this.reply("shell", msg, "execute_reply", { status: "error", execution_count: count, ...done.error }, { status: "error" });
         if (c.stop_on_error !== false) await this.abortQueued();
       } else {
-        await this.reply("shell", msg, "execute_reply", {
+        const replied = this.reply("shell", msg, "execute_reply", {
           status: "ok",
           execution_count: count,
           payload: done.payload,
           user_expressions: done.userExpressions,
         });
+        // The reply and idle are queued on their sockets before the history write, which the
+        // frontend does not wait for.
+        this.status("idle", msg);
+        idlePending = false;
+        await replied;
         if (storeHistory && done.resultText !== undefined) this.safely(() => this.history.setOutput(count, done.resultText!));
       }
     } finally {
-      this.status("idle", msg);
+      if (idlePending) this.status("idle", msg);
     }
   }
 
@@ -352,9 +380,10 @@ export class Kernel {
         this.runtimeTargets = new Set(m.targets);
         return;
       case "warmed":
-        // The runtime has built its TypeScript program; completion builds its own only now, so the
-        // two do not compete for the CPU while the kernel starts.
-        this.language.warm();
+        // The runtime has built its TypeScript program; completion builds its own only once the
+        // kernel has been idle for a moment, so the two never compete for the CPU with a cell.
+        this.runtimeWarmed = true;
+        this.warmLanguageWhenIdle();
         return;
     }
   }
@@ -417,6 +446,7 @@ export class Kernel {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.languageTimer) clearTimeout(this.languageTimer);
     this.flushStream();
     await this.runtime.stop();
     await this.language.close();

@@ -14,6 +14,8 @@ export const INTERRUPT_GRACE_MS = 3000;
 export class Runtime extends EventEmitter {
   private child: ChildProcess | null = null;
   private ready!: Promise<void>;
+  /** True once the current child said it is ready: executes are then sent without a detour. */
+  private isReady = false;
   /** The execute in progress; `sent` is false while it waits for the runtime to be ready. */
   private current: { req: string; sent: boolean; resolve(d: Done): void } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
@@ -37,7 +39,10 @@ export class Runtime extends EventEmitter {
     });
     this.child = child;
     let markReady!: () => void;
-    this.ready = new Promise((r) => (markReady = r));
+    this.isReady = false;
+    this.ready = new Promise<void>((r) => (markReady = r)).then(() => {
+      if (gen === this.generation) this.isReady = true;
+    });
     // Output written straight to the file descriptors (native code, child_process inherit).
     for (const name of ["stdout", "stderr"] as const) {
       child[name]!.on("data", (d: Buffer) => this.emit("message", { type: "stream", req: null, name, text: d.toString() }));
@@ -52,6 +57,7 @@ export class Runtime extends EventEmitter {
     child.on("exit", (code, signal) => {
       if (gen !== this.generation) return;
       this.child = null;
+      this.isReady = false;
       if (this.stopping) return;
       const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       this.emit("died", why, child.pid);
@@ -68,10 +74,17 @@ export class Runtime extends EventEmitter {
     return this.current !== null;
   }
 
+  /** Starts a cell: sent to the runtime at once when it is ready (so it runs while the protocol
+   * process announces it), else as soon as it is. */
   execute(req: ExecuteRequest): Promise<Done> {
     return new Promise<Done>((resolve) => {
       const current = { req: req.req, sent: false, resolve };
       this.current = current;
+      if (this.isReady && this.child) {
+        current.sent = true;
+        this.child.send(req);
+        return;
+      }
       void this.ready.then(() => {
         // An interrupt (or a restart) may have ended the cell before the runtime was ready.
         if (this.current !== current || !this.child) return;
@@ -122,6 +135,7 @@ export class Runtime extends EventEmitter {
     const old = this.child;
     this.generation++;
     this.child = null;
+    this.isReady = false;
     old?.kill("SIGKILL");
     this.failCurrent(ename, evalue);
     this.start();
@@ -157,7 +171,6 @@ export class Runtime extends EventEmitter {
       error: { ename, evalue, traceback: [`${ename}: ${evalue}`] },
       payload: [],
       userExpressions: {},
-      decl: "",
     });
   }
 }

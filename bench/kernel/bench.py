@@ -480,7 +480,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--kernels", default=",".join(KERNELS), help="comma-separated subset of %(default)s")
     p.add_argument("--starts", type=int, default=3, help="start-ups per kernel (default %(default)s)")
-    p.add_argument("--rounds", type=int, default=15, help="timed small cells per history point (default %(default)s)")
+    p.add_argument("--rounds", type=int, default=40, help="timed small cells per history point (default %(default)s)")
     p.add_argument("--history", default="1,100,200", help="history lengths (default %(default)s)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default %(default)s)")
     p.add_argument("--start-timeout", type=float, default=60.0, help="seconds allowed for a start-up (default %(default)s)")

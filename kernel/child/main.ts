@@ -325,6 +325,8 @@ function toError(e: unknown): ErrorContent {
   return fromThrown(e);
 }
 
+let sentDecl = "";
+
 async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promise<void> {
   currentReq = msg.req;
   currentExec = msg;
@@ -358,7 +360,9 @@ async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promis
   const userExpressions: Record<string, UserExpressionResult> = {};
   if (!error) for (const [k, expr] of Object.entries(msg.userExpressions ?? {})) userExpressions[k] = await evaluate(expr);
   currentExec = null;
-  send({ type: "done", req: msg.req, status: error ? "error" : "ok", error, payload, userExpressions, decl, resultText });
+  // The declarations grow with every cell: they travel only when they changed.
+  const changed = decl !== sentDecl ? (sentDecl = decl) : undefined;
+  send({ type: "done", req: msg.req, status: error ? "error" : "ok", error, payload, userExpressions, decl: changed, resultText });
 }
 
 // ---- input(): a Jupyter input_request answered on the stdin channel.
