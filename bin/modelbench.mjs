@@ -27,6 +27,10 @@ commands:
       Copy every run (params, metric histories, tags, artifacts) and the model registry (versions,
       aliases) to an MLflow tracking server, one experiment per project. --from defaults to the
       project's store (MODELBENCH_STORE, else .modelbench/store.db).
+  label [--n 45] [--annotator NAME] [--file labels/brown-human.json] [--seed 0]
+      Label held-out Brown passages yourself (the test split of notebooks/02-baselines), one at
+      a time: your macro-F1 on them becomes the leaderboard's 'human' reference in the project's
+      store. Every answer is saved as you give it; q stops, and running it again resumes.
   help
       This text.
 
@@ -169,6 +173,58 @@ async function exportRuns(args) {
   }
 }
 
+async function label(args) {
+  const { positional, flags } = parseArgs(args, { n: "string", annotator: "string", file: "string", seed: "string" });
+  if (positional.length) throw new UsageError(`label takes no paths (got ${positional.join(" ")})`);
+  const whole = (name, fallback) => {
+    if (flags[name] === undefined) return fallback;
+    const v = Number(flags[name]);
+    if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${name} must be a whole number, not '${flags[name]}'`);
+    return v;
+  };
+  const mb = load(join(root, "dist", "src", "index.js"));
+  const { createInterface } = await import("node:readline");
+  // The split of notebooks/02-baselines.ts: 200-word passages, six per text, a quarter of the texts held out.
+  const passages = (await mb.loadBrown({ passageWords: 200 })).filter((d) => d.passage < 6);
+  const { test } = mb.groupSplit(passages, { groups: "file", testSize: 0.25, seed: 0 });
+  // Lines are queued as they come, so answers piped in ahead of the questions are not lost.
+  const rl = createInterface({ input: process.stdin });
+  const lines = [];
+  let waiting = null;
+  let ended = false;
+  rl.on("line", (line) => (waiting ? (waiting(line), (waiting = null)) : lines.push(line)));
+  rl.on("close", () => {
+    ended = true;
+    waiting?.("q"); // end of input: stop, keeping the answers
+  });
+  const ask = (prompt) => {
+    process.stdout.write(prompt);
+    if (lines.length) return Promise.resolve(lines.shift());
+    if (ended) return Promise.resolve("q");
+    return new Promise((resolve) => (waiting = resolve));
+  };
+  const file = flags.file ?? join(findProjectRoot(process.cwd()), "labels", "brown-human.json");
+  try {
+    const r = await mb.labelSample({
+      texts: test.array("text"),
+      labels: test.array("genre"),
+      ask,
+      file,
+      n: whole("n", 45),
+      seed: whole("seed", 0),
+      annotator: flags.annotator ?? process.env.USER ?? "anonymous",
+    });
+    return r.answers.length ? 0 : 1;
+  } catch (e) {
+    if (!(e instanceof mb.ModelbenchError) && !(e instanceof mb.TrackingError)) throw e;
+    process.stderr.write(`modelbench label: ${e.message}\n`);
+    return 1;
+  } finally {
+    rl.close();
+    await mb.store().close();
+  }
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -184,6 +240,7 @@ async function main(argv) {
     if (command === "diff") return diff(rest);
     if (command === "migrate") return await migrate(rest);
     if (command === "export") return await exportRuns(rest);
+    if (command === "label") return await label(rest);
     throw new UsageError(`unknown command '${command}'`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

@@ -10,6 +10,7 @@ export * from "./neural";
 export * from "./train";
 export * from "./debug";
 export { Random } from "./random";
+export { ModelbenchError, InvalidInputError, NotFittedError } from "./errors";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
 export { comms, Comm, CommRegistry } from "./comm";
 export { diffLines, unifiedDiff } from "./diff";

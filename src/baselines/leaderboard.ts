@@ -102,6 +102,8 @@ export interface LeaderboardOptions {
   limit?: number;
   /** Only the newest run of each name (default true), so a notebook run twice is not ranked twice. */
   latestPerName?: boolean;
+  /** Human references (runs tagged `reference`) stay on the board whatever `tags` and `where` pick (default true). */
+  references?: boolean;
 }
 
 /** The newest run of each name, given runs newest first. */
@@ -116,7 +118,13 @@ export async function leaderboard(options: LeaderboardOptions): Promise<Leaderbo
     throw new InvalidInputError("leaderboard needs the metric to rank by: leaderboard({ metric: 'macro_f1' })");
   }
   const table = await track.listRuns({ where: options.where, tags: options.tags, status: ["finished"] });
-  let runs = table.runs.filter((r) => r.metrics[options.metric]);
+  let runs = table.runs;
+  if ((options.references ?? true) && (options.where || options.tags?.length)) {
+    const refs = (await track.listRuns({ tags: ["reference"], status: ["finished"] })).runs;
+    const have = new Set(runs.map((r) => r.id));
+    runs = [...runs, ...refs.filter((r) => !have.has(r.id))].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  }
+  runs = runs.filter((r) => r.metrics[options.metric]);
   if (options.latestPerName ?? true) runs = latestPerName(runs);
   const rows = runs.map(rowOf);
   const board = new Leaderboard(options.metric, rows, options.goal);
