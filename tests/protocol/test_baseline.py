@@ -122,3 +122,47 @@ def test_regression_target(data, store_path):
 )
 def test_wrong_arguments_are_clear_errors(data, code, ename, needle):
     assert_error(run(data, code)[0], ename, needle)
+
+
+def test_a_person_labels_through_input_and_becomes_the_human_reference(kernel, store_path, tmp_path):
+    """labelSample with the kernel's input(): each question is an input_request on the stdin channel;
+    the answers land in the labels file and the score becomes the human reference row."""
+    from kernel_helpers import collect, result_of, shell_reply
+
+    _, kc = kernel
+    labels_file = tmp_path / "labels.json"
+    code = PLOTS + f"""
+import {{ labelSample }} from "modelbench";
+const r = await labelSample({{ texts: rows.map((r) => r.plot), labels: rows.map((r) => r.genre), ask: input,
+  file: {json.dumps(str(labels_file))}, n: 12, annotator: "protocol-test" }});
+[r.answers.length, r.metrics.accuracy, r.run?.name]
+"""
+    msg_id = kc.execute(code, allow_stdin=True)
+    answered = 0
+    shown = []
+    while True:
+        try:
+            req = kc.stdin_channel.get_msg(timeout=5)
+        except Exception:
+            break
+        assert req["header"]["msg_type"] == "input_request"
+        assert req["parent_header"]["msg_id"] == msg_id
+        assert req["content"]["prompt"] == "genre? "
+        # A reader who always says "romance", except one non-answer that must be asked again.
+        kc.input("not-a-genre" if answered == 3 and not shown else "romance")
+        if answered == 3 and not shown:
+            shown.append(True)
+            continue
+        answered += 1
+    reply = shell_reply(kc, msg_id)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert answered == 12
+    saved = json.loads(labels_file.read_text())
+    truths = [a["truth"] for a in saved["answers"]]
+    assert [a["answer"] for a in saved["answers"]] == ["romance"] * 12
+    accuracy = truths.count("romance") / 12
+    shown_accuracy = str(int(accuracy)) if accuracy.is_integer() else repr(accuracy)
+    assert result_of(collect(kc, msg_id)) == f"[ 12, {shown_accuracy}, 'human' ]"
+    human = baseline_runs(store_path, "human")
+    assert human, "the human reference run was recorded"
+    assert abs(metric(store_path, human[-1]["id"], "accuracy") - accuracy) < 1e-12
