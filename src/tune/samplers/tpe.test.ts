@@ -57,7 +57,7 @@ test("tpe: suggestions stay in bounds and on steps, and conditional params appea
 
 test("tpe: random search until nStartupTrials trials have finished", () => {
   const space = toSpace({ x: uniform(0, 1), k: int(0, 9) });
-  const tpe = new TPESampler({ seed: 9, nStartupTrials: 4, startupDesign: "random" });
+  const tpe = new TPESampler({ seed: 9, nStartupTrials: 4 });
   const random = new RandomSampler({ seed: 9 });
   const trials: FrozenTrial[] = [];
   // running and failed trials do not count towards the start-up
@@ -68,37 +68,6 @@ test("tpe: random search until nStartupTrials trials have finished", () => {
     trials.push(frozenTrial({ number: i, params: p, value: i }));
   }
   assert.notDeepEqual(tpe.sample(space, trials, "minimize"), random.sample(space));
-});
-
-test("tpe: the default start-up is a Latin hypercube: one trial in each 1/n slice of every param's range", () => {
-  const space = toSpace({ x: uniform(-5, 5), lr: logUniform(1e-5, 1e-1), units: int(0, 99), opt: choice(["a", "b", "c", "d", "e"]) });
-  for (const seed of [1, 2, 3]) {
-    const n = 10;
-    const tpe = new TPESampler({ seed, nStartupTrials: n });
-    const trials = optimise(tpe, space, () => 0, n);
-    const slice = (u: number) => Math.floor(u * n);
-    const xs = trials.map((t) => slice(((t.params.x as number) + 5) / 10));
-    const lrs = trials.map((t) => slice((Math.log10(t.params.lr as number) + 5) / 4));
-    const units = trials.map((t) => slice((t.params.units as number) / 100));
-    const all = Array.from({ length: n }, (_, i) => i);
-    assert.deepEqual([...xs].sort((a, b) => a - b), all, `x slices ${xs}`);
-    assert.deepEqual([...lrs].sort((a, b) => a - b), all, `lr slices (log scale) ${lrs}`);
-    assert.deepEqual([...units].sort((a, b) => a - b), all, `units slices ${units}`);
-    assert.notDeepEqual(xs, lrs, "params visit their slices in different orders");
-    const counts = ["a", "b", "c", "d", "e"].map((c) => trials.filter((t) => t.params.opt === c).length);
-    assert.deepEqual(counts, [2, 2, 2, 2, 2], "each choice twice in 10 start-up trials");
-    // random start-up has no such guarantee: with this many params some slice is empty or doubled
-    const random = optimise(new TPESampler({ seed, nStartupTrials: n, startupDesign: "random" }), space, () => 0, n);
-    const rx = random.map((t) => slice(((t.params.x as number) + 5) / 10));
-    const rl = random.map((t) => slice((Math.log10(t.params.lr as number) + 5) / 4));
-    assert.ok(new Set(rx).size < n || new Set(rl).size < n);
-  }
-  // failed trials use up the design: later start-up trials are random, still in bounds
-  const tpe = new TPESampler({ seed: 5, nStartupTrials: 3 });
-  const failed = [0, 1, 2, 3].map((i) => frozenTrial({ number: i, params: { x: 0 }, state: "failed" }));
-  const p = tpe.sample(space, failed, "minimize");
-  for (const spec of space) assert.ok(contains(spec.dist, p[spec.name]));
-  assert.throws(() => new TPESampler({ startupDesign: "sobol" as never }), /startupDesign "sobol": use one of "latin", "random"/);
 });
 
 test("tpe: beats random search on a 1-D quadratic (median best over seeds)", () => {

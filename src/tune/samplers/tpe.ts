@@ -5,7 +5,7 @@
 import type { Direction, Distribution, FrozenTrial, ParamSpec, Sampler, Space } from "../types";
 import { contains } from "../space";
 import { seededRng, type Rng } from "../random";
-import { OptionError, checkKeys, flag, oneOf, realNumber, wholeNumber } from "../options";
+import { OptionError, checkKeys, flag, realNumber, wholeNumber } from "../options";
 import { fillSpace, randomValue, seedOption } from "./random";
 import { ParzenEstimator, type Encoded, type ParzenOptions } from "./parzen";
 
@@ -13,13 +13,6 @@ export interface TPESamplerOptions {
   seed?: number;
   /** Random search until this many trials have finished (complete or pruned). */
   nStartupTrials?: number;
-  /**
-   * How the start-up trials are drawn. "latin" (default): a Latin hypercube over the first
-   * nStartupTrials trials, so each param's range is cut into that many equal slices and each slice
-   * gets one trial, in an order shuffled per param. "random": every value drawn independently, as
-   * Optuna does.
-   */
-  startupDesign?: "latin" | "random";
   /**
    * Candidates drawn from l(x) per suggestion. Default: 24 per modelled dimension (24 for each
    * independent param; 24·d, at most 240, for a joint model over d params), since the best of a
@@ -45,7 +38,7 @@ export interface TPESamplerOptions {
   constantLiar?: boolean;
 }
 
-const OPTIONS = ["seed", "nStartupTrials", "startupDesign", "nEiCandidates", "multivariate", "gamma", "priorWeight", "considerEndpoints", "considerMagicClip", "weights", "constantLiar"] as const;
+const OPTIONS = ["seed", "nStartupTrials", "nEiCandidates", "multivariate", "gamma", "priorWeight", "considerEndpoints", "considerMagicClip", "weights", "constantLiar"] as const;
 
 export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
@@ -124,10 +117,6 @@ export class TPESampler implements Sampler {
   private readonly rng: Rng;
   private readonly random: Rng;
   private readonly nStartupTrials: number;
-  private readonly startupDesign: "latin" | "random";
-  private readonly seed: number;
-  /** Per param: the order in which the Latin hypercube visits its slices. */
-  private readonly slices = new Map<string, number[]>();
   private readonly nEiCandidates: number | undefined;
   private readonly multivariate: boolean;
   private readonly gamma: (n: number) => number;
@@ -142,9 +131,7 @@ export class TPESampler implements Sampler {
     // Separate streams so the startup phase does not shift the model's draws.
     this.random = seededRng(seed);
     this.rng = seededRng((seed ^ 0x5bd1e995) >>> 0);
-    this.seed = seed;
     this.nStartupTrials = wholeNumber(what, "nStartupTrials", options.nStartupTrials ?? 10, 0);
-    this.startupDesign = oneOf(`${what} startupDesign`, options.startupDesign ?? "latin", ["latin", "random"] as const);
     this.nEiCandidates = options.nEiCandidates === undefined ? undefined : wholeNumber(what, "nEiCandidates", options.nEiCandidates, 1);
     this.multivariate = flag(what, "multivariate", options.multivariate ?? false);
     this.constantLiar = flag(what, "constantLiar", options.constantLiar ?? true);
@@ -163,7 +150,7 @@ export class TPESampler implements Sampler {
 
   sample(space: Space, trials: readonly FrozenTrial[], direction: Direction): Record<string, unknown> {
     const finished = trials.filter(isFinished);
-    if (finished.length < this.nStartupTrials) return this.startup(space, trials.length);
+    if (finished.length < this.nStartupTrials) return fillSpace(space, (_n, dist) => randomValue(dist, this.random));
 
     const nBelow = this.nBelow(finished.length);
     const { below, above } = splitTrials(trials, nBelow, direction, this.constantLiar);
@@ -178,41 +165,6 @@ export class TPESampler implements Sampler {
       const only = onlyValue(dist);
       return only ? only.value : this.suggest([{ name, dist }], below, above)[name];
     }, chosen);
-  }
-
-  /**
-   * Start-up trial number `index` (counting every trial so far, failed and running ones too). A
-   * Latin hypercube spreads the start-up trials over each param's range (every slice of width
-   * 1/nStartupTrials, on the param's own scale, gets one), so the first model sees the whole range
-   * rather than random clumps and gaps; where in its slice a value falls is random. Trials past the
-   * design (after failures) are drawn at random.
-   */
-  private startup(space: Space, index: number): Record<string, unknown> {
-    const n = this.nStartupTrials;
-    if (this.startupDesign === "random" || index >= n) return fillSpace(space, (_n, dist) => randomValue(dist, this.random));
-    return fillSpace(space, (name, dist) => {
-      const u = (this.sliceOrder(name)[index] + this.random()) / n;
-      return randomValue(dist, () => u);
-    });
-  }
-
-  /** A shuffle of 0..nStartupTrials−1 that depends only on the seed and the param's name. */
-  private sliceOrder(name: string): number[] {
-    let order = this.slices.get(name);
-    if (!order) {
-      // FNV-1a over the name, starting from the seed: the same param gets the same order in every
-      // process (workers, a resumed session), another param an unrelated one.
-      let h = (0x811c9dc5 ^ this.seed) >>> 0;
-      for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-      const rng = seededRng(h);
-      order = Array.from({ length: this.nStartupTrials }, (_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      this.slices.set(name, order);
-    }
-    return order;
   }
 
   private nBelow(n: number): number {
