@@ -3,6 +3,8 @@
 // two benchmark problems. Runs our multivariate TPE with each set of extra options given as JSON
 // and prints the median regret over seeds 0..SEEDS-1 per problem and the median ms per trial:
 //   npx tsc -p tsconfig.json && SEEDS=40 node bench/tune/variants.mjs '{"24":{"nEiCandidates":24},"default":{}}'
+// The argument is JSON or, for options that are functions, a JavaScript object literal in which
+// `tpe` is the samplers module, e.g. '{ optuna: { gamma: tpe.optunaGamma }, default: {} }'.
 // Env: SEEDS (40), TRIALS (100), PROBS (comma list, default all).
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
@@ -18,7 +20,8 @@ const F = {
   ackley6: { b: Array(6).fill([-5, 10]), min: 0, f(x) { const d=x.length; const a=x.reduce((s,v)=>s+v*v,0)/d, c=x.reduce((s,v)=>s+Math.cos(2*Math.PI*v),0)/d; return -20*Math.exp(-0.2*Math.sqrt(a))-Math.exp(c)+20+Math.E; } },
   styb4: { b: Array(4).fill([-5, 5]), min: -39.16617*4, f(x) { return x.reduce((s,v)=>s+(v**4-16*v*v+5*v)/2,0); } },
 };
-const variants = JSON.parse(process.argv[2] || '{"base":{}}');
+const tpe = require(root + "/dist/src/tune/samplers/index.js");
+const variants = new Function("tpe", `return (${process.argv[2] || '{"base":{}}'});`)(tpe);
 const SEEDS = Number(process.env.SEEDS || 40), T = Number(process.env.TRIALS || 100);
 const probs = (process.env.PROBS || Object.keys(F).join(",")).split(",");
 const med = (xs) => { const s=[...xs].sort((a,b)=>a-b); const m=(s.length-1)/2; return (s[Math.floor(m)]+s[Math.ceil(m)])/2; };

@@ -3,9 +3,9 @@ import type { Sampler } from "../types";
 import { oneOf } from "../options";
 import { GridSampler, SearchExhausted, type GridSamplerOptions } from "./grid";
 import { RandomSampler, type RandomSamplerOptions } from "./random";
-import { TPESampler, defaultGamma, defaultWeights, type TPESamplerOptions } from "./tpe";
+import { TPESampler, defaultGamma, defaultWeights, optunaGamma, type TPESamplerOptions } from "./tpe";
 
-export { GridSampler, SearchExhausted, RandomSampler, TPESampler, defaultGamma, defaultWeights };
+export { GridSampler, SearchExhausted, RandomSampler, TPESampler, defaultGamma, defaultWeights, optunaGamma };
 export type { GridSamplerOptions, RandomSamplerOptions, TPESamplerOptions };
 export { OptionError } from "../options";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TPESampler, defaultEiCandidates, defaultGamma, defaultWeights, splitTrials } from "./tpe";
+import { TPESampler, defaultEiCandidates, defaultGamma, defaultWeights, optunaGamma, splitTrials } from "./tpe";
 import { RandomSampler } from "./random";
 import { choice, contains, int, logUniform, toSpace, uniform } from "../space";
 import { OptionError } from "../options";
@@ -159,8 +159,15 @@ test("tpe: split ranks complete trials first, pruned ones by how far they got, a
   assert.deepEqual(nums(s.below), [0]);
 });
 
-test("tpe: Optuna's default gamma and weights", () => {
-  assert.deepEqual([0, 1, 10, 11, 100, 250, 1000].map(defaultGamma), [0, 1, 1, 2, 10, 25, 25]);
+test("tpe: default gamma (15%, at most 25), Optuna's gamma (10%) and weights", () => {
+  assert.deepEqual([0, 1, 6, 7, 10, 30, 100, 166, 167, 1000].map(defaultGamma), [0, 1, 1, 2, 2, 5, 15, 25, 25, 25]);
+  assert.deepEqual([0, 1, 10, 11, 100, 250, 1000].map(optunaGamma), [0, 1, 1, 2, 10, 25, 25]);
+  // the default is what a sampler uses when given no gamma: the same suggestions as passing it
+  const space = toSpace({ a: uniform(0, 1), b: uniform(0, 1) });
+  const objective = (p: Record<string, unknown>) => ((p.a as number) - 0.3) ** 2 + ((p.b as number) - 0.7) ** 2;
+  const run = (gamma?: (n: number) => number) => optimise(new TPESampler({ seed: 2, multivariate: true, gamma }), space, objective, 40).map((t) => t.params);
+  assert.deepEqual(run(), run(defaultGamma));
+  assert.notDeepEqual(run(), run(optunaGamma));
   assert.deepEqual(defaultWeights(3), [1, 1, 1]);
   const w = defaultWeights(35);
   assert.equal(w.length, 35);

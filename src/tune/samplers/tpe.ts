@@ -1,7 +1,7 @@
 // Tree-structured Parzen Estimator (Bergstra et al. 2011; components as analysed by Watanabe 2023):
 // split finished trials into a good group (the best γ(n)) and the rest, fit a Parzen estimator
 // l(x) to the good and g(x) to the rest, draw candidates from l and keep the one with the highest
-// l(x)/g(x). Defaults follow Optuna's TPESampler.
+// l(x)/g(x). Defaults follow Optuna's TPESampler, except the good group's size (defaultGamma).
 import type { Direction, Distribution, FrozenTrial, ParamSpec, Sampler, Space } from "../types";
 import { contains } from "../space";
 import { seededRng, type Rng } from "../random";
@@ -21,7 +21,7 @@ export interface TPESamplerOptions {
   nEiCandidates?: number;
   /** One joint estimator over the always-active params instead of one per param. */
   multivariate?: boolean;
-  /** Size of the good group given the number of finished trials; default min(⌈0.1·n⌉, 25). */
+  /** Size of the good group given the number of finished trials; default min(⌈0.15·n⌉, 25) (Optuna: 0.1·n). */
   gamma?: (n: number) => number;
   /** Weight of the prior kernel relative to an observation's. */
   priorWeight?: number;
@@ -40,7 +40,22 @@ export interface TPESamplerOptions {
 
 const OPTIONS = ["seed", "nStartupTrials", "nEiCandidates", "multivariate", "gamma", "priorWeight", "considerEndpoints", "considerMagicClip", "weights", "constantLiar"] as const;
 
+/**
+ * The good group's size: the best 15% of finished trials, at most 25. Optuna takes 10%; with the
+ * budgets a sweep runs (tens to a few hundred trials) 10% leaves l(x) fitted to a handful of points
+ * (3 at 30 trials, 10 at 100), too few to find the good region's shape, so TPE keeps exploring
+ * where it should refine. Measured over 200 seeds × 100 trials (bench/tune/variants.mjs): median
+ * regret falls on all five problems (Branin 0.024 → 0.009, Hartmann-6 0.110 → 0.101,
+ * Rosenbrock-6 8.5 → 7.6, Ackley-6 2.71 → 2.57, Styblinski–Tang-4 16.1 → 15.4), while 20% over-
+ * exploits (Hartmann-6 and Rosenbrock-6 worse). The cap, and so long studies, are unchanged.
+ */
 export function defaultGamma(n: number): number {
+  // 15·n/100, not 0.15·n: 0.15·100 is 15.000000000000002 in floating point, and its ceiling 16.
+  return Math.min(Math.ceil((15 * n) / 100), 25);
+}
+
+/** Optuna's default good-group size, min(⌈0.1·n⌉, 25): pass it as `gamma` to reproduce Optuna. */
+export function optunaGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
