@@ -23,3 +23,31 @@ test("magic lines are blanked without moving offsets", () => {
   assert.equal(masked.length, code.length);
   assert.equal(masked.split("\n")[1], "const y = 1");
 });
+
+test("tslab's module → CommonJS step is cached: a re-run cell gets the same code, a changed cell new code", () => {
+  const { createConverter } = require("./language");
+  const path = require("path");
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
+  assert.equal(ts.__modelbenchTranspileCache, true, "tslab's modules see the caching transpileModule");
+  const opts = { fileName: "custom.js", compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2019, noImplicitUseStrict: true } };
+  const a = ts.transpileModule("export const a = 1;", opts);
+  a.outputText = "tampered";
+  const b = ts.transpileModule("export const a = 1;", opts);
+  assert.match(b.outputText, /exports\.a = 1;/, "a caller changing its result does not change the cache");
+  assert.doesNotMatch(b.outputText, /use strict/);
+  const strict = ts.transpileModule("export const a = 1;", { ...opts, compilerOptions: { ...opts.compilerOptions, noImplicitUseStrict: false } });
+  assert.match(strict.outputText, /^"use strict";/, "other options, another entry");
+  const conv = createConverter();
+  try {
+    const first = conv.convert("", "const x = Math.max(1, 2);\nx + 1");
+    const again = conv.convert("", "const x = Math.max(1, 2);\nx + 1");
+    const changed = conv.convert("", "const x = Math.max(1, 3);\nx + 1");
+    assert.deepEqual(first.diagnostics, []);
+    assert.equal(again.output, first.output);
+    assert.match(first.output!, /Math\.max\(1, 2\)/);
+    assert.match(changed.output!, /Math\.max\(1, 3\)/);
+    assert.equal(conv.convert("", "y + 1").diagnostics[0].messageText, "Cannot find name 'y'.");
+  } finally {
+    conv.close();
+  }
+});

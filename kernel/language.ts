@@ -4,6 +4,42 @@
 import * as path from "path";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
+
+/**
+ * tslab turns every cell's emitted ES module into CommonJS with `ts.transpileModule`, which builds
+ * and type-checks a one-file program each time: about a millisecond and a half, most of what
+ * re-running an unchanged cell costs once the type-checker has cached that cell. The result
+ * depends only on the input text and the options (no lib, no module resolution), so the last few
+ * are kept. Installed as the `ts` tslab's modules import, before they load.
+ */
+function installTranspileCache(): void {
+  const tslabDir = path.dirname(require.resolve("tslab/package.json"));
+  const id = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
+  const bundled = require(id);
+  if (bundled.__modelbenchTranspileCache) return;
+  const cache = new Map<string, { outputText: string; diagnostics?: unknown[]; sourceMapText?: string }>();
+  const cached = (input: string, options: any) => {
+    if (options?.transformers || options?.reportDiagnostics) return bundled.transpileModule(input, options);
+    const key = `${options?.fileName}\0${JSON.stringify(options?.compilerOptions ?? {})}\0${options?.moduleName ?? ""}\0${input}`;
+    let result = cache.get(key);
+    if (result) {
+      cache.delete(key); // most recently used last
+    } else {
+      result = bundled.transpileModule(input, options);
+    }
+    cache.set(key, result!);
+    if (cache.size > 32) cache.delete(cache.keys().next().value!);
+    return { ...result };
+  };
+  const wrapper: Record<string, unknown> = {};
+  for (const k of Object.keys(bundled)) {
+    Object.defineProperty(wrapper, k, k === "transpileModule" ? { enumerable: true, value: cached } : { enumerable: true, get: () => bundled[k] });
+  }
+  Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
+  require.cache[id]!.exports = wrapper;
+}
+installTranspileCache();
+
 const tslabConverter = require("tslab/dist/converter");
 
 export interface Diagnostic {

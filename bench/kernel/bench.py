@@ -352,6 +352,10 @@ def measure_roundtrips(name: str, result: dict, ksm, env, tmp: Path, args) -> No
             point["idle_lost"] = len(timed) - len(samples)
             point["history_build_s"] = build_s
             result["roundtrip"][str(n)] = point
+            # A new small cell each time (`1001 + 1`, `1002 + 1`, …): nothing about it is cached yet.
+            fresh = [attempt(f"{1000 * n + k} + 1", "new", n) for k in range(args.rounds)]
+            fresh_samples = [x for x in fresh if x is not None]
+            result["roundtrip_new"][str(n)] = describe(fresh_samples) if fresh_samples else {}
             if samples:
                 log(f"{name}: history {n}: median round-trip {median(samples) * 1000:.1f} ms "
                     f"(min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f}; built in {build_s:.1f} s)")
@@ -417,6 +421,14 @@ def report(names: list[str], results: dict, args) -> str:
         row(f"round-trip `{SMALL_CELL}` @ history {n} (median of {args.rounds})", roundtrip(n), lost_at(n))
         for n in args.history
     ]
+
+    def roundtrip_new(n):
+        return lambda r: (r.get("roundtrip_new", {}).get(str(n)) or {}).get("median_s")
+
+    rows += [
+        row(f"round-trip of a new small cell `k + 1` @ history {n} (median of {args.rounds})", roundtrip_new(n))
+        for n in args.history
+    ]
     main = markdown_table(header, rows)
     note = (
         "\n\nHistory N = N variable-defining cells run in one kernel before the timed cells (the timed cells"
@@ -427,7 +439,7 @@ def report(names: list[str], results: dict, args) -> str:
         if not lost:
             continue
         where = ", ".join(
-            f"cell {e['cells_run']} ({'timed `' + e['cell'] + '`' if e['phase'] == 'timed' else 'building'} history {e['history']})"
+            f"cell {e['cells_run']} ({'timed `' + e['cell'] + '`' if e['phase'] in ('timed', 'new') else 'building'} history {e['history']})"
             for e in lost
         )
         note += (
@@ -511,6 +523,7 @@ def main(argv: list[str]) -> int:
             "kernelspec": KERNELS[n]["spec"],
             "startup": {"first_kernel_info_reply_s": [], "wait_for_ready_s": [], "first_cell_s": [], "first_result_s": []},
             "roundtrip": {},
+            "roundtrip_new": {},
             "idle_lost": [],
             "errors": [],
         }
