@@ -36,8 +36,7 @@ export type FromChild =
       error?: ErrorContent;
       payload: Array<Record<string, unknown>>;
       userExpressions: Record<string, UserExpressionResult>;
-      /** Declarations of all cells so far, for completion in the protocol process. */
-      /** The declarations of the cells so far, when they changed since the last `done`. */
+      /** Declarations of all cells so far, for completion in the protocol process; sent only when they changed since the last `done`. */
       decl?: string;
       /** text/plain of the result, for the history's output column. */
       resultText?: string;
