@@ -84,7 +84,11 @@ export function stratifiedSample(labels: readonly string[], n: number, seed: num
     return xs;
   };
   const byLabel = new Map<string, number[]>();
-  labels.forEach((l, i) => byLabel.set(l, [...(byLabel.get(l) ?? []), i]));
+  labels.forEach((l, i) => {
+    const positions = byLabel.get(l);
+    if (positions) positions.push(i);
+    else byLabel.set(l, [i]);
+  });
   const queues = shuffle([...byLabel.keys()].sort()).map((l) => shuffle(byLabel.get(l)!));
   const out: number[] = [];
   while (out.length < n && queues.some((q) => q.length)) {
@@ -188,7 +192,7 @@ export async function labelSample(options: LabelingOptions): Promise<LabelingRes
       const reply = (await ask("genre? ")).trim();
       if (reply.toLowerCase() === "q") {
         print(`stopped: ${todo.length - k} left; run it again with the same file to go on.`);
-        return finish(saved, file, todo.length - k, options);
+        return finish(saved, file, todo.length - k, options, print);
       }
       if (reply.toLowerCase() === "s") break;
       label = parseChoice(reply, choices);
@@ -202,14 +206,13 @@ export async function labelSample(options: LabelingOptions): Promise<LabelingRes
     saved.answers.push({ index, hash: hashText(texts[index]), answer: label, truth: labels[index], at: new Date().toISOString() });
     save(file, saved);
   }
-  return finish(saved, file, skipped, options);
+  return finish(saved, file, skipped, options, print);
 }
 
-async function finish(saved: SavedFile, file: string, remaining: number, options: LabelingOptions): Promise<LabelingResult> {
+async function finish(saved: SavedFile, file: string, remaining: number, options: LabelingOptions, print: (text: string) => void): Promise<LabelingResult> {
   const metrics = scores(saved.answers);
   const result: LabelingResult = { answers: saved.answers, remaining, metrics, file };
   const min = options.minAnswers ?? 10;
-  const print = options.print ?? ((t: string) => console.log(t));
   if (!saved.answers.length) return result;
   print(`${saved.answers.length} labelled: macro-F1 ${metrics.macro_f1!.toFixed(3)}, accuracy ${metrics.accuracy!.toFixed(3)}`);
   if (options.record === false) return result;
