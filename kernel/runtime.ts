@@ -32,6 +32,13 @@ export class Runtime extends EventEmitter {
     const gen = ++this.generation;
     const child = fork(path.join(__dirname, "child", "main.js"), [], {
       cwd: this.cwd,
+      // Its own process group: a SIGINT sent to the kernel's group (Jupyter's signal_kernel, Ctrl-C
+      // in a terminal) reaches the protocol process only, which forwards exactly one to the runtime.
+      // A second, direct copy would land after the first had stopped the cell, interrupting the next
+      // cell or killing the runtime in the instant node has no SIGINT handler. The runtime watches
+      // for this process to vanish (orphanGuard in child/main.ts), as the group's SIGKILL no longer
+      // reaches it.
+      detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
       env: process.env,

@@ -10,6 +10,7 @@ import type { ErrorContent, FromChild, ToChild, UserExpressionResult } from "../
 import { fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
 import * as fs from "fs";
 import * as path from "path";
+import { Worker } from "worker_threads";
 import * as displayApi from "../../src/display";
 import "../../src/data/render"; // arquero tables and danfo DataFrames display as HTML tables
 import { comms } from "../../src/comm";
@@ -483,6 +484,17 @@ const report = (what: string) => (e: unknown) => {
 process.on("uncaughtException", report("Uncaught exception (after its cell finished)"));
 process.on("unhandledRejection", report("Unhandled promise rejection"));
 process.on("disconnect", () => process.exit(0));
+
+/** The runtime has its own process group (runtime.ts), so when the protocol process is killed
+ * outright the group's SIGKILL misses it; `disconnect` cannot fire while a cell spins, so a thread
+ * notices the lost parent and ends the process. */
+function orphanGuard(): void {
+  const source = `
+    const parent = process.ppid;
+    setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, "SIGKILL"); }, 500);`;
+  new Worker(source, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8 } }).unref();
+}
+orphanGuard();
 
 send({ type: "ready" });
 // Build the TypeScript program now, while the user is still typing, not on the first cell.

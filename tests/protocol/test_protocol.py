@@ -1,4 +1,5 @@
 """What the conformance suite does not cover: comms, interrupts, signatures, stdin, restart, aborts, magics."""
+import contextlib
 import json
 import os
 import signal
@@ -164,21 +165,77 @@ def test_protocol_answers_while_a_cell_spins(kernel):
     r = shell_reply(kc, cid, timeout=60)  # answered while the cell still spins…
     assert r["content"]["matches"] == ["max"]
     assert shell_reply(kc, kc.kernel_info(), timeout=10)["content"]["status"] == "ok"
-    assert msg_id not in _replied(kc)  # …which has not replied yet
+    replied = _replied(kc)
+    assert msg_id not in replied, replied[msg_id]["content"]  # …which has not replied yet
     km.interrupt_kernel()
     assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
     collect(kc, msg_id)
 
 
-def _replied(kc):
-    """Ids of requests whose replies have arrived but were not yet taken."""
+def test_sigint_to_the_kernels_group_stops_one_cell_and_keeps_the_runtime():
+    # Jupyter's signal_kernel SIGINTs the kernel's whole process group; the runtime must get one
+    # interrupt (through the protocol process), not a second copy that lands after the first
+    # stopped the cell and interrupts the next one or kills the runtime.
+    with fresh_kernel() as (km, kc):
+        assert run(kc, "let kept = 41")[0]["content"]["status"] == "ok"
+        for delay in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6) * 2:
+            msg_id = kc.execute("while (true) {}")
+            time.sleep(delay)
+            km.signal_kernel(signal.SIGINT)
+            assert shell_reply(kc, msg_id, timeout=10)["content"]["ename"] == "KeyboardInterrupt"
+            collect(kc, msg_id)
+            reply, outs = run(kc, "kept + 1")
+            assert reply["content"]["status"] == "ok", reply["content"]  # same runtime, variables kept
+            assert result_of(outs) == "42"
+            msg_id = kc.execute("while (true) {}")
+            replied = _replied(kc, wait=0.5)
+            assert msg_id not in replied, replied[msg_id]["content"]  # the next cell is not interrupted
+            km.interrupt_kernel()
+            assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
+            collect(kc, msg_id)
+
+
+def _children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+def test_killing_the_kernel_ends_its_runtime_even_while_a_cell_spins():
+    km, kc = start()
+    try:
+        msg_id = kc.execute("while (true) {}")
+        time.sleep(0.5)
+        pid = km.provisioner.process.pid
+        runtimes = _children(pid)
+        assert runtimes, "the kernel has no runtime child"
+        os.killpg(os.getpgid(pid), signal.SIGKILL)  # what Jupyter's kill does; the runtime is not in that group
+        deadline = time.time() + 10
+        while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and _state(p) != "Z" for p in runtimes):
+            time.sleep(0.1)
+        assert not [p for p in runtimes if os.path.exists(f"/proc/{p}") and _state(p) != "Z"], "the runtime outlived its kernel"
+    finally:
+        kc.stop_channels()
+        with contextlib.suppress(Exception):
+            km.shutdown_kernel(now=True)
+
+
+def _state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "Z"
+
+
+def _replied(kc, wait=0.2):
+    """Replies that have arrived (within `wait` s) but were not yet taken, by request id."""
     from kernel_helpers import _early_replies
 
     while True:
         try:
-            r = kc.get_shell_msg(timeout=0.2)
+            r = kc.get_shell_msg(timeout=wait)
         except Exception:
-            return set(_early_replies)
+            return dict(_early_replies)
         _early_replies[r["parent_header"].get("msg_id")] = r
 
 
