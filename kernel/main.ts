@@ -27,6 +27,18 @@ async function main(): Promise<void> {
   // or Ctrl-C in a terminal) is passed on to the runtime instead of killing the kernel.
   process.on("SIGINT", () => kernel.runtime.interrupt());
   process.on("SIGTERM", () => void kernel.shutdown().finally(() => process.exit(0)));
+  exitWithLauncher(() => void kernel.shutdown().finally(() => process.exit(0)));
+}
+
+/** Like ipykernel's parent poller: jupyter_client sets JPY_PARENT_PID to the process that launched
+ * the kernel (a Jupyter server, a test); when that process is gone the kernel would only be an
+ * orphan nobody can reach, so it shuts down (its runtime with it) instead of lingering. */
+function exitWithLauncher(shutdown: () => void): void {
+  const launcher = Number(process.env.JPY_PARENT_PID);
+  if (!Number.isInteger(launcher) || launcher <= 1 || process.ppid !== launcher) return;
+  setInterval(() => {
+    if (process.ppid !== launcher) shutdown();
+  }, 1000).unref();
 }
 
 main().catch((e) => {

@@ -1,6 +1,6 @@
 // Owns the runtime child: starts it, sends it one execute at a time, interrupts it, and replaces it
 // when it dies or will not stop, so the protocol process itself never blocks on user code.
-import { fork, type ChildProcess } from "child_process";
+import { fork, spawn, type ChildProcess } from "child_process";
 import { EventEmitter } from "events";
 import * as path from "path";
 import type { FromChild, ToChild } from "./ipc";
@@ -35,9 +35,8 @@ export class Runtime extends EventEmitter {
       // Its own process group: a SIGINT sent to the kernel's group (Jupyter's signal_kernel, Ctrl-C
       // in a terminal) reaches the protocol process only, which forwards exactly one to the runtime.
       // A second, direct copy would land after the first had stopped the cell, interrupting the next
-      // cell or killing the runtime in the instant node has no SIGINT handler. The runtime watches
-      // for this process to vanish (orphanGuard in child/main.ts), as the group's SIGKILL no longer
-      // reaches it.
+      // cell or killing the runtime in the instant node has no SIGINT handler. As the group's
+      // SIGKILL no longer reaches it either, an orphan guard ends it when this process goes.
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
@@ -45,6 +44,7 @@ export class Runtime extends EventEmitter {
       execArgv: [],
     });
     this.child = child;
+    const guard = orphanGuard(child.pid);
     let markReady!: () => void;
     this.isReady = false;
     this.ready = new Promise<void>((r) => (markReady = r)).then(() => {
@@ -62,6 +62,7 @@ export class Runtime extends EventEmitter {
       else this.emit("message", m);
     });
     child.on("exit", (code, signal) => {
+      guard?.kill();
       if (gen !== this.generation) return;
       this.child = null;
       this.isReady = false;
@@ -179,5 +180,24 @@ export class Runtime extends EventEmitter {
       payload: [],
       userExpressions: {},
     });
+  }
+}
+
+/** A shell that waits for its stdin, a pipe only this process holds, to close (this process has
+ * gone, however it died) and then SIGKILLs the runtime. A runtime spinning in user code cannot
+ * notice the lost parent itself: its event loop never runs. Killed when the runtime exits first. */
+function orphanGuard(pid: number | undefined): ChildProcess | null {
+  if (pid === undefined || process.platform === "win32") return null;
+  try {
+    const guard = spawn("/bin/sh", ["-c", 'read _; kill -9 "$1" 2>/dev/null', "modelbench-orphan-guard", String(pid)], {
+      stdio: ["pipe", "ignore", "ignore"],
+      detached: true, // out of the kernel's process group, so it outlives a SIGKILL to the group
+    });
+    guard.on("error", () => undefined); // no shell: the runtime is only unguarded
+    guard.unref();
+    (guard.stdin as unknown as { unref?: () => void })?.unref?.();
+    return guard;
+  } catch {
+    return null;
   }
 }

@@ -10,7 +10,6 @@ import type { ErrorContent, FromChild, ToChild, UserExpressionResult } from "../
 import { fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
 import * as fs from "fs";
 import * as path from "path";
-import { Worker } from "worker_threads";
 import * as displayApi from "../../src/display";
 import "../../src/data/render"; // arquero tables and danfo DataFrames display as HTML tables
 import { comms } from "../../src/comm";
@@ -49,6 +48,20 @@ class CellError extends Error {
 
 // ---- interrupts: SIGINT stops synchronous code (breakOnSigint) and rejects whatever awaits.
 let interruptCount = 0;
+/** interruptCount when the running cell started: a SIGINT that lands while the cell is still being
+ * compiled (before breakOnSigint code runs) must still stop it, not be spent on nothing. */
+let cellInterruptBase = 0;
+
+function throwIfInterrupted(): void {
+  if (interruptCount !== cellInterruptBase) throw new CellError(keyboardInterrupt());
+}
+/** Resolves once a SIGINT that arrived during synchronous work has run its JS handler. Two loop
+ * turns: the first ends the iteration we are in (its poll phase is over, so a signal that came
+ * since is not read yet); the second's poll reads it. */
+async function signalsSettled(): Promise<void> {
+  await new Promise<void>((r) => setImmediate(r));
+  await new Promise<void>((r) => setImmediate(r));
+}
 const interruptWaiters = new Set<() => void>();
 process.on("SIGINT", () => {
   interruptCount++;
@@ -73,12 +86,18 @@ let compileMs = 0;
 let decl = "";
 let captured: { has: boolean; value: unknown; errors: unknown[] } = { has: false, value: undefined, errors: [] };
 
+/** runTs compiles a cell before handing it to the executor (see there); the executor's own
+ * convert of the same source against the same declarations then takes this result. */
+let preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
+
 const watched = {
   ...converter,
   convert(prev: string, src: string) {
+    const hit = preconverted && preconverted.prev === prev && preconverted.src === src ? preconverted : null;
+    preconverted = null;
     const t0 = performance.now();
-    lastConvert = converter.convert(prev, src);
-    compileMs += performance.now() - t0;
+    lastConvert = hit ? hit.result : converter.convert(prev, src);
+    compileMs += hit ? hit.ms : performance.now() - t0;
     return lastConvert;
   },
 };
@@ -110,7 +129,18 @@ async function runTs(code: string, lineOffset = 0, fullSource = code): Promise<R
   lastConvert = null;
   compileMs = 0;
   captured = { has: false, value: undefined, errors: [] };
+  // Compile, then let the event loop turn before the code runs: a SIGINT that arrived during the
+  // (synchronous) compile was taken by node's signal handler and would be lost to the
+  // breakOnSigint watch of the run, leaving a `while (true) {}` to spin until the runtime is
+  // replaced. Its JS handler runs in those turns, and the cell ends as interrupted instead.
   const t0 = performance.now();
+  const result = converter.convert(decl, code);
+  preconverted = { prev: decl, src: code, result, ms: performance.now() - t0 };
+  await signalsSettled();
+  if (interruptCount !== cellInterruptBase) {
+    preconverted = null;
+    return { ok: false, error: keyboardInterrupt(), has: false, value: undefined, compileMs: performance.now() - t0, runMs: 0 };
+  }
   let ok: boolean;
   try {
     ok = await executor.execute(code);
@@ -144,6 +174,7 @@ interface CompiledCell {
 function compileCell(code: string): CompiledCell {
   const r = converter.convert(decl, code);
   if (r.diagnostics.length) throw new CellError(fromDiagnostics(r.diagnostics, code));
+  throwIfInterrupted();
   const prefix = r.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
   const fn = vm.runInThisContext(prefix + (r.output ?? "") + "\n})") as CompiledCell["fn"];
   return { fn, isAsync: !!r.hasToplevelAwait, lastVar: r.lastExpressionVar };
@@ -165,6 +196,8 @@ function compileForLoops(code: string): Compiled {
         for (let i = 0; i < n; i++) await raceInterrupt(c.fn(g.exports, g.require) as Promise<unknown>);
         return;
       }
+      await signalsSettled(); // an interrupt during the compile would be lost to breakOnSigint
+      throwIfInterrupted();
       (globalThis as any).__modelbench_loop__ = { n, fn: c.fn, exports: g.exports, require: g.require };
       try {
         loopScript.runInThisContext({ breakOnSigint: true });
@@ -198,7 +231,6 @@ const magics = defaultMagics();
 const NOTHING = Symbol("nothing");
 let lastValue: unknown = NOTHING;
 let payload: Array<Record<string, unknown>> = [];
-let magicInterruptBase = 0;
 
 const ctx: MagicContext = {
   runCode: (code) => runSegments(code),
@@ -217,7 +249,7 @@ const ctx: MagicContext = {
     return own;
   },
   checkInterrupt() {
-    if (interruptCount !== magicInterruptBase) throw new CellError(keyboardInterrupt());
+    throwIfInterrupted();
   },
   magics: () => magics.all(),
   display: (value) => void displayApi.display(value),
@@ -277,7 +309,6 @@ async function runMagic(name: string, args: string, body: string | undefined): P
     ctx.print(formatHelp(def.spec));
     return;
   }
-  magicInterruptBase = interruptCount;
   await def.run(ctx, parsed, body);
 }
 
@@ -331,6 +362,7 @@ let sentDecl = "";
 async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promise<void> {
   currentReq = msg.req;
   currentExec = msg;
+  cellInterruptBase = interruptCount;
   cellCode = msg.code;
   lastValue = NOTHING;
   payload = [];
@@ -484,17 +516,6 @@ const report = (what: string) => (e: unknown) => {
 process.on("uncaughtException", report("Uncaught exception (after its cell finished)"));
 process.on("unhandledRejection", report("Unhandled promise rejection"));
 process.on("disconnect", () => process.exit(0));
-
-/** The runtime has its own process group (runtime.ts), so when the protocol process is killed
- * outright the group's SIGKILL misses it; `disconnect` cannot fire while a cell spins, so a thread
- * notices the lost parent and ends the process. */
-function orphanGuard(): void {
-  const source = `
-    const parent = process.ppid;
-    setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, "SIGKILL"); }, 500);`;
-  new Worker(source, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8 } }).unref();
-}
-orphanGuard();
 
 send({ type: "ready" });
 // Build the TypeScript program now, while the user is still typing, not on the first cell.

@@ -195,6 +195,21 @@ def test_sigint_to_the_kernels_group_stops_one_cell_and_keeps_the_runtime():
             collect(kc, msg_id)
 
 
+def test_an_interrupt_while_the_cell_compiles_stops_it_and_keeps_the_runtime():
+    # The SIGINT lands during the (synchronous) type-check of a long cell, before its loop runs:
+    # node takes the signal then, and the loop must not spin on until the runtime is replaced.
+    with fresh_kernel() as (km, kc):
+        assert run(kc, "let kept = 41")[0]["content"]["status"] == "ok"
+        lines = [f"const c{i}: {{ a: number; b: string }} = {{ a: {i}, b: 'x{i}' }};" for i in range(500)]
+        msg_id = kc.execute("\n".join(lines + ["while (true) {}"]))
+        time.sleep(0.1)
+        km.interrupt_kernel()
+        reply = shell_reply(kc, msg_id, timeout=10)["content"]
+        assert (reply["ename"], reply["evalue"]) == ("KeyboardInterrupt", "interrupted by the user"), reply
+        collect(kc, msg_id)
+        assert result_of(run(kc, "kept + 1")[1]) == "42"
+
+
 def _children(pid):
     with open(f"/proc/{pid}/task/{pid}/children") as f:
         return [int(p) for p in f.read().split()]
@@ -217,6 +232,30 @@ def test_killing_the_kernel_ends_its_runtime_even_while_a_cell_spins():
         kc.stop_channels()
         with contextlib.suppress(Exception):
             km.shutdown_kernel(now=True)
+
+
+def test_a_kernel_whose_launcher_died_shuts_down_with_its_runtime():
+    # As ipykernel does with JPY_PARENT_PID: a crashed test or server must not leave kernels behind.
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys; sys.path.insert(0, %r)\n"
+        "from kernel_helpers import start, run\n"
+        "km, kc = start()\n"
+        "assert run(kc, '1')[0]['content']['status'] == 'ok'\n"
+        "pid = km.provisioner.process.pid\n"
+        "print(pid, *open(f'/proc/{pid}/task/{pid}/children').read().split(), flush=True)\n"
+        "os._exit(0)\n"
+    ) % os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         stdin=subprocess.DEVNULL, env=os.environ)
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) >= 2, out.stderr  # the kernel and its runtime
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_state(p) != "Z" for p in pids):
+        time.sleep(0.2)
+    assert all(_state(p) == "Z" for p in pids), "the kernel outlived the process that launched it"
 
 
 def _state(pid):
