@@ -46,6 +46,8 @@ export type FromChild =
   | { type: "comm_msg"; req: string | null; commId: string; data: any; metadata: any; buffers: Uint8Array[] }
   | { type: "comm_close"; req: string | null; commId: string; data: any }
   | { type: "comm_targets"; targets: string[] }
+  /** The runtime's tracking store is now this one (`%store URI`, useStore()): the sidebar follows. */
+  | { type: "store"; uri: string }
   /** The runtime's TypeScript program is built (sent once, after start). */
   | { type: "warmed" }
   /** A forwarded comm message was handled: its outputs have all been sent. */

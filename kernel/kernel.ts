@@ -99,21 +99,46 @@ export class Kernel {
   }
 
   private tail: Tail | null = null;
+  private readonly sidebars = new Set<SidebarSession>();
+  /** The store the runtime's cells write to, once they switched away from the default one. */
+  private runtimeStore: string | null = null;
 
-  private get storeUri(): string {
+  private get defaultStoreUri(): string {
     return this.options.storeUri ?? `sqlite://${this.options.historyFile}`;
+  }
+
+  /** The store the sidebar follows: the one the notebook's cells write to. */
+  private get storeUri(): string {
+    return this.runtimeStore ?? this.defaultStoreUri;
+  }
+
+  private openTail(uri: string): Tail {
+    const tail = openTail(uri);
+    tail.on("error", (e) => this.log(`store tail: ${e}`));
+    void Promise.resolve(tail.start()).catch(() => {}); // reported through "error"
+    return tail;
   }
 
   /** The sidebar's comm target: the store is tailed only while a sidebar is connected. */
   private registerSidebar(): void {
     this.kernelComms.registerTarget(SIDEBAR_TARGET, (comm) => {
-      if (!this.tail) {
-        this.tail = openTail(this.storeUri);
-        this.tail.on("error", (e) => this.log(`store tail: ${e}`));
-        void Promise.resolve(this.tail.start()).catch(() => {}); // reported through "error"
-      }
-      new SidebarSession(comm, this.tail);
+      this.tail ??= this.openTail(this.storeUri);
+      const session: SidebarSession = new SidebarSession(comm, this.tail, () => this.sidebars.delete(session));
+      this.sidebars.add(session);
     });
+  }
+
+  /** The runtime now writes to `uri` (`%store`, or its default after a restart): open sidebars
+   * move to it and reload. */
+  private followStore(uri: string | null): void {
+    const before = this.storeUri;
+    this.runtimeStore = uri === this.defaultStoreUri ? null : uri;
+    const now = this.storeUri;
+    if (now === before || !this.tail) return;
+    const old = this.tail;
+    this.tail = this.openTail(now);
+    for (const s of this.sidebars) s.retarget(this.tail, now);
+    old.stop();
   }
 
   async start(): Promise<void> {
@@ -379,6 +404,8 @@ export class Kernel {
       case "comm_targets":
         this.runtimeTargets = new Set(m.targets);
         return;
+      case "store":
+        return this.followStore(m.uri);
       case "warmed":
         // The runtime has built its TypeScript program; completion builds its own only once the
         // kernel has been idle for a moment, so the two never compete for the CPU with a cell.
@@ -412,7 +439,8 @@ export class Kernel {
   /** The runtime died or was replaced: its comms are gone and its declarations with them. */
   private runtimeReplaced(why: string, pid?: number): void {
     this.log(`runtime ${why}; starting a new one`);
-    if (pid) void this.markRunsCrashed(pid);
+    if (pid) for (const uri of new Set([this.storeUri, this.defaultStoreUri])) void this.markRunsCrashed(pid, uri);
+    this.followStore(null); // the new runtime starts on the default store
     this.decl = "";
     this.runtimeTargets.clear();
     for (const [id, c] of this.openComms) {
@@ -424,9 +452,9 @@ export class Kernel {
   }
 
   /** Runs the dead runtime left 'running' are crashed now, not only when a store is next opened. */
-  private async markRunsCrashed(pid: number): Promise<void> {
+  private async markRunsCrashed(pid: number, uri: string): Promise<void> {
     try {
-      const store = openStore(this.storeUri);
+      const store = openStore(uri);
       const ids = await store.markCrashed([pid]);
       await store.close();
       if (ids.length) this.log(`marked ${ids.length} run(s) of the dead runtime as crashed`);

@@ -54,7 +54,23 @@ export function wireSafe(value: unknown): any {
 export class SidebarSession {
   private unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly comm: Comm, private readonly tail: Tail) {
+  constructor(private readonly comm: Comm, private tail: Tail, private readonly onDispose?: () => void) {
+    this.subscribe();
+    comm.onMsg((data) => void this.handle(data));
+    comm.onClose(() => this.dispose());
+  }
+
+  /** Follows another store (the notebook switched with `%store`): the panel is told to reload. */
+  retarget(tail: Tail, uri: string): void {
+    this.unsubscribe.forEach((u) => u());
+    this.tail = tail;
+    this.subscribe();
+    this.watching.clear();
+    this.send({ type: "store", uri });
+  }
+
+  private subscribe(): void {
+    const tail = this.tail;
     const onRuns = (runs: RunSummary[]) => this.send({ type: "changed", runs });
     const onPoints = (points: unknown[]) => {
       const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
@@ -64,9 +80,7 @@ export class SidebarSession {
     tail.on("runs", onRuns);
     tail.on("points", onPoints);
     tail.on("registry", onRegistry);
-    this.unsubscribe.push(() => tail.off("runs", onRuns), () => tail.off("points", onPoints), () => tail.off("registry", onRegistry));
-    comm.onMsg((data) => void this.handle(data));
-    comm.onClose(() => this.dispose());
+    this.unsubscribe = [() => tail.off("runs", onRuns), () => tail.off("points", onPoints), () => tail.off("registry", onRegistry)];
   }
 
   private watching = new Set<string>();
@@ -181,5 +195,6 @@ export class SidebarSession {
   dispose(): void {
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
+    this.onDispose?.();
   }
 }

@@ -125,7 +125,7 @@ test("status and tag filters are sent and hold for pushed runs; a run leaving th
   model.receive({ type: "changed", runs: [run("other", { status: "running", tags: ["nb"] })] });
   assert.deepEqual(model.runs.map((x) => x.name), ["x"]);
   model.receive({ type: "changed", runs: [{ ...r, status: "finished" }] });
-  assert.deepEqual(model.runs, []);
+  assert.equal(model.runs.length, 0);
   assert.equal(model.total, 0);
 });
 
@@ -277,4 +277,26 @@ test("an artifact arrives as bytes with its MIME type; an unknown one is an erro
   const missing = model.fetchArtifact("r-id", "nope");
   reply("artifact", { type: "error", message: "run 'r' has no artifact 'nope'" });
   await assert.rejects(missing, /no artifact 'nope'/);
+});
+
+test("when the notebook switches its store, the panel forgets the old store's runs and lists the new one", async () => {
+  const { model, sent, reply, settle } = harness();
+  reply("list", { type: "runs", runs: [run("in-default")], total: 1 });
+  await settle();
+  model.toggleSelected("in-default-id", true);
+  const lists = sent.filter((m) => m.op === "list").length;
+  let reloaded = 0;
+  model.connectionChanged.connect(() => reloaded++);
+  model.receive({ type: "store", uri: "sqlite:///tmp/other.db" });
+  assert.equal(model.store, "sqlite:///tmp/other.db");
+  assert.equal(reloaded, 1);
+  assert.equal(model.runs.length, 0);
+  assert.equal(model.selection.size, 0);
+  assert.equal(sent.filter((m) => m.op === "list").length, lists + 1); // asked again
+  reply("list", { type: "runs", runs: [run("in-other")], total: 1 });
+  await settle();
+  assert.deepEqual(model.runs.map((r) => r.name), ["in-other"]);
+  // a new kernel starts on its default store again
+  model.attach({ send: (d) => sent.push(d) }, "another kernel");
+  assert.equal(model.store, null);
 });

@@ -136,6 +136,8 @@ export class RunsModel {
   registry: RegisteredModel[] | null = null;
   registryError: string | null = null;
   connection: { state: ConnectionState; label: string } = { state: "disconnected", label: "" };
+  /** The store the kernel follows once the notebook switched to another with `%store`, else null. */
+  store: string | null = null;
 
   private channel: Channel | null = null;
   private nextId = 0;
@@ -155,6 +157,7 @@ export class RunsModel {
     this.failPending("the kernel changed");
     this.channel = channel;
     this.connection = { state: "connected", label };
+    this.store = null;
     this.curves.clear();
     this.historyLoaded.clear();
     this.historyQueue = [];
@@ -277,6 +280,8 @@ export class RunsModel {
       case "registryChanged":
         if (this.registry !== null) this.scheduleRegistry();
         return;
+      case "store":
+        return this.onStoreChanged(msg.uri);
       case "points":
         for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values);
         for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
@@ -284,6 +289,28 @@ export class RunsModel {
       case "error":
         return this.setError(msg.message);
     }
+  }
+
+  /** Another store: nothing of the last one applies (run ids, curves, the selection): list again. */
+  private onStoreChanged(uri: string): void {
+    this.store = uri;
+    this.curves.clear();
+    this.historyLoaded.clear();
+    this.historyQueue = [];
+    this.watched = "";
+    this.runs = [];
+    this.total = 0;
+    this.selection.clear();
+    this.detail = null;
+    this.detailId = null;
+    this.comparison = null;
+    this.connectionChanged.emit();
+    this.selectionChanged.emit();
+    this.detailChanged.emit();
+    this.comparisonChanged.emit();
+    this.runsChanged.emit();
+    if (this.registry !== null) this.scheduleRegistry();
+    void this.refresh();
   }
 
   /** Runs that changed in the store (new, new points, ended): updated in place, no reload. */

@@ -86,7 +86,7 @@ export class RunsPanel extends Widget {
   private renderConnection(): void {
     const c = this.model.connection;
     this.connection.textContent =
-      c.state === "connected" ? `from ${c.label}` : c.state === "connecting" ? `connecting${c.label ? ` to ${c.label}` : ""}…` : c.label || "no modelbench kernel";
+      c.state === "connected" ? `from ${c.label}${this.model.store ? ` · ${this.model.store}` : ""}` : c.state === "connecting" ? `connecting${c.label ? ` to ${c.label}` : ""}…` : c.label || "no modelbench kernel";
     this.connection.dataset.state = c.state;
   }
 

@@ -46,6 +46,8 @@ export type Incoming =
   | ({ type: "artifact"; id?: string } & ArtifactResult)
   | { type: "changed"; runs: RunSummary[] }
   | { type: "registryChanged" }
+  /** The notebook switched its tracking store (`%store URI`): the panel now shows that one. */
+  | { type: "store"; uri: string }
   | { type: "points"; points: PointsEvent[] }
   | { type: "error"; id?: string; message: string };
 

@@ -358,6 +358,15 @@ function toError(e: unknown): ErrorContent {
 }
 
 let sentDecl = "";
+let reportedStore: string | null = null;
+
+/** Tells the protocol process when the cells' store changed, so the Runs panel shows that one. */
+function reportStore(): void {
+  const uri = track.openedStore()?.uri ?? null;
+  if (uri === null || uri === reportedStore) return;
+  reportedStore = uri;
+  send({ type: "store", uri });
+}
 
 async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promise<void> {
   currentReq = msg.req;
@@ -393,6 +402,7 @@ async function handleExecute(msg: Extract<ToChild, { type: "execute" }>): Promis
   const userExpressions: Record<string, UserExpressionResult> = {};
   if (!error) for (const [k, expr] of Object.entries(msg.userExpressions ?? {})) userExpressions[k] = await evaluate(expr);
   currentExec = null;
+  reportStore();
   // The declarations grow with every cell: they travel only when they changed.
   const changed = decl !== sentDecl ? (sentDecl = decl) : undefined;
   send({ type: "done", req: msg.req, status: error ? "error" : "ok", error, payload, userExpressions, decl: changed, resultText });

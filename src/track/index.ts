@@ -18,7 +18,7 @@ export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";
 export {
-  store, openStore, useStore, startRun, setImplicitRuns, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,
+  store, openedStore, openStore, useStore, startRun, setImplicitRuns, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,
   type StartOptions, type CodeContext,
 } from "./tracker";
 

@@ -82,6 +82,11 @@ export function store(): Store {
   return s.store;
 }
 
+/** The store cells write to if it has been opened, else null (unlike store(), opens nothing). */
+export function openedStore(): Store | null {
+  return state().store ?? null;
+}
+
 /** Switches the store (ends nothing: runs already started keep writing where they began). */
 export async function useStore(uri: string): Promise<Store> {
   const next = openStore(uri);

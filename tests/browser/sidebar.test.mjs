@@ -5,7 +5,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ROOT, launchChromium, openNotebook, runRow, startLab, trackModule } from "./lab.mjs";
 
@@ -32,12 +33,17 @@ describe("Runs sidebar in JupyterLab", { timeout: 240_000 }, () => {
   let lab;
   let browser;
   let page;
+  let otherDir;
+  let otherStore;
   const row = (name) => runRow(page, name);
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     lab = await startLab();
+    otherDir = mkdtempSync(join(tmpdir(), "modelbench-other-store-"));
+    otherStore = `sqlite://${join(otherDir, "other.db")}`;
+    CELLS.push(`%store ${otherStore}`, `%%track in-the-other-store\nlog({ x: 1 })`, `%store ${lab.env.MODELBENCH_STORE}`);
     browser = await launchChromium();
     page = await openNotebook(lab, browser, "runs.ipynb", CELLS, { deviceScaleFactor: 2 });
   });
@@ -46,6 +52,7 @@ describe("Runs sidebar in JupyterLab", { timeout: 240_000 }, () => {
     if (page && !page.isClosed()) await page.screenshot({ path: join(ARTIFACTS, "last.png") }).catch(() => {});
     await browser?.close().catch(() => {});
     await lab?.stop();
+    if (otherDir) rmSync(otherDir, { recursive: true, force: true });
   });
 
   async function runCell(index) {
@@ -171,6 +178,19 @@ describe("Runs sidebar in JupyterLab", { timeout: 240_000 }, () => {
     await page.locator(".mb-compare .mb-compare-plot svg.main-svg").first().waitFor({ timeout: 30_000 });
     assert.ok((await page.locator(".mb-compare .mb-diff").count()) >= 1, "a code diff");
     await page.screenshot({ path: join(ARTIFACTS, "compare.png") });
+  });
+
+  test("after %store the panel follows the notebook to the other store, and back", async () => {
+    const connection = page.locator("#modelbench-runs .mb-connection");
+    await waitIdle(await runCell(4));
+    await page.waitForFunction((uri) => document.querySelector("#modelbench-runs .mb-connection")?.textContent?.includes(uri), otherStore, { timeout: 15_000 });
+    await waitIdle(await runCell(5));
+    await row("in-the-other-store").waitFor({ timeout: 15_000 });
+    assert.equal(await row("live-a").count(), 0, "the default store's runs are not listed");
+    await waitIdle(await runCell(6));
+    await row("live-a").waitFor({ timeout: 15_000 });
+    assert.equal(await row("in-the-other-store").count(), 0);
+    assert.doesNotMatch(await connection.textContent(), /other\.db/);
   });
 
   test("with no modelbench notebook open, the panel moves to a background kernel, and a reload restores it there", async () => {

@@ -135,3 +135,30 @@ def test_artifacts_and_registry_through_the_comm(sidebar):
     # Moving an alias is pushed to the panel (the registry has no run to announce it).
     kc.execute("%registry alias art-model staging 1")
     comm_messages(kc, comm_id, lambda d: d.get("type") == "registryChanged", timeout=5.0)
+
+
+def _store_event(kc, comm_id, outs):
+    """The sidebar's {type: "store"} message: among a cell's outputs (it is sent while the cell runs) or just after."""
+    for m in outs:
+        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id and m["content"]["data"].get("type") == "store":
+            return m["content"]["data"]
+    return comm_messages(kc, comm_id, lambda d: d.get("type") == "store")[-1]
+
+
+def test_the_sidebar_follows_the_notebook_to_another_store_and_back(sidebar, store_path, tmp_path):
+    _, kc, comm_id = sidebar
+    other = tmp_path / "other-store.db"
+    run(kc, "%%track in-the-default-store\nlog({ x: 0 })")
+    reply, outs = run(kc, f"%store sqlite://{other}")
+    assert reply["content"]["status"] == "ok"
+    assert _store_event(kc, comm_id, outs)["uri"] == f"sqlite://{other}"
+    run(kc, "%%track in-the-other-store\nlog({ x: 1 })")
+    send(kc, comm_id, {"op": "list", "id": "other-list", "limit": 50})
+    listed = comm_messages(kc, comm_id, lambda d: d.get("id") == "other-list")[-1]
+    assert [r["name"] for r in listed["runs"]] == ["in-the-other-store"]
+
+    reply, outs = run(kc, f"%store sqlite://{store_path}")
+    assert _store_event(kc, comm_id, outs)["uri"] == f"sqlite://{store_path}"
+    send(kc, comm_id, {"op": "list", "id": "back-list", "limit": 500})
+    names = [r["name"] for r in comm_messages(kc, comm_id, lambda d: d.get("id") == "back-list")[-1]["runs"]]
+    assert "in-the-default-store" in names and "in-the-other-store" not in names
