@@ -52,8 +52,12 @@ let interruptCount = 0;
  * compiled (before breakOnSigint code runs) must still stop it, not be spent on nothing. */
 let cellInterruptBase = 0;
 
+function interruptedSinceCellStart(): boolean {
+  return interruptCount !== cellInterruptBase;
+}
+
 function throwIfInterrupted(): void {
-  if (interruptCount !== cellInterruptBase) throw new CellError(keyboardInterrupt());
+  if (interruptedSinceCellStart()) throw new CellError(keyboardInterrupt());
 }
 /** Resolves once a SIGINT that arrived during synchronous work has run its JS handler. Two loop
  * turns: the first ends the iteration we are in (its poll phase is over, so a signal that came
@@ -137,7 +141,7 @@ async function runTs(code: string, lineOffset = 0, fullSource = code): Promise<R
   const result = converter.convert(decl, code);
   preconverted = { prev: decl, src: code, result, ms: performance.now() - t0 };
   await signalsSettled();
-  if (interruptCount !== cellInterruptBase) {
+  if (interruptedSinceCellStart()) {
     preconverted = null;
     return { ok: false, error: keyboardInterrupt(), has: false, value: undefined, compileMs: performance.now() - t0, runMs: 0 };
   }
