@@ -158,11 +158,8 @@ export class RunsModel {
     this.channel = channel;
     this.connection = { state: "connected", label };
     this.store = null;
-    this.curves.clear();
-    this.historyLoaded.clear();
-    this.historyQueue = [];
+    this.forgetCurves();
     this.historyBusy = false;
-    this.watched = "";
     this.connectionChanged.emit();
     void this.refresh();
     if (this.detailId) void this.openDetail(this.detailId);
@@ -291,13 +288,18 @@ export class RunsModel {
     }
   }
 
-  /** Another store: nothing of the last one applies (run ids, curves, the selection): list again. */
-  private onStoreChanged(uri: string): void {
-    this.store = uri;
+  /** Curves and what was asked about them: they belong to one kernel and one store. */
+  private forgetCurves(): void {
     this.curves.clear();
     this.historyLoaded.clear();
     this.historyQueue = [];
     this.watched = "";
+  }
+
+  /** Another store: nothing of the last one applies (run ids, curves, the selection): list again. */
+  private onStoreChanged(uri: string): void {
+    this.store = uri;
+    this.forgetCurves();
     this.runs = [];
     this.total = 0;
     this.selection.clear();

@@ -165,11 +165,7 @@ def test_protocol_answers_while_a_cell_spins(kernel):
     r = shell_reply(kc, cid, timeout=60)  # answered while the cell still spins…
     assert r["content"]["matches"] == ["max"]
     assert shell_reply(kc, kc.kernel_info(), timeout=10)["content"]["status"] == "ok"
-    replied = _replied(kc)
-    assert msg_id not in replied, replied[msg_id]["content"]  # …which has not replied yet
-    km.interrupt_kernel()
-    assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
-    collect(kc, msg_id)
+    _still_running_then_interrupt(km, kc, msg_id)  # …which has not replied yet
 
 
 def test_sigint_to_the_kernels_group_stops_one_cell_and_keeps_the_runtime():
@@ -187,12 +183,7 @@ def test_sigint_to_the_kernels_group_stops_one_cell_and_keeps_the_runtime():
             reply, outs = run(kc, "kept + 1")
             assert reply["content"]["status"] == "ok", reply["content"]  # same runtime, variables kept
             assert result_of(outs) == "42"
-            msg_id = kc.execute("while (true) {}")
-            replied = _replied(kc, wait=0.5)
-            assert msg_id not in replied, replied[msg_id]["content"]  # the next cell is not interrupted
-            km.interrupt_kernel()
-            assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
-            collect(kc, msg_id)
+            _still_running_then_interrupt(km, kc, kc.execute("while (true) {}"), wait=0.5)  # the next cell is not interrupted
 
 
 def test_an_interrupt_while_the_cell_compiles_stops_it_and_keeps_the_runtime():
@@ -210,6 +201,15 @@ def test_an_interrupt_while_the_cell_compiles_stops_it_and_keeps_the_runtime():
         assert result_of(run(kc, "kept + 1")[1]) == "42"
 
 
+def _still_running_then_interrupt(km, kc, msg_id, wait=0.2):
+    """The cell has not replied (within `wait` s); then an interrupt ends it."""
+    replied = _replied(kc, wait)
+    assert msg_id not in replied, replied[msg_id]["content"]
+    km.interrupt_kernel()
+    assert shell_reply(kc, msg_id)["content"]["ename"] == "KeyboardInterrupt"
+    collect(kc, msg_id)
+
+
 def _children(pid):
     with open(f"/proc/{pid}/task/{pid}/children") as f:
         return [int(p) for p in f.read().split()]
@@ -224,10 +224,7 @@ def test_killing_the_kernel_ends_its_runtime_even_while_a_cell_spins():
         runtimes = _children(pid)
         assert runtimes, "the kernel has no runtime child"
         os.killpg(os.getpgid(pid), signal.SIGKILL)  # what Jupyter's kill does; the runtime is not in that group
-        deadline = time.time() + 10
-        while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and _state(p) != "Z" for p in runtimes):
-            time.sleep(0.1)
-        assert not [p for p in runtimes if os.path.exists(f"/proc/{p}") and _state(p) != "Z"], "the runtime outlived its kernel"
+        assert not _alive_after(runtimes, 10), "the runtime outlived its kernel"
     finally:
         kc.stop_channels()
         with contextlib.suppress(Exception):
@@ -252,10 +249,15 @@ def test_a_kernel_whose_launcher_died_shuts_down_with_its_runtime():
                          stdin=subprocess.DEVNULL, env=os.environ)
     pids = [int(p) for p in out.stdout.split()]
     assert len(pids) >= 2, out.stderr  # the kernel and its runtime
-    deadline = time.time() + 15
-    while time.time() < deadline and any(_state(p) != "Z" for p in pids):
-        time.sleep(0.2)
-    assert all(_state(p) == "Z" for p in pids), "the kernel outlived the process that launched it"
+    assert not _alive_after(pids, 15), "the kernel outlived the process that launched it"
+
+
+def _alive_after(pids, timeout):
+    """Those of `pids` still running (not gone, not a zombie) once they all ended or `timeout` s passed."""
+    deadline = time.time() + timeout
+    while [p for p in pids if _state(p) != "Z"] and time.time() < deadline:
+        time.sleep(0.1)
+    return [p for p in pids if _state(p) != "Z"]
 
 
 def _state(pid):
