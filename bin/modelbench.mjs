@@ -155,7 +155,7 @@ async function exportRuns(args) {
   const { positional, flags } = parseArgs(args, { from: "string", to: "string" });
   if (positional.length || !flags.to) throw new UsageError("export needs --to mlflow+http://host:port (and optionally --from sqlite:///path/store.db)");
   const track = load(join(root, "dist", "src", "track", "index.js"));
-  const { exportToMlflow } = load(join(root, "dist", "src", "track", "mlflow.js"));
+  const { exportToMlflow } = load(join(root, "dist", "src", "store", "mlflow", "rest.js"));
   const { storeUri } = load(join(root, "dist", "src", "store", "location.js"));
   let store;
   try {

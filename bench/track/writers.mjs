@@ -101,8 +101,8 @@ export async function concurrentWriters(uri, { writers = 8, points = 100_000, Pg
 
 /** Both backends, with a throw-away PostgreSQL server (or MODELBENCH_TEST_PG). */
 export async function benchWriters({ writers, points, log }) {
-  const { startTestPostgres } = require(join(root, "dist", "src", "store", "pgserver.js"));
-  const { PgTail } = require(join(root, "dist", "src", "track", "pgtail.js"));
+  const { startTestPostgres } = require(join(root, "dist", "tests", "support", "pgserver.js"));
+  const { PgTail } = require(join(root, "dist", "src", "store", "postgres", "tail.js"));
   const dir = mkdtempSync(join(os.tmpdir(), "modelbench-bench-writers-"));
   const out = {};
   try {

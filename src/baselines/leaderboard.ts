@@ -5,7 +5,7 @@ import { metricBars, type Figure } from "../display/figures";
 import { InvalidInputError } from "../errors";
 import { escapeHtml } from "../track/run";
 import { formatNumber, textTable } from "../track/format";
-import { guessGoal } from "../track/sqlite";
+import { guessGoal } from "../track/records";
 import * as track from "../track";
 
 export type RowKind = "baseline" | "reference" | "model";

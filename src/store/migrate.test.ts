@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import * as track from "../track";
 import { createStudy, int, uniform } from "../tune";
-import { postgresBackend, sqliteBackend } from "../track/testing";
+import { postgresBackend, sqliteBackend } from "../../tests/support/backends";
 
 const cli = path.join(__dirname, "..", "..", "..", "bin", "modelbench.mjs");
 

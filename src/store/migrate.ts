@@ -2,8 +2,8 @@
 // summary, data hashes, artifact contents, the model registry and its aliases, studies and trials.
 // Runs already in the target are left as they are, so a copy interrupted halfway can be run again.
 import * as fs from "fs";
-import { SqliteStore } from "../track/sqlite";
-import { isPostgresUri, PostgresStore } from "../track/postgres";
+import { SqliteStore } from "./sqlite/store";
+import { isPostgresUri, PostgresStore } from "./postgres/store";
 import { StoreError } from "../track/errors";
 import { sqlitePath } from "./location";
 

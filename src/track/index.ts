@@ -3,17 +3,15 @@
 import { keysOf, parseFilter, sortField, sortRuns } from "./query";
 import { Comparison, RunsTable } from "./views";
 import { store } from "./tracker";
-import type { RunFilter, RunStatus } from "./types";
+import type { RunFilter } from "./types";
 import { TrackingError } from "./errors";
 import { MODEL_FORMAT, modelFromJSON } from "../models";
 
 export * from "./types";
 export * from "./errors";
 export { Run } from "./run";
-export { SqliteStore } from "./sqlite";
-export { StoreTail, openTail, type Tail, type PointsEvent } from "./tail";
-export { PgTail } from "./pgtail";
-export { PostgresStore } from "./postgres";
+// The backends' classes, for scripts that open one by hand (openStore(uri) picks by URI).
+export { SqliteStore, StoreTail, PostgresStore, PgTail, MlflowStore, MlflowTail, openTail, type Tail } from "../store";
 export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";
@@ -76,5 +74,3 @@ export async function loadModel(ref: string): Promise<{ value: unknown; version:
   if ((value as { format?: unknown } | null)?.format === MODEL_FORMAT) value = modelFromJSON(value);
   return { value, version };
 }
-
-export const FINAL_STATUSES: Exclude<RunStatus, "running">[] = ["finished", "failed", "killed", "crashed"];

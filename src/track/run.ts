@@ -1,10 +1,9 @@
 // A run: params and metrics logged without blocking, written in batches, durable at flush() and end().
 import { performance } from "perf_hooks";
 import { MIME } from "../display";
-import { describeWriteError, SqliteStore } from "./sqlite";
-import { PostgresStore } from "./postgres";
-import { MlflowStore } from "./mlflowStore";
-import { StoreError, TrackingError } from "./errors";
+import { backendOf } from "../store/registry";
+import type { StoreBackend } from "../store/types";
+import { TrackingError } from "./errors";
 import type { ArtifactRecord, Goal, RunStatus, Series, Store } from "./types";
 
 /** Params are for settings; anything bigger belongs in an artifact. */
@@ -28,6 +27,8 @@ export class Run {
   private lastCpu = process.cpuUsage();
   private lastWall = performance.now();
   private failure: Error | null = null;
+  /** Who writes synchronously for this run's store (at exit, and in a tight loop where it can). */
+  private readonly backend: StoreBackend;
   status: RunStatus = "running";
 
   constructor(
@@ -38,6 +39,7 @@ export class Run {
     created: Promise<void>,
     private readonly onEnd: (run: Run) => void,
   ) {
+    this.backend = backendOf(store);
     // Nothing is written before the run's own record exists.
     this.chain = created.catch(() => {});
     this.sampler = setInterval(() => this.sampleSystem(), SYSTEM_SAMPLE_MS);
@@ -152,17 +154,12 @@ export class Run {
     if (this.status !== "running") return;
     this.stopTimers();
     this.status = status;
-    if (this.store instanceof SqliteStore) {
-      this.writeQueuedSync();
-      this.store.db.prepare("UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?").run(status, Date.now(), error, this.id);
-    } else if (this.store instanceof PostgresStore) {
-      const batch = this.queued || this.params.length ? this.takeBatch() : null;
-      this.store.finishSync(batch, this.id, status, Date.now(), error);
-    } else if (this.store instanceof MlflowStore) {
-      const batch = this.queued || this.params.length ? this.takeBatch() : null;
-      this.store.finishSync(batch, this.id, status, Date.now(), error);
+    const batch = this.pending ? this.takeBatch() : null;
+    try {
+      this.backend.finishSync(this.store, batch, { id: this.id, status, endedAt: Date.now(), error });
+    } finally {
+      this.onEnd(this);
     }
-    this.onEnd(this);
   }
 
   /** Its record could not be created: forget it without writing anything. */
@@ -193,7 +190,7 @@ export class Run {
     if (this.oldestQueued === 0) this.oldestQueued = now;
     // A tight synchronous loop never lets a timer fire: write from here now and then.
     if (this.queued >= INLINE_FLUSH_POINTS || now - this.oldestQueued > INLINE_FLUSH_AGE_MS) {
-      if (this.store instanceof SqliteStore && !this.failure) {
+      if (this.backend.writeBatchSync && !this.failure) {
         // The sampler's timer cannot fire either: take the system sample here.
         if (performance.now() - this.lastWall >= SYSTEM_SAMPLE_MS) this.sampleSystem();
         try {
@@ -245,15 +242,15 @@ export class Run {
       await this.store.writeBatch(batch);
     } catch (e) {
       this.restore(batch);
-      throw e instanceof StoreError ? e : describeWriteError(this.store.uri, e);
+      throw e;
     }
   }
 
   private writeQueuedSync(): void {
-    if (!this.queued && !this.params.length) return;
+    if (!this.pending) return;
     const batch = this.takeBatch();
     try {
-      (this.store as SqliteStore).writeBatchSync(batch);
+      this.backend.writeBatchSync!(this.store, batch);
     } catch (e) {
       this.restore(batch);
       throw e;

@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as track from "./index";
-import { SqliteStore } from "./sqlite";
-import { BACKENDS, type Backend } from "./testing";
+import { SqliteStore } from "../store/sqlite/store";
+import { BACKENDS, type Backend } from "../../tests/support/backends";
 import { MIME } from "../display";
 
 function tmpStore(): string {
@@ -133,9 +133,10 @@ test("a full disk or read-only store keeps the points in memory and says so", as
   const st = await fresh();
   const run = await track.startRun({ name: "disk trouble" });
   await run.flush();
-  if (st instanceof SqliteStore) {
-    const pages = (st.db.pragma("page_count", { simple: true }) as number);
-    st.db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite
+  if (b.name === "sqlite") {
+    const db = (st as SqliteStore).db;
+    const pages = (db.pragma("page_count", { simple: true }) as number);
+    db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite
   } else {
     // What a full disk looks like to a PostgreSQL client: SQLSTATE 53100 on insert.
     await b.exec(st, `CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100'; END $$;
@@ -144,11 +145,11 @@ test("a full disk or read-only store keeps the points in memory and says so", as
   for (let i = 0; i < 5000; i++) track.log({ loss: i, acc: i / 2 });
   await assert.rejects(() => run.flush(), /disk .* is full: free some space/);
   assert.equal(run.pending, 10000);
-  if (st instanceof SqliteStore) st.db.pragma("max_page_count = 1073741823");
+  if (b.name === "sqlite") (st as SqliteStore).db.pragma("max_page_count = 1073741823");
   else await b.exec(st, "DROP TRIGGER full_disk ON metric_chunks");
   await run.flush();
   assert.equal(run.pending, 0);
-  if (st instanceof SqliteStore) st.db.pragma("query_only = 1"); // what a read-only file looks like to SQLite
+  if (b.name === "sqlite") (st as SqliteStore).db.pragma("query_only = 1"); // what a read-only file looks like to SQLite
   else {
     // What a read-only server (a standby, a read-only transaction) answers: SQLSTATE 25006.
     await b.exec(st, `CREATE FUNCTION read_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'read-only transaction' USING ERRCODE = '25006'; END $$;
@@ -156,7 +157,7 @@ test("a full disk or read-only store keeps the points in memory and says so", as
   }
   track.log({ loss: -1 });
   await assert.rejects(() => run.flush(), /read-only: make it writable|read-only: connect to the primary/);
-  if (st instanceof SqliteStore) st.db.pragma("query_only = 0");
+  if (b.name === "sqlite") (st as SqliteStore).db.pragma("query_only = 0");
   else await b.exec(st, "DROP TRIGGER read_only ON metric_chunks");
   await run.end();
   assert.equal((await st.getRun(run.id)).metrics.loss.count, 5001);

@@ -4,13 +4,11 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot, sqlitePath, storeUri } from "../store/location";
-import { NoActiveRunError, StoreError, TrackingError } from "./errors";
+import { projectRoot, storeUri } from "../store/location";
+import { openStore as openByUri } from "../store/registry";
+import { NoActiveRunError, TrackingError } from "./errors";
 import { captureEnvironment, captureGit, hashFile } from "./context";
 import { Run } from "./run";
-import { SqliteStore } from "./sqlite";
-import { isPostgresUri, PostgresStore } from "./postgres";
-import { isMlflowUri, MlflowStore } from "./mlflowStore";
 import { globalSeed } from "../random";
 import type { Store } from "./types";
 
@@ -63,13 +61,7 @@ function scriptCode(): CodeContext {
 
 /** Opens a store by URI: `sqlite:///path`, `postgres://user@host:port/db` or `mlflow+http://host:port`. */
 export function openStore(uri = storeUri()): Store {
-  if (uri.startsWith("sqlite://")) return new SqliteStore(sqlitePath(uri));
-  if (isPostgresUri(uri)) return new PostgresStore(uri);
-  if (isMlflowUri(uri)) return new MlflowStore(uri);
-  const scheme = uri.split(":")[0];
-  throw new StoreError(
-    `store URI scheme '${scheme}' is not available yet: use sqlite:///path/to/store.db, postgres://user@host:5432/database or mlflow+http://host:port`,
-  );
+  return openByUri(uri);
 }
 
 /** The current store, opened on first use; runs left 'running' by dead processes are marked crashed then. */

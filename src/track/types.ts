@@ -160,8 +160,8 @@ export interface ListShape {
 }
 
 /**
- * One interface, several backends (SQLite now; PostgreSQL and MLflow next), as MLflow's
- * AbstractStore. Methods are async so that networked backends fit; SQLite answers at once.
+ * One interface, several backends (SQLite, PostgreSQL, MLflow: src/store/, chosen by URI scheme),
+ * as MLflow's AbstractStore. Methods are async so that networked backends fit; SQLite answers at once.
  */
 export interface Store {
   readonly uri: string;

@@ -1,9 +1,5 @@
-// Studies and trials in the tracking store. Reserving a trial happens under the store's write lock,
-// so workers in other processes never get a trial number, an enqueued point or a grid point twice.
-import { randomUUID } from "crypto";
-import * as os from "os";
-import type { SqliteStore } from "../track/sqlite";
-import { processAlive } from "../track/sqlite";
+// Where a study's trials live: the interface every store backend's study storage implements, and
+// the records they share. The storages themselves live with their backend under src/store/.
 import type { Direction, FrozenTrial, Space, TrialState } from "./types";
 
 export type StoredState = TrialState | "waiting";
@@ -37,7 +33,8 @@ export interface StoredTrial extends FrozenTrial {
   warm: boolean;
 }
 
-function toTrial(r: TrialRow): StoredTrial {
+/** A stored row (SQLite or PostgreSQL) as a trial. */
+export function toTrial(r: TrialRow): StoredTrial {
   const inter = new Map<number, number>();
   for (const [k, v] of Object.entries((typeof r.intermediate === "string" ? JSON.parse(r.intermediate) : r.intermediate) as Record<string, number | null>)) inter.set(Number(k), v === null ? NaN : v);
   return {
@@ -70,117 +67,5 @@ export interface StudyStorage {
   failOrphans(studyId: string, alsoPid?: number): Maybe<number[]>;
 }
 
-export function toTrialRecord(r: TrialRow): StoredTrial {
-  return toTrial(r);
-}
-
 export const orphanError = (pid: number) => `its worker (pid ${pid}) stopped before the trial ended`;
 
-export class SqliteStudyStorage implements StudyStorage {
-  constructor(readonly store: SqliteStore) {}
-
-  refresh(): void {}
-
-  private get db() {
-    return this.store.db;
-  }
-
-  /** Loads the study of that name, or creates it. A loaded study must agree on direction and metric. */
-  openStudy(init: Omit<StudyRecord, "id" | "runId">): { study: StudyRecord; created: boolean } {
-    return this.db.transaction(() => {
-      const row = this.db.prepare("SELECT * FROM studies WHERE name = ?").get(init.name) as any;
-      if (row) {
-        const study: StudyRecord = { id: row.id, name: row.name, direction: row.direction, metric: row.metric, space: JSON.parse(row.space), sampler: row.sampler, pruner: row.pruner, runId: row.run_id };
-        if (study.direction !== init.direction || study.metric !== init.metric) {
-          throw new StudyError(
-            `study '${init.name}' already exists to ${study.direction} '${study.metric}'; resume it with the same --metric and --direction, or choose another --name`,
-          );
-        }
-        return { study, created: false };
-      }
-      const study: StudyRecord = { ...init, id: randomUUID(), runId: null };
-      this.db.prepare("INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .run(study.id, study.name, study.direction, study.metric, JSON.stringify(study.space), study.sampler, study.pruner, Date.now());
-      return { study, created: true };
-    }).immediate();
-  }
-
-  setStudyRun(studyId: string, runId: string): void {
-    this.db.prepare("UPDATE studies SET run_id = ? WHERE id = ?").run(runId, studyId);
-  }
-
-  trials(studyId: string): StoredTrial[] {
-    return (this.db.prepare("SELECT * FROM trials WHERE study_id = ? AND state != 'waiting' ORDER BY number").all(studyId) as TrialRow[]).map(toTrial);
-  }
-
-  counts(studyId: string): Record<StoredState, number> {
-    const out: Record<StoredState, number> = { running: 0, complete: 0, pruned: 0, failed: 0, waiting: 0 };
-    for (const r of this.db.prepare("SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? AND warm = 0 GROUP BY state").all(studyId) as any[]) out[r.state as StoredState] = r.n;
-    return out;
-  }
-
-  enqueue(studyId: string, params: Record<string, unknown>): number {
-    return this.db.transaction(() => {
-      const n = this.nextNumber(studyId);
-      this.db.prepare("INSERT INTO trials (study_id, number, state, params, started_at) VALUES (?, ?, 'waiting', ?, ?)").run(studyId, n, JSON.stringify(params), Date.now());
-      return n;
-    }).immediate();
-  }
-
-  /** Adds a finished trial from elsewhere (a warm start); it informs the sampler but is not counted. */
-  addWarmTrial(studyId: string, params: Record<string, unknown>, value: number, runId: string): void {
-    this.db.transaction(() => {
-      this.db.prepare("INSERT INTO trials (study_id, number, run_id, state, params, value, started_at, ended_at, warm) VALUES (?, ?, ?, 'complete', ?, ?, ?, ?, 1)")
-        .run(studyId, this.nextNumber(studyId), runId, JSON.stringify(params), value, Date.now(), Date.now());
-    }).immediate();
-  }
-
-  private nextNumber(studyId: string): number {
-    return ((this.db.prepare("SELECT MAX(number) AS n FROM trials WHERE study_id = ?").get(studyId) as any).n ?? -1) + 1;
-  }
-
-  /**
-   * Takes the next trial: an enqueued one if any, else asks `sample` (given every trial so far),
-   * all inside one write transaction. Returns null when `limit` trials already exist.
-   */
-  reserve(studyId: string, limit: number | null, sample: (trials: StoredTrial[]) => Record<string, unknown>): StoredTrial | null {
-    return this.db.transaction(() => {
-      const c = this.counts(studyId);
-      if (limit !== null && c.running + c.complete + c.pruned + c.failed >= limit) return null;
-      const now = Date.now();
-      const waiting = this.db.prepare("SELECT * FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1").get(studyId) as TrialRow | undefined;
-      if (waiting) {
-        this.db.prepare("UPDATE trials SET state = 'running', started_at = ?, pid = ?, host = ? WHERE study_id = ? AND number = ?")
-          .run(now, process.pid, os.hostname(), studyId, waiting.number);
-        return toTrial({ ...waiting, state: "running", started_at: now });
-      }
-      const params = sample(this.trials(studyId));
-      const n = this.nextNumber(studyId);
-      this.db.prepare("INSERT INTO trials (study_id, number, state, params, started_at, pid, host) VALUES (?, ?, 'running', ?, ?, ?, ?)")
-        .run(studyId, n, JSON.stringify(params), now, process.pid, os.hostname());
-      return { number: n, state: "running" as const, params, value: null, intermediate: new Map(), startedAt: now, endedAt: null, runId: null, warm: false };
-    }).immediate();
-  }
-
-  setTrialRun(studyId: string, number: number, runId: string): void {
-    this.db.prepare("UPDATE trials SET run_id = ? WHERE study_id = ? AND number = ?").run(runId, studyId, number);
-  }
-
-  report(studyId: string, number: number, step: number, value: number): void {
-    this.db.prepare("UPDATE trials SET intermediate = json_set(intermediate, '$.\"' || ? || '\"', ?) WHERE study_id = ? AND number = ?")
-      .run(String(step), Number.isNaN(value) ? null : value, studyId, number);
-  }
-
-  finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null): void {
-    this.db.prepare("UPDATE trials SET state = ?, value = ?, ended_at = ?, error = ? WHERE study_id = ? AND number = ?")
-      .run(state, value === null || Number.isNaN(value) ? null : value, Date.now(), error, studyId, number);
-  }
-
-  failOrphans(studyId: string, alsoPid?: number): number[] {
-    const host = os.hostname();
-    const rows = this.db.prepare("SELECT number, pid, host FROM trials WHERE study_id = ? AND state = 'running'").all(studyId) as any[];
-    const dead = rows.filter((r) => r.pid === alsoPid || (r.host === host && r.pid && !processAlive(r.pid)));
-    for (const r of dead) this.finish(studyId, r.number, "failed", null, orphanError(r.pid));
-    return dead.map((r) => r.number);
-  }
-}

@@ -9,7 +9,7 @@ import { createStudy, uniform, int, choice, logUniform, TrialPruned, toSpace } f
 import { fireInterrupt } from "../runtime/interrupt";
 import { MIME } from "../display";
 
-import { BACKENDS, type Backend } from "../track/testing";
+import { BACKENDS, type Backend } from "../../tests/support/backends";
 
 for (const b of BACKENDS) suite(b);
 

@@ -1,15 +1,13 @@
 // A study: asks its sampler for parameters, its pruner whether to stop early, and keeps every
 // trial in the tracking store, each trial a run nested under the sweep's run.
 import * as track from "../track";
-import { SqliteStore } from "../track/sqlite";
 import { MIME } from "../display";
 import { onInterrupt, Interrupted } from "../runtime/interrupt";
 import { contains, toSpace, type Dist } from "./space";
 import { makeSampler, SearchExhausted } from "./samplers";
 import { makePruner } from "./pruners";
-import { SqliteStudyStorage, StudyError, type StudyStorage, type StoredTrial, type StudyRecord } from "./storage";
-import { PgStudyStorage } from "./pgstorage";
-import { PostgresStore } from "../track/postgres";
+import { StudyError, type StudyStorage, type StoredTrial, type StudyRecord } from "./storage";
+import { backendOf } from "../store/registry";
 import type { Direction, Pruner, Sampler, Space, TrialState } from "./types";
 import { leaderboardView } from "./views";
 
@@ -344,7 +342,7 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const sweepRunId = typeof sweep === "string" ? sweep : sweep?.id;
   const { sampler, pruner, samplerOptions, prunerOptions, seed } = study.options;
   const base = {
-    store: storeAddress(track.store()), module: file, exportName: options.exportName, trials: options.trials,
+    store: backendOf(track.store()).address(track.store()), module: file, exportName: options.exportName, trials: options.trials,
     study: { name: study.name, direction: study.direction, metric: study.metric, space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
   };
   const children = Array.from({ length: options.processes }, (_, i) => {
@@ -378,11 +376,6 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   return new StudySummary(study, orphans);
 }
 
-/** Where workers find the store: a PostgreSQL store's full URL (its `uri` hides the password). */
-function storeAddress(st: track.Store): string {
-  return st instanceof PostgresStore ? st.url : st.uri;
-}
-
 /** What a sweep shows when it ends: the best trial and a leaderboard. */
 export class StudySummary {
   constructor(readonly study: Study, readonly recoveredOrphans: number[] = []) {}
@@ -402,10 +395,7 @@ export async function createStudy(options: StudyOptions): Promise<Study> {
   const sampler = typeof options.sampler === "object" ? options.sampler : makeSampler(options.sampler ?? "tpe", { seed: options.seed, ...options.samplerOptions });
   const pruner = typeof options.pruner === "object" ? options.pruner : makePruner(options.pruner ?? "none", options.prunerOptions ?? {});
   const st = track.store();
-  let storage: StudyStorage;
-  if (st instanceof SqliteStore) storage = new SqliteStudyStorage(st);
-  else if (st instanceof PostgresStore) storage = new PgStudyStorage(st);
-  else throw new StudyError(`studies need a SQLite or PostgreSQL store, not ${st.uri}`);
+  const storage: StudyStorage = backendOf(st).openStudyStorage(st);
   const name = options.name ?? `sweep-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}`;
   const { study: record, created } = await storage.openStudy({ name, direction, metric, space, sampler: sampler.name, pruner: pruner.name });
   const study = new Study(record, storage, sampler, pruner, options.track ?? true, options);

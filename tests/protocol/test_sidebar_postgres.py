@@ -12,9 +12,9 @@ from test_sidebar_comm import comm_messages, send
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
-# A throw-away server (dist/src/store/pgserver.js) that lives until this script's stdin closes.
+# A throw-away server (dist/tests/support/pgserver.js) that lives until this script's stdin closes.
 SERVER = f"""
-const {{ startTestPostgres }} = require({json.dumps(os.path.join(ROOT, 'dist', 'src', 'store', 'pgserver.js'))});
+const {{ startTestPostgres }} = require({json.dumps(os.path.join(ROOT, 'dist', 'tests', 'support', 'pgserver.js'))});
 (async () => {{
   const s = await startTestPostgres();
   process.stdout.write(s.url + "\\n");

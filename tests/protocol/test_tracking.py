@@ -112,7 +112,7 @@ def test_registry_round_trip_in_cells(kernel):
         ("%compare nope-a nope-b", "UnknownRunError", "unknown run 'nope-a'"),
         ("%registry alias genre champion x", "UsageError", "VERSION is a whole number"),
         ("%store mlflow+http://127.0.0.1:2", "StoreError", "cannot reach the MLflow server at http://127.0.0.1:2 (ECONNREFUSED)"),
-        ("%store ftp://x", "StoreError", "not available yet"),
+        ("%store ftp://x", "StoreError", "has no backend"),
         ("%store postgres://nobody@127.0.0.1:1/db", "StoreError", "cannot reach the PostgreSQL store postgres://nobody@127.0.0.1:1/db (ECONNREFUSED)"),
         ("%track end", "UsageError", "no %track span is running"),
         ("%%track g --goal f1=up\n1", "UsageError", "--goal takes metric=min"),

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { HyperbandPruner, crc32 } from "./hyperband";
 import { makePruner, MedianPruner, NopPruner, SuccessiveHalvingPruner } from "./index";
 import { OptionError } from "../options";
-import { reporting } from "../testing";
+import { reporting } from "../../../tests/support/trials";
 
 const flat = (v: number, last: number) => Array.from({ length: last + 1 }, () => v);
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { MedianPruner, median } from "./median";
 import { makePruner } from "./index";
 import { OptionError } from "../options";
-import { reporting } from "../testing";
+import { reporting } from "../../../tests/support/trials";
 import type { FrozenTrial } from "../types";
 
 /** Complete trials whose curves fall from 1.0 by 0.1 per step (tiny offsets keep them distinct). */

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SuccessiveHalvingPruner, promotable, rungValue } from "./successive-halving";
 import { OptionError } from "../options";
-import { frozenTrial, reporting } from "../testing";
+import { frozenTrial, reporting } from "../../../tests/support/trials";
 import type { FrozenTrial } from "../types";
 
 /** A curve that is `v` at every step up to `last`. */

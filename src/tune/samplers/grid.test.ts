@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { GridSampler, SearchExhausted } from "./grid";
 import { makeSampler } from "./index";
 import { SpaceError, choice, int, toSpace, uniform } from "../space";
-import { frozenTrial } from "../testing";
+import { frozenTrial } from "../../../tests/support/trials";
 import type { FrozenTrial, Space } from "../types";
 
 const space = toSpace({ opt: choice(["adam", "sgd"]), layers: int(1, 5, { step: 2 }), lr: uniform(0, 1) });

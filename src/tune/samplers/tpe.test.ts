@@ -4,7 +4,7 @@ import { TPESampler, defaultEiCandidates, defaultGamma, defaultWeights, optunaGa
 import { RandomSampler } from "./random";
 import { choice, contains, int, logUniform, toSpace, uniform } from "../space";
 import { OptionError } from "../options";
-import { frozenTrial } from "../testing";
+import { frozenTrial } from "../../../tests/support/trials";
 import type { Direction, FrozenTrial, Sampler, Space } from "../types";
 
 /** Ask/tell loop: `n` trials of `objective`; returns the trials. */

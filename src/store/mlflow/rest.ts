@@ -2,8 +2,8 @@
 // read them like any MLflow run: one experiment per project, params, every metric point (log-batch
 // within MLflow's limits), tags MLflow knows (run name, parent, git commit and branch, note),
 // artifacts through the server's artifact proxy, registered models with their versions and aliases.
-import { StoreError } from "./errors";
-import type { MetricPoint, RunDetail, Store } from "./types";
+import { StoreError } from "../../track/errors";
+import type { MetricPoint, RunDetail, Store } from "../../track/types";
 
 /** MLflow's log-batch limits: 1000 metrics, 100 params, 100 tags, 1000 entities in all per call. */
 const MAX_METRICS = 1000, MAX_PARAMS = 100, MAX_TAGS = 100, MAX_PARAM_VALUE = 6000;

@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { openTail } from "./tail";
-import { PgTail } from "./pgtail";
-import { PostgresStore } from "./postgres";
-import { postgresBackend } from "./testing";
-import type { PointsEvent, RunInit, RunSummary } from "./types";
+import { openTail } from "../registry";
+import { PgTail } from "./tail";
+import { PostgresStore } from "./store";
+import { postgresBackend } from "../../../tests/support/backends";
+import type { PointsEvent, RunInit, RunSummary } from "../../track/types";
 
 const init = (id: string, name: string): RunInit => ({
   id, name, project: "p", parentId: null, tags: [], notes: null, startedAt: Date.now(), pid: process.pid, host: os.hostname(),
@@ -65,7 +65,7 @@ test("postgres tail: four processes writing at once, every point reaches the sub
   tail.on("points", (evs: PointsEvent[]) => { for (const e of evs) seen.get(e.runId)!.push(...e.values); });
   const BATCHES = 40, PER = 25;
   const script = (runId: string) => `
-    const { PostgresStore } = require(${JSON.stringify(path.join(__dirname, "postgres.js"))});
+    const { PostgresStore } = require(${JSON.stringify(path.join(__dirname, "store.js"))});
     (async () => { const s = new PostgresStore(${JSON.stringify(url)});
       for (let b = 0; b < ${BATCHES}; b++) {
         const values = Array.from({ length: ${PER} }, (_, i) => b * ${PER} + i);

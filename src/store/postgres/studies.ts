@@ -4,10 +4,10 @@
 // SQLite store gets from its write lock). Reports are written in order behind the training loop.
 import { randomUUID } from "crypto";
 import * as os from "os";
-import { RUN_LOCKS, type PostgresStore } from "../track/postgres";
-import { processAlive } from "../track/records";
-import { orphanError, StudyError, toTrialRecord, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "./storage";
-import type { TrialState } from "./types";
+import { RUN_LOCKS, type PostgresStore } from "./store";
+import { processAlive } from "../../track/records";
+import { orphanError, StudyError, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
+import type { TrialState } from "../../tune/types";
 
 const STATES: StoredState[] = ["running", "complete", "pruned", "failed", "waiting"];
 
@@ -55,7 +55,7 @@ export class PgStudyStorage implements StudyStorage {
 
   async refresh(studyId: string): Promise<void> {
     const rows = await this.store.query<TrialRow>("SELECT * FROM trials WHERE study_id = $1 ORDER BY number", [studyId]);
-    const trials = rows.map(toTrialRecord);
+    const trials = rows.map(toTrial);
     for (const u of this.unwritten.values()) {
       if (u.studyId === studyId) trials.find((t) => t.number === u.number)?.intermediate.set(u.step, u.value);
     }
@@ -97,9 +97,9 @@ export class PgStudyStorage implements StudyStorage {
       if (waiting) {
         await c.query("UPDATE trials SET state = 'running', started_at = $1, pid = $2, host = $3 WHERE study_id = $4 AND number = $5",
           [now, process.pid, os.hostname(), studyId, waiting.number]);
-        return toTrialRecord({ ...waiting, state: "running", started_at: now });
+        return toTrial({ ...waiting, state: "running", started_at: now });
       }
-      const params = sample(rows.filter((r) => r.state !== "waiting").map(toTrialRecord));
+      const params = sample(rows.filter((r) => r.state !== "waiting").map(toTrial));
       const n = rows.length ? Math.max(...rows.map((r) => r.number)) + 1 : 0;
       await c.query("INSERT INTO trials (study_id, number, state, params, started_at, pid, host) VALUES ($1, $2, 'running', $3, $4, $5, $6)",
         [studyId, n, JSON.stringify(params), now, process.pid, os.hostname()]);

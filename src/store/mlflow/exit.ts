@@ -1,6 +1,6 @@
 // Run by MlflowStore.finishSync() at process exit: writes a run's last batch and its end, read as
 // JSON from stdin (NaN and ±Infinity as MLflow's strings), then exits.
-import { MlflowStore } from "./mlflowStore";
+import { MlflowStore } from "./store";
 
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];

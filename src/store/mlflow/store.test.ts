@@ -4,11 +4,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as track from "./index";
-import { MlflowStore } from "./mlflowStore";
-import { openTail } from "./tail";
-import { freePort, mlflowBin, NO_MLFLOW, repoRoot, startMlflow } from "./mlflowServer";
-import type { PointsEvent, RunSummary } from "./types";
+import * as track from "../../track";
+import { MlflowStore } from "./store";
+import { openTail } from "../registry";
+import { freePort, mlflowBin, NO_MLFLOW, repoRoot, startMlflow } from "../../../tests/support/mlflowServer";
+import type { PointsEvent, RunSummary } from "../../track/types";
 
 const asMlflow = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? Number.MAX_VALUE : v === -Infinity ? -Number.MAX_VALUE : v);
 
@@ -135,7 +135,7 @@ test("MODELBENCH_STORE=mlflow+http://…: runs logged through modelbench read ba
 
     // A run left RUNNING by a process that is gone is marked crashed.
     const orphan = spawnSync(process.execPath, ["-e", `
-      const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
+      const t = require(${JSON.stringify(path.join(__dirname, "..", "..", "track", "index.js"))});
       t.startRun({ name: "orphan", project: "mb-live" }).then((r) => { console.log(r.id); process.kill(process.pid, "SIGKILL"); });
     `], { encoding: "utf8", env: { ...process.env, MODELBENCH_STORE: uri } });
     const orphanId = orphan.stdout.trim();
@@ -146,7 +146,7 @@ test("MODELBENCH_STORE=mlflow+http://…: runs logged through modelbench read ba
 
     // A script that exits with its run open: the last points and the end are written at exit.
     const script = spawnSync(process.execPath, ["-e", `
-      const t = require(${JSON.stringify(path.join(__dirname, "index.js"))});
+      const t = require(${JSON.stringify(path.join(__dirname, "..", "..", "track", "index.js"))});
       t.startRun({ name: "exits", project: "mb-live" }).then((r) => { console.log(r.id); for (let i = 0; i < 5; i++) t.log({ acc: i / 10 }); });
     `], { encoding: "utf8", env: { ...process.env, MODELBENCH_STORE: uri } });
     const exits = await st.getRun(script.stdout.trim());
@@ -164,6 +164,6 @@ test("an MLflow store that is down or wrong says so, naming the URL", async () =
   const port = await freePort(); // nothing listens there
   const st = track.openStore(`mlflow+http://127.0.0.1:${port}`);
   await assert.rejects(st.listRuns(), new RegExp(`cannot reach the MLflow server at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start it`));
-  assert.throws(() => track.openStore("mlflow+ftp://x"), /store URI scheme 'mlflow\+ftp' is not available yet: .*mlflow\+http:\/\/host:port/);
+  assert.throws(() => track.openStore("mlflow+ftp://x"), /store URI scheme 'mlflow\+ftp' has no backend: .*mlflow\+http:\/\/host:port/);
   assert.throws(() => track.openStore("mlflow+http://x:1/path"), /is not an MLflow URI: write mlflow\+http:\/\/host:port/);
 });

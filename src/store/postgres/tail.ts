@@ -3,9 +3,9 @@
 // wrote), so the tail sleeps on LISTEN and reads exactly what was committed. No polling.
 import { EventEmitter } from "events";
 import { Client } from "pg";
-import { describePgError, NOTIFY_CHANNEL, pgNumberTypes, PostgresStore } from "./postgres";
-import { fromF64 } from "./records";
-import type { PointsEvent, RunSummary } from "./types";
+import { describePgError, NOTIFY_CHANNEL, pgNumberTypes, PostgresStore } from "./store";
+import { fromF64 } from "../../track/records";
+import type { PointsEvent, RunSummary } from "../../track/types";
 
 interface Note {
   run: string;

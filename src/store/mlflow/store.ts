@@ -9,13 +9,13 @@ import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as os from "os";
 import * as path from "path";
-import { StoreError, UnknownRunError } from "./errors";
-import { MlflowRest, mlflowBaseUrl } from "./mlflow";
-import { pickVersion, processAlive, summarize, toSummary, checkAlias, checkModelName } from "./records";
+import { StoreError, UnknownRunError } from "../../track/errors";
+import { MlflowRest, mlflowBaseUrl } from "./rest";
+import { pickVersion, processAlive, summarize, toSummary, checkAlias, checkModelName } from "../../track/records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInit,
   RunStatus, RunSummary, Store,
-} from "./types";
+} from "../../track/types";
 
 /** MLflow's log-batch limits per call. */
 export const MAX_METRICS = 1000, MAX_PARAMS = 100, MAX_TAGS = 100;
@@ -180,7 +180,7 @@ export class MlflowStore implements Store {
     const runId = this.known.get(id) ?? id;
     const enc = (b: Batch) => ({ runId, params: b.params, series: b.series.map((s) => ({ key: s.key, steps: s.steps, values: s.values.map(double), ts: s.ts })) });
     const input = JSON.stringify({ uri: this.uri, batch: batch ? enc(batch) : null, end: { id: runId, status, endedAt, error } });
-    const r = spawnSync(process.execPath, [path.join(__dirname, "mlflowexit.js")], { input, stdio: ["pipe", "ignore", "pipe"], timeout: 30_000 });
+    const r = spawnSync(process.execPath, [path.join(__dirname, "exit.js")], { input, stdio: ["pipe", "ignore", "pipe"], timeout: 30_000 });
     if (r.status !== 0) process.stderr.write(`modelbench: could not end run ${id.slice(0, 8)} in ${this.uri} at exit: ${r.stderr?.toString().trim() || r.error}\n`);
   }
 

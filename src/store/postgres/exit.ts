@@ -1,6 +1,6 @@
 // Run by PostgresStore.finishSync() at process exit: writes a run's last batch and its end, read as
 // JSON from stdin (float64 columns in base64, so NaN and ±Infinity survive), then exits.
-import { PostgresStore } from "./postgres";
+import { PostgresStore } from "./store";
 
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];

@@ -4,7 +4,7 @@
 // existing server is used instead and only a fresh database is created (and dropped) on it.
 import { execFileSync, spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
+import { freePort } from "./ports";
 import * as os from "os";
 import * as path from "path";
 import { Client } from "pg";
@@ -29,16 +29,6 @@ export function postgresBin(name: string): string {
   throw new Error(`PostgreSQL's ${name} is not installed: run \`node scripts/setup.mjs --for-tests\` as root, or apt-get install postgresql`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, child: ChildProcess | null, log: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;

@@ -1,21 +1,21 @@
 // The shared store: PostgreSQL, for a team and for sweep workers on several machines. Same records
 // and behaviour as the SQLite store; artifact contents live in the database (a bytea table keyed by
 // their sha256), so machines that share a server need not share a file system. Every write that
-// changes what a sidebar shows ends with a NOTIFY on the "modelbench" channel (see pgtail.ts).
+// changes what a sidebar shows ends with a NOTIFY on the "modelbench" channel (see tail.ts).
 import { createHash } from "crypto";
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { Client, Pool, types as pgTypes, type PoolClient, type QueryResultRow } from "pg";
 import { PG_MIGRATIONS } from "./schema";
-import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
+import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "../../track/errors";
 import {
   checkAlias, checkGoals, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, processAlive, summarize, toSummary,
-} from "./records";
+} from "../../track/records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter,
   RunInit, RunStatus, RunSummary, Series, Store,
-} from "./types";
+} from "../../track/types";
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 export const NOTIFY_CHANNEL = "modelbench";
@@ -334,7 +334,7 @@ export class PostgresStore implements Store {
       series: b.series.map((s) => ({ key: s.key, steps: f64(s.steps).toString("base64"), values: f64(s.values).toString("base64"), ts: f64(s.ts).toString("base64") })),
     });
     const input = JSON.stringify({ url: this.url, batch: batch ? enc(batch) : null, end: { id, status, endedAt, error } });
-    const r = spawnSync(process.execPath, [path.join(__dirname, "pgexit.js")], { input, stdio: ["pipe", "ignore", "pipe"], timeout: 30_000 });
+    const r = spawnSync(process.execPath, [path.join(__dirname, "exit.js")], { input, stdio: ["pipe", "ignore", "pipe"], timeout: 30_000 });
     if (r.status !== 0) process.stderr.write(`modelbench: could not end run ${id.slice(0, 8)} in ${this.uri} at exit: ${r.stderr?.toString().trim() || r.error}\n`);
   }
 

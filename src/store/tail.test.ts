@@ -3,12 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as os from "os";
-import { openTail, type Tail } from "./tail";
-import { BACKENDS } from "./testing";
-import { PostgresStore } from "./postgres";
-import { SqliteStore } from "./sqlite";
-import { sqlitePath } from "../store/location";
-import type { RunInit, Store } from "./types";
+import { openTail } from "./registry";
+import type { Tail } from "./types";
+import { BACKENDS } from "../../tests/support/backends";
+import { PostgresStore } from "./postgres/store";
+import { SqliteStore } from "./sqlite/store";
+import { sqlitePath } from "./location";
+import type { RunInit, Store } from "../track/types";
 
 const init = (id: string): RunInit => ({
   id, name: id, project: "p", parentId: null, tags: [], notes: null, startedAt: Date.now(), pid: process.pid, host: os.hostname(),

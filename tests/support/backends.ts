@@ -4,10 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { after } from "node:test";
-import { startTestPostgres, type TestPostgres } from "../store/pgserver";
-import { PostgresStore } from "./postgres";
-import { SqliteStore } from "./sqlite";
-import type { Store } from "./types";
+import { startTestPostgres, type TestPostgres } from "./pgserver";
+import { PostgresStore } from "../../src/store/postgres/store";
+import { SqliteStore } from "../../src/store/sqlite/store";
+import type { Store } from "../../src/track/types";
 
 export interface Backend {
   name: "sqlite" | "postgres";

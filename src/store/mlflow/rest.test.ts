@@ -4,9 +4,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as track from "./index";
-import { sqliteBackend } from "./testing";
-import { freePort, mlflowBin, NO_MLFLOW, repoRoot, startMlflow } from "./mlflowServer";
+import * as track from "../../track";
+import { sqliteBackend } from "../../../tests/support/backends";
+import { freePort, mlflowBin, NO_MLFLOW, repoRoot, startMlflow } from "../../../tests/support/mlflowServer";
 
 const cli = path.join(repoRoot, "bin", "modelbench.mjs");
 const root = repoRoot, venvBin = mlflowBin;

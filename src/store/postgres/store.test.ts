@@ -2,15 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "child_process";
 import * as path from "path";
-import { PostgresStore } from "./postgres";
-import { postgresBackend } from "./testing";
-import * as track from "./index";
-import { createStudy, uniform } from "../tune";
+import { PostgresStore } from "./store";
+import { postgresBackend } from "../../../tests/support/backends";
+import * as track from "../../track";
+import { createStudy, uniform } from "../../tune";
 
 // A writer "on another machine": its run names a host that is not this one, so only the server can
 // tell whether its process still lives.
 const remoteWriter = (url: string, host: string) => `
-const { PostgresStore } = require(${JSON.stringify(path.join(__dirname, "postgres.js"))});
+const { PostgresStore } = require(${JSON.stringify(path.join(__dirname, "store.js"))});
 (async () => {
   const s = new PostgresStore(${JSON.stringify(url)});
   const id = "run-" + ${JSON.stringify(host)};

@@ -1,6 +1,6 @@
 // FrozenTrial builders for driving samplers and pruners without a study: unit tests, benchmarks,
 // and hand-written ask/tell loops.
-import type { FrozenTrial, TrialState } from "./types";
+import type { FrozenTrial, TrialState } from "../../src/tune/types";
 
 export interface TrialInit {
   number: number;

@@ -6,13 +6,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
-export { guessGoal, processAlive } from "./records";
-import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "./errors";
-import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, summarize, checkGoals, toSummary } from "./records";
+import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "../../track/errors";
+import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, summarize, checkGoals, toSummary } from "../../track/records";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
   RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape,
-} from "./types";
+} from "../../track/types";
 
 function describeOpenError(file: string, e: any): StoreError {
   const code = e?.code ?? "";
@@ -139,7 +138,7 @@ export class SqliteStore implements Store {
   }
 
   async endRun(id: string, status: RunStatus, endedAt: number, error: string | null): Promise<void> {
-    this.write(() => this.db.prepare("UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?").run(status, endedAt, error, id));
+    this.finishSync(null, id, status, endedAt, error);
   }
 
   async setGoals(id: string, goals: Record<string, Goal>): Promise<void> {
@@ -179,6 +178,12 @@ export class SqliteStore implements Store {
         for (const [k, v] of batch.params) upsertParam.run(batch.runId, k, JSON.stringify(v));
       })(),
     );
+  }
+
+  /** At process exit: the run's last batch and its end, written before this returns. */
+  finishSync(batch: Batch | null, id: string, status: RunStatus, endedAt: number, error: string | null): void {
+    if (batch) this.writeBatchSync(batch);
+    this.write(() => this.db.prepare("UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?").run(status, endedAt, error, id));
   }
 
   async recordData(runId: string, d: DataRecord): Promise<void> {

@@ -2,21 +2,14 @@
 // `node scripts/setup.mjs --for-tests`); the caller stops it.
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
+import { freePort } from "./ports";
 import * as path from "path";
 
 export const repoRoot = path.join(__dirname, "..", "..", "..");
 export const mlflowBin = [path.join(repoRoot, ".venv-bench", "bin"), path.join(repoRoot, ".venv", "bin")].find((d) => fs.existsSync(path.join(d, "mlflow")));
 export const NO_MLFLOW = "MLflow is not installed: `node scripts/setup.mjs --for-tests` (run by `npm test`) puts it in .venv-bench";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+export { freePort };
 
 export async function startMlflow(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   if (!mlflowBin) throw new Error(NO_MLFLOW);

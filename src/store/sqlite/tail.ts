@@ -1,14 +1,9 @@
 // Follows a SQLite store as other processes write to it: which runs changed, and the new points of
 // the runs being watched. Cheap when nothing happens: one `PRAGMA data_version` per poll.
 import { EventEmitter } from "events";
-import { SqliteStore } from "./sqlite";
-import type { PointsEvent, RunSummary, Store } from "./types";
-import { isPostgresUri } from "./postgres";
-import { PgTail } from "./pgtail";
-import { isMlflowUri, MlflowStore } from "./mlflowStore";
-import { sqlitePath } from "../store/location";
-
-export type { PointsEvent };
+import { SqliteStore } from "./store";
+import type { PointsEvent, RunSummary, Store } from "../../track/types";
+import type { Tail } from "../types";
 
 function f64(b: Buffer): number[] {
   const copy = new Uint8Array(b.length);
@@ -16,7 +11,7 @@ function f64(b: Buffer): number[] {
   return Array.from(new Float64Array(copy.buffer));
 }
 
-export class StoreTail extends EventEmitter {
+export class StoreTail extends EventEmitter implements Tail {
   private store: SqliteStore;
   private timer: NodeJS.Timeout | null = null;
   private version = -1;
@@ -44,10 +39,6 @@ export class StoreTail extends EventEmitter {
     const versions = db.prepare("SELECT COUNT(*) || ':' || COALESCE(MAX(created_at), 0) FROM model_versions").pluck().get() as string;
     const aliases = db.prepare("SELECT COALESCE(group_concat(name || '@' || alias || '=' || version, ','), '') FROM (SELECT * FROM model_aliases ORDER BY name, alias)").pluck().get() as string;
     return `${versions}|${aliases}`;
-  }
-
-  get sqlite(): SqliteStore {
-    return this.store;
   }
 
   /** The store it reads, for answering questions about what it reports. */
@@ -108,87 +99,5 @@ export class StoreTail extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     void this.store.close();
-  }
-}
-
-/** What the kernel's sidebar needs of a tail, whichever the backend. */
-export interface Tail extends EventEmitter {
-  readonly watched: Set<string>;
-  /** The store it reads, for answering questions about what it reports. */
-  readonly reader: Store;
-  start(): void | Promise<void>;
-  stop(): void;
-}
-
-/** A tail of the store at `uri`: LISTEN/NOTIFY on PostgreSQL, a cheap poll on SQLite, runs/search every second on MLflow. */
-export function openTail(uri: string): Tail {
-  if (isPostgresUri(uri)) return new PgTail(uri);
-  if (isMlflowUri(uri)) return new MlflowTail(uri);
-  return new StoreTail(sqlitePath(uri));
-}
-
-/**
- * MLflow has no push: one runs/search a second. A run changed when its status, end time or latest
- * metric values/steps did; the new points of watched runs come from metrics/get-history (the points
- * past those already reported, per key).
- */
-export class MlflowTail extends EventEmitter implements Tail {
-  private store: MlflowStore;
-  private timer: NodeJS.Timeout | null = null;
-  private seen = new Map<string, string>();
-  private sent = new Map<string, number>();
-  private busy = false;
-  private primed = false;
-  readonly watched = new Set<string>();
-
-  constructor(uri: string, private readonly intervalMs = 1000) {
-    super();
-    this.store = new MlflowStore(uri);
-  }
-
-  get reader(): Store {
-    return this.store;
-  }
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.busy) return;
-      this.busy = true;
-      this.poll().catch((e) => this.emit("error", e)).finally(() => (this.busy = false));
-    }, this.intervalMs);
-    this.timer.unref();
-  }
-
-  /** Looks for changes now; returns whether there were any. */
-  async poll(): Promise<boolean> {
-    const runs = await this.store.search("");
-    const changed: string[] = [];
-    const points: PointsEvent[] = [];
-    for (const r of runs) {
-      const id = r.data.tags?.find((t) => t.key === "modelbench.run_id")?.value ?? r.info.run_id;
-      const sig = `${r.info.status}|${r.info.end_time ?? ""}|${(r.data.metrics ?? []).map((m) => `${m.key}:${m.step}:${m.timestamp}`).join(",")}`;
-      if (this.seen.get(id) === sig) continue;
-      this.seen.set(id, sig);
-      if (this.primed) changed.push(id);
-      if (this.watched.has(id)) {
-        for (const m of r.data.metrics ?? []) {
-          const h = await this.store.metricHistory(r.info.run_id, m.key);
-          const k = `${id}\u0000${m.key}`;
-          const fresh = h.slice(this.sent.get(k) ?? 0);
-          this.sent.set(k, h.length);
-          if (fresh.length) points.push({ runId: id, key: m.key, steps: fresh.map((p) => p.step), values: fresh.map((p) => p.value), ts: fresh.map((p) => p.ts) });
-        }
-      }
-    }
-    this.primed = true;
-    if (changed.length) this.emit("runs", await this.store.listRuns({ ids: changed }));
-    if (points.length) this.emit("points", points);
-    return changed.length > 0;
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }
