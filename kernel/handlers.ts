@@ -1,18 +1,41 @@
-// One small function per request type (execute_request is queued by the kernel itself).
-import type { Kernel, Channel } from "./kernel";
+// One small function per request type (execute_request is queued by the kernel itself). Each
+// sees only what it needs of the kernel: the narrow KernelServices, not the Kernel's fields.
+import type { Channel, ConnectionInfo } from "./sockets";
 import type { Message } from "./wire";
+import type { History } from "./history";
+import type { LanguageService } from "./language-worker";
+import type { CommRouter } from "./comms";
+import type { MagicRegistry, MagicSpec } from "./magics/spec";
 import { PROTOCOL_VERSION } from "./wire";
 import { codePointToIndex, completeness, indexToCodePoint } from "./language";
 import { completeMagic, magicAt } from "./magics/complete";
-import { formatHelp } from "./magics";
+import { formatHelp } from "./magics/spec";
 
-type Handler = (k: Kernel, msg: Message, channel: Channel) => Promise<void> | void;
+/** What request handlers may use of the kernel. */
+export interface KernelServices {
+  readonly connection: ConnectionInfo;
+  reply(channel: Channel, request: Message, type: string, content: unknown, metadata?: Record<string, unknown>): Promise<void>;
+  log(m: string): void;
+  /** Magic specs, for completion and help (implementations live in the runtime). */
+  readonly magics: MagicRegistry<{ spec: MagicSpec }>;
+  readonly language: LanguageService;
+  /** Declarations of the cells run so far. */
+  decl(): string;
+  readonly history: History;
+  readonly comms: CommRouter;
+  interrupt(): void;
+  shutdown(): Promise<void>;
+  /** Hands an input_reply to the waiting input(); false when none waits. */
+  answerInput(value: string): boolean;
+}
+
+type Handler = (k: KernelServices, msg: Message, channel: Channel) => Promise<void> | void;
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const pkg = require("../../package.json");
 const tsVersion: string = require("@tslab/typescript-for-tslab/package.json").version;
 
-function kernelInfo(k: Kernel, msg: Message, channel: Channel) {
+function kernelInfo(k: KernelServices, msg: Message, channel: Channel) {
   return k.reply(channel, msg, "kernel_info_reply", {
     status: "ok",
     protocol_version: PROTOCOL_VERSION,
@@ -36,13 +59,13 @@ function kernelInfo(k: Kernel, msg: Message, channel: Channel) {
   });
 }
 
-async function complete(k: Kernel, msg: Message, channel: Channel) {
+async function complete(k: KernelServices, msg: Message, channel: Channel) {
   const code: string = msg.content.code ?? "";
   const cursor = codePointToIndex(code, msg.content.cursor_pos ?? code.length);
   let result = completeMagic(code, cursor, k.magics);
   if (!result) {
     try {
-      result = await k.language.complete(k.decl, code, cursor);
+      result = await k.language.complete(k.decl(), code, cursor);
     } catch (e) {
       k.log(`completion failed: ${e}`);
       result = { matches: [], start: cursor, end: cursor };
@@ -57,7 +80,7 @@ async function complete(k: Kernel, msg: Message, channel: Channel) {
   });
 }
 
-async function inspect(k: Kernel, msg: Message, channel: Channel) {
+async function inspect(k: KernelServices, msg: Message, channel: Channel) {
   const code: string = msg.content.code ?? "";
   const cursor = codePointToIndex(code, msg.content.cursor_pos ?? code.length);
   let text: string | null = null;
@@ -65,7 +88,7 @@ async function inspect(k: Kernel, msg: Message, channel: Channel) {
   if (magic) text = formatHelp(magic.spec);
   else {
     try {
-      text = await k.language.inspect(k.decl, code, cursor);
+      text = await k.language.inspect(k.decl(), code, cursor);
     } catch (e) {
       k.log(`inspection failed: ${e}`);
     }
@@ -78,11 +101,11 @@ async function inspect(k: Kernel, msg: Message, channel: Channel) {
   });
 }
 
-function isComplete(k: Kernel, msg: Message, channel: Channel) {
+function isComplete(k: KernelServices, msg: Message, channel: Channel) {
   return k.reply(channel, msg, "is_complete_reply", completeness(msg.content.code ?? ""));
 }
 
-function history(k: Kernel, msg: Message, channel: Channel) {
+function history(k: KernelServices, msg: Message, channel: Channel) {
   const c = msg.content;
   const output = !!c.output;
   let entries: unknown[];
@@ -97,68 +120,33 @@ function history(k: Kernel, msg: Message, channel: Channel) {
   return k.reply(channel, msg, "history_reply", { status: "ok", history: entries });
 }
 
-function commInfo(k: Kernel, msg: Message, channel: Channel) {
-  const wanted: string | undefined = msg.content.target_name;
-  const comms: Record<string, { target_name: string }> = {};
-  for (const [id, c] of k.openComms) if (!wanted || c.target === wanted) comms[id] = { target_name: c.target };
-  return k.reply(channel, msg, "comm_info_reply", { status: "ok", comms });
+function commInfo(k: KernelServices, msg: Message, channel: Channel) {
+  return k.reply(channel, msg, "comm_info_reply", { status: "ok", comms: k.comms.info(msg.content.target_name) });
 }
 
-function commOpen(k: Kernel, msg: Message) {
-  const { comm_id, target_name, data } = msg.content;
-  if (k.kernelComms.hasTarget(target_name)) {
-    k.openComms.set(comm_id, { target: target_name, owner: "kernel" });
-    k.kernelComms.acceptOpen(comm_id, target_name, data ?? {});
-    return;
-  }
-  if (k.runtimeTargets.has(target_name)) {
-    k.openComms.set(comm_id, { target: target_name, owner: "runtime" });
-    k.remember(msg);
-    return k.runtime.deliver({ type: "comm_open", req: msg.header.msg_id, commId: comm_id, target: target_name, data });
-  }
-  k.log(`comm_open for unknown target '${target_name}': closed`);
-  k.publish("comm_close", { comm_id, data: { error: `no comm target '${target_name}' in this kernel` } }, msg);
+/** comm_open, comm_msg and comm_close: the router knows which side owns the comm. */
+function comm(k: KernelServices, msg: Message) {
+  return k.comms.fromFrontend(msg);
 }
 
-function commMsg(k: Kernel, msg: Message) {
-  const { comm_id, data } = msg.content;
-  const c = k.openComms.get(comm_id);
-  if (!c) return k.log(`comm_msg for unknown comm ${comm_id}: ignored`);
-  if (c.owner === "kernel") return k.kernelComms.get(comm_id)?.deliver(data ?? {}, msg.buffers);
-  k.remember(msg);
-  return k.runtime.deliver({ type: "comm_msg", req: msg.header.msg_id, commId: comm_id, data, buffers: msg.buffers });
-}
-
-function commClose(k: Kernel, msg: Message) {
-  const { comm_id, data } = msg.content;
-  const c = k.openComms.get(comm_id);
-  if (!c) return;
-  k.openComms.delete(comm_id);
-  if (c.owner === "kernel") return k.kernelComms.get(comm_id)?.remoteClose(data ?? {});
-  k.remember(msg);
-  return k.runtime.deliver({ type: "comm_close", req: msg.header.msg_id, commId: comm_id, data });
-}
-
-function interrupt(k: Kernel, msg: Message, channel: Channel) {
-  k.runtime.interrupt();
+function interrupt(k: KernelServices, msg: Message, channel: Channel) {
+  k.interrupt();
   return k.reply(channel, msg, "interrupt_reply", { status: "ok" });
 }
 
-async function shutdown(k: Kernel, msg: Message, channel: Channel) {
+async function shutdown(k: KernelServices, msg: Message, channel: Channel) {
   const restart = !!msg.content.restart;
   await k.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
   // Let the reply and the idle status leave before the sockets close; the manager restarts us.
   setTimeout(() => void k.shutdown().finally(() => process.exit(0)), 50);
 }
 
-function inputReply(k: Kernel, msg: Message) {
-  if (!k.awaitingInput) return k.log("input_reply with no input() waiting: ignored");
-  k.awaitingInput = null;
-  k.runtime.send({ type: "input_reply", value: String(msg.content.value ?? "") });
+function inputReply(k: KernelServices, msg: Message) {
+  if (!k.answerInput(String(msg.content.value ?? ""))) k.log("input_reply with no input() waiting: ignored");
 }
 
-function connect(k: Kernel, msg: Message, channel: Channel) {
-  const c = k.options.connection;
+function connect(k: KernelServices, msg: Message, channel: Channel) {
+  const c = k.connection;
   return k.reply(channel, msg, "connect_reply", {
     status: "ok",
     shell_port: c.shell_port,
@@ -176,9 +164,9 @@ export const handlers: Record<string, Handler> = {
   is_complete_request: isComplete,
   history_request: history,
   comm_info_request: commInfo,
-  comm_open: commOpen,
-  comm_msg: commMsg,
-  comm_close: commClose,
+  comm_open: comm,
+  comm_msg: comm,
+  comm_close: comm,
   interrupt_request: interrupt,
   shutdown_request: shutdown,
   input_reply: inputReply,

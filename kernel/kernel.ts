@@ -1,41 +1,19 @@
-// The protocol process: Jupyter's five sockets, message signing, status, the execute queue and the
-// routing of outputs from the runtime child. It never runs user code, so it always answers.
+// The protocol process: status, the execute queue and the outputs of the runtime child, wired to
+// the sockets (sockets.ts), the request handlers (handlers.ts), comm routing (comms.ts) and the
+// sidebar's store (sidebarStore.ts). It never runs user code, so it always answers.
 import { randomUUID } from "crypto";
-import * as zmq from "zeromq";
-import { decode, encode, newHeader, BadMessage, Signer, type Message } from "./wire";
+import { newHeader, Signer, type Message } from "./wire";
 import { Runtime } from "./runtime";
 import { History } from "./history";
 import type { FromChild } from "./ipc";
-import { CommRegistry } from "../src/comm";
-import { openStore, openTail, type Tail } from "../src/store";
-import { SidebarSession, SIDEBAR_TARGET } from "./sidebar";
 import { LanguageService } from "./language-worker";
-import { defaultMagics, type MagicRegistry } from "./magics";
-import { handlers } from "./handlers";
+import { magicSpecs } from "./magics/specs";
+import { handlers, type KernelServices } from "./handlers";
+import { CommRouter } from "./comms";
+import { SidebarStore } from "./sidebarStore";
+import { Sockets, type Channel, type ConnectionInfo } from "./sockets";
 
-export interface ConnectionInfo {
-  transport: string;
-  ip: string;
-  shell_port: number;
-  iopub_port: number;
-  stdin_port: number;
-  control_port: number;
-  hb_port: number;
-  key: string;
-  signature_scheme: string;
-}
-
-export type Channel = "shell" | "control" | "stdin";
-
-/** zeromq sockets refuse concurrent sends: queue them per socket. */
-class Outbox {
-  private chain: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: zmq.Writable, private readonly log: (m: string) => void) {}
-  send(frames: Buffer[]): Promise<void> {
-    this.chain = this.chain.then(() => this.socket.send(frames)).catch((e) => this.log(`send failed: ${e}`));
-    return this.chain;
-  }
-}
+export type { Channel, ConnectionInfo } from "./sockets";
 
 export interface KernelOptions {
   connection: ConnectionInfo;
@@ -48,154 +26,71 @@ export interface KernelOptions {
 
 export class Kernel {
   readonly session = randomUUID();
-  readonly signer: Signer;
   readonly log: (m: string) => void;
   readonly runtime: Runtime;
-  readonly history: History;
-  readonly magics: MagicRegistry = defaultMagics();
-  /** Comm targets served by this process (always responsive); others live in the runtime. */
-  readonly kernelComms = new CommRegistry();
-  /** Open comms and which side owns them. */
-  readonly openComms = new Map<string, { target: string; owner: "kernel" | "runtime" }>();
-  runtimeTargets = new Set<string>();
-  executionCount = 0;
+  private readonly history: History;
+  private readonly sockets: Sockets;
+  private readonly comms: CommRouter;
+  private readonly sidebarStore: SidebarStore;
+  /** Completion and inspection, on their own thread. */
+  private readonly language = new LanguageService();
+  private readonly services: KernelServices;
+  private executionCount = 0;
   /** Declarations of the cells run so far, for completion and inspection here. */
-  decl = "";
+  private decl = "";
   /** The execute whose input() is waiting for an input_reply. */
-  awaitingInput: Message | null = null;
-
-  private sockets!: { shell: zmq.Router; control: zmq.Router; stdin: zmq.Router; iopub: zmq.Publisher; hb: zmq.Reply };
-  private out!: Record<Channel | "iopub", Outbox>;
+  private awaitingInput: Message | null = null;
   private queue: Message[] = [];
   private draining = false;
   private requests = new Map<string, Message>();
   private lastExecute: Message | null = null;
   private silent = new Set<string>();
-  /** Completion and inspection, on their own thread. */
-  readonly language = new LanguageService();
   private pendingStream: { req: string | null; name: string; text: string } | null = null;
   private streamTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(readonly options: KernelOptions) {
-    this.signer = new Signer(options.connection.key, options.connection.signature_scheme);
     this.log = options.log ?? ((m) => process.stderr.write(`[modelbench] ${m}\n`));
+    this.sockets = new Sockets(new Signer(options.connection.key, options.connection.signature_scheme), this.log);
     this.history = new History(options.historyFile);
     this.runtime = new Runtime(options.cwd ?? process.cwd());
     this.runtime.on("message", (m: FromChild) => this.fromRuntime(m));
     this.runtime.on("died", (why: string, pid?: number) => this.runtimeReplaced(why, pid));
-    this.kernelComms.setTransport({
-      open: (c, data, metadata) => {
-        this.openComms.set(c.id, { target: c.target, owner: "kernel" });
-        this.publish("comm_open", { comm_id: c.id, target_name: c.target, data }, this.lastExecute, metadata);
-      },
-      send: (c, data, metadata, buffers) => this.publish("comm_msg", { comm_id: c.id, data }, this.lastExecute, metadata, buffers),
-      close: (c, data) => {
-        this.openComms.delete(c.id);
-        this.publish("comm_close", { comm_id: c.id, data }, this.lastExecute);
-      },
+    this.comms = new CommRouter({
+      publish: (type, content, parent, metadata, buffers) => this.publish(type, content, parent, metadata, buffers),
+      parentOf: (req) => this.parentOf(req),
+      remember: (msg) => this.remember(msg),
+      toRuntime: (msg) => this.runtime.deliver(msg),
+      log: this.log,
     });
-  }
-
-  private tail: Tail | null = null;
-  private readonly sidebars = new Set<SidebarSession>();
-  /** The store the runtime's cells write to, once they switched away from the default one. */
-  private runtimeStore: string | null = null;
-
-  private get defaultStoreUri(): string {
-    return this.options.storeUri ?? `sqlite://${this.options.historyFile}`;
-  }
-
-  /** The store the sidebar follows: the one the notebook's cells write to. */
-  private get storeUri(): string {
-    return this.runtimeStore ?? this.defaultStoreUri;
-  }
-
-  private openTail(uri: string): Tail {
-    const tail = openTail(uri);
-    tail.on("error", (e) => this.log(`store tail: ${e}`));
-    void Promise.resolve(tail.start()).catch(() => {}); // reported through "error"
-    return tail;
-  }
-
-  /** The sidebar's comm target: the store is tailed only while a sidebar is connected. */
-  private registerSidebar(): void {
-    this.kernelComms.registerTarget(SIDEBAR_TARGET, (comm) => {
-      this.tail ??= this.openTail(this.storeUri);
-      const session: SidebarSession = new SidebarSession(comm, this.tail, () => this.sidebars.delete(session));
-      this.sidebars.add(session);
-    });
-  }
-
-  /** The runtime now writes to `uri` (`%store`, or its default after a restart): open sidebars
-   * move to it and reload. */
-  private followStore(uri: string | null): void {
-    const before = this.storeUri;
-    this.runtimeStore = uri === this.defaultStoreUri ? null : uri;
-    const now = this.storeUri;
-    if (now === before || !this.tail) return;
-    const old = this.tail;
-    this.tail = this.openTail(now);
-    for (const s of this.sidebars) s.retarget(this.tail, now);
-    old.stop();
+    this.sidebarStore = new SidebarStore(options.storeUri ?? `sqlite://${options.historyFile}`, this.log);
+    this.services = {
+      connection: options.connection,
+      reply: (channel, request, type, content, metadata) => this.reply(channel, request, type, content, metadata),
+      log: this.log,
+      magics: magicSpecs(),
+      language: this.language,
+      decl: () => this.decl,
+      history: this.history,
+      comms: this.comms,
+      interrupt: () => this.runtime.interrupt(),
+      shutdown: () => this.shutdown(),
+      answerInput: (value) => {
+        if (!this.awaitingInput) return false;
+        this.awaitingInput = null;
+        this.runtime.send({ type: "input_reply", value });
+        return true;
+      },
+    };
   }
 
   async start(): Promise<void> {
-    this.registerSidebar();
-    const c = this.options.connection;
-    const url = (port: number) => `${c.transport}://${c.ip}:${port}`;
-    this.sockets = {
-      shell: new zmq.Router(),
-      control: new zmq.Router(),
-      stdin: new zmq.Router(),
-      iopub: new zmq.Publisher(),
-      hb: new zmq.Reply(),
-    };
-    await Promise.all([
-      this.sockets.shell.bind(url(c.shell_port)),
-      this.sockets.control.bind(url(c.control_port)),
-      this.sockets.stdin.bind(url(c.stdin_port)),
-      this.sockets.iopub.bind(url(c.iopub_port)),
-      this.sockets.hb.bind(url(c.hb_port)),
-    ]);
-    this.out = {
-      shell: new Outbox(this.sockets.shell, this.log),
-      control: new Outbox(this.sockets.control, this.log),
-      stdin: new Outbox(this.sockets.stdin, this.log),
-      iopub: new Outbox(this.sockets.iopub, this.log),
-    };
+    this.sidebarStore.register(this.comms.kernelTargets);
+    await this.sockets.bind(this.options.connection, (msg, channel) => {
+      this.dispatch(msg, channel).catch((e) => this.log(`error handling ${msg.header.msg_type}: ${e?.stack ?? e}`));
+    });
     this.runtime.start();
-    void this.heartbeat();
-    void this.serve(this.sockets.shell, "shell");
-    void this.serve(this.sockets.control, "control");
-    void this.serve(this.sockets.stdin, "stdin");
     this.publish("status", { execution_state: "starting" }, null);
-  }
-
-  private async heartbeat(): Promise<void> {
-    try {
-      for await (const frames of this.sockets.hb) await this.sockets.hb.send(frames);
-    } catch (e) {
-      if (!this.closed) this.log(`heartbeat stopped: ${e}`);
-    }
-  }
-
-  private async serve(socket: zmq.Router, channel: Channel): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        let msg: Message;
-        try {
-          msg = decode(frames, this.signer);
-        } catch (e) {
-          // Never act on a message we cannot authenticate or parse.
-          this.log(`dropped a message on ${channel}: ${e instanceof BadMessage ? e.message : e}`);
-          continue;
-        }
-        this.dispatch(msg, channel).catch((e) => this.log(`error handling ${msg.header.msg_type}: ${e?.stack ?? e}`));
-      }
-    } catch (e) {
-      if (!this.closed) this.log(`${channel} socket stopped: ${e}`);
-    }
   }
 
   private async dispatch(msg: Message, channel: Channel): Promise<void> {
@@ -206,10 +101,10 @@ export class Kernel {
       this.log(`unknown message type '${type}' on ${channel}: ignored`);
       return;
     }
-    if (channel === "stdin") return handler(this, msg, channel);
+    if (channel === "stdin") return handler(this.services, msg, channel);
     this.status("busy", msg);
     try {
-      await handler(this, msg, channel);
+      await handler(this.services, msg, channel);
     } finally {
       this.status("idle", msg);
     }
@@ -217,50 +112,25 @@ export class Kernel {
 
   // ---- sending
 
-  reply(channel: Channel, request: Message, type: string, content: unknown, metadata: Record<string, unknown> = {}): Promise<void> {
-    const frames = encode(
-      { identities: request.identities, header: newHeader(type, this.session), parent_header: request.header, metadata, content, buffers: [] },
-      this.signer,
-    );
-    return this.out[channel].send(frames);
+  private reply(channel: Channel, request: Message, type: string, content: unknown, metadata: Record<string, unknown> = {}): Promise<void> {
+    const sent = this.sockets.send(channel, { identities: request.identities, header: newHeader(type, this.session), parent_header: request.header, metadata, content });
+    return sent ?? Promise.resolve();
   }
 
-  publish(type: string, content: unknown, parent: Message | null, metadata: Record<string, unknown> = {}, buffers: Buffer[] = []): void {
+  private publish(type: string, content: unknown, parent: Message | null, metadata: Record<string, unknown> = {}, buffers: Buffer[] = []): void {
     if (type !== "stream") this.flushStream();
-    if (!this.out) return;
-    const frames = encode(
-      {
-        identities: [Buffer.from(`kernel.${this.session}.${type}`)],
-        header: newHeader(type, this.session),
-        parent_header: parent?.header ?? {},
-        metadata,
-        content,
-        buffers,
-      },
-      this.signer,
-    );
-    void this.out.iopub.send(frames);
+    void this.sockets.send("iopub", {
+      identities: [Buffer.from(`kernel.${this.session}.${type}`)],
+      header: newHeader(type, this.session),
+      parent_header: parent?.header ?? {},
+      metadata,
+      content,
+      buffers,
+    });
   }
 
-  status(state: "busy" | "idle", parent: Message): void {
+  private status(state: "busy" | "idle", parent: Message): void {
     this.publish("status", { execution_state: state }, parent);
-  }
-
-  /** Sends an input_request to the frontend that made `execute`. */
-  requestInput(execute: Message, prompt: string, password: boolean): void {
-    this.awaitingInput = execute;
-    const frames = encode(
-      {
-        identities: execute.identities,
-        header: newHeader("input_request", this.session),
-        parent_header: execute.header,
-        metadata: {},
-        content: { prompt, password },
-        buffers: [],
-      },
-      this.signer,
-    );
-    void this.out.stdin.send(frames);
   }
 
   // ---- execution
@@ -359,7 +229,7 @@ export class Kernel {
     }
   }
 
-  remember(msg: Message): void {
+  private remember(msg: Message): void {
     this.requests.set(msg.header.msg_id, msg);
     if (this.requests.size > 200) this.requests.delete(this.requests.keys().next().value!);
   }
@@ -373,7 +243,6 @@ export class Kernel {
   private fromRuntime(m: FromChild): void {
     const req = "req" in m ? m.req : null;
     const parent = this.parentOf(req);
-    const silent = req !== null && this.silent.has(req);
     switch (m.type) {
       case "stream":
         return this.bufferStream(req, m.name, m.text);
@@ -387,24 +256,18 @@ export class Kernel {
       case "clear_output":
         return this.publish("clear_output", { wait: m.wait }, parent);
       case "execute_result":
-        if (!silent) this.publish("execute_result", { execution_count: this.executionCount, data: m.data, metadata: m.metadata }, parent);
+        if (!(req !== null && this.silent.has(req))) this.publish("execute_result", { execution_count: this.executionCount, data: m.data, metadata: m.metadata }, parent);
         return;
       case "input_request":
         if (parent) this.requestInput(parent, m.prompt, m.password);
         return;
       case "comm_open":
-        this.openComms.set(m.commId, { target: m.target, owner: "runtime" });
-        return this.publish("comm_open", { comm_id: m.commId, target_name: m.target, data: m.data }, parent, m.metadata ?? {});
       case "comm_msg":
-        return this.publish("comm_msg", { comm_id: m.commId, data: m.data }, parent, m.metadata ?? {}, (m.buffers ?? []).map((b) => Buffer.from(b)));
       case "comm_close":
-        this.openComms.delete(m.commId);
-        return this.publish("comm_close", { comm_id: m.commId, data: m.data }, parent);
       case "comm_targets":
-        this.runtimeTargets = new Set(m.targets);
-        return;
+        return this.comms.fromRuntime(m);
       case "store":
-        return this.followStore(m.uri);
+        return this.sidebarStore.follow(m.uri);
       case "warmed":
         // The runtime has built its TypeScript program; completion builds its own only once the
         // kernel has been idle for a moment, so the two never compete for the CPU with a cell.
@@ -412,6 +275,12 @@ export class Kernel {
         this.warmLanguageWhenIdle();
         return;
     }
+  }
+
+  /** Sends an input_request to the frontend that made `execute`. */
+  private requestInput(execute: Message, prompt: string, password: boolean): void {
+    this.awaitingInput = execute;
+    void this.sockets.send("stdin", { identities: execute.identities, header: newHeader("input_request", this.session), parent_header: execute.header, metadata: {}, content: { prompt, password } });
   }
 
   /** Streams are merged for a moment so a loop printing lines does not send one message per line. */
@@ -435,34 +304,15 @@ export class Kernel {
     this.publish("stream", { name: p.name, text: p.text }, this.parentOf(p.req));
   }
 
-  /** The runtime died or was replaced: its comms are gone and its declarations with them. */
+  /** The runtime died or was replaced: its comms, its declarations and its store go with it. */
   private runtimeReplaced(why: string, pid?: number): void {
     this.log(`runtime ${why}; starting a new one`);
-    if (pid) for (const uri of new Set([this.storeUri, this.defaultStoreUri])) void this.markRunsCrashed(pid, uri);
-    this.followStore(null); // the new runtime starts on the default store
+    this.sidebarStore.runtimeDied(pid);
     this.decl = "";
-    this.runtimeTargets.clear();
-    for (const [id, c] of this.openComms) {
-      if (c.owner === "runtime") {
-        this.openComms.delete(id);
-        this.publish("comm_close", { comm_id: id, data: { reason: "the kernel's runtime restarted" } }, this.lastExecute);
-      }
-    }
+    this.comms.runtimeGone();
   }
 
-  /** Runs the dead runtime left 'running' are crashed now, not only when a store is next opened. */
-  private async markRunsCrashed(pid: number, uri: string): Promise<void> {
-    try {
-      const store = openStore(uri);
-      const ids = await store.markCrashed([pid]);
-      await store.close();
-      if (ids.length) this.log(`marked ${ids.length} run(s) of the dead runtime as crashed`);
-    } catch (e) {
-      this.log(`could not mark the dead runtime's runs: ${e}`);
-    }
-  }
-
-  safely(fn: () => void): void {
+  private safely(fn: () => void): void {
     try {
       fn();
     } catch (e) {
@@ -477,8 +327,8 @@ export class Kernel {
     this.flushStream();
     await this.runtime.stop();
     await this.language.close();
-    this.tail?.stop();
+    this.sidebarStore.stop();
     this.history.close();
-    for (const s of Object.values(this.sockets ?? {})) s.close();
+    this.sockets.close();
   }
 }

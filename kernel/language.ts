@@ -2,6 +2,7 @@
 // of earlier cells. Used by the runtime (to execute) and by the protocol process (to complete and
 // inspect while a cell runs).
 import * as path from "path";
+import { KERNEL_GLOBALS, preludeOf } from "./globals";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
@@ -64,42 +65,8 @@ export interface Converter {
   close(): void;
 }
 
-const displayModule = path.join(__dirname, "..", "src", "display", "index");
-const commModule = path.join(__dirname, "..", "src", "comm", "index");
-const trackModule = path.join(__dirname, "..", "src", "track", "index");
-const tuneModule = path.join(__dirname, "..", "src", "tune", "index");
-
-/**
- * Globals every cell sees. Inside `declare global` they are augmentations, not locals of the
- * declarations file, so tslab does not copy them into the next cell's declarations.
- */
-export const PRELUDE = `declare global {
-  const display: typeof import(${JSON.stringify(displayModule)}).display;
-  const clearOutput: typeof import(${JSON.stringify(displayModule)}).clearOutput;
-  const html: typeof import(${JSON.stringify(displayModule)}).html;
-  const markdown: typeof import(${JSON.stringify(displayModule)}).markdown;
-  const mime: typeof import(${JSON.stringify(displayModule)}).mime;
-  const MIME: typeof import(${JSON.stringify(displayModule)}).MIME;
-  const comms: typeof import(${JSON.stringify(commModule)}).comms;
-  const log: typeof import(${JSON.stringify(trackModule)}).log;
-  const param: typeof import(${JSON.stringify(trackModule)}).param;
-  const artifact: typeof import(${JSON.stringify(trackModule)}).artifact;
-  const startRun: typeof import(${JSON.stringify(trackModule)}).startRun;
-  const endRun: typeof import(${JSON.stringify(trackModule)}).endRun;
-  const activeRun: typeof import(${JSON.stringify(trackModule)}).activeRun;
-  const listRuns: typeof import(${JSON.stringify(trackModule)}).listRuns;
-  const compareRuns: typeof import(${JSON.stringify(trackModule)}).compareRuns;
-  const loadModel: typeof import(${JSON.stringify(trackModule)}).loadModel;
-  const uniform: typeof import(${JSON.stringify(tuneModule)}).uniform;
-  const logUniform: typeof import(${JSON.stringify(tuneModule)}).logUniform;
-  const int: typeof import(${JSON.stringify(tuneModule)}).int;
-  const choice: typeof import(${JSON.stringify(tuneModule)}).choice;
-  const createStudy: typeof import(${JSON.stringify(tuneModule)}).createStudy;
-  const TrialPruned: typeof import(${JSON.stringify(tuneModule)}).TrialPruned;
-  /** Asks the user for a line of text (a Jupyter input_request). */
-  function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
-}
-`;
+/** Globals every cell sees (kernel/globals.ts), declared before the previous cells' declarations. */
+export const PRELUDE = preludeOf(KERNEL_GLOBALS);
 
 export function isCompleteCode(code: string): { completed: boolean; indent?: string } {
   return tslabConverter.isCompleteCode(code);

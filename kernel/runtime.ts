@@ -74,10 +74,6 @@ export class Runtime extends EventEmitter {
     });
   }
 
-  whenReady(): Promise<void> {
-    return this.ready;
-  }
-
   get busy(): boolean {
     return this.current !== null;
   }

@@ -13,8 +13,10 @@
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
-import { Comparison, type Tail, fieldValue, parseFilter, sortRuns, type RunSummary } from "../src/track";
-import { keysOf, sortField } from "../src/track/query";
+import type { Tail } from "../src/store/types";
+import type { RunSummary } from "../src/track/types";
+import { Comparison } from "../src/track/views";
+import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
 import { pairingRequest } from "./pairing";
 
 export const SIDEBAR_TARGET = "modelbench";
@@ -50,11 +52,22 @@ export function wireSafe(value: unknown): any {
   return value;
 }
 
+/** What a session tells the part that holds the tail (kernel/sidebarStore.ts). */
+export interface SessionEvents {
+  /** The runs this session watches changed: the tail reads the points of every session's. */
+  watchChanged(): void;
+  disposed(): void;
+}
+
 /** One open sidebar: shares the kernel's tail of the store, answers its requests. */
 export class SidebarSession {
   private unsubscribe: Array<() => void> = [];
+  private watched = new Set<string>();
 
-  constructor(private readonly comm: Comm, private tail: Tail, private readonly onDispose?: () => void) {
+  private readonly maxArtifactBytes: number;
+
+  constructor(private readonly comm: Comm, private tail: Tail, private readonly events?: SessionEvents, options: { maxArtifactBytes?: number } = {}) {
+    this.maxArtifactBytes = options.maxArtifactBytes ?? MAX_ARTIFACT_BYTES;
     this.subscribe();
     comm.onMsg((data) => void this.handle(data));
     comm.onClose(() => this.dispose());
@@ -65,7 +78,7 @@ export class SidebarSession {
     this.unsubscribe.forEach((u) => u());
     this.tail = tail;
     this.subscribe();
-    this.watching.clear();
+    this.watched.clear();
     this.send({ type: "store", uri });
   }
 
@@ -73,7 +86,7 @@ export class SidebarSession {
     const tail = this.tail;
     const onRuns = (runs: RunSummary[]) => this.send({ type: "changed", runs });
     const onPoints = (points: unknown[]) => {
-      const mine = (points as Array<{ runId: string }>).filter((p) => this.watching.has(p.runId));
+      const mine = (points as Array<{ runId: string }>).filter((p) => this.watched.has(p.runId));
       if (mine.length) this.send({ type: "points", points: mine });
     };
     const onRegistry = () => this.send({ type: "registryChanged" });
@@ -83,7 +96,10 @@ export class SidebarSession {
     this.unsubscribe = [() => tail.off("runs", onRuns), () => tail.off("points", onPoints), () => tail.off("registry", onRegistry)];
   }
 
-  private watching = new Set<string>();
+  /** The runs whose new points this panel shows. */
+  get watching(): ReadonlySet<string> {
+    return this.watched;
+  }
 
   private send(data: Record<string, unknown>): void {
     if (!this.comm.closed) this.comm.send(wireSafe(data));
@@ -164,18 +180,19 @@ export class SidebarSession {
       const names = run.artifacts.map((a) => a.name);
       throw new Error(`run '${run.name}' has no artifact '${name}'${names.length ? `: it has ${names.join(", ")}` : ""}`);
     }
-    if (record.bytes > MAX_ARTIFACT_BYTES) {
-      throw new Error(`artifact '${name}' is ${record.bytes} bytes, over the ${MAX_ARTIFACT_BYTES / 2 ** 20} MiB the panel fetches: ` +
-        `read it in a cell with loadArtifact() or from the store's artifacts folder`);
+    if (record.bytes > this.maxArtifactBytes) {
+      throw new Error(`artifact '${name}' is ${record.bytes} bytes, over the ${+(this.maxArtifactBytes / 2 ** 20).toFixed(3)} MiB the panel fetches: ` +
+        `read it in a cell with await loadArtifact(${JSON.stringify(run.id.slice(0, 8))}, ${JSON.stringify(name)})`);
     }
     const content = await store.readArtifact(record.hash);
     return { runId: run.id, name, kind: record.kind, mime: artifactMime(name, record.kind), bytes: content.length, base64: content.toString("base64") };
   }
 
+  /** Only this panel's runs: other panels sharing the tail keep theirs (the holder reads the union). */
   private setWatch(runIds: string[]): void {
-    this.watching = new Set(runIds);
-    this.tail.watched.clear();
-    for (const id of runIds) this.tail.watched.add(id);
+    this.watched = new Set(runIds);
+    if (this.events) this.events.watchChanged();
+    else for (const id of runIds) this.tail.watched.add(id);
   }
 
   private async compare(runIds: string[]) {
@@ -195,6 +212,6 @@ export class SidebarSession {
   dispose(): void {
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
-    this.onDispose?.();
+    this.events?.disposed();
   }
 }

@@ -50,3 +50,10 @@ export function fromDiagnostics(diags: Diagnostic[], source: string): ErrorConte
     traceback,
   };
 }
+
+/** An error that already is Jupyter error content (a type error, an interrupt): shown as it is. */
+export class CellError extends Error {
+  constructor(readonly content: ErrorContent) {
+    super(content.evalue);
+  }
+}

@@ -1,8 +1,9 @@
 // %baseline: every non-ML baseline for a table's target, tracked, as a leaderboard (a thin
 // wrapper over src/baselines' runBaselines, which works without Jupyter).
-import type { MagicDefinition } from "./index";
+import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
-import { BASELINE_METRICS, KeywordRuleClassifier, runBaselines, type TableLike, type Task } from "../../src/baselines";
+import { baselineSpec } from "./specs/baseline";
+import { KeywordRuleClassifier, runBaselines, type TableLike, type Task } from "../../src/baselines";
 import { isTableLike } from "../../src/baselines/table";
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -26,32 +27,7 @@ function table(locals: Record<string, unknown>, name: string, flag: string): Tab
 }
 
 const baselineMagic: MagicDefinition = {
-  spec: {
-    name: "baseline",
-    line: true,
-    cell: false,
-    summary:
-      "Fit every baseline that applies to a table's target (most_frequent, prior, stratified, uniform, keyword rules; " +
-      "mean, median, quantile for numbers), track each as a run tagged `baseline`, and show a leaderboard with any human references.",
-    usage: "%baseline TABLE --target COL [--text COL] [--metric NAME] [--rules VAR] [--test TABLE | --split 0.25] [--seed N] [--task T] [--tags a,b]",
-    positional: [{ name: "TABLE", help: "a variable: an arquero table, a danfojs DataFrame or an array of row objects" }],
-    options: [
-      { name: "target", type: "string", help: "the column to predict: labels, arrays of labels (multi-label) or numbers" },
-      { name: "text", type: "string", help: "the text column the keyword rules read" },
-      { name: "metric", type: "string", choices: [...new Set(Object.values(BASELINE_METRICS).flat())], help: `what to rank by: ${BASELINE_METRICS.classification.join(", ")}; multi-label ${BASELINE_METRICS.multilabel.join(", ")}; regression ${BASELINE_METRICS.regression.join(", ")} (default macro_f1, or rmse)` },
-      { name: "rules", type: "string", help: "a variable holding keyword rules (a rule table, rule text or a KeywordRuleClassifier), or rule text itself" },
-      { name: "test", type: "string", help: "a variable with held-out rows to score on (instead of --split)" },
-      { name: "split", type: "number", help: "fraction of the table held out for scoring (default 0.25)" },
-      { name: "seed", type: "int", help: "seed of the split and the random baselines (default: %seed's, else 0)" },
-      { name: "task", type: "string", choices: ["classification", "multilabel", "regression"], help: "classification, multilabel or regression (default: read from the target's values)" },
-      { name: "tags", type: "list", help: "extra tags for the runs, beside `baseline`" },
-    ],
-    examples: [
-      "%baseline plots --target genre",
-      "%baseline plots --target genre --text plot --rules rules --metric macro_f1 --split 0.25 --seed 0",
-      "%baseline train --target topics --test test --metric micro_f1",
-    ],
-  },
+  spec: baselineSpec,
   async run(ctx, args) {
     const o = args.options;
     const [name, ...extra] = args.positional;

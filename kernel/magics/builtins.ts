@@ -1,18 +1,12 @@
 // The IPython habits: %lsmagic, %time, %timeit, %env, %who.
-import type { MagicDefinition } from "./index";
+import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
+import { lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec } from "./specs/builtins";
 import { formatDuration, summarize } from "./timing";
 import { globalSeed, setGlobalSeed } from "../../src/random";
 
 const lsmagic: MagicDefinition = {
-  spec: {
-    name: "lsmagic",
-    line: true,
-    cell: false,
-    summary: "List every magic with a one-line summary.",
-    usage: "%lsmagic",
-    options: [],
-  },
+  spec: lsmagicSpec,
   run(ctx) {
     const defs = ctx.magics();
     const width = Math.max(...defs.map((d) => d.spec.name.length)) + 3;
@@ -25,16 +19,7 @@ const lsmagic: MagicDefinition = {
 };
 
 const time: MagicDefinition = {
-  spec: {
-    name: "time",
-    line: true,
-    cell: true,
-    summary: "Run code once and report how long it took (type-checking shown apart).",
-    usage: "%time <statement>   |   %%time (on a cell's first line)",
-    options: [],
-    rawTail: true,
-    examples: ["%time const s = fib(25)", "%%time\nconst model = train(data)"],
-  },
+  spec: timeSpec,
   async run(ctx, args, body) {
     const code = body ?? args.rest;
     if (!code.trim()) throw new MagicUsageError("%time needs code to run: %time <statement>, or %%time on a cell");
@@ -44,19 +29,7 @@ const time: MagicDefinition = {
 };
 
 const timeit: MagicDefinition = {
-  spec: {
-    name: "timeit",
-    line: true,
-    cell: true,
-    summary: "Time a statement over many loops and repeats; reports mean ± std. dev. per loop.",
-    usage: "%timeit [-n N] [-r R] <statement>   |   %%timeit [-n N] [-r R]",
-    options: [
-      { name: "number", short: "n", type: "int", min: 1, help: "loops per repeat (chosen automatically when absent)" },
-      { name: "repeat", short: "r", type: "int", min: 1, default: 7, help: "how many repeats" },
-    ],
-    rawTail: true,
-    examples: ["%timeit -n 1000 Math.sqrt(2)", "%%timeit -r 3\nconst m = matmul(a, b)"],
-  },
+  spec: timeitSpec,
   async run(ctx, args, body) {
     const code = body ?? args.rest;
     if (!code.trim()) throw new MagicUsageError("%timeit needs code to time: %timeit <statement>; %timeit --help shows usage");
@@ -88,18 +61,7 @@ const timeit: MagicDefinition = {
 };
 
 const env: MagicDefinition = {
-  spec: {
-    name: "env",
-    line: true,
-    cell: false,
-    summary: "Show or set environment variables of the runtime.",
-    usage: "%env | %env NAME | %env NAME=value | %env NAME value",
-    options: [],
-    positional: [
-      { name: "NAME[=value]", help: "variable to show, or to set with =value" },
-      { name: "value", help: "value to set (alternative to NAME=value)" },
-    ],
-  },
+  spec: envSpec,
   run(ctx, args) {
     const [first, second] = args.positional;
     if (first === undefined) {
@@ -124,16 +86,7 @@ const env: MagicDefinition = {
 };
 
 const who: MagicDefinition = {
-  spec: {
-    name: "who",
-    line: true,
-    cell: false,
-    summary: "List the variables defined by cells, optionally only those of some types.",
-    usage: "%who [type ...]",
-    options: [],
-    positional: [{ name: "type", rest: true, help: "keep only values of these kinds: number, string, function, array, object, …" }],
-    examples: ["%who", "%who number string"],
-  },
+  spec: whoSpec,
   run(ctx, args) {
     const locals = ctx.locals();
     const kind = (v: unknown) => (Array.isArray(v) ? "array" : v === null ? "null" : typeof v);
@@ -145,16 +98,7 @@ const who: MagicDefinition = {
 };
 
 const seed: MagicDefinition = {
-  spec: {
-    name: "seed",
-    line: true,
-    cell: false,
-    summary: "Seed every random source the helpers use (baselines, splits, samplers), and record it in runs.",
-    usage: "%seed [N | off]",
-    options: [],
-    positional: [{ name: "N", help: "a whole number 0 … 4294967295, or off; without it, shows the seed" }],
-    examples: ["%seed 42"],
-  },
+  spec: seedSpec,
   run(ctx, args) {
     const [value] = args.positional;
     if (value === undefined) {

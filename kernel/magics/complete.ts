@@ -1,5 +1,5 @@
 // Completion of magic names and their --flags, answered without the runtime.
-import type { MagicRegistry } from "./index";
+import type { MagicRegistry, MagicSpec } from "./spec";
 
 export interface Completion {
   matches: string[];
@@ -8,7 +8,7 @@ export interface Completion {
 }
 
 /** Completes `%na…`, `%%na…` and `%name … --fl…` at `cursor` (a UTF-16 index); null when not in a magic. */
-export function completeMagic(code: string, cursor: number, registry: MagicRegistry): Completion | null {
+export function completeMagic(code: string, cursor: number, registry: MagicRegistry<{ spec: MagicSpec }>): Completion | null {
   const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
   const before = code.slice(lineStart, cursor);
   const name = /^(\s*)(%%?)(\w*)$/.exec(before);
@@ -38,7 +38,7 @@ export function completeMagic(code: string, cursor: number, registry: MagicRegis
 }
 
 /** Help for the magic named on the cursor's line, if any. */
-export function magicAt(code: string, cursor: number, registry: MagicRegistry) {
+export function magicAt(code: string, cursor: number, registry: MagicRegistry<{ spec: MagicSpec }>) {
   const lineStart = code.lastIndexOf("\n", Math.max(0, cursor - 1)) + 1;
   const lineEnd = code.indexOf("\n", cursor);
   const line = code.slice(lineStart, lineEnd < 0 ? code.length : lineEnd);

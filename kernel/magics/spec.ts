@@ -51,3 +51,26 @@ export function formatHelp(spec: MagicSpec): string {
   if (spec.examples?.length) lines.push("", "Examples:", ...spec.examples.map((e) => `  ${e}`));
   return lines.join("\n");
 }
+
+/** Magics by name: specs alone (the protocol process) or specs with their implementations (the runtime). */
+export class MagicRegistry<D extends { spec: MagicSpec }> {
+  private byName = new Map<string, D>();
+
+  constructor(defs: readonly D[] = []) {
+    for (const d of defs) this.register(d);
+  }
+
+  register(def: D): void {
+    this.byName.set(def.spec.name, def);
+  }
+
+  get(name: string): D | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): D[] {
+    return [...this.byName.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+  }
+
+  isLineMagic = (name: string): boolean => !!this.byName.get(name)?.spec.line;
+}

@@ -1,39 +1,13 @@
 // %%sweep: a hyperparameter search over an objective defined in the cell (a thin wrapper over src/tune).
-import type { MagicDefinition } from "./index";
+import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
+import { sweepSpec } from "./specs/sweep";
 import * as tune from "../../src/tune";
 import { display } from "../../src/display";
 import { formatNumber } from "../../src/track/format";
 
 const sweepMagic: MagicDefinition = {
-  spec: {
-    name: "sweep",
-    line: false,
-    cell: true,
-    summary: "Hyperparameter search: the cell defines `space` and ends with the objective (params, trial) => metric.",
-    usage:
-      "%%sweep [--trials N] [--sampler tpe|tpe-independent|random|grid] [--pruner none|median|asha|sha|hyperband] " +
-      "[--metric NAME] [--direction min|max] [--name NAME] [--workers N] [--seed S] [--timeout SECONDS] [--warm-start FILTER]",
-    options: [
-      { name: "trials", type: "int", min: 1, default: 20, help: "trials of the study in all (a resumed sweep runs what is missing)" },
-      { name: "sampler", type: "string", default: "tpe", help: "tpe (multivariate, as Optuna 5), tpe-independent, random or grid" },
-      { name: "pruner", type: "string", default: "none", help: "none, median, asha (successive halving) or hyperband" },
-      { name: "metric", type: "string", default: "value", help: "what the objective returns (or logs)" },
-      { name: "direction", type: "string", default: "min", help: "min or max" },
-      { name: "name", type: "string", help: "the study's name; running the same name again resumes it" },
-      { name: "workers", type: "int", min: 1, default: 1, help: "trials at once (their awaits overlap; use trial.log() to log)" },
-      { name: "seed", type: "int", help: "seed of the sampler" },
-      { name: "timeout", type: "number", min: 0, help: "stop starting trials after this many seconds" },
-      { name: "warm-start", type: "string", help: "earlier runs to learn from, as a %runs filter" },
-      { name: "processes", type: "int", min: 1, help: "run trials in this many worker processes (needs --module)" },
-      { name: "module", type: "string", help: "a .js module exporting objective(params, trial), for --processes" },
-    ],
-    examples: [
-      "%%sweep --trials 60 --sampler tpe --pruner hyperband --metric f1_macro --direction max\n" +
-        "const space = { lr: logUniform(1e-4, 1e-1), depth: int(2, 10), loss: choice(['log', 'hinge']) };\n" +
-        "async (p, trial) => { /* train with p, trial.report(value, epoch) each epoch */ return f1; }",
-    ],
-  },
+  spec: sweepSpec,
   async run(ctx, args, body) {
     if (!body?.trim()) throw new MagicUsageError("%%sweep needs a cell that defines `const space = { … }` and ends with the objective function");
     const o = args.options;

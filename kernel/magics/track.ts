@@ -1,6 +1,7 @@
 // The tracking magics: thin wrappers over src/track, which works without Jupyter.
-import type { MagicContext, MagicDefinition } from "./index";
+import type { MagicContext, MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
+import { trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec } from "./specs/track";
 import type { ParsedArgs } from "./parse";
 import * as track from "../../src/track";
 import { Figure } from "../../src/track";
@@ -27,13 +28,6 @@ function summaryLine(run: track.Run, d: track.RunDetail): string {
   return `run ${run.name} (${run.id.slice(0, 8)}) ${d.status} in ${formatDuration(d.durationMs)}${metrics ? ` — ${metrics}` : ""}`;
 }
 
-const trackOptions = [
-  { name: "tags", type: "list" as const, help: "comma-separated tags, e.g. --tags tfidf,lr" },
-  { name: "project", type: "string" as const, help: "project name (default: the project folder's name)" },
-  { name: "notes", type: "string" as const, help: "a note kept with the run" },
-  { name: "parent", type: "string" as const, help: "nest under this run (default: the active run, if any)" },
-  { name: "goal", type: "list" as const, help: "which direction is best, e.g. --goal f1=max,loss=min (loss, f1, accuracy… have one already)" },
-];
 
 function goalsOf(args: ParsedArgs): Record<string, "min" | "max"> | undefined {
   const list = args.options.goal as string[] | undefined;
@@ -48,16 +42,7 @@ function goalsOf(args: ParsedArgs): Record<string, "min" | "max"> | undefined {
 }
 
 const trackMagic: MagicDefinition = {
-  spec: {
-    name: "track",
-    line: true,
-    cell: true,
-    summary: "Track a cell as one run (%%track), or several cells (%track … %track end).",
-    usage: "%%track [name] [--tags a,b]   |   %track [name] [--tags a,b]   |   %track end [--status finished|failed|killed]",
-    options: [...trackOptions, { name: "status", type: "string", help: "with `%track end`: how the run ended", default: "finished" }],
-    positional: [{ name: "name", help: "the run's name (or `end` to end a %track span)" }],
-    examples: ["%%track baseline-lr --tags tfidf,lr", "%%track tuned --goal val_f1=max", "%track tuning-session", "%track end"],
-  },
+  spec: trackSpec,
   async run(ctx, args, body) {
     if (body !== undefined) return trackCell(ctx, args, body);
     if (args.positional[0] === "end") {
@@ -113,16 +98,7 @@ function numberOf(raw: string, key: string): number {
 }
 
 const logMagic: MagicDefinition = {
-  spec: {
-    name: "log",
-    line: true,
-    cell: false,
-    summary: "Log metrics to the active run.",
-    usage: "%log key=value ... [--step N]",
-    options: [{ name: "step", type: "int", min: 0, help: "the step of these values (default: the next step of each metric)" }],
-    positional: [{ name: "key=value", rest: true, help: "numbers; NaN and Infinity are kept as such" }],
-    examples: ["%log f1_macro=0.64 accuracy=0.71", "%log val_loss=0.3 --step 5"],
-  },
+  spec: logSpec,
   run(_ctx, args) {
     const metrics: Record<string, number> = {};
     for (const [k, v] of pairs(args.positional, "log")) metrics[k] = numberOf(v, k);
@@ -131,16 +107,7 @@ const logMagic: MagicDefinition = {
 };
 
 const paramMagic: MagicDefinition = {
-  spec: {
-    name: "param",
-    line: true,
-    cell: false,
-    summary: "Record params (settings) of the active run.",
-    usage: "%param key=value ...",
-    options: [],
-    positional: [{ name: "key=value", rest: true, help: "JSON values (1, true, [1,2], {\"a\":1}) or plain strings" }],
-    examples: ["%param C=1 penalty=l2 ngrams=[1,2]"],
-  },
+  spec: paramSpec,
   run(_ctx, args) {
     const params: Record<string, unknown> = {};
     for (const [k, v] of pairs(args.positional, "param")) {
@@ -157,23 +124,7 @@ const paramMagic: MagicDefinition = {
 const LIST_FLAGS = /\s--(sort|limit|project|tags|status)(?:=|\s+)("[^"]*"|'[^']*'|\S+)|\s--(all)\b/g;
 
 const runsMagic: MagicDefinition = {
-  spec: {
-    name: "runs",
-    line: true,
-    cell: false,
-    summary: "Table of runs: filter, sort, limit (newest first).",
-    usage: "%runs [filter] [--sort FIELD] [--limit N] [--project P] [--tags a,b] [--status s,…] [--all]",
-    options: [
-      { name: "sort", type: "string", help: "field to sort by; -field (or 'field desc') for descending" },
-      { name: "limit", type: "int", min: 1, default: 20, help: "rows to show" },
-      { name: "project", type: "string", help: "only this project" },
-      { name: "tags", type: "list", help: "only runs with all these tags" },
-      { name: "status", type: "list", help: "only these statuses: running, finished, failed, killed, crashed" },
-      { name: "all", type: "boolean", help: "show every matching run" },
-    ],
-    rawTail: true,
-    examples: ["%runs metrics.f1_macro > 0.6 and params.C < 10 --sort -metrics.f1_macro", "%runs --tags lr --limit 5"],
-  },
+  spec: runsSpec,
   async run(ctx, args) {
     // Flags may also follow the filter: take them out of the tail.
     const opts = { ...args.options };
@@ -205,16 +156,7 @@ const runsMagic: MagicDefinition = {
 };
 
 const compareMagic: MagicDefinition = {
-  spec: {
-    name: "compare",
-    line: true,
-    cell: false,
-    summary: "Runs side by side: params and metrics (differences highlighted), learning curves, code diff.",
-    usage: "%compare RUN RUN [RUN ...]",
-    options: [],
-    positional: [{ name: "RUN", rest: true, help: "run ids, unique id prefixes, or names (newest run of that name)" }],
-    examples: ["%compare baseline-lr tuned-lr", "%compare 1a2b3c4d 5e6f7a8b"],
-  },
+  spec: compareSpec,
   async run(ctx, args) {
     const cmp = await track.compareRuns(args.positional);
     ctx.display(cmp);
@@ -224,22 +166,7 @@ const compareMagic: MagicDefinition = {
 };
 
 const registryMagic: MagicDefinition = {
-  spec: {
-    name: "registry",
-    line: true,
-    cell: false,
-    summary: "Model registry: register a run's model artifact as a new version, move aliases, list, show lineage.",
-    usage:
-      "%registry list [NAME] | %registry register NAME --run RUN [--artifact model] [--description TEXT] | " +
-      "%registry alias NAME ALIAS VERSION | %registry unalias NAME ALIAS | %registry show NAME[/V|@ALIAS]",
-    options: [
-      { name: "run", type: "string", help: "the run whose artifact is registered (id, prefix or name)" },
-      { name: "artifact", type: "string", default: "model", help: "the artifact's name in that run" },
-      { name: "description", type: "string", help: "what this version is" },
-    ],
-    positional: [{ name: "command", rest: true, help: "list, register, alias, unalias or show, then its arguments" }],
-    examples: ["%registry register genre-clf --run baseline-lr", "%registry alias genre-clf champion 2", "%registry show genre-clf@champion"],
-  },
+  spec: registrySpec,
   async run(ctx, args) {
     const [cmd, ...rest] = args.positional;
     const st = track.store();
@@ -294,15 +221,7 @@ const registryMagic: MagicDefinition = {
 };
 
 const storeMagic: MagicDefinition = {
-  spec: {
-    name: "store",
-    line: true,
-    cell: false,
-    summary: "Show the tracking store, or switch to another (sqlite:///path.db, postgres://user@host:5432/db or mlflow+http://host:5000).",
-    usage: "%store [URI]",
-    options: [],
-    positional: [{ name: "URI", help: "e.g. sqlite:///home/me/runs.db, postgres://me@db.lan:5432/runs or mlflow+http://127.0.0.1:5000" }],
-  },
+  spec: storeSpec,
   async run(ctx, args) {
     if (args.positional[0]) await track.useStore(args.positional[0]);
     ctx.print(`store: ${track.store().uri}`);
@@ -310,14 +229,7 @@ const storeMagic: MagicDefinition = {
 };
 
 const gcMagic: MagicDefinition = {
-  spec: {
-    name: "gc",
-    line: true,
-    cell: false,
-    summary: "Delete artifact files that no run and no registered model version refers to.",
-    usage: "%gc",
-    options: [],
-  },
+  spec: gcSpec,
   async run(ctx) {
     const r: { removed: string[]; bytes: number; note?: string } = await track.store().gcArtifacts();
     if (r.note) return ctx.print(r.note);

@@ -12,13 +12,8 @@ import { KeywordRuleClassifier, type KeywordRule } from "./rules";
 import { Leaderboard, latestPerName, rowOf, type LeaderboardRow } from "./leaderboard";
 import { type TableLike, column, isTableLike, rowCount } from "./table";
 
-export type Task = "classification" | "multilabel" | "regression";
-
-export const METRICS: Record<Task, readonly string[]> = {
-  classification: ["accuracy", "macro_f1", "weighted_f1", "micro_f1", "log_loss"],
-  multilabel: ["macro_f1", "micro_f1", "samples_f1", "subset_accuracy", "hamming_loss"],
-  regression: ["mae", "rmse", "r2"],
-};
+import { METRICS, type Task } from "./tasks";
+export { METRICS, type Task };
 const DEFAULT_METRIC: Record<Task, string> = { classification: "macro_f1", multilabel: "macro_f1", regression: "rmse" };
 
 export interface BaselineOptions {

@@ -60,6 +60,11 @@ export async function compareRuns(refs: string[]): Promise<Comparison> {
   return new Comparison(runs, curves);
 }
 
+/** An artifact's bytes as the value it was saved from: JSON parsed, text a string, anything else bytes. */
+function decodeArtifact(bytes: Buffer, kind: string): unknown {
+  return kind.startsWith("json") ? JSON.parse(bytes.toString("utf8")) : kind === "text" ? bytes.toString("utf8") : bytes;
+}
+
 /**
  * Loads a registered model's artifact: `name`, `name/3` or `name@champion`. A saved modelbench model
  * comes back ready to predict; other JSON is parsed, text is a string, anything else bytes.
@@ -70,7 +75,22 @@ export async function loadModel(ref: string): Promise<{ value: unknown; version:
   const bytes = await s.readArtifact(version.hash);
   const detail = await s.getRun(version.runId);
   const kind = detail.artifacts.find((a) => a.name === version.artifact)?.kind ?? "bytes";
-  let value: unknown = kind.startsWith("json") ? JSON.parse(bytes.toString("utf8")) : kind === "text" ? bytes.toString("utf8") : bytes;
+  let value = decodeArtifact(bytes, kind);
   if ((value as { format?: unknown } | null)?.format === MODEL_FORMAT) value = modelFromJSON(value);
   return { value, version };
+}
+
+/**
+ * Loads one artifact of a run (an id, id prefix or name): `await loadArtifact("baseline", "report.json")`.
+ * JSON comes back parsed, text as a string, anything else as bytes (a Buffer).
+ */
+export async function loadArtifact(runRef: string, name: string): Promise<unknown> {
+  const s = store();
+  const run = await s.getRun(runRef);
+  const record = run.artifacts.find((a) => a.name === name);
+  if (!record) {
+    const names = run.artifacts.map((a) => a.name);
+    throw new TrackingError(`run '${run.name}' has no artifact '${name}'${names.length ? `: it has ${names.join(", ")}` : " (it has none: save one with artifact(name, value))"}`);
+  }
+  return decodeArtifact(await s.readArtifact(record.hash), record.kind);
 }

@@ -409,6 +409,17 @@ def test_time_timeit_who(kernel):
     assert "t1" in names and "display" not in names
 
 
+def test_who_lists_only_the_users_variables(kernel):
+    _, kc = kernel
+    # A last expression whose value is null leaves tslab's internal tsLastExpr variable behind
+    # (it deletes it only for a value it shows): it is not the user's.
+    run(kc, "const mine = 1\nJSON.parse('null')")
+    _, outs = run(kc, "%who")
+    names = text_of(outs).split()
+    assert "mine" in names
+    assert not [n for n in names if n.startswith("tsLastExpr")], names
+
+
 def test_user_expressions(kernel):
     _, kc = kernel
     run(kc, "const ue = 5")

@@ -1,0 +1,193 @@
+// Compiling and running TypeScript in the runtime: tslab's executor, with its converter watched so
+// the runtime knows each cell's declarations, diagnostics and compile time.
+import * as util from "util";
+import * as vm from "vm";
+import { performance } from "perf_hooks";
+import { createConverter, quickInfoText, type ConvertResult } from "../language";
+import type { Compiled } from "../magics/contract";
+import type { ErrorContent, UserExpressionResult } from "../ipc";
+import { toDisplayOutput } from "../../src/display";
+import { CellError, fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
+import { signalsSettled, type Interrupts } from "./interrupts";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { createExecutor } = require("tslab/dist/executor");
+
+export interface RunOutcome {
+  ok: boolean;
+  error?: ErrorContent;
+  has: boolean;
+  value: unknown;
+  compileMs: number;
+  runMs: number;
+}
+
+interface CompiledCell {
+  fn: (exports: unknown, require: unknown) => unknown;
+  isAsync: boolean;
+  lastVar?: string;
+}
+
+/** Loops run inside one breakOnSigint script so an interrupt stops even a tight synchronous loop. */
+const loopScript = new vm.Script("(() => { const j = globalThis.__modelbench_loop__; for (let i = 0; i < j.n; i++) j.fn(j.exports, j.require); })()");
+
+const tslabGlobals = () => (globalThis as any).__tslab__ as { exports: Record<string, unknown>; require: unknown };
+
+export class CellExecutor {
+  /** Declarations of every cell so far (what the next cell is type-checked against). */
+  decl = "";
+  private readonly converter = createConverter();
+  private readonly executor: any;
+  private lastConvert: ConvertResult | null = null;
+  private compileMs = 0;
+  private captured: { has: boolean; value: unknown; errors: unknown[] } = { has: false, value: undefined, errors: [] };
+  /** runTs compiles a cell before handing it to the executor (see there); the executor's own
+   * convert of the same source against the same declarations then takes this result. */
+  private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
+
+  constructor(cwd: string, private readonly interrupts: Interrupts) {
+    const converter = this.converter;
+    const watched = {
+      ...converter,
+      convert: (prev: string, src: string) => {
+        const p = this.preconverted;
+        const hit = p && p.prev === prev && p.src === src ? p : null;
+        this.preconverted = null;
+        const t0 = performance.now();
+        this.lastConvert = hit ? hit.result : converter.convert(prev, src);
+        this.compileMs += hit ? hit.ms : performance.now() - t0;
+        return this.lastConvert;
+      },
+    };
+    this.executor = createExecutor(
+      cwd,
+      { node: watched, browser: null, close: () => converter.close() },
+      {
+        log: (value: unknown) => {
+          this.captured.has = true;
+          this.captured.value = value;
+        },
+        error: (...args: unknown[]) => {
+          this.captured.errors.push(args.length === 1 ? args[0] : util.format(...(args as [any, ...any[]])));
+        },
+      },
+    );
+    interrupts.onInterrupt(() => this.executor.interrupt());
+  }
+
+  /** Variables cells defined (tslab keeps them as the executor's exports). */
+  get locals(): Record<string, unknown> {
+    return this.executor.locals;
+  }
+
+  /** Runs one piece of TypeScript as a cell; `lineOffset` places diagnostics within the whole cell. */
+  async run(code: string, lineOffset = 0, fullSource = code): Promise<RunOutcome> {
+    this.lastConvert = null;
+    this.compileMs = 0;
+    this.captured = { has: false, value: undefined, errors: [] };
+    // Compile, then let the event loop turn before the code runs: a SIGINT that arrived during the
+    // (synchronous) compile was taken by node's signal handler and would be lost to the
+    // breakOnSigint watch of the run, leaving a `while (true) {}` to spin until the runtime is
+    // replaced. Its JS handler runs in those turns, and the cell ends as interrupted instead.
+    const t0 = performance.now();
+    const result = this.converter.convert(this.decl, code);
+    this.preconverted = { prev: this.decl, src: code, result, ms: performance.now() - t0 };
+    await signalsSettled();
+    if (this.interrupts.sinceCellStart()) {
+      this.preconverted = null;
+      return { ok: false, error: keyboardInterrupt(), has: false, value: undefined, compileMs: performance.now() - t0, runMs: 0 };
+    }
+    let ok: boolean;
+    try {
+      ok = await this.executor.execute(code);
+    } catch (e) {
+      ok = false;
+      this.captured.errors.push(e);
+    }
+    const runMs = performance.now() - t0 - this.compileMs;
+    const convertResult = this.lastConvert as ConvertResult | null;
+    // tslab deletes its last-expression variable only when the value is not null or undefined:
+    // left behind, it would show up among the user's variables (%who).
+    const lastVar = convertResult?.lastExpressionVar;
+    if (lastVar && lastVar in this.locals) delete this.locals[lastVar];
+    if (ok) {
+      if (convertResult && convertResult.diagnostics.length === 0) this.decl = convertResult.declOutput ?? "";
+      return { ok, has: this.captured.has, value: this.captured.value, compileMs: this.compileMs, runMs };
+    }
+    let error: ErrorContent;
+    if (convertResult && convertResult.diagnostics.length > 0) {
+      const shifted = convertResult.diagnostics.map((d) => ({ ...d, start: { ...d.start, line: d.start.line + lineOffset } }));
+      error = fromDiagnostics(shifted, fullSource);
+    } else {
+      error = fromThrown(this.captured.errors[0] ?? new Error("the cell failed without an error message"));
+    }
+    return { ok: false, error, has: false, value: undefined, compileMs: this.compileMs, runMs };
+  }
+
+  /** Type-checks and compiles code against the current declarations without running it. */
+  private compileCell(code: string): CompiledCell {
+    const r = this.converter.convert(this.decl, code);
+    if (r.diagnostics.length) throw new CellError(fromDiagnostics(r.diagnostics, code));
+    this.interrupts.throwIfInterrupted();
+    const prefix = r.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
+    const fn = vm.runInThisContext(prefix + (r.output ?? "") + "\n})") as CompiledCell["fn"];
+    return { fn, isAsync: !!r.hasToplevelAwait, lastVar: r.lastExpressionVar };
+  }
+
+  /** Compiles once for repeated runs (%timeit); an interrupt stops even a tight synchronous loop. */
+  compile(code: string): Compiled {
+    const c = this.compileCell(code);
+    const g = tslabGlobals();
+    return {
+      isAsync: c.isAsync,
+      run: () => c.fn(g.exports, g.require),
+      loop: async (n: number) => {
+        if (c.isAsync) {
+          for (let i = 0; i < n; i++) await this.interrupts.race(c.fn(g.exports, g.require) as Promise<unknown>);
+          return;
+        }
+        await signalsSettled(); // an interrupt during the compile would be lost to breakOnSigint
+        this.interrupts.throwIfInterrupted();
+        (globalThis as any).__modelbench_loop__ = { n, fn: c.fn, exports: g.exports, require: g.require };
+        try {
+          loopScript.runInThisContext({ breakOnSigint: true });
+        } catch (e) {
+          throw isInterrupt(e) ? new CellError(keyboardInterrupt()) : e;
+        } finally {
+          delete (globalThis as any).__modelbench_loop__;
+        }
+      },
+    };
+  }
+
+  /** A user expression of an execute_request, evaluated after its cell. */
+  async evaluate(expr: string): Promise<UserExpressionResult> {
+    try {
+      const c = this.compileCell(expr);
+      const g = tslabGlobals();
+      let v = c.fn(g.exports, g.require);
+      if (c.isAsync) v = await this.interrupts.race(v as Promise<unknown>);
+      const value = c.lastVar ? g.exports[c.lastVar] : undefined;
+      if (c.lastVar) delete g.exports[c.lastVar];
+      const out = toDisplayOutput(value);
+      return { status: "ok", data: out.data, metadata: out.metadata };
+    } catch (e) {
+      const err = e instanceof CellError ? e.content : fromThrown(e);
+      return { status: "error", ...err };
+    }
+  }
+
+  /** TypeScript's quick info for a name (`name?`), or null. */
+  inspect(target: string): string | null {
+    return quickInfoText(this.converter.inspect(this.decl, target, Math.max(0, target.length - 1)));
+  }
+
+  /** Builds the TypeScript program now, while the user is still typing, not on the first cell. */
+  warm(): void {
+    try {
+      this.converter.convert("", "0");
+    } catch {
+      /* the first real cell will report it */
+    }
+  }
+}
