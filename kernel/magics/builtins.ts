@@ -2,7 +2,8 @@
 import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
 import { lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec } from "./specs/builtins";
-import { formatDuration, summarize } from "./timing";
+import { summarize } from "./timing";
+import { formatDuration } from "../../src/track/format";
 import { globalSeed, setGlobalSeed } from "../../src/random";
 
 const lsmagic: MagicDefinition = {
@@ -24,7 +25,7 @@ const time: MagicDefinition = {
     const code = body ?? args.rest;
     if (!code.trim()) throw new MagicUsageError("%time needs code to run: %time <statement>, or %%time on a cell");
     const t = await ctx.runCode(code);
-    ctx.print(`Wall time: ${formatDuration(t.runMs / 1000)} (type-check and compile: ${formatDuration(t.compileMs / 1000)})`);
+    ctx.print(`Wall time: ${formatDuration(t.runMs)} (type-check and compile: ${formatDuration(t.compileMs)})`);
   },
 };
 
@@ -55,7 +56,7 @@ const timeit: MagicDefinition = {
     for (let r = 0; r < repeat; r++) perLoop.push((await loop(number)) / number);
     const { mean, std } = summarize(perLoop);
     ctx.print(
-      `${formatDuration(mean)} ± ${formatDuration(std)} per loop (mean ± std. dev. of ${repeat} run${repeat > 1 ? "s" : ""}, ${number.toLocaleString("en-US")} loop${number > 1 ? "s" : ""} each)`,
+      `${formatDuration(mean * 1000)} ± ${formatDuration(std * 1000)} per loop (mean ± std. dev. of ${repeat} run${repeat > 1 ? "s" : ""}, ${number.toLocaleString("en-US")} loop${number > 1 ? "s" : ""} each)`,
     );
   },
 };

@@ -3,7 +3,7 @@
 import { MIME, type MimeBundle } from "../display";
 import { metricBars, type Figure } from "../display/figures";
 import { InvalidInputError } from "../errors";
-import { escapeHtml } from "../track/run";
+import { escapeHtml } from "../display/html";
 import { formatNumber, textTable } from "../track/format";
 import { guessGoal } from "../track/records";
 import * as track from "../track";

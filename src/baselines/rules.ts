@@ -2,6 +2,7 @@
 // ("space" & "ship" → science_fiction). Rules come as a readable table or a small text syntax;
 // fit learns only the label set and the default, so the rules are the whole model.
 import { MIME, type MimeBundle } from "../display";
+import { escapeHtml } from "../display/html";
 import { InvalidInputError, NotFittedError, checkOption } from "../errors";
 import { type Label, checkLabelKinds, compareLabels, uniqueLabels } from "../labels";
 import { type Classifier, type Samples, countSamples } from "../models/estimator";
@@ -321,10 +322,9 @@ export class KeywordRuleClassifier implements Classifier<Samples, KeywordRulePar
     const how = this.p.multiLabel ? "multi-label: every matching rule adds its label" : this.p.decision === "vote" ? "the label most matching rules name" : "the first matching rule decides";
     const fallback = this.fitted ? (this.fitted.fallback === null ? "no label" : JSON.stringify(this.fitted.fallback)) : this.p.default === null ? "the commonest label (learned in fit)" : JSON.stringify(this.p.default);
     const head = `KeywordRuleClassifier: ${this.rules.length} rule${this.rules.length === 1 ? "" : "s"}, ${how}; no match: ${fallback}${this.fitted ? "" : " (not fitted)"}`;
-    const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
     return {
       "text/plain": [head, ...this.rules.map((r, i) => `  ${i + 1}. ${r.source}`)].join("\n"),
-      "text/html": `<p>${esc(head)}</p><ol>${this.rules.map((r) => `<li><code>${esc(r.source)}</code></li>`).join("")}</ol>`,
+      "text/html": `<p>${escapeHtml(head)}</p><ol>${this.rules.map((r) => `<li><code>${escapeHtml(r.source)}</code></li>`).join("")}</ol>`,
     };
   }
 

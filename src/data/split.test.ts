@@ -177,3 +177,21 @@ test("iterative stratification beats random folds on label-distribution deviatio
   assertPartition(folds, reuters.numRows());
   assert.throws(() => iterativeStratification([["a"], "b" as any], [0.5, 0.5]), /row 1's label is "b"/);
 });
+
+test("one hold-out for early stopping (boosted trees, networks): ceil(fraction·n) rows, stratified when asked, rare classes kept", async () => {
+  const { holdOutMask } = await import("./split");
+  const { Random } = await import("../random");
+  const { splitForValidation } = await import("../neural/classifier");
+  const mask = holdOutMask(25, 0.1, new Random(3));
+  assert.equal(mask.reduce((a, b) => a + b, 0), 3); // ceil(2.5), as scikit-learn's train_test_split
+  // Stratified: 10 % of each class, and a class of one row does not make it fail.
+  const codes = Int32Array.from([...Array(60).fill(0), ...Array(39).fill(1), 2]);
+  const held = holdOutMask(100, 0.1, new Random(0), codes, 3);
+  const perClass = [0, 1, 2].map((k) => codes.filter((c, i) => c === k && held[i] === 1).length);
+  assert.deepEqual(perClass, [6, 4, 0]);
+  assert.equal(holdOutMask(2, 0.9, new Random(0)).reduce((a, b) => a + b, 0), 1); // never all rows
+  // The networks' early stopping is that same hold-out (the boosted trees call it with their classes).
+  const rowsOf = (m: Uint8Array, v: number) => [...m.keys()].filter((i) => m[i] === v);
+  const v = splitForValidation(25, 0.1, new Random(3));
+  assert.deepEqual(v, { held: rowsOf(mask, 1), train: rowsOf(mask, 0) });
+});

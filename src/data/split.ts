@@ -100,6 +100,33 @@ function apportion(counts: number[], total: number, rng: Random): number[] {
   return out;
 }
 
+/**
+ * Rows held out for validation inside a fit (early stopping): ceil(fraction·n) of them, as
+ * scikit-learn does, at least one and never all; stratified by `codes` (class indices below
+ * `nClasses`) when given, each class by its share (largest remainders). A 1 in the mask is held out.
+ * Unlike trainTestIndices it refuses no rare class: early stopping must work on whatever data fit gets.
+ */
+export function holdOutMask(n: number, fraction: number, rng: Random, codes?: ArrayLike<number>, nClasses = 1): Uint8Array {
+  const nHeld = Math.min(n - 1, Math.max(1, Math.ceil(fraction * n)));
+  const byClass: number[][] = Array.from({ length: codes ? nClasses : 1 }, () => []);
+  for (let i = 0; i < n; i++) byClass[codes ? codes[i] : 0].push(i);
+  // Largest-remainder allocation of the held-out rows to classes by their share.
+  const exact = byClass.map((rows) => (rows.length * nHeld) / n);
+  const take = exact.map(Math.floor);
+  let left = nHeld - take.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((e, k) => [e - Math.floor(e), k]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, k] of byRemainder) if (left > 0 && take[k] < byClass[k].length) (take[k]++, left--);
+  const held = new Uint8Array(n);
+  byClass.forEach((rows, k) => {
+    for (let t = 0; t < take[k]; t++) {
+      const r = t + rng.int(rows.length - t);
+      [rows[t], rows[r]] = [rows[r], rows[t]];
+      held[rows[t]] = 1;
+    }
+  });
+  return held;
+}
+
 /** The indices of a train/test split; `trainTestSplit` applies them to the data. */
 export function trainTestIndices(n: number, options: SplitOptions & { labels?: readonly unknown[] } = {}): Fold {
   const { nTest, nTrain } = sizes(n, options.testSize, options.trainSize);

@@ -1,11 +1,9 @@
 // Text and HTML for metric tables. Numbers are formatted like Python's "{:.Nf}" so a report reads
 // character for character like scikit-learn's, which people compare against.
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+import { escapeHtml } from "../display/html";
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
+export { escapeHtml };
 
 /** A plain table styled with JupyterLab's own CSS variables so it follows the theme. */
 export function htmlTable(head: readonly string[], rows: readonly (readonly string[])[], caption?: string): string {

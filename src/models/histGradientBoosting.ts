@@ -11,6 +11,7 @@ import { InvalidInputError, NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
 import { type Label, labelIndex } from "../labels";
 import { Random } from "../random";
+import { holdOutMask } from "../data/split";
 import type { Classifier } from "./estimator";
 import { applyBins, fitBins, missingBin } from "./binning";
 import { type Dense, type DenseMatrix, argmax, checkNumber, encodeLabels, logSumExp, rowsOf, sigmoid, softmaxRows, toDense } from "./input";
@@ -349,28 +350,6 @@ class TreeGrower {
 }
 
 /** Stratified hold-out: about `fraction` of each class (at least one row in all), drawn with rng. */
-function stratifiedHoldout(codes: Int32Array, nClasses: number, fraction: number, rng: Random): Uint8Array {
-  const n = codes.length;
-  const nHeld = Math.min(n - 1, Math.max(1, Math.ceil(fraction * n)));
-  const byClass: number[][] = Array.from({ length: nClasses }, () => []);
-  codes.forEach((c, i) => byClass[c].push(i));
-  // Largest-remainder allocation of the held-out rows to classes by their share.
-  const exact = byClass.map((rows) => (rows.length * nHeld) / n);
-  const take = exact.map(Math.floor);
-  let left = nHeld - take.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((e, k) => [e - Math.floor(e), k]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (const [, k] of byRemainder) if (left > 0 && take[k] < byClass[k].length) (take[k]++, left--);
-  const held = new Uint8Array(n);
-  byClass.forEach((rows, k) => {
-    for (let t = 0; t < take[k]; t++) {
-      const r = t + rng.int(rows.length - t);
-      [rows[t], rows[r]] = [rows[r], rows[t]];
-      held[rows[t]] = 1;
-    }
-  });
-  return held;
-}
-
 function subsetRows(X: Dense, keep: (i: number) => boolean): Dense {
   const rows: number[] = [];
   for (let i = 0; i < X.nRows; i++) if (keep(i)) rows.push(i);
@@ -471,7 +450,7 @@ export class HistGradientBoostingClassifier implements Classifier<DenseMatrix, H
       });
       val = { X: Xval, codes: valCodes };
     } else if (early) {
-      const held = stratifiedHoldout(allCodes, classes.length, this.p.validationFraction, rng);
+      const held = holdOutMask(allCodes.length, this.p.validationFraction, rng, allCodes, classes.length);
       train = subsetRows(all, (i) => !held[i]);
       codes = allCodes.filter((_, i) => !held[i]);
       val = { X: subsetRows(all, (i) => held[i] === 1), codes: allCodes.filter((_, i) => held[i] === 1) };

@@ -10,6 +10,7 @@ import { checkNumber, encodeLabels } from "../models/input";
 import { modelBundle } from "../models/summary";
 import { type SerializedModel, serializeModel } from "../models/serialize";
 import { Random } from "../random";
+import { holdOutMask } from "../data/split";
 import { EarlyStopping } from "../train/callbacks";
 import { type Callback, type EpochLogs, type FitSession, runSync } from "../train/loop";
 import { backendSync, tfjs } from "./backend";
@@ -416,11 +417,9 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
 /** A seeded random split of row indices into training and held-out rows (at least one each). */
 export function splitForValidation(n: number, fraction: number, rng: Random): { train: number[]; held: number[] } {
   if (n < 2) throw new InvalidInputError("early stopping needs at least 2 samples (some to train on, some to validate on)");
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const nHeld = Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
-  return { held: order.slice(0, nHeld).sort((a, b) => a - b), train: order.slice(nHeld).sort((a, b) => a - b) };
+  const mask = holdOutMask(n, fraction, rng);
+  const held: number[] = [];
+  const train: number[] = [];
+  for (let i = 0; i < n; i++) (mask[i] ? held : train).push(i);
+  return { held, train };
 }

@@ -1,6 +1,7 @@
 // A run: params and metrics logged without blocking, written in batches, durable at flush() and end().
 import { performance } from "perf_hooks";
 import { MIME } from "../display";
+import { escapeHtml } from "../display/html";
 import { backendOf } from "../store/registry";
 import type { StoreBackend } from "../store/types";
 import { TrackingError } from "./errors";
@@ -288,8 +289,4 @@ export class Run {
     const text = `Run ${this.name} (${this.id.slice(0, 8)}) — ${this.status}`;
     return { "text/plain": text, "text/html": `<div>Run <b>${escapeHtml(this.name)}</b> <code>${this.id.slice(0, 8)}</code> — ${this.status}</div>` };
   }
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }

@@ -1,7 +1,7 @@
 // Runs as tables and comparisons: values that display themselves (HTML, with a text fallback).
 import { MIME } from "../display";
 import { unifiedDiff } from "../diff";
-import { escapeHtml } from "./run";
+import { escapeHtml } from "../display/html";
 import { formatDuration, formatNumber, formatTime, textTable } from "./format";
 import type { MetricPoint, RunDetail, RunSummary } from "./types";
 

@@ -3,6 +3,7 @@
 // text bar redrawn on stderr, so stdout stays clean for the script's own output.
 import { display, hasDisplaySink, MIME, type DisplayHandle, type MimeBundle } from "../display";
 import { escapeHtml } from "../metrics/render";
+import { formatDuration } from "../track/format";
 import type { BatchLogs, Callback, EpochLogs, TrainContext } from "./loop";
 
 export interface ProgressState {
@@ -18,13 +19,10 @@ export interface ProgressState {
   stopReason: string | null;
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
-}
+export { formatDuration };
+
+/** Whole seconds: the bar redraws every batch, and tenths would only flicker. */
+const duration = (ms: number) => formatDuration(ms, { wholeSeconds: true });
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3));
 
@@ -34,7 +32,7 @@ export function progressLine(s: ProgressState, width = 20): string {
   const doneSteps = s.done ? totalSteps : s.epoch * s.batches + s.batch;
   const filled = Math.round((width * doneSteps) / Math.max(totalSteps, 1));
   const bar = "#".repeat(filled) + ".".repeat(width - filled);
-  const time = s.done ? `${formatDuration(s.elapsedMs)} total` : `${formatDuration(s.elapsedMs)}, ETA ${s.etaMs === null ? "?" : formatDuration(s.etaMs)}`;
+  const time = s.done ? `${duration(s.elapsedMs)} total` : `${duration(s.elapsedMs)}, ETA ${s.etaMs === null ? "?" : duration(s.etaMs)}`;
   const metrics = Object.entries(s.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(" ");
   const stop = s.stopReason ? ` · stopped: ${s.stopReason}` : "";
   return `epoch ${Math.min(s.epoch + 1, s.epochs)}/${s.epochs} [${bar}] ${s.batch}/${s.batches} batches · ${time}${metrics ? ` · ${metrics}` : ""}${stop}`;
@@ -51,7 +49,7 @@ class ProgressView {
     const html =
       `<div class="modelbench-progress" style="font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,12px)">` +
       `<progress value="${pct.toFixed(1)}" max="100" style="width:16em;vertical-align:middle"></progress> ` +
-      `epoch ${Math.min(s.epoch + 1, s.epochs)}/${s.epochs} · batch ${s.batch}/${s.batches} · ${escapeHtml(s.done ? `${formatDuration(s.elapsedMs)} total` : `${formatDuration(s.elapsedMs)}, ETA ${s.etaMs === null ? "?" : formatDuration(s.etaMs)}`)}` +
+      `epoch ${Math.min(s.epoch + 1, s.epochs)}/${s.epochs} · batch ${s.batch}/${s.batches} · ${escapeHtml(s.done ? `${duration(s.elapsedMs)} total` : `${duration(s.elapsedMs)}, ETA ${s.etaMs === null ? "?" : duration(s.etaMs)}`)}` +
       (metrics ? `<br>${metrics}` : "") +
       (s.stopReason ? `<br><span style="color:var(--jp-ui-font-color2)">${escapeHtml(s.stopReason)}</span>` : "") +
       `</div>`;

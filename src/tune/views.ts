@@ -1,6 +1,6 @@
 // What a study shows: a leaderboard, and plotly figures (optimization history, parallel
 // coordinates, parameter importance, intermediate values of pruned vs complete trials).
-import { escapeHtml } from "../track/run";
+import { escapeHtml } from "../display/html";
 import { formatNumber, textTable } from "../track/format";
 import { Figure } from "../track/views";
 import type { Direction, FrozenTrial, Space } from "./types";
