@@ -12,6 +12,7 @@ import { handlers, type KernelServices } from "./handlers";
 import { CommRouter } from "./comms";
 import { SidebarStore } from "./sidebarStore";
 import { Sockets, type Channel, type ConnectionInfo } from "./sockets";
+import { StreamBuffer } from "./streams";
 
 export type { Channel, ConnectionInfo } from "./sockets";
 
@@ -45,8 +46,7 @@ export class Kernel {
   private requests = new Map<string, Message>();
   private lastExecute: Message | null = null;
   private silent = new Set<string>();
-  private pendingStream: { req: string | null; name: string; text: string } | null = null;
-  private streamTimer: NodeJS.Timeout | null = null;
+  private readonly streams = new StreamBuffer((req, name, text) => this.publish("stream", { name, text }, this.parentOf(req)));
   private closed = false;
 
   constructor(readonly options: KernelOptions) {
@@ -118,7 +118,7 @@ export class Kernel {
   }
 
   private publish(type: string, content: unknown, parent: Message | null, metadata: Record<string, unknown> = {}, buffers: Buffer[] = []): void {
-    if (type !== "stream") this.flushStream();
+    if (type !== "stream") this.streams.flush();
     void this.sockets.send("iopub", {
       identities: [Buffer.from(`kernel.${this.session}.${type}`)],
       header: newHeader(type, this.session),
@@ -245,7 +245,7 @@ export class Kernel {
     const parent = this.parentOf(req);
     switch (m.type) {
       case "stream":
-        return this.bufferStream(req, m.name, m.text);
+        return this.streams.add(req, m.name, m.text);
       case "display":
         if (m.update) {
           this.publish("update_display_data", { data: m.data, metadata: m.metadata, transient: { display_id: m.displayId } }, parent);
@@ -283,27 +283,6 @@ export class Kernel {
     void this.sockets.send("stdin", { identities: execute.identities, header: newHeader("input_request", this.session), parent_header: execute.header, metadata: {}, content: { prompt, password } });
   }
 
-  /** Streams are merged for a moment so a loop printing lines does not send one message per line. */
-  private bufferStream(req: string | null, name: string, text: string): void {
-    const p = this.pendingStream;
-    if (p && p.req === req && p.name === name) {
-      p.text += text;
-    } else {
-      this.flushStream();
-      this.pendingStream = { req, name, text };
-    }
-    this.streamTimer ??= setTimeout(() => this.flushStream(), 10);
-  }
-
-  private flushStream(): void {
-    if (this.streamTimer) clearTimeout(this.streamTimer);
-    this.streamTimer = null;
-    const p = this.pendingStream;
-    if (!p) return;
-    this.pendingStream = null;
-    this.publish("stream", { name: p.name, text: p.text }, this.parentOf(p.req));
-  }
-
   /** The runtime died or was replaced: its comms, its declarations and its store go with it. */
   private runtimeReplaced(why: string, pid?: number): void {
     this.log(`runtime ${why}; starting a new one`);
@@ -324,7 +303,7 @@ export class Kernel {
     if (this.closed) return;
     this.closed = true;
     if (this.languageTimer) clearTimeout(this.languageTimer);
-    this.flushStream();
+    this.streams.flush();
     await this.runtime.stop();
     await this.language.close();
     this.sidebarStore.stop();

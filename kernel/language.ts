@@ -39,9 +39,16 @@ function installTranspileCache(): void {
   Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
   require.cache[id]!.exports = wrapper;
 }
-installTranspileCache();
-
-const tslabConverter = require("tslab/dist/converter");
+/** tslab's converter, loaded on first use with the transpile cache in front of its TypeScript
+ * (so importing this module changes nothing until a converter is wanted). */
+let tslabModule: any = null;
+function tslab(): any {
+  if (!tslabModule) {
+    installTranspileCache();
+    tslabModule = require("tslab/dist/converter");
+  }
+  return tslabModule;
+}
 
 export interface Diagnostic {
   start: { line: number; character: number };
@@ -69,12 +76,12 @@ export interface Converter {
 export const PRELUDE = preludeOf(KERNEL_GLOBALS);
 
 export function isCompleteCode(code: string): { completed: boolean; indent?: string } {
-  return tslabConverter.isCompleteCode(code);
+  return tslab().isCompleteCode(code);
 }
 
 /** A converter whose every call sees PRELUDE before the previous cells' declarations. */
 export function createConverter(): Converter {
-  const real: Converter = tslabConverter.createConverter({ isJS: false, isBrowser: false });
+  const real: Converter = tslab().createConverter({ isJS: false, isBrowser: false });
   return {
     convert: (prev, src) => real.convert(PRELUDE + prev, src),
     inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),

@@ -2,7 +2,8 @@
 // panel (opened with the first, on the store the notebook's cells write to), moved when the cells
 // switch store, and the runs a dead runtime left 'running' marked crashed.
 import type { CommRegistry } from "../src/comm";
-import { openStore, openTail, type Tail } from "../src/store";
+import { openStore, openTail } from "../src/store/registry";
+import type { Tail } from "../src/store/types";
 import { SidebarSession, SIDEBAR_TARGET } from "./sidebar";
 
 export class SidebarStore {

@@ -17,7 +17,9 @@ const benches = {
   sidebar: [process.execPath, ["bench/sidebar/bench.mjs"]],
   notebook: [process.execPath, ["bench/notebook/diffview.mjs"]],
 };
-const wanted = process.argv.slice(2);
+// Names pick benchmarks; flags after them (`npm run bench kernel -- --baseline ../main`) go to each one picked.
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith("-") && !all.slice(0, i).some((b) => b.startsWith("-")));
+const passOn = process.argv.slice(2 + wanted.length);
 const unknown = wanted.filter((w) => !(w in benches));
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(", ")}: choose from ${Object.keys(benches).join(", ")}`);
@@ -41,7 +43,7 @@ for (const [name, [cmd, args]] of Object.entries(benches)) {
   if (wanted.length && !wanted.includes(name)) continue;
   if (!existsSync(join(root, args[0]))) continue;
   console.log(`\n## bench/${name}\n`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  const r = spawnSync(cmd, [...args, ...passOn], { cwd: root, stdio: "inherit" });
   if (r.status !== 0) {
     failed++;
     console.error(`bench/${name} failed (exit ${r.status})`);

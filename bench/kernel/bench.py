@@ -89,6 +89,28 @@ def node_binary() -> str:
     return found
 
 
+BASELINE = "modelbench@base"
+
+
+def add_baseline(tmp: Path, tree: Path) -> None:
+    """A second modelbench kernel from another checkout (its dist/ built), e.g. main before a change,
+    measured in the same run as this one: `--baseline /path/to/checkout`."""
+    main_js = tree / "dist" / "kernel" / "main.js"
+    if not main_js.exists():
+        raise SystemExit(f"bench: {main_js} not found: build that checkout first (`npx tsc -p tsconfig.json` there)")
+    spec = {
+        "argv": [node_binary(), str(main_js), "--connection-file", "{connection_file}"],
+        "display_name": f"TypeScript (modelbench at {tree})",
+        "language": "typescript",
+        "interrupt_mode": "message",
+        "env": {"NODE_OPTIONS": "--max-old-space-size=8192"},
+    }
+    d = tmp / "kernels" / "modelbench-base"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+    KERNELS[BASELINE] = {"spec": "modelbench-base", "lang": "ts"}
+
+
 def make_spec_manager(tmp: Path) -> KernelSpecManager:
     """The default kernel dirs (the venv's modelbench and python3) with a temporary one in front
     that holds a tslab kernelspec pointing at this checkout's node_modules/tslab."""
@@ -393,13 +415,16 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 def report(names: list[str], results: dict, args) -> str:
     show_ratio = "modelbench" in names and "tslab" in names
-    header = ["metric"] + names + (["modelbench / tslab"] if show_ratio else [])
+    show_base = "modelbench" in names and BASELINE in names
+    header = ["metric"] + names + (["modelbench / tslab"] if show_ratio else []) + (["modelbench / base"] if show_base else [])
 
     def row(label: str, value, mark=lambda r: "") -> list[str]:
         vals = {n: value(results[n]) for n in names}
         cells = [label] + [fmt_ms(vals[n]) + mark(results[n]) for n in names]
         if show_ratio:
             cells.append(ratio(vals["modelbench"], vals["tslab"]))
+        if show_base:
+            cells.append(ratio(vals["modelbench"], vals[BASELINE]))
         return cells
 
     def startup(key):
@@ -499,8 +524,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--idle-grace", type=float, default=5.0,
                    help="seconds to wait for a cell's idle status once its execute_reply is in (default %(default)s)")
     p.add_argument("--json", default=str(RESULTS), help="where to write the raw numbers (default bench/results/kernel.json)")
+    p.add_argument("--baseline", type=Path,
+                   help=f"another modelbench checkout (built) to measure in the same run as {BASELINE}, e.g. main before a change")
     args = p.parse_args(argv)
     args.kernels = [k.strip() for k in args.kernels.split(",") if k.strip()]
+    if args.baseline is not None:
+        args.baseline = args.baseline.resolve()
+        KERNELS[BASELINE] = {"spec": "modelbench-base", "lang": "ts"}
+        if BASELINE not in args.kernels:
+            args.kernels.insert(args.kernels.index("modelbench") + 1 if "modelbench" in args.kernels else 0, BASELINE)
     unknown = [k for k in args.kernels if k not in KERNELS]
     if unknown:
         p.error(f"unknown kernel(s) {unknown}; choose from {list(KERNELS)}")
@@ -546,6 +578,8 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
 
         ksm = make_spec_manager(tmp)
+        if args.baseline is not None:
+            add_baseline(tmp, args.baseline)
         for n in names:
             try:
                 spec = ksm.get_kernel_spec(KERNELS[n]["spec"])
@@ -604,6 +638,10 @@ def main(argv: list[str]) -> int:
         },
         "env": {**overrides, "temporary_store_written": store_written},
         "versions": versions(node_binary()),
+        "baseline": None if args.baseline is None else {
+            "path": str(args.baseline),
+            "commit": subprocess.run(["git", "-C", str(args.baseline), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or None,
+        },
         "kernels": results,
     }
     path = Path(args.json)
