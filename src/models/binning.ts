@@ -27,7 +27,7 @@ function averagedInvertedCdf(sorted: Float64Array, percent: number): number {
 const ALMOST_INF = 1e300;
 
 /** Thresholds for one feature's (sorted) values. */
-function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
+export function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
   const distinct: number[] = [];
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
   if (distinct.length <= maxBins) {
