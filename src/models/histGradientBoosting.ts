@@ -178,7 +178,7 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
       val = { rows: selectRows(all, out), codes: Int32Array.from(out, (i) => allCodes[i]), weights: allWeights && Float64Array.from(out, (i) => allWeights[i]) };
     }
 
-    const binned = binRows(train, this.p.maxBins, rng);
+    const binned = binRows(train, this.p.maxBins, rng, this.p.minSamplesLeaf);
     const objective = classes.length === 2 ? binaryLogistic : softmax(classes.length);
     const boosted = boost(
       binned,

@@ -136,7 +136,7 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
       weights = allWeights && Float64Array.from(kept, (i) => allWeights[i]);
       val = { rows: selectRows(all, out), y: Float64Array.from(out, (i) => target[i]), weight: allWeights && Float64Array.from(out, (i) => allWeights[i]) };
     }
-    const binned = binRows(train, this.p.maxBins, rng);
+    const binned = binRows(train, this.p.maxBins, rng, this.p.minSamplesLeaf);
     const boosted = boost(binned, { y: ys, weight: weights }, OBJECTIVES[this.p.loss], boostParams(this.p, early), rng, val && { rows: val.rows, target: { y: val.y, weight: val.weight } }, lossLogger());
     this.fitted = { ...boosted, nFeatures: all.X.nCols, sparse: all.kind === "sparse" };
     return this;

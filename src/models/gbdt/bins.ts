@@ -78,8 +78,13 @@ export function binOfValue(t: Float64Array, v: number): number {
   return lo;
 }
 
-/** Bins the stored entries of a CSR matrix; thresholds come from each column's stored values. */
-export function binSparse(X: CsrMatrix, maxBins: number): SparseBins {
+/**
+ * Bins the stored entries of a CSR matrix; thresholds come from each column's stored values. A
+ * column stored in fewer than minPresent rows can never split a node that keeps minSamplesLeaf
+ * rows on each side, so its entries are left out (on TF-IDF, most of the vocabulary: it shrinks
+ * every histogram and pass over the rows).
+ */
+export function binSparse(X: CsrMatrix, maxBins: number, minPresent = 1): SparseBins {
   const { nRows: n, nCols: d, indptr, indices, data } = X;
   // Gather each column's values (a transpose) to place its thresholds.
   const count = new Int32Array(d + 1);
@@ -90,14 +95,30 @@ export function binSparse(X: CsrMatrix, maxBins: number): SparseBins {
   for (let k = 0; k < indices.length; k++) values[fill[indices[k]]++] = data[k];
   const thresholds = new Array<Float64Array>(d);
   const hasMissing = new Uint8Array(d);
+  const kept = new Uint8Array(d);
+  let nKept = 0;
   for (let f = 0; f < d; f++) {
-    const column = values.subarray(count[f], count[f + 1]).sort();
+    const stored = count[f + 1] - count[f];
+    kept[f] = stored >= minPresent ? 1 : 0;
+    if (kept[f]) nKept += stored;
+    const column = kept[f] ? values.subarray(count[f], count[f + 1]).sort() : new Float64Array(0);
     thresholds[f] = column.length ? featureThresholds(column, maxBins) : new Float64Array(0);
     hasMissing[f] = column.length < n ? 1 : 0;
   }
-  const codes = new Uint8Array(indices.length);
-  for (let k = 0; k < indices.length; k++) codes[k] = binOfValue(thresholds[indices[k]], data[k]);
-  return { kind: "sparse", nRows: n, indptr, indices, codes, ...layout(thresholds, hasMissing) };
+  const binnedIndptr = new Int32Array(n + 1);
+  const binnedIndices = new Int32Array(nKept);
+  const codes = new Uint8Array(nKept);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = indptr[i]; k < indptr[i + 1]; k++) {
+      const f = indices[k];
+      if (!kept[f]) continue;
+      binnedIndices[at] = f;
+      codes[at++] = binOfValue(thresholds[f], data[k]);
+    }
+    binnedIndptr[i + 1] = at;
+  }
+  return { kind: "sparse", nRows: n, indptr: binnedIndptr, indices: binnedIndices, codes, ...layout(thresholds, hasMissing) };
 }
 
 /** The code of row i's value of feature f: its bin, or nBins[f] when it is missing. */

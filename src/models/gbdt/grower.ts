@@ -46,7 +46,7 @@ export class TreeGrower {
   ) {
     this.samples = new Int32Array(X.nRows);
     this.scratch = new Int32Array(X.nRows);
-    this.histograms = new HistogramBuilder(X);
+    this.histograms = new HistogramBuilder(X, p.minSamplesLeaf);
     const features: number[] = [];
     for (let f = 0; f < X.nFeatures; f++) if (X.nBins[f] > 1 || X.hasMissing[f]) features.push(f);
     this.splittable = Int32Array.from(features);
@@ -85,6 +85,7 @@ export class TreeGrower {
     };
     const root: Candidate = { start: 0, end: count, depth: 0, node: forest.add(H), G, H, value: 0, histogram: this.histograms.take(), split: null };
     this.histograms.build(root.histogram, samples, 0, count, g, h, G, H, features);
+    this.histograms.prune(root.histogram, count);
     if (root.H >= p.minChildWeight) consider(root);
     else finish(root);
     let nLeaves = 1;
@@ -116,6 +117,7 @@ export class TreeGrower {
       small.histogram = this.histograms.take();
       this.histograms.build(small.histogram, samples, small.start, small.end, g, h, small.G, small.H, features);
       this.histograms.subtract(large.histogram, small.histogram, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
+      this.histograms.prune(small.histogram, small.end - small.start);
       consider(left);
       consider(right);
     }

@@ -19,7 +19,15 @@ export class HistogramBuilder {
   private readonly mark: Uint8Array;
   private readonly pool: Histogram[] = [];
 
-  constructor(private readonly X: BinnedMatrix) {
+  /**
+   * @param minPresent Sparse input: a feature present in fewer of a node's rows than this cannot
+   * split it (either side of any split would hold fewer than minSamplesLeaf rows), nor any node
+   * below it, so it leaves the node's list. On TF-IDF most words are that rare.
+   */
+  constructor(
+    private readonly X: BinnedMatrix,
+    private readonly minPresent = 1,
+  ) {
     this.orderedG = new Float32Array(X.nRows);
     this.orderedH = new Float32Array(X.nRows);
     this.mark = new Uint8Array(X.nFeatures);
@@ -142,13 +150,14 @@ export class HistogramBuilder {
       return;
     }
     // Sparse: only the features the small child stores change their present bins; for every other
-    // feature all of the small child's rows were missing, so only its missing slot loses them. A
-    // feature the larger child stores nothing of leaves the list (its slots zeroed), so deep nodes
-    // scan the features of their own rows.
+    // feature all of the small child's rows were missing, so only its missing slot loses them.
+    // mark: 1 for the parent's features, 2 once the small child's sums came off them.
     const { mark } = this;
+    for (let t = 0; t < parent.nFeatures; t++) mark[parent.features[t]] = 1;
     for (let t = 0; t < smallHist.nFeatures; t++) {
       const f = smallHist.features[t];
-      mark[f] = 1;
+      if (mark[f] !== 1) continue;
+      mark[f] = 2;
       const a = 3 * offset[f];
       const b = a + 3 * (nBins[f] + 1);
       for (let q = a; q < b; q++) ps[q] -= ss[q];
@@ -159,8 +168,8 @@ export class HistogramBuilder {
       const a = 3 * offset[f];
       const m = a + 3 * nBins[f];
       let present: number;
-      if (mark[f]) {
-        mark[f] = 0;
+      if (mark[f] === 2) {
+        // Recomputed from the present bins rather than subtracted, to stay exact.
         present = this.fillMissing(ps, f, large.G, large.H, large.count);
       } else {
         ps[m] -= small.G;
@@ -168,10 +177,27 @@ export class HistogramBuilder {
         ps[m + 2] -= small.count;
         present = large.count - ps[m + 2];
       }
-      if (present > 0) parent.features[kept++] = f;
+      mark[f] = 0;
+      if (present >= this.minPresent) parent.features[kept++] = f;
       else ps.fill(0, a, m + 3);
     }
     parent.nFeatures = kept;
+  }
+
+  /** Sparse input: drops (and zeroes) the features present in fewer than minPresent of the node's rows. Call once the histogram is no longer subtracted from. */
+  prune(hist: Histogram, count: number): void {
+    if (this.X.kind === "dense") return;
+    const { offset, nBins } = this.X;
+    const sums = hist.sums;
+    let kept = 0;
+    for (let t = 0; t < hist.nFeatures; t++) {
+      const f = hist.features[t];
+      const a = 3 * offset[f];
+      const m = a + 3 * nBins[f];
+      if (count - sums[m + 2] >= this.minPresent) hist.features[kept++] = f;
+      else sums.fill(0, a, m + 3);
+    }
+    hist.nFeatures = kept;
   }
 }
 

@@ -24,8 +24,9 @@ export function readFeatures(X: Features, options: { model: string; what?: strin
   return { kind: "dense", X: toDense(X, { ...options, allowNaN: true, allowInfinite: true }) };
 }
 
-export function binRows(rows: ScoredRows, maxBins: number, rng: Random): BinnedMatrix {
-  return rows.kind === "dense" ? binDense(rows.X, maxBins, rng) : binSparse(rows.X, maxBins);
+/** The training rows binned; minSamplesLeaf lets sparse columns too rare to split be left out. */
+export function binRows(rows: ScoredRows, maxBins: number, rng: Random, minSamplesLeaf = 1): BinnedMatrix {
+  return rows.kind === "dense" ? binDense(rows.X, maxBins, rng) : binSparse(rows.X, maxBins, minSamplesLeaf);
 }
 
 export function nRowsOf(rows: ScoredRows): number {
