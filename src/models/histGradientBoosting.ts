@@ -19,6 +19,7 @@ import {
   type ImportanceType,
   GRADIENT_BOOSTING_DEFAULTS,
   binRows,
+  contributions,
   boost,
   boostParams,
   binaryLogistic,
@@ -223,6 +224,17 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
    */
   featureImportances(type: ImportanceType = "gain", options: { featureNames?: readonly string[]; top?: number } = {}) {
     return featureImportances(this.state, type, options);
+  }
+
+  /**
+   * TreeSHAP contributions (XGBoost's pred_contribs): out[i][k] holds one value per feature and,
+   * last, the bias, for output k (one output for two classes or regression, else one per class);
+   * each sums to decisionFunction's margin of that row and output.
+   */
+  contributions(X: Features): number[][][] {
+    const s = this.state;
+    const rows = readFeatures(X, { model: MODEL, nFeatures: s.nFeatures, absentIsMissing: s.sparse });
+    return contributions(s, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
   }
 
   toJSON(): SerializedModel<HistGradientBoostingClassifierParams> {

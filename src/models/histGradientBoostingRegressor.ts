@@ -17,6 +17,7 @@ import {
   GRADIENT_BOOSTING_DEFAULTS,
   absoluteError,
   binRows,
+  contributions,
   boost,
   boostParams,
   featureImportances,
@@ -150,6 +151,16 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
   /** See HistGradientBoostingClassifier.featureImportances. */
   featureImportances(type: ImportanceType = "gain", options: { featureNames?: readonly string[]; top?: number } = {}) {
     return featureImportances(this.state, type, options);
+  }
+
+  /**
+   * TreeSHAP contributions (XGBoost's pred_contribs): out[i][0] holds one value per feature and,
+   * last, the bias; they sum to the row's raw score (the prediction; its log for Poisson).
+   */
+  contributions(X: Features): number[][][] {
+    const s = this.state;
+    const rows = readFeatures(X, { model: MODEL, nFeatures: s.nFeatures, absentIsMissing: s.sparse });
+    return contributions(s, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
   }
 
   toJSON(): SerializedModel<HistGradientBoostingRegressorParams> {

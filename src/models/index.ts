@@ -10,3 +10,4 @@ export { HistGradientBoostingClassifier, type HistGradientBoostingClassifierPara
 export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
 export { HistGradientBoostingRegressor, type HistGradientBoostingRegressorParams, type HistGradientBoostingRegressorFitOptions, type RegressionLoss } from "./histGradientBoostingRegressor";
 export { featureImportances, importanceBars, type ImportanceType, type FeatureImportance } from "./gbdt";
+export { permutationImportance, type PermutationImportance, type PermutationImportanceOptions } from "./permutation";

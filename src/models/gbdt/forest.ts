@@ -102,12 +102,10 @@ type Nodes = { readonly [F in "feature" | "threshold" | "missingLeft" | "left" |
 
 /** The leaf row `value(f)` reaches from `root` (value returns NaN for a missing value). */
 function leafOf(nodes: Nodes, root: number, value: (f: number) => number): number {
-  const { feature, threshold, missingLeft, left, right } = nodes;
+  const { feature, left, right } = nodes;
   let node = root;
   while (feature[node] >= 0) {
-    const x = value(feature[node]);
-    const goLeft = x === x ? x <= threshold[node] : missingLeft[node] === 1;
-    node = goLeft ? left[node] : right[node];
+    node = goesLeft(nodes, node, value(feature[node])) ? left[node] : right[node];
   }
   return node;
 }
@@ -115,34 +113,38 @@ function leafOf(nodes: Nodes, root: number, value: (f: number) => number): numbe
 /** Rows to score: dense, or CSR with absent entries read as missing (absentIsMissing) or as 0. */
 export type ScoredRows = { kind: "dense"; X: Dense } | { kind: "sparse"; X: CsrMatrix; absentIsMissing: boolean };
 
-/** Calls visit(i, leaf) for every row i and the leaf it reaches in the tree at `root`. */
-export function forEachLeaf(nodes: Nodes, root: number, rows: ScoredRows, visit: (i: number, leaf: number) => void): void {
+/** Row i's value of each feature (NaN for a missing one), as the forest reads it. */
+export function rowReader(rows: ScoredRows, i: number): (f: number) => number {
   if (rows.kind === "dense") {
-    const { nRows, nCols: d, data } = rows.X;
-    for (let i = 0; i < nRows; i++) visit(i, leafOf(nodes, root, (f) => data[i * d + f]));
-    return;
+    const { nCols: d, data } = rows.X;
+    return (f) => data[i * d + f];
   }
   const { X, absentIsMissing } = rows;
   const absent = absentIsMissing ? NaN : 0;
-  for (let i = 0; i < X.nRows; i++) {
-    const a = X.indptr[i];
-    const b = X.indptr[i + 1];
-    visit(
-      i,
-      leafOf(nodes, root, (f) => {
-        let lo = a;
-        let hi = b - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          const c = X.indices[mid];
-          if (c === f) return X.data[mid];
-          if (c < f) lo = mid + 1;
-          else hi = mid - 1;
-        }
-        return absent;
-      }),
-    );
-  }
+  const a = X.indptr[i];
+  const b = X.indptr[i + 1];
+  return (f) => {
+    let lo = a;
+    let hi = b - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = X.indices[mid];
+      if (c === f) return X.data[mid];
+      if (c < f) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return absent;
+  };
+}
+
+/** Whether a split at `node` sends value x (NaN: missing) to the left child. */
+export function goesLeft(nodes: Nodes, node: number, x: number): boolean {
+  return x === x ? x <= nodes.threshold[node] : nodes.missingLeft[node] === 1;
+}
+
+/** Calls visit(i, leaf) for every row i and the leaf it reaches in the tree at `root`. */
+export function forEachLeaf(nodes: Nodes, root: number, rows: ScoredRows, visit: (i: number, leaf: number) => void): void {
+  for (let i = 0; i < rows.X.nRows; i++) visit(i, leafOf(nodes, root, rowReader(rows, i)));
 }
 
 /** Adds tree t's output for every row to scores[i·K + t mod K]. */

@@ -239,3 +239,76 @@ for (const fault of ["throw", "exit"]) {
     assert.match(out, /WorkerFailedError: a worker thread growing trees failed \(worker 1.*\): the fit was stopped and its threads ended; fit again, or with nThreads: 1/);
   });
 }
+
+/** v(S): the tree's output with the features in S known and the others averaged by cover (TreeSHAP's value function). */
+function conditional(f: any, node: number, x: number[], known: Set<number>): number {
+  if (f.feature[node] < 0) return f.value[node];
+  const j = f.feature[node];
+  const l = f.left[node];
+  const r = f.right[node];
+  if (known.has(j)) {
+    const v = x[j];
+    const left = v === v ? v <= Number(f.threshold[node]) : f.missingLeft[node] === 1;
+    return conditional(f, left ? l : r, x, known);
+  }
+  return (f.cover[l] * conditional(f, l, x, known) + f.cover[r] * conditional(f, r, x, known)) / (f.cover[l] + f.cover[r]);
+}
+
+test("TreeSHAP: contributions are the exact Shapley values of the cover-weighted value function, and sum to the margin", () => {
+  const s = denseSplit("iris");
+  const model = new HistGradientBoostingClassifier({ maxIter: 4, earlyStopping: false, maxLeafNodes: 6, minSamplesLeaf: 5 }).fit(s.Xtrain, s.ytrain);
+  const f = (model.toJSON().state as any).forest;
+  const K = 3;
+  const d = 4;
+  const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+  const rows = s.Xtest.slice(0, 6);
+  const contribs = model.contributions(rows);
+  rows.forEach((x, i) => {
+    for (let k = 0; k < K; k++) {
+      // Brute force over all 2^d coalitions, tree by tree.
+      const phi = new Array(d).fill(0);
+      for (let t = k; t < f.roots.length; t += K) {
+        for (let j = 0; j < d; j++) {
+          for (let mask = 0; mask < 1 << d; mask++) {
+            if (mask & (1 << j)) continue;
+            const S = new Set([0, 1, 2, 3].filter((q) => mask & (1 << q)));
+            const weight = (factorial(S.size) * factorial(d - S.size - 1)) / factorial(d);
+            phi[j] += weight * (conditional(f, f.roots[t], x, new Set([...S, j])) - conditional(f, f.roots[t], x, S));
+          }
+        }
+      }
+      for (let j = 0; j < d; j++) assert.ok(Math.abs(contribs[i][k][j] - phi[j]) < 1e-9, `row ${i} class ${k} feature ${j}: ${contribs[i][k][j]} vs ${phi[j]}`);
+    }
+  });
+  const check = (contrib: number[][][], margins: number[][]) =>
+    contrib.forEach((perOutput, i) => perOutput.forEach((phi, k) => assert.ok(Math.abs(phi.reduce((a, b) => a + b, 0) - margins[i][k]) < 1e-9)));
+  check(contribs, model.decisionFunction(rows));
+  const text = textSplit("tfidf");
+  const sparse = new HistGradientBoostingClassifier({ maxIter: 3, earlyStopping: false }).fit(text.Xtrain, text.ytrain);
+  const few = text.Xtest.selectRows([0, 1, 2, 3]);
+  check(sparse.contributions(few), sparse.decisionFunction(few));
+  const reg = regressionData("diabetes_missing");
+  const regressor = new HistGradientBoostingRegressor({ maxIter: 20 }).fit(reg.Xtrain, reg.ytrain);
+  check(regressor.contributions(reg.Xtest.slice(0, 5)), regressor.predict(reg.Xtest.slice(0, 5)).map((v) => [v]));
+});
+
+test("permutationImportance: unused features score 0, the model's main feature clearly above; dense and CSR; any estimator", async () => {
+  const { permutationImportance, LogisticRegression } = await import("../index");
+  const s = denseSplit("breast_cancer");
+  const model = new HistGradientBoostingClassifier({ maxIter: 10, earlyStopping: false, maxLeafNodes: 4 }).fit(s.Xtrain, s.ytrain);
+  const used = new Set(model.featureImportances("split").map((r) => r.feature));
+  const result = permutationImportance(model, s.Xtest, s.ytest, { nRepeats: 3, randomState: 0 });
+  assert.equal(result.baseline, accuracy(s.ytest, model.predict(s.Xtest)));
+  result.importancesMean.forEach((m, j) => {
+    if (!used.has(j)) assert.equal(m, 0, `feature ${j} is never split on`);
+  });
+  assert.ok(result.ranking[0].mean > 0.01 && used.has(result.ranking[0].feature));
+  assert.equal(result.importances[0].length, 3);
+  const text = textSplit("tfidf");
+  const lr = new LogisticRegression({ C: 10 }).fit(text.Xtrain, text.ytrain);
+  const names = Array.from({ length: text.Xtest.nCols }, (_, j) => `w${j}`);
+  const sparse = permutationImportance(lr, text.Xtest, text.ytest, { nRepeats: 1, featureNames: names, score: (a, b) => f1(a, b, { average: "macro" }) });
+  assert.equal(sparse.importancesMean.length, text.Xtest.nCols);
+  assert.match(sparse.ranking[0].name, /^w\d+$/);
+  assert.throws(() => permutationImportance(lr, text.Xtest, text.ytest.slice(1)), /but y has/);
+});

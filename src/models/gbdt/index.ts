@@ -11,3 +11,4 @@ export { type Forest, type ScoredRows, addTreeScores } from "./forest";
 export { GRADIENT_BOOSTING_DEFAULTS, resolveParams, boostParams, type GradientBoostingParams, type GradientBoostingAliases } from "./params";
 export { type BoostedState, readFeatures, binRows, nRowsOf, selectRows, rawScores, lossLogger, stateToJSON, stateFromJSON } from "./model";
 export { featureImportances, importanceBars, type ImportanceType, type FeatureImportance } from "./importance";
+export { contributions } from "./shap";
