@@ -116,7 +116,7 @@ errors
 import { HistGradientBoostingClassifier } from "modelbench";
 const inner = groupSplit(trainSet, { groups: "file", testSize: 0.25, seed: 1 });
 const Xfit = takeRows(Xtr, inner.trainIndex), yfit = inner.trainIndex.map((i) => ytr[i]);
-const Xval = takeRows(Xtr, inner.testIndex), yval = inner.testIndex.map((i) => ytr[i]);
+const validation = { Xval: takeRows(Xtr, inner.testIndex), yval: inner.testIndex.map((i) => ytr[i]) };
 const deep = { maxIter: 15, learningRate: 0.3, maxLeafNodes: 63, maxDepth: null, minSamplesLeaf: 2, minChildWeight: 1, earlyStopping: false as const, randomState: 0 };
 const curves = (m: HistGradientBoostingClassifier) => ({
   trainLoss: +m.trainLoss[m.nIter].toFixed(3),
@@ -125,7 +125,7 @@ const curves = (m: HistGradientBoostingClassifier) => ({
   finalValLoss: +m.validationLoss[m.nIter].toFixed(3),
   rounds: m.nIter,
 });
-const overfitTrees = new HistGradientBoostingClassifier(deep).fit(Xfit, yfit, { Xval, yval });
+const overfitTrees = new HistGradientBoostingClassifier(deep).fit(Xfit, yfit, validation);
 param({ ...overfitTrees.params(), features: 2000 });
 log({ macro_f1: f1(yte, overfitTrees.predict(Xte), { average: "macro", zeroDivision: 0 }) });
 curves(overfitTrees)
@@ -139,7 +139,7 @@ curves(overfitTrees)
 // %%
 // %%track trees-depth-3 --tags debug,trees
 const shallow = { ...deep, maxIter: 30, maxLeafNodes: null, maxDepth: 3, minSamplesLeaf: 20 };
-const depth3 = new HistGradientBoostingClassifier(shallow).fit(Xfit, yfit, { Xval, yval });
+const depth3 = new HistGradientBoostingClassifier(shallow).fit(Xfit, yfit, validation);
 param({ ...depth3.params(), features: 2000 });
 log({ macro_f1: f1(yte, depth3.predict(Xte), { average: "macro", zeroDivision: 0 }) });
 curves(depth3)
@@ -147,7 +147,7 @@ curves(depth3)
 // %%
 // %%track trees-lambda --tags debug,trees
 const penalised = { ...shallow, lambda: 5 };
-const withLambda = new HistGradientBoostingClassifier(penalised).fit(Xfit, yfit, { Xval, yval });
+const withLambda = new HistGradientBoostingClassifier(penalised).fit(Xfit, yfit, validation);
 param({ ...withLambda.params(), features: 2000 });
 log({ macro_f1: f1(yte, withLambda.predict(Xte), { average: "macro", zeroDivision: 0 }) });
 curves(withLambda)
@@ -155,14 +155,14 @@ curves(withLambda)
 // %%
 // %%track trees-subsample --tags debug,trees
 const sampled = { ...penalised, subsample: 0.7, colsampleBytree: 0.5 };
-const withSampling = new HistGradientBoostingClassifier(sampled).fit(Xfit, yfit, { Xval, yval });
+const withSampling = new HistGradientBoostingClassifier(sampled).fit(Xfit, yfit, validation);
 param({ ...withSampling.params(), features: 2000 });
 log({ macro_f1: f1(yte, withSampling.predict(Xte), { average: "macro", zeroDivision: 0 }) });
 curves(withSampling)
 
 // %%
 // %%track trees-early-stopping --tags debug,trees
-const stopped = new HistGradientBoostingClassifier({ ...sampled, maxIter: 200, earlyStopping: true, nIterNoChange: 5 }).fit(Xfit, yfit, { Xval, yval });
+const stopped = new HistGradientBoostingClassifier({ ...sampled, maxIter: 200, earlyStopping: true, nIterNoChange: 5 }).fit(Xfit, yfit, validation);
 param({ ...stopped.params(), features: 2000 });
 log({ macro_f1: f1(yte, stopped.predict(Xte), { average: "macro", zeroDivision: 0 }) });
 curves(stopped)

@@ -20,6 +20,9 @@ import {
   GRADIENT_BOOSTING_DEFAULTS,
   binRows,
   contributions,
+  fromXGBoostJSON,
+  toXGBoostJSON,
+  stringifyXGBoost,
   boost,
   boostParams,
   binaryLogistic,
@@ -235,6 +238,32 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
     const s = this.state;
     const rows = readFeatures(X, { model: MODEL, nFeatures: s.nFeatures, absentIsMissing: s.sparse });
     return contributions(s, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
+  }
+
+  /**
+   * The model as the text of an XGBoost JSON model: write it to a file and Python's
+   * `xgboost.Booster(model_file="model.json")` predicts the same margins. The classes travel in the
+   * attribute modelbench_classes (XGBoost itself numbers them 0, 1, …).
+   */
+  toXGBoost(options: { featureNames?: readonly string[] } = {}): string {
+    const s = this.state;
+    return stringifyXGBoost(toXGBoostJSON(s, s.classes.length === 2 ? "binary:logistic" : "multi:softprob", { modelbench_classes: JSON.stringify(s.classes) }, options.featureNames));
+  }
+
+  /** A classifier from an XGBoost JSON model (binary:logistic or multi:softprob), text or parsed. */
+  static fromXGBoost(json: unknown, options: { classes?: readonly Label[] } = {}): HistGradientBoostingClassifier {
+    const loaded = fromXGBoostJSON(json);
+    if (loaded.objective !== "binary:logistic" && loaded.objective !== "multi:softprob") {
+      throw new InvalidInputError(`the XGBoost model's objective is ${loaded.objective}: load it with HistGradientBoostingRegressor.fromXGBoost`);
+    }
+    const K = loaded.state.baseline.length;
+    const nClasses = K === 1 ? 2 : K;
+    const saved = loaded.attributes.modelbench_classes;
+    const classes = [...(options.classes ?? (saved ? (JSON.parse(saved) as Label[]) : Array.from({ length: nClasses }, (_, k) => k)))];
+    if (classes.length !== nClasses) throw new InvalidInputError(`classes has ${classes.length} labels but the XGBoost model has ${nClasses} classes`);
+    const model = new HistGradientBoostingClassifier({ maxIter: loaded.state.nIter, earlyStopping: false });
+    model.fitted = { ...loaded.state, classes };
+    return model;
   }
 
   toJSON(): SerializedModel<HistGradientBoostingClassifierParams> {

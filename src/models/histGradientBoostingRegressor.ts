@@ -18,6 +18,9 @@ import {
   absoluteError,
   binRows,
   contributions,
+  fromXGBoostJSON,
+  toXGBoostJSON,
+  stringifyXGBoost,
   boost,
   boostParams,
   featureImportances,
@@ -48,6 +51,7 @@ export interface HistGradientBoostingRegressorFitOptions {
 
 const MODEL = "HistGradientBoostingRegressor";
 const OBJECTIVES: Record<RegressionLoss, Objective> = { squared_error: squaredError, absolute_error: absoluteError, poisson };
+const XGBOOST_OBJECTIVE = { squared_error: "reg:squarederror", absolute_error: "reg:absoluteerror", poisson: "count:poisson" } as const;
 
 /** A numeric target checked: one finite number per sample (≥ 0 with a positive sum for Poisson). */
 export function checkTarget(y: readonly number[], nRows: number, what: string, model: string, loss?: RegressionLoss): Float64Array {
@@ -161,6 +165,21 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
     const s = this.state;
     const rows = readFeatures(X, { model: MODEL, nFeatures: s.nFeatures, absentIsMissing: s.sparse });
     return contributions(s, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
+  }
+
+  /** The model as the text of an XGBoost JSON model (reg:squarederror, reg:absoluteerror or count:poisson); see HistGradientBoostingClassifier.toXGBoost. */
+  toXGBoost(options: { featureNames?: readonly string[] } = {}): string {
+    return stringifyXGBoost(toXGBoostJSON(this.state, XGBOOST_OBJECTIVE[this.p.loss], {}, options.featureNames));
+  }
+
+  /** A regressor from an XGBoost JSON model, text or parsed. */
+  static fromXGBoost(json: unknown): HistGradientBoostingRegressor {
+    const loaded = fromXGBoostJSON(json);
+    const loss = (Object.keys(XGBOOST_OBJECTIVE) as RegressionLoss[]).find((l) => XGBOOST_OBJECTIVE[l] === loaded.objective);
+    if (!loss) throw new InvalidInputError(`the XGBoost model's objective is ${loaded.objective}: load it with HistGradientBoostingClassifier.fromXGBoost`);
+    const model = new HistGradientBoostingRegressor({ loss, maxIter: loaded.state.nIter, earlyStopping: false });
+    model.fitted = loaded.state;
+    return model;
   }
 
   toJSON(): SerializedModel<HistGradientBoostingRegressorParams> {

@@ -12,3 +12,4 @@ export { GRADIENT_BOOSTING_DEFAULTS, resolveParams, boostParams, type GradientBo
 export { type BoostedState, readFeatures, binRows, nRowsOf, selectRows, rawScores, lossLogger, stateToJSON, stateFromJSON } from "./model";
 export { featureImportances, importanceBars, type ImportanceType, type FeatureImportance } from "./importance";
 export { contributions } from "./shap";
+export { toXGBoostJSON, fromXGBoostJSON, stringifyXGBoost, type XGBoostObjective, type LoadedXGBoost } from "./xgboost";
