@@ -312,3 +312,34 @@ test("permutationImportance: unused features score 0, the model's main feature c
   assert.match(sparse.ranking[0].name, /^w\d+$/);
   assert.throws(() => permutationImportance(lr, text.Xtest, text.ytest.slice(1)), /but y has/);
 });
+
+test("multi-label: OneVsRestClassifier over boosted trees takes label sets on sparse TF-IDF and round-trips", async () => {
+  const { OneVsRestClassifier } = await import("../index");
+  const text = textSplit("tfidf");
+  // Two overlapping labels per licence paragraph: is it a GNU licence, is it a copyleft one.
+  const sets = (y: readonly unknown[]) => y.map((l) => [...(/^(GPL|LGPL|GFDL)/.test(String(l)) ? ["gnu"] : []), ...(/^(GPL|LGPL|GFDL|MPL)/.test(String(l)) ? ["copyleft"] : [])]);
+  const model = new OneVsRestClassifier(new HistGradientBoostingClassifier({ maxIter: 15, earlyStopping: false })).fit(text.Xtrain, sets(text.ytrain));
+  assert.deepEqual(model.classes, ["copyleft", "gnu"]);
+  const predicted = model.predict(text.Xtest);
+  const micro = f1(sets(text.ytest), predicted, { average: "micro" });
+  assert.ok(micro > 0.8, `micro-F1 ${micro}`);
+  const again = modelFromJSON(JSON.parse(JSON.stringify(model))) as typeof model;
+  assert.deepEqual(again.predictProba(text.Xtest), model.predictProba(text.Xtest));
+});
+
+test("HistGradientBoostingRegressor speaks the estimator contract: fit returns it, params() rebuilds it, JSON round trip, not-fitted error, summary", async () => {
+  const { NotFittedError } = await import("../../errors");
+  const s = regressionData("diabetes");
+  for (const loss of ["squared_error", "absolute_error", "poisson"] as const) {
+    const model = new HistGradientBoostingRegressor({ loss, maxIter: 10, randomState: 1 });
+    assert.equal(model.fit(s.Xtrain, s.ytrain), model);
+    const twin = new HistGradientBoostingRegressor(model.params()).fit(s.Xtrain, s.ytrain);
+    assert.deepEqual(twin.predict(s.Xtest), model.predict(s.Xtest));
+    const revived = modelFromJSON(JSON.parse(JSON.stringify(model))) as HistGradientBoostingRegressor;
+    assert.deepEqual(revived.predict(s.Xtest), model.predict(s.Xtest));
+    assert.deepEqual(revived.params(), model.params());
+    assert.match(model[MIME]()["text/plain"] as string, new RegExp(`fitted: 10 features, 10 iterations, loss ${loss}`));
+  }
+  assert.throws(() => new HistGradientBoostingRegressor().predict(s.Xtest), NotFittedError);
+  assert.throws(() => HistGradientBoostingRegressor.fromJSON("{oops"), /not valid JSON/);
+});
