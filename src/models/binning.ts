@@ -83,15 +83,20 @@ export function applyBins(X: Dense, thresholds: Float64Array[]): Uint8Array {
         codes[j * n + i] = t.length + 1;
         continue;
       }
-      let lo = 0;
-      let hi = t.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v <= t[mid]) hi = mid;
-        else lo = mid + 1;
-      }
-      codes[j * n + i] = lo;
+      codes[j * n + i] = binOfValue(t, v);
     }
   }
   return codes;
+}
+
+/** The bin of value v among increasing thresholds t (the number of thresholds below it). */
+export function binOfValue(t: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v <= t[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -19,7 +19,7 @@ import {
   type ImportanceType,
   GRADIENT_BOOSTING_DEFAULTS,
   binRows,
-  contributions,
+  contributionRows,
   fromXGBoostJSON,
   toXGBoostJSON,
   stringifyXGBoost,
@@ -235,9 +235,7 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
    * each sums to decisionFunction's margin of that row and output.
    */
   contributions(X: Features): number[][][] {
-    const s = this.state;
-    const rows = readFeatures(X, { model: MODEL, nFeatures: s.nFeatures, absentIsMissing: s.sparse });
-    return contributions(s, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
+    return contributionRows(this.state, X, MODEL);
   }
 
   /**

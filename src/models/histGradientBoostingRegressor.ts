@@ -17,7 +17,7 @@ import {
   GRADIENT_BOOSTING_DEFAULTS,
   absoluteError,
   binRows,
-  contributions,
+  contributionRows,
   fromXGBoostJSON,
   toXGBoostJSON,
   stringifyXGBoost,
@@ -162,9 +162,7 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
    * last, the bias; they sum to the row's raw score (the prediction; its log for Poisson).
    */
   contributions(X: Features): number[][][] {
-    const s = this.state;
-    const rows = readFeatures(X, { model: MODEL, nFeatures: s.nFeatures, absentIsMissing: s.sparse });
-    return contributions(s, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
+    return contributionRows(this.state, X, MODEL);
   }
 
   /** The model as the text of an XGBoost JSON model (reg:squarederror, reg:absoluteerror or count:poisson); see HistGradientBoostingClassifier.toXGBoost. */

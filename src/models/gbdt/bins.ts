@@ -3,9 +3,9 @@
 // its present bins, then one slot for missing values (NaN in dense input, absent entries of a CSR
 // matrix, as XGBoost reads sparse input). Slots are packed per feature, so a TF-IDF matrix whose
 // words mostly take a handful of values needs a few slots per word, not 256.
-import type { CsrMatrix } from "../../features/sparse";
+import { type CsrMatrix, findEntry } from "../../features/sparse";
 import type { Random } from "../../random";
-import { applyBins, featureThresholds, fitBins } from "../binning";
+import { applyBins, binOfValue, featureThresholds, fitBins } from "../binning";
 import type { Dense } from "../input";
 
 export interface BinLayout {
@@ -66,18 +66,6 @@ export function binDense(X: Dense, maxBins: number, rng: Random): DenseBins {
   return { kind: "dense", nRows: n, codes, ...layout(thresholds, hasMissing) };
 }
 
-/** The bin of value v among thresholds t (the number of thresholds below it). */
-export function binOfValue(t: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v <= t[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /**
  * Bins the stored entries of a CSR matrix; thresholds come from each column's stored values. A
  * column stored in fewer than minPresent rows can never split a node that keeps minSamplesLeaf
@@ -124,14 +112,6 @@ export function binSparse(X: CsrMatrix, maxBins: number, minPresent = 1): Sparse
 /** The code of row i's value of feature f: its bin, or nBins[f] when it is missing. */
 export function codeAt(X: BinnedMatrix, f: number, i: number): number {
   if (X.kind === "dense") return X.codes[f * X.nRows + i];
-  let lo = X.indptr[i];
-  let hi = X.indptr[i + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = X.indices[mid];
-    if (c === f) return X.codes[mid];
-    if (c < f) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return X.nBins[f];
+  const k = findEntry(X.indices, X.indptr[i], X.indptr[i + 1], f);
+  return k < 0 ? X.nBins[f] : X.codes[k];
 }

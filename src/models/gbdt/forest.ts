@@ -1,7 +1,7 @@
 // The trees of a boosted model in flat arrays, how they are added to while training, and how they
 // score rows: dense rows (NaN is missing), CSR rows (an absent entry is missing when the model was
 // trained on CSR, as in XGBoost; 0 otherwise), or the binned training rows.
-import type { CsrMatrix } from "../../features/sparse";
+import { type CsrMatrix, findEntry } from "../../features/sparse";
 import type { Dense } from "../input";
 import { type BinnedMatrix, codeAt } from "./bins";
 
@@ -124,16 +124,8 @@ export function rowReader(rows: ScoredRows, i: number): (f: number) => number {
   const a = X.indptr[i];
   const b = X.indptr[i + 1];
   return (f) => {
-    let lo = a;
-    let hi = b - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const c = X.indices[mid];
-      if (c === f) return X.data[mid];
-      if (c < f) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return absent;
+    const k = findEntry(X.indices, a, b, f);
+    return k < 0 ? absent : X.data[k];
   };
 }
 

@@ -9,7 +9,7 @@ export { type Objective, type Target, binaryLogistic, softmax, squaredError, abs
 export { boost, stalled, type BoostParams, type Boosted, type ValidationSet } from "./booster";
 export { type Forest, type ScoredRows, addTreeScores } from "./forest";
 export { GRADIENT_BOOSTING_DEFAULTS, resolveParams, boostParams, type GradientBoostingParams, type GradientBoostingAliases } from "./params";
-export { type BoostedState, readFeatures, binRows, nRowsOf, selectRows, rawScores, lossLogger, stateToJSON, stateFromJSON } from "./model";
+export { type BoostedState, readFeatures, binRows, nRowsOf, selectRows, rawScores, contributionRows, lossLogger, stateToJSON, stateFromJSON } from "./model";
 export { featureImportances, importanceBars, type ImportanceType, type FeatureImportance } from "./importance";
 export { contributions } from "./shap";
 export { toXGBoostJSON, fromXGBoostJSON, stringifyXGBoost, type XGBoostObjective, type LoadedXGBoost } from "./xgboost";

@@ -10,6 +10,7 @@ import { plainArray } from "../serialize";
 import { type BinnedMatrix, binDense, binSparse } from "./bins";
 import type { Boosted } from "./booster";
 import { type Forest, type ScoredRows, addTreeScores } from "./forest";
+import { contributions } from "./shap";
 
 export interface BoostedState extends Boosted {
   nFeatures: number;
@@ -106,4 +107,10 @@ export function stateFromJSON(s: any): BoostedState {
     roots: Int32Array.from(f.roots),
   };
   return { nFeatures: s.nFeatures, sparse: s.sparse === true, baseline: Float64Array.from(s.baseline), nIter: s.nIter, trainLoss: s.trainLoss, validationLoss: s.validationLoss, forest };
+}
+
+/** TreeSHAP contributions of X as plain arrays: [row][output][feature…, bias]. */
+export function contributionRows(state: BoostedState, X: Features, model: string): number[][][] {
+  const rows = readFeatures(X, { model, nFeatures: state.nFeatures, absentIsMissing: state.sparse });
+  return contributions(state, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
 }
