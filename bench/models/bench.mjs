@@ -5,6 +5,9 @@
 //
 //   node bench/models/bench.mjs [--repeats N] [--per-label N] [--sklearn-threads N]
 //
+// Then runs bench/models/gbdt.mjs: gradient boosting against LightGBM, scikit-learn and XGBoost
+// on Brown passages (dense SVD-100 and sparse TF-IDF, 1 and 2 threads).
+//
 // Build first (`npx tsc -p tsconfig.json`). Prints a Markdown table on stdout, progress on stderr,
 // and writes every raw number to bench/results/models.json. Fit times are medians of --repeats
 // fits after a warm-up fit, feature extraction excluded on both sides. sklearn runs with
@@ -129,3 +132,8 @@ writeFileSync(
   JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, sklearn_version: sk.sklearn_version, sklearn_threads: SKLEARN_THREADS, repeats: REPEATS, per_label: PER_LABEL, loadavg: os.loadavg(), rows }, null, 2) + "\n",
 );
 log("raw numbers in bench/results/models.json");
+
+// ---- gradient boosting against LightGBM, scikit-learn and XGBoost (issue 18's table) -----------
+log("gradient boosting: bench/models/gbdt.mjs");
+const gbdt = spawnSync(process.execPath, [join(root, "bench", "models", "gbdt.mjs"), ...argv.filter((a, i) => a === "--repeats" || argv[i - 1] === "--repeats")], { stdio: "inherit" });
+if (gbdt.status !== 0) process.exit(gbdt.status ?? 1);

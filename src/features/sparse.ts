@@ -3,6 +3,23 @@
 // with column indices increasing within a row (the layout scipy.sparse.csr_matrix uses).
 import { InvalidInputError } from "../errors";
 
+/**
+ * The position of column `col` among indices[start .. end) (one row's entries, sorted), or −1 when
+ * the row stores nothing there: a binary search, as column indices increase within a row.
+ */
+export function findEntry(indices: Int32Array, start: number, end: number, col: number): number {
+  let lo = start;
+  let hi = end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = indices[mid];
+    if (c === col) return mid;
+    if (c < col) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 export class CsrMatrix {
   constructor(
     readonly nRows: number,
@@ -27,17 +44,8 @@ export class CsrMatrix {
   }
 
   get(row: number, col: number): number {
-    // Column indices are sorted within a row, so a binary search finds the entry.
-    let lo = this.indptr[row];
-    let hi = this.indptr[row + 1] - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const c = this.indices[mid];
-      if (c === col) return this.data[mid];
-      if (c < col) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    const k = findEntry(this.indices, this.indptr[row], this.indptr[row + 1], col);
+    return k < 0 ? 0 : this.data[k];
   }
 
   /** Views (not copies) of one row's column indices and values. */

@@ -27,7 +27,7 @@ function averagedInvertedCdf(sorted: Float64Array, percent: number): number {
 const ALMOST_INF = 1e300;
 
 /** Thresholds for one feature's (sorted) values. */
-function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
+export function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
   const distinct: number[] = [];
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
   if (distinct.length <= maxBins) {
@@ -83,15 +83,20 @@ export function applyBins(X: Dense, thresholds: Float64Array[]): Uint8Array {
         codes[j * n + i] = t.length + 1;
         continue;
       }
-      let lo = 0;
-      let hi = t.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v <= t[mid]) hi = mid;
-        else lo = mid + 1;
-      }
-      codes[j * n + i] = lo;
+      codes[j * n + i] = binOfValue(t, v);
     }
   }
   return codes;
+}
+
+/** The bin of value v among increasing thresholds t (the number of thresholds below it). */
+export function binOfValue(t: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v <= t[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

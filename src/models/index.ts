@@ -8,3 +8,7 @@ export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
 export { DecisionTreeClassifier, type DecisionTreeClassifierParams, type SplitCriterion } from "./tree";
 export { HistGradientBoostingClassifier, type HistGradientBoostingClassifierParams, type HistGradientBoostingFitOptions } from "./histGradientBoosting";
 export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
+export { HistGradientBoostingRegressor, type HistGradientBoostingRegressorParams, type HistGradientBoostingRegressorFitOptions, type RegressionLoss } from "./histGradientBoostingRegressor";
+export { featureImportances, importanceBars, type ImportanceType, type FeatureImportance } from "./gbdt";
+export { permutationImportance, type PermutationImportance, type PermutationImportanceOptions } from "./permutation";
+export { LinearRegression, Ridge, Lasso, type LinearRegressionParams, type RidgeParams, type LassoParams } from "./linear";

@@ -48,6 +48,15 @@ export function checkSparse(X: CsrMatrix, options: { what?: string; nFeatures?: 
   const what = options.what ?? "X";
   if (X.nRows === 0) throw new InvalidInputError(`${what} is empty: give at least one sample`);
   checkWidth(X.nCols, options.nFeatures, what);
+  // Models look entries up by column and walk rows in column order: a stray index would read
+  // another feature's slot silently.
+  for (let i = 0; i < X.nRows; i++) {
+    for (let k = X.indptr[i]; k < X.indptr[i + 1]; k++) {
+      const c = X.indices[k];
+      if (!(c >= 0 && c < X.nCols)) throw new InvalidInputError(`${what}[${i}] stores column ${c}, but ${what} has ${X.nCols} columns: the CSR matrix is damaged (rebuild it, e.g. with the vectorizer's transform)`);
+      if (k > X.indptr[i] && c <= X.indices[k - 1]) throw new InvalidInputError(`${what}[${i}] stores column ${c} after column ${X.indices[k - 1]}: CSR column indices must increase within a row (sort them, or rebuild the matrix)`);
+    }
+  }
   for (let k = 0; k < X.data.length; k++) {
     if (!Number.isFinite(X.data[k])) {
       let row = 0;

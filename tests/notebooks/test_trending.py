@@ -6,6 +6,7 @@ import json
 import os
 import pathlib
 import sqlite3
+import struct
 import tempfile
 
 import nbformat
@@ -108,3 +109,37 @@ def test_a_runs_recorded_code_reproduces_its_metrics_under_its_seed(trending):
         (new_id,) = again.execute("SELECT id FROM runs WHERE name = 'tfidf-nb'").fetchone()
         replayed = dict(again.execute("SELECT key, last FROM metric_summary WHERE run_id = ? AND key NOT LIKE 'system/%'", (new_id,)).fetchall())
     assert replayed == recorded
+
+
+def history(db, run_name, key):
+    """A metric's values by step, read from the store's column chunks (little-endian float64)."""
+    run = db.execute("SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC", (run_name,)).fetchone()
+    assert run is not None, f"no run {run_name}"
+    points = []
+    for chunk in db.execute("SELECT n, steps, vals FROM metric_chunks WHERE run_id = ? AND key = ?", (run["id"], key)):
+        points += zip(struct.unpack(f"<{chunk['n']}d", chunk["steps"]), struct.unpack(f"<{chunk['n']}d", chunk["vals"]))
+    return [v for _, v in sorted(points)]
+
+
+def test_boosted_trees_train_on_sparse_tfidf_and_show_their_top_words(trending):
+    executed, db = trending
+    run = db.execute("SELECT id FROM runs WHERE name = 'tfidf-hgb' ORDER BY started_at DESC").fetchone()
+    params = {r["key"]: json.loads(r["value"]) for r in db.execute("SELECT key, value FROM params WHERE run_id = ?", (run["id"],))}
+    assert params["sparse"] is True and params["features"] > 2000, params
+    figures = [o for c in executed["03-models"].cells if c.cell_type == "code" for o in c.outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    titles = [f["data"]["application/vnd.plotly.v1+json"]["layout"]["title"]["text"] for f in figures]
+    assert "Top 15 features by gain" in titles, titles
+
+
+def test_debugging_shows_trees_overfitting_and_each_fix_as_a_run(trending):
+    _, db = trending
+    loss, val = history(db, "trees-overfit", "loss"), history(db, "trees-overfit", "val_loss")
+    assert len(loss) == len(val) == 15
+    # Training loss falls all the way; validation loss turns upward after its best round.
+    assert all(b < a for a, b in zip(loss, loss[1:])), loss
+    assert val[-1] > min(val) and val.index(min(val)) < len(val) - 1, val
+    for name in ["trees-depth-3", "trees-lambda", "trees-subsample", "trees-early-stopping"]:
+        assert history(db, name, "val_loss"), f"{name} logged no validation curve"
+    stopped = history(db, "trees-early-stopping", "val_loss")
+    # Early stopping ended training within nIterNoChange (5) rounds of the best validation loss, well before 200.
+    assert len(stopped) < 200 and len(stopped) - 1 - stopped.index(min(stopped)) <= 5, stopped

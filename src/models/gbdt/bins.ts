@@ -1,0 +1,117 @@
+// The training matrix as compact bin codes (one byte per stored value), dense or sparse, and the
+// slot layout every histogram of it shares. Feature f owns slots offset[f] .. offset[f] + nBins[f]:
+// its present bins, then one slot for missing values (NaN in dense input, absent entries of a CSR
+// matrix, as XGBoost reads sparse input). Slots are packed per feature, so a TF-IDF matrix whose
+// words mostly take a handful of values needs a few slots per word, not 256.
+import { type CsrMatrix, findEntry } from "../../features/sparse";
+import type { Random } from "../../random";
+import { applyBins, binOfValue, featureThresholds, fitBins } from "../binning";
+import type { Dense } from "../input";
+
+export interface BinLayout {
+  readonly nFeatures: number;
+  /** Per feature: bins of present values (its thresholds + 1); slot offset[f] + nBins[f] holds the missing ones. */
+  readonly nBins: Int32Array;
+  readonly offset: Int32Array;
+  readonly nSlots: number;
+  /** Per feature: increasing thresholds, bin b holding values in (t[b−1], t[b]]. */
+  readonly thresholds: Float64Array[];
+  /** Per feature: 1 when some training row has no value for it. */
+  readonly hasMissing: Uint8Array;
+}
+
+interface BinnedBase extends BinLayout {
+  readonly nRows: number;
+}
+
+/** Every value stored: codes[f·n + i] (column-major, so a node's histogram reads one column at a time). */
+export interface DenseBins extends BinnedBase {
+  readonly kind: "dense";
+  readonly codes: Uint8Array;
+}
+
+/** Only the stored entries: row i's are features indices[k] with codes[k], k in indptr[i] .. indptr[i+1]. */
+export interface SparseBins extends BinnedBase {
+  readonly kind: "sparse";
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly codes: Uint8Array;
+}
+
+export type BinnedMatrix = DenseBins | SparseBins;
+
+function layout(thresholds: Float64Array[], hasMissing: Uint8Array): BinLayout {
+  const d = thresholds.length;
+  const nBins = Int32Array.from(thresholds, (t) => t.length + 1);
+  const offset = new Int32Array(d);
+  let nSlots = 0;
+  for (let f = 0; f < d; f++) {
+    offset[f] = nSlots;
+    nSlots += nBins[f] + 1;
+  }
+  return { nFeatures: d, nBins, offset, nSlots, thresholds, hasMissing };
+}
+
+/** Bins dense rows (NaN is missing), thresholds placed on a sample of them as scikit-learn does. */
+export function binDense(X: Dense, maxBins: number, rng: Random): DenseBins {
+  const thresholds = fitBins(X, maxBins, rng);
+  // applyBins codes a missing value one past the last bin, which is the feature's missing slot.
+  const codes = applyBins(X, thresholds);
+  const n = X.nRows;
+  const hasMissing = Uint8Array.from(thresholds, (t, f) => {
+    const missing = t.length + 1;
+    for (let i = 0; i < n; i++) if (codes[f * n + i] === missing) return 1;
+    return 0;
+  });
+  return { kind: "dense", nRows: n, codes, ...layout(thresholds, hasMissing) };
+}
+
+/**
+ * Bins the stored entries of a CSR matrix; thresholds come from each column's stored values. A
+ * column stored in fewer than minPresent rows can never split a node that keeps minSamplesLeaf
+ * rows on each side, so its entries are left out (on TF-IDF, most of the vocabulary: it shrinks
+ * every histogram and pass over the rows).
+ */
+export function binSparse(X: CsrMatrix, maxBins: number, minPresent = 1): SparseBins {
+  const { nRows: n, nCols: d, indptr, indices, data } = X;
+  // Gather each column's values (a transpose) to place its thresholds.
+  const count = new Int32Array(d + 1);
+  for (let k = 0; k < indices.length; k++) count[indices[k] + 1]++;
+  for (let f = 0; f < d; f++) count[f + 1] += count[f];
+  const fill = count.slice(0, d);
+  const values = new Float64Array(indices.length);
+  for (let k = 0; k < indices.length; k++) values[fill[indices[k]]++] = data[k];
+  const thresholds = new Array<Float64Array>(d);
+  const hasMissing = new Uint8Array(d);
+  const kept = new Uint8Array(d);
+  let nKept = 0;
+  for (let f = 0; f < d; f++) {
+    const stored = count[f + 1] - count[f];
+    kept[f] = stored >= minPresent ? 1 : 0;
+    if (kept[f]) nKept += stored;
+    const column = kept[f] ? values.subarray(count[f], count[f + 1]).sort() : new Float64Array(0);
+    thresholds[f] = column.length ? featureThresholds(column, maxBins) : new Float64Array(0);
+    hasMissing[f] = column.length < n ? 1 : 0;
+  }
+  const binnedIndptr = new Int32Array(n + 1);
+  const binnedIndices = new Int32Array(nKept);
+  const codes = new Uint8Array(nKept);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = indptr[i]; k < indptr[i + 1]; k++) {
+      const f = indices[k];
+      if (!kept[f]) continue;
+      binnedIndices[at] = f;
+      codes[at++] = binOfValue(thresholds[f], data[k]);
+    }
+    binnedIndptr[i + 1] = at;
+  }
+  return { kind: "sparse", nRows: n, indptr: binnedIndptr, indices: binnedIndices, codes, ...layout(thresholds, hasMissing) };
+}
+
+/** The code of row i's value of feature f: its bin, or nBins[f] when it is missing. */
+export function codeAt(X: BinnedMatrix, f: number, i: number): number {
+  if (X.kind === "dense") return X.codes[f * X.nRows + i];
+  const k = findEntry(X.indices, X.indptr[i], X.indptr[i + 1], f);
+  return k < 0 ? X.nBins[f] : X.codes[k];
+}

@@ -1,0 +1,186 @@
+// Grows one regression tree on the binned rows to gradients and hessians, best-first (the leaf with
+// the largest gain splits next, up to maxLeaves, as LightGBM and scikit-learn do). A node's
+// histogram is built only for the smaller child; the larger's is the parent's minus it. Buffers
+// live from tree to tree, so growing allocates per node, never per row.
+import { type BinnedMatrix, codeAt } from "./bins";
+import { ForestBuilder, type TreeNodes, addBinnedScores } from "./forest";
+import { type Histogram, HistogramBuilder } from "./histogram";
+import { type Split, type SplitRules, findSplit, leafWeight } from "./split";
+
+export interface GrowerParams extends SplitRules {
+  learningRate: number;
+  maxLeaves: number;
+  maxDepth: number;
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  depth: number;
+  node: number;
+  G: number;
+  H: number;
+  /** Newton step (0 for the root, whose step the baseline already took). */
+  value: number;
+  histogram: Histogram;
+  split: Split | null;
+}
+
+/** Where the rows of a tree's leaves ended up: rows[start .. end) of each leaf, in the grower's buffer. */
+export interface GrownTree {
+  root: number;
+  rows: Int32Array;
+  leaves: { node: number; start: number; end: number }[];
+}
+
+export class TreeGrower {
+  private readonly samples: Int32Array;
+  private readonly scratch: Int32Array;
+  private readonly histograms: HistogramBuilder;
+  /** Features with at least two bins or missing values: the only ones a split can use. */
+  private readonly splittable: Int32Array;
+
+  constructor(
+    private readonly X: BinnedMatrix,
+    private readonly p: GrowerParams,
+  ) {
+    this.samples = new Int32Array(X.nRows);
+    this.scratch = new Int32Array(X.nRows);
+    this.histograms = new HistogramBuilder(X, p.minSamplesLeaf);
+    const features: number[] = [];
+    for (let f = 0; f < X.nFeatures; f++) if (X.nBins[f] > 1 || X.hasMissing[f]) features.push(f);
+    this.splittable = Int32Array.from(features);
+  }
+
+  /**
+   * Grows a tree on rows[0 .. count) for gradients g and hessians h, using the features with
+   * allowed[f] = 1; adds its nodes to `forest`. Leaf values include the learning rate;
+   * `leafValue`, when given, replaces the Newton step of a leaf (absolute error's median).
+   */
+  grow(g: Float32Array, h: Float32Array, rows: Int32Array, count: number, allowed: Uint8Array, forest: ForestBuilder, leafValue?: (rows: Int32Array, start: number, end: number) => number): GrownTree {
+    const { p, X, samples } = this;
+    const features = this.splittable.filter((f) => allowed[f] === 1);
+    samples.set(rows.subarray(0, count));
+    let G = 0;
+    let H = 0;
+    for (let q = 0; q < count; q++) {
+      G += g[samples[q]];
+      H += h[samples[q]];
+    }
+    const leaves: GrownTree["leaves"] = [];
+    const open: Candidate[] = [];
+    const finish = (c: Candidate) => {
+      // A root that cannot split keeps value 0 (the baseline took its step): such a tree adds nothing.
+      const v = leafValue ? leafValue(samples, c.start, c.end) : c.value;
+      forest.value[c.node] = p.learningRate * v;
+      this.histograms.release(c.histogram);
+      leaves.push({ node: c.node, start: c.start, end: c.end });
+    };
+    const consider = (c: Candidate) => {
+      if (c.depth < p.maxDepth && c.end - c.start >= 2 * p.minSamplesLeaf) {
+        c.split = findSplit(c.histogram, X, c.G, c.H, c.end - c.start, c.value, p, allowed);
+      }
+      if (c.split) open.push(c);
+      else finish(c);
+    };
+    const root: Candidate = { start: 0, end: count, depth: 0, node: forest.add(H), G, H, value: 0, histogram: this.histograms.take(), split: null };
+    this.histograms.build(root.histogram, samples, 0, count, g, h, G, H, features);
+    this.histograms.prune(root.histogram, count);
+    if (root.H >= p.minChildWeight) consider(root);
+    else finish(root);
+    let nLeaves = 1;
+    while (open.length && nLeaves < p.maxLeaves) {
+      let pick = 0;
+      for (let t = 1; t < open.length; t++) if (open[t].split!.gain > open[pick].split!.gain) pick = t;
+      const c = open.splice(pick, 1)[0];
+      const s = c.split!;
+      const l = this.partition(c, s);
+      const GR = c.G - s.GL;
+      const HR = c.H - s.HL;
+      const left: Candidate = { start: c.start, end: l, depth: c.depth + 1, node: forest.add(s.HL), G: s.GL, H: s.HL, value: leafWeight(s.GL, s.HL, p), histogram: c.histogram, split: null };
+      const right: Candidate = { start: l, end: c.end, depth: c.depth + 1, node: forest.add(HR), G: GR, H: HR, value: leafWeight(GR, HR, p), histogram: c.histogram, split: null };
+      const f = s.feature;
+      const t = X.thresholds[f];
+      forest.feature[c.node] = f;
+      forest.bin[c.node] = s.bin;
+      forest.gain[c.node] = s.gain;
+      // The split of present from missing values has no threshold: every present value goes left.
+      forest.threshold[c.node] = s.bin < t.length ? t[s.bin] : Infinity;
+      // A feature with no missing values in training sends them to the child with more samples (ties: right).
+      forest.missingLeft[c.node] = (X.hasMissing[f] ? s.missingLeft : l - c.start > c.end - l) ? 1 : 0;
+      forest.left[c.node] = left.node;
+      forest.right[c.node] = right.node;
+      nLeaves++;
+      // Build the smaller child's histogram; the larger one's is the parent's minus it (in place).
+      // (On a tie the right child is built, as scikit-learn does, which keeps sums in the same order.)
+      const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
+      small.histogram = this.histograms.take();
+      this.histograms.build(small.histogram, samples, small.start, small.end, g, h, small.G, small.H, features);
+      this.histograms.subtract(large.histogram, small.histogram, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
+      this.histograms.prune(small.histogram, small.end - small.start);
+      consider(left);
+      consider(right);
+    }
+    for (const c of open) finish(c);
+    return { root: root.node, rows: samples, leaves };
+  }
+
+  /** Stable partition of the node's rows: bin ≤ split bin to the left, missing ones where the split says. Returns the first right position. */
+  private partition(c: Candidate, s: Split): number {
+    const { X, samples, scratch } = this;
+    const missing = X.nBins[s.feature];
+    let l = c.start;
+    let r = 0;
+    if (X.kind === "dense") {
+      const col = s.feature * X.nRows;
+      for (let q = c.start; q < c.end; q++) {
+        const i = samples[q];
+        const code = X.codes[col + i];
+        if (code === missing ? s.missingLeft : code <= s.bin) samples[l++] = i;
+        else scratch[r++] = i;
+      }
+    } else {
+      for (let q = c.start; q < c.end; q++) {
+        const i = samples[q];
+        const code = codeAt(X, s.feature, i);
+        if (code === missing ? s.missingLeft : code <= s.bin) samples[l++] = i;
+        else scratch[r++] = i;
+      }
+    }
+    samples.set(scratch.subarray(0, r), l);
+    return l;
+  }
+}
+
+/** What one round's trees read and write; in shared memory when worker threads grow them. */
+export interface RoundBuffers {
+  K: number;
+  /** Per output: gradients and hessians of every training row. */
+  g: Float32Array[];
+  h: Float32Array[];
+  /** Raw scores, row-major (K wide): the tree of output k adds to column k. */
+  raw: Float64Array;
+  /** The round's rows (count of them), then the rows left out of it (nOthers). */
+  rows: Int32Array;
+  others: Int32Array;
+  /** Per output: 1 for the features its tree may split on. */
+  allowed: Uint8Array[];
+}
+
+/**
+ * Grows output k's tree of a round and adds it to the raw scores: the round's rows through their
+ * leaves, the rows left out by walking the tree. The one routine behind both the inline booster
+ * and each worker thread.
+ */
+export function growAndScore(grower: TreeGrower, X: BinnedMatrix, b: RoundBuffers, k: number, count: number, nOthers: number, leafValue?: (rows: Int32Array, start: number, end: number) => number): TreeNodes {
+  const builder = new ForestBuilder();
+  const tree = grower.grow(b.g[k], b.h[k], b.rows, count, b.allowed[k], builder, leafValue);
+  const { raw, K } = b;
+  for (const leaf of tree.leaves) {
+    const v = builder.value[leaf.node];
+    for (let q = leaf.start; q < leaf.end; q++) raw[tree.rows[q] * K + k] += v;
+  }
+  const nodes = builder.nodes();
+  if (nOthers) addBinnedScores(nodes, X, b.others, nOthers, raw, K, k);
+  return nodes;
+}

@@ -1,0 +1,209 @@
+// Per-node histograms: for every feature and bin, the sums of gradient, hessian and sample count
+// over the node's rows. Dense input is read one column at a time (the rows' gradients gathered once
+// into node order, as LightGBM and scikit-learn do); sparse input one row at a time over its stored
+// entries only, the missing slot of each feature being the node's total minus its present bins
+// (XGBoost's sparsity-aware trick), so a node costs its stored entries, not rows × features.
+import type { BinnedMatrix } from "./bins";
+
+/** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count. */
+export interface Histogram {
+  readonly sums: Float64Array;
+  /** The features whose slots hold this node's sums; every other slot is 0. */
+  features: Int32Array;
+  nFeatures: number;
+}
+
+export class HistogramBuilder {
+  private readonly orderedG: Float32Array;
+  private readonly orderedH: Float32Array;
+  private readonly mark: Uint8Array;
+  private readonly pool: Histogram[] = [];
+
+  /**
+   * @param minPresent Sparse input: a feature present in fewer of a node's rows than this cannot
+   * split it (either side of any split would hold fewer than minSamplesLeaf rows), nor any node
+   * below it, so it leaves the node's list. On TF-IDF most words are that rare.
+   */
+  constructor(
+    private readonly X: BinnedMatrix,
+    private readonly minPresent = 1,
+  ) {
+    this.orderedG = new Float32Array(X.nRows);
+    this.orderedH = new Float32Array(X.nRows);
+    this.mark = new Uint8Array(X.nFeatures);
+  }
+
+  /** A histogram from the pool (all zero outside its listed features, which build() clears). */
+  take(): Histogram {
+    return this.pool.pop() ?? { sums: new Float64Array(3 * this.X.nSlots), features: new Int32Array(this.X.nFeatures), nFeatures: 0 };
+  }
+
+  release(hist: Histogram): void {
+    this.pool.push(hist);
+  }
+
+  private clear(hist: Histogram): void {
+    const { offset, nBins } = this.X;
+    for (let t = 0; t < hist.nFeatures; t++) {
+      const f = hist.features[t];
+      hist.sums.fill(0, 3 * offset[f], 3 * (offset[f] + nBins[f] + 1));
+    }
+    hist.nFeatures = 0;
+  }
+
+  /**
+   * Sums rows samples[start .. end) into hist. Dense input: the features listed in `features`
+   * (those a split may use); sparse input: every feature a row of the node stores.
+   */
+  build(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, G: number, H: number, features: Int32Array): void {
+    this.clear(hist);
+    const X = this.X;
+    const sums = hist.sums;
+    const { offset } = X;
+    if (X.kind === "dense") {
+      const { orderedG, orderedH } = this;
+      const count = end - start;
+      for (let q = 0; q < count; q++) {
+        const i = samples[start + q];
+        orderedG[q] = g[i];
+        orderedH[q] = h[i];
+      }
+      const { codes, nRows: n } = X;
+      for (let t = 0; t < features.length; t++) {
+        const f = features[t];
+        const base = 3 * offset[f];
+        const col = f * n;
+        for (let q = 0; q < count; q++) {
+          const at = base + 3 * codes[col + samples[start + q]];
+          sums[at] += orderedG[q];
+          sums[at + 1] += orderedH[q];
+          sums[at + 2]++;
+        }
+      }
+      hist.features.set(features);
+      hist.nFeatures = features.length;
+      return;
+    }
+    const { indptr, indices, codes } = X;
+    const { mark } = this;
+    const list = hist.features;
+    let listed = 0;
+    for (let q = start; q < end; q++) {
+      const i = samples[q];
+      const gi = g[i];
+      const hi = h[i];
+      for (let k = indptr[i]; k < indptr[i + 1]; k++) {
+        const f = indices[k];
+        if (mark[f] === 0) {
+          mark[f] = 1;
+          list[listed++] = f;
+        }
+        const at = 3 * (offset[f] + codes[k]);
+        sums[at] += gi;
+        sums[at + 1] += hi;
+        sums[at + 2]++;
+      }
+    }
+    hist.nFeatures = listed;
+    const count = end - start;
+    for (let t = 0; t < listed; t++) {
+      const f = list[t];
+      mark[f] = 0;
+      this.fillMissing(sums, f, G, H, count);
+    }
+  }
+
+  /** Sparse input: the missing slot of f holds what its present bins do not; returns how many rows have f present. */
+  private fillMissing(sums: Float64Array, f: number, G: number, H: number, count: number): number {
+    const base = 3 * this.X.offset[f];
+    const nb = this.X.nBins[f];
+    let g = 0;
+    let h = 0;
+    let c = 0;
+    for (let b = 0; b < nb; b++) {
+      g += sums[base + 3 * b];
+      h += sums[base + 3 * b + 1];
+      c += sums[base + 3 * b + 2];
+    }
+    const m = base + 3 * nb;
+    sums[m] = G - g;
+    sums[m + 1] = H - h;
+    sums[m + 2] = count - c;
+    return c;
+  }
+
+  /**
+   * Turns the parent's histogram into the larger child's by subtracting the smaller child's
+   * (built directly): half the rows never get read. `large` and `small` are the children's totals.
+   */
+  subtract(parent: Histogram, smallHist: Histogram, large: NodeTotals, small: NodeTotals): void {
+    const { offset, nBins } = this.X;
+    const ps = parent.sums;
+    const ss = smallHist.sums;
+    if (this.X.kind === "dense") {
+      for (let t = 0; t < parent.nFeatures; t++) {
+        const f = parent.features[t];
+        const a = 3 * offset[f];
+        const b = a + 3 * (nBins[f] + 1);
+        for (let q = a; q < b; q++) ps[q] -= ss[q];
+      }
+      return;
+    }
+    // Sparse: only the features the small child stores change their present bins; for every other
+    // feature all of the small child's rows were missing, so only its missing slot loses them.
+    // mark: 1 for the parent's features, 2 once the small child's sums came off them.
+    const { mark } = this;
+    for (let t = 0; t < parent.nFeatures; t++) mark[parent.features[t]] = 1;
+    for (let t = 0; t < smallHist.nFeatures; t++) {
+      const f = smallHist.features[t];
+      if (mark[f] !== 1) continue;
+      mark[f] = 2;
+      const a = 3 * offset[f];
+      const b = a + 3 * (nBins[f] + 1);
+      for (let q = a; q < b; q++) ps[q] -= ss[q];
+    }
+    let kept = 0;
+    for (let t = 0; t < parent.nFeatures; t++) {
+      const f = parent.features[t];
+      const a = 3 * offset[f];
+      const m = a + 3 * nBins[f];
+      let present: number;
+      if (mark[f] === 2) {
+        // Recomputed from the present bins rather than subtracted, to stay exact.
+        present = this.fillMissing(ps, f, large.G, large.H, large.count);
+      } else {
+        ps[m] -= small.G;
+        ps[m + 1] -= small.H;
+        ps[m + 2] -= small.count;
+        present = large.count - ps[m + 2];
+      }
+      mark[f] = 0;
+      if (present >= this.minPresent) parent.features[kept++] = f;
+      else ps.fill(0, a, m + 3);
+    }
+    parent.nFeatures = kept;
+  }
+
+  /** Sparse input: drops (and zeroes) the features present in fewer than minPresent of the node's rows. Call once the histogram is no longer subtracted from. */
+  prune(hist: Histogram, count: number): void {
+    if (this.X.kind === "dense") return;
+    const { offset, nBins } = this.X;
+    const sums = hist.sums;
+    let kept = 0;
+    for (let t = 0; t < hist.nFeatures; t++) {
+      const f = hist.features[t];
+      const a = 3 * offset[f];
+      const m = a + 3 * nBins[f];
+      if (count - sums[m + 2] >= this.minPresent) hist.features[kept++] = f;
+      else sums.fill(0, a, m + 3);
+    }
+    hist.nFeatures = kept;
+  }
+}
+
+/** A node's gradient sum, hessian sum and row count. */
+export interface NodeTotals {
+  G: number;
+  H: number;
+  count: number;
+}

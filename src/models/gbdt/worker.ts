@@ -1,0 +1,41 @@
+// A worker thread of ./parallel: waits for a round, grows the outputs it takes off the shared
+// counter, replies with the trees, and marks its round done. Ends when told to stop.
+import { workerData } from "worker_threads";
+import { TreeGrower } from "./grower";
+import { CTRL, type WorkerReply, type WorkerSetup, takeTrees } from "./parallel";
+
+const { X, p, b, ctrl, index, port } = workerData as WorkerSetup;
+const grower = new TreeGrower(X, p);
+const done = CTRL.DONE + index;
+
+function finish(reply: WorkerReply): void {
+  port.postMessage(reply);
+  Atomics.store(ctrl, done, reply.seq);
+  Atomics.notify(ctrl, done);
+}
+
+// A thread that ends in the middle of a round (process.exit in user code, a fatal error) still
+// says so, so the fit fails instead of waiting forever.
+process.on("exit", () => {
+  Atomics.store(ctrl, done, -1);
+  Atomics.notify(ctrl, done);
+});
+
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, CTRL.SEQ, seen);
+  if (Atomics.load(ctrl, CTRL.STOP)) break;
+  const seq = Atomics.load(ctrl, CTRL.SEQ);
+  if (seq === seen) continue;
+  seen = seq;
+  try {
+    // MODELBENCH_GBDT_WORKER_FAULT lets the test suite make a worker die mid-round.
+    const fault = process.env.MODELBENCH_GBDT_WORKER_FAULT;
+    if (fault === "exit") process.exit(3);
+    if (fault === "throw") throw new Error("injected fault");
+    finish({ seq, trees: takeTrees(grower, X, b, ctrl) });
+  } catch (e) {
+    finish({ seq, error: (e as Error).message });
+  }
+}
+port.close();

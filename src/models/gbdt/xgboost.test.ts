@@ -1,0 +1,128 @@
+// XGBoost's JSON model format against real XGBoost (the test peer in .venv, from requirements.txt):
+// a model trained here loads in Python's xgboost with the same margins, and models XGBoost trained
+// load here and predict the same; dense rows with NaN, and CSR rows whose absent entries are missing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { denseSplit, textSplit } from "../../../tests/fixtures/modelData";
+import { loadFixture } from "../../../tests/fixtures/sklearn";
+import { InvalidInputError } from "../../errors";
+import { CsrMatrix } from "../../features";
+import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from "../index";
+import { conditionAbove, thresholdBelow } from "./xgboost";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..", "..");
+const PYTHON = path.join(ROOT, ".venv", "bin", "python");
+const PEER = path.join(ROOT, "tests", "fixtures", "xgboost_peer.py");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mb-xgb-"));
+
+function peer(args: string[]): { version: string; margins: number[][] } {
+  const r = spawnSync(PYTHON, [PEER, ...args], { encoding: "utf8" });
+  assert.equal(r.status, 0, `xgboost_peer.py failed (is xgboost-cpu from requirements.txt installed in .venv? npm test's setup installs it):\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const write = (name: string, value: unknown) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+  return file;
+};
+
+/** Rows as XGBoost reads them: float32 values (NaN as null in JSON). */
+const float32Rows = (rows: number[][]) => rows.map((r) => r.map((v) => (Number.isNaN(v) ? NaN : Math.fround(v))));
+const jsonRows = (rows: number[][]) => rows.map((r) => r.map((v) => (Number.isNaN(v) ? null : v)));
+const csrJSON = (X: CsrMatrix) => ({ indptr: Array.from(X.indptr), indices: Array.from(X.indices), data: Array.from(X.data), shape: [X.nRows, X.nCols] });
+const float32Csr = (X: CsrMatrix) => new CsrMatrix(X.nRows, X.nCols, X.indptr, X.indices, Float64Array.from(X.data, Math.fround));
+
+function assertMargins(ours: number[][], theirs: number[][], what: string): void {
+  assert.equal(ours.length, theirs.length);
+  // XGBoost adds the trees' float32 outputs in float32: relative differences of float32 rounding.
+  const worst = Math.max(...ours.flatMap((r, i) => r.map((v, k) => Math.abs(v - theirs[i][k]) / Math.max(1, Math.abs(theirs[i][k])))));
+  assert.ok(worst < 1e-6, `${what}: margins differ by up to ${worst} (relative)`);
+}
+
+/** Thresholds, leaf values and base scores are float32 in XGBoost's file: margins agree to float32 rounding summed over trees. */
+test("float32 split conditions: x ≤ t and float32(x) < condition agree", () => {
+  for (const t of [0.1, -2.5, 1e-8, 0, 3.75, -1e-30, 123456.789]) {
+    const c = conditionAbove(t);
+    assert.ok(Math.fround(c) === c && c > t);
+    for (const x of [t, Math.fround(t), c, Math.fround(t) - 1e-9]) if (Math.fround(x) === x) assert.equal(x <= t, Math.fround(x) < c, `t=${t} x=${x}`);
+    const back = thresholdBelow(c);
+    for (const x of [back, back + Number.EPSILON * Math.abs(back) * 4, c, c - Math.abs(c) * 1e-9, (c + Math.fround(c - Math.abs(c) * 1e-7)) / 2]) assert.equal(x <= back, Math.fround(x) < c, `c=${c} x=${x}`);
+  }
+});
+
+test("a model trained here loads in Python's xgboost with the same margins: binary, multi-class with NaN, sparse TF-IDF, regression", () => {
+  const cancer = denseSplit("breast_cancer");
+  const binary = new HistGradientBoostingClassifier({ maxIter: 20, earlyStopping: false, lambda: 1 }).fit(float32Rows(cancer.Xtrain), cancer.ytrain);
+  const test1 = float32Rows(cancer.Xtest);
+  const r1 = peer(["margins", write("binary.json", binary.toXGBoost()), write("binary-data.json", { test: jsonRows(test1) })]);
+  assert.equal(r1.version, "3.2.0");
+  assertMargins(binary.decisionFunction(test1), r1.margins, "binary");
+
+  const wine = denseSplit("wine");
+  const withNaN = (rows: number[][]) => float32Rows(rows.map((r, i) => r.map((v, j) => ((i + j) % 6 === 0 ? NaN : v))));
+  const multi = new HistGradientBoostingClassifier({ maxIter: 15, earlyStopping: false, subsample: 0.8, randomState: 0 }).fit(withNaN(wine.Xtrain), wine.ytrain.map((k) => `class ${k}`));
+  const test2 = withNaN(wine.Xtest);
+  const r2 = peer(["margins", write("multi.json", multi.toXGBoost()), write("multi-data.json", { test: jsonRows(test2) })]);
+  assertMargins(multi.decisionFunction(test2), r2.margins, "multi-class");
+  // Back here from the file, with the class names it carries.
+  const back = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "multi.json"), "utf8"));
+  assert.deepEqual(back.classes, ["class 0", "class 1", "class 2"]);
+  assert.deepEqual(back.predict(test2), multi.predict(test2));
+
+  const text = textSplit("tfidf");
+  const Xtr = float32Csr(text.Xtrain);
+  const Xte = float32Csr(text.Xtest);
+  const sparse = new HistGradientBoostingClassifier({ maxIter: 5, earlyStopping: false }).fit(Xtr, text.ytrain);
+  const r3 = peer(["margins", write("sparse.json", sparse.toXGBoost()), write("sparse-data.json", { test: csrJSON(Xte) })]);
+  assertMargins(sparse.decisionFunction(Xte), r3.margins, "sparse TF-IDF");
+
+  const d = loadFixture("gbdt").datasets.diabetes;
+  const rows = float32Rows(d.X);
+  for (const loss of ["squared_error", "poisson"] as const) {
+    const reg = new HistGradientBoostingRegressor({ loss, maxIter: 30 }).fit(rows.slice(0, 300), d.y.slice(0, 300));
+    const r4 = peer(["margins", write(`${loss}.json`, reg.toXGBoost()), write(`${loss}-data.json`, { test: jsonRows(rows.slice(300)) })]);
+    const ours = reg.predict(rows.slice(300)).map((v) => [loss === "poisson" ? Math.log(v) : v]);
+    assertMargins(ours, r4.margins, loss);
+  }
+});
+
+test("models XGBoost trained load here and predict the same: binary:logistic, multi:softprob with NaN, sparse, reg:squarederror", () => {
+  const cancer = denseSplit("breast_cancer");
+  const data1 = write("t-binary-data.json", { train: jsonRows(cancer.Xtrain), y: cancer.ytrain, test: jsonRows(cancer.Xtest) });
+  const r1 = peer(["train", data1, write("p1.json", { objective: "binary:logistic", max_depth: 4, eta: 0.3, rounds: 20, tree_method: "hist" }), path.join(dir, "x1.json")]);
+  const m1 = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x1.json"), "utf8"));
+  assert.deepEqual(m1.classes, [0, 1]);
+  assertMargins(m1.decisionFunction(cancer.Xtest), r1.margins, "binary:logistic");
+
+  const wine = denseSplit("wine");
+  const holes = (rows: number[][]) => rows.map((r, i) => r.map((v, j) => ((i * 3 + j) % 7 === 0 ? NaN : v)));
+  const data2 = write("t-multi-data.json", { train: jsonRows(holes(wine.Xtrain)), y: wine.ytrain, test: jsonRows(holes(wine.Xtest)) });
+  const r2 = peer(["train", data2, write("p2.json", { objective: "multi:softprob", num_class: 3, max_depth: 3, rounds: 10 }), path.join(dir, "x2.json")]);
+  const m2 = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x2.json"), "utf8"), { classes: ["a", "b", "c"] });
+  assertMargins(m2.decisionFunction(holes(wine.Xtest)), r2.margins, "multi:softprob");
+  // Contributions work on a loaded model too (XGBoost keeps the covers): rows sum to the margin.
+  const contrib = m2.contributions(holes(wine.Xtest).slice(0, 3));
+  contrib.forEach((perClass, i) => perClass.forEach((phi, k) => assert.ok(Math.abs(phi.reduce((a, b) => a + b, 0) - r2.margins[i][k]) < 1e-5)));
+
+  const text = textSplit("tfidf");
+  const codes = new Map([...new Set(text.ytrain)].map((c, k) => [c, k]));
+  const data3 = write("t-sparse-data.json", { train: csrJSON(text.Xtrain), y: text.ytrain.map((c) => codes.get(c)), test: csrJSON(text.Xtest) });
+  const r3 = peer(["train", data3, write("p3.json", { objective: "multi:softprob", num_class: codes.size, max_depth: 4, rounds: 5 }), path.join(dir, "x3.json")]);
+  const m3 = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x3.json"), "utf8"));
+  assertMargins(m3.decisionFunction(text.Xtest), r3.margins, "sparse multi:softprob");
+
+  const d = loadFixture("gbdt").datasets.diabetes;
+  const data4 = write("t-reg-data.json", { train: d.X.slice(0, 300), y: d.y.slice(0, 300), test: d.X.slice(300) });
+  const r4 = peer(["train", data4, write("p4.json", { objective: "reg:squarederror", max_depth: 3, rounds: 25 }), path.join(dir, "x4.json")]);
+  const m4 = HistGradientBoostingRegressor.fromXGBoost(JSON.parse(fs.readFileSync(path.join(dir, "x4.json"), "utf8")));
+  assertMargins(m4.predict(d.X.slice(300)).map((v) => [v]), r4.margins, "reg:squarederror");
+  // The wrong kind of model, or not a model at all, says what to do.
+  assert.throws(() => HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x4.json"), "utf8")), /objective is reg:squarederror: load it with HistGradientBoostingRegressor/);
+  assert.throws(() => HistGradientBoostingRegressor.fromXGBoost("{oops"), (e: unknown) => e instanceof InvalidInputError && /not valid JSON/.test((e as Error).message));
+  assert.throws(() => HistGradientBoostingRegressor.fromXGBoost({ learner: {} }), /not an XGBoost JSON model/);
+});
