@@ -107,7 +107,7 @@ interface Fitted {
 }
 
 /** 1 where row i has class j, as a flat n × k matrix. */
-function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string): Float32Array {
+export function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string): Float32Array {
   const k = coding.classes.length;
   const out = new Float32Array(y.length * k);
   const index = labelIndex(coding.classes);
@@ -131,7 +131,7 @@ function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string)
   return out;
 }
 
-function codingOf(y: readonly unknown[], n: number, model: string): TargetCoding {
+export function codingOf(y: readonly unknown[], n: number, model: string): TargetCoding {
   if (!Array.isArray(y)) throw new InvalidInputError("y must be an array: one label (or one label set) per sample");
   if (y.length !== n) throw new InvalidInputError(`X has ${n} samples but y has ${y.length}: they must describe the same samples`);
   if (n > 0 && Array.isArray(y[0])) {

@@ -80,6 +80,7 @@ interface Checkpoint {
   dir: string;
   name: string;
   config: BertConfig;
+  configJSON: Record<string, any>;
   weights: Safetensors;
   tokenizerJSON: Record<string, any>;
   tokenizer: PretrainedTokenizer;
@@ -103,7 +104,8 @@ export function readCheckpoint(nameOrDir: string = DEFAULT_MODEL): Checkpoint {
   const dir = resolveModel(nameOrDir);
   const hit = cache().get(dir);
   if (hit) return hit;
-  const config = readBertConfig(readJSON(path.join(dir, "config.json")), path.join(dir, "config.json"));
+  const configJSON = readJSON(path.join(dir, "config.json"));
+  const config = readBertConfig(configJSON, path.join(dir, "config.json"));
   const tokenizerJSON = readJSON(path.join(dir, "tokenizer.json"));
   const tokenizer = PretrainedTokenizer.fromJSON(tokenizerJSON);
   if (tokenizer.vocabSize > config.vocabSize) {
@@ -113,7 +115,7 @@ export function readCheckpoint(nameOrDir: string = DEFAULT_MODEL): Checkpoint {
   const st = fs.existsSync(path.join(dir, "sentence_bert_config.json")) ? readJSON(path.join(dir, "sentence_bert_config.json")) : {};
   const poolingFile = path.join(dir, "1_Pooling", "config.json");
   const pooling = fs.existsSync(poolingFile) && readJSON(poolingFile).pooling_mode_cls_token ? "cls" : "mean";
-  const checkpoint: Checkpoint = { dir, name: path.basename(dir), config, weights, tokenizerJSON, tokenizer, maxLength: Math.min(st.max_seq_length ?? config.maxPositions, config.maxPositions), pooling };
+  const checkpoint: Checkpoint = { dir, name: path.basename(dir), config, configJSON, weights, tokenizerJSON, tokenizer, maxLength: Math.min(st.max_seq_length ?? config.maxPositions, config.maxPositions), pooling };
   cache().set(dir, checkpoint);
   return checkpoint;
 }

@@ -21,7 +21,8 @@ export interface TensorInfo {
 
 export class Safetensors {
   private constructor(
-    private readonly bytes: Uint8Array,
+    /** The whole file. */
+    readonly bytes: Uint8Array,
     private readonly dataStart: number,
     readonly tensors: ReadonlyMap<string, TensorInfo>,
     /** The header's `__metadata__` (string → string), {} when absent. */
