@@ -111,7 +111,7 @@ function quietly<T>(f: () => T): T {
 /** Starts the best backend present (once; later calls return the same answer). */
 export function neuralBackend(): Promise<BackendInfo> {
   const s = state();
-  if (s.info) return Promise.resolve(s.info);
+  if (s.info) return Promise.resolve(reclaim(s.info));
   s.starting ??= start().then((info) => (s.info = info));
   return s.starting;
 }
@@ -140,6 +140,18 @@ function useCpu(note: string): BackendInfo {
   return { package: "@tensorflow/tfjs", backend: "cpu", note };
 }
 
+/**
+ * Puts back the chosen backend when other code switched tfjs's (process-wide) engine away from it:
+ * @energetic-ai/core (the USE-lite encoder) bundles its own WASM backend and selects it, which
+ * would otherwise leave every later fit on that slower backend, lacking kernels such as Erf. The
+ * chosen backend is already initialised, so the switch happens synchronously.
+ */
+function reclaim(info: BackendInfo): BackendInfo {
+  const tf = tfjs();
+  if (tf.getBackend() !== info.backend) void tf.setBackend(info.backend);
+  return info;
+}
+
 /** The backend in use, or null before `neuralBackend()` (or a first fit) chose one. */
 export function backendInfo(): BackendInfo | null {
   return state().info ?? null;
@@ -151,7 +163,7 @@ export function backendInfo(): BackendInfo | null {
  */
 export function backendSync(): BackendInfo {
   const s = state();
-  if (s.info) return s.info;
+  if (s.info) return reclaim(s.info);
   if (s.starting) throw new Error("the tfjs backend is still starting: `await neuralBackend()` before fitting");
   if (isNative(tfjs())) {
     void tfjs().setBackend("tensorflow");

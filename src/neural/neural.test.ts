@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { neuralBackend, nativePackageInstalled, MLPClassifier, TextClassifier, Tokenizer } from "./index";
+import { tfjs } from "./backend";
 import { modelFromJSON } from "../models";
 import { CsrMatrix } from "../features/sparse";
 import { accuracy } from "../metrics";
@@ -27,6 +28,14 @@ test("the backend is native TensorFlow when the set-up built it, else WASM with 
   // CI's set-up builds tfjs-node; a silent fall-back to WASM there would hide a broken build.
   if (process.env.CI === "true" && !process.env.MODELBENCH_BACKEND) assert.equal(info.backend, "tensorflow", info.note);
   assert.equal(await neuralBackend(), info, "started once");
+});
+
+test("a library that switches tfjs's engine to its own backend (as USE-lite does) is undone at the next fit", async () => {
+  const info = await neuralBackend();
+  const tf = tfjs();
+  await tf.setBackend("cpu");
+  new MLPClassifier({ hiddenLayers: [2], epochs: 1, seed: 0 }).fit([[0], [1], [0], [1]], [0, 1, 0, 1]);
+  assert.equal(tf.getBackend(), info.backend);
 });
 
 test("without a native build, or with one that does not load, tfjs runs on WASM and says why", () => {
