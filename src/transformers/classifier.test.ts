@@ -10,7 +10,8 @@ import { InvalidInputError, NotFittedError } from "../errors";
 import { NonFiniteCheck, NonFiniteError, overfitOneBatch } from "../debug";
 import { modelFromJSON } from "../models";
 import { neuralBackend } from "../neural";
-import { Random } from "../random";
+import { Random, setGlobalSeed } from "../random";
+import { MIME } from "../display";
 import { EarlyStopping, runSync, train, type BatchLogs } from "../train";
 import { ModelNotFoundError, TransformerClassifier, TransformerWeights, lengthGroupedOrder, linearSchedule, loadPretrained } from "./index";
 
@@ -74,6 +75,35 @@ test("a seed repeats a fine-tune exactly (weights, dropout, batch order); anothe
   const a = fit(5);
   assert.deepEqual(fit(5), a);
   assert.notDeepEqual(fit(6), a);
+  // No seed of its own: %seed (setGlobalSeed) makes the fine-tune repeat.
+  const underGlobalSeed = () => {
+    setGlobalSeed(11);
+    const m = new TransformerClassifier({ ...small, dropout: 0.1, batchSize: 4, epochs: 1, seed: null }).fit(X, y);
+    const p = m.predictProba(X);
+    m.dispose();
+    return p;
+  };
+  try {
+    assert.deepEqual(underGlobalSeed(), underGlobalSeed());
+  } finally {
+    setGlobalSeed(null);
+  }
+});
+
+test("the estimator contract: fit returns the model, sorted classes, rows summing to 1, predict = argmax, params() rebuilds it", () => {
+  const m = new TransformerClassifier({ ...small, epochs: 2 });
+  assert.equal(m.fit(X, y), m);
+  assert.deepEqual(m.classes, ["finance", "sport"]);
+  const proba = m.predictProba(X);
+  assert.ok(proba.every((row) => row.length === 2 && Math.abs(row[0] + row[1] - 1) < 1e-6));
+  assert.deepEqual(m.predict(X), proba.map((r) => m.classes[r.indexOf(Math.max(...r))]));
+  const twin = new TransformerClassifier(m.params()).fit(X, y);
+  assert.deepEqual(twin.predictProba(X), proba);
+  assert.match(m[MIME]()["text/plain"] as string, /^TransformerClassifier\(\{.*\}\)\n  fitted: 2 classes, all-MiniLM-L6-v2 \(6 layers\), 2 epochs, final loss/);
+  assert.match(new TransformerClassifier()[MIME]()["text/plain"] as string, /not fitted$/);
+  assert.deepEqual(m.predictProba([]), []);
+  m.dispose();
+  twin.dispose();
 });
 
 test("freezing: only the top k layers and the head change; the rest keeps the pretrained weights", () => {
