@@ -15,7 +15,7 @@ import { checkNumber } from "../models/input";
 import { modelBundle } from "../models/summary";
 import { type SerializedModel, readSerialized, registerModel, serializeModel } from "../models/serialize";
 import { backendSync, tfjs } from "../neural/backend";
-import { type TargetCoding, codingOf, splitForValidation, targetMatrix } from "../neural/classifier";
+import { type TargetCoding, codingOf, labelsFromProba, splitForValidation, targetMatrix } from "../neural/classifier";
 import { Random } from "../random";
 import { EarlyStopping } from "../train/callbacks";
 import { type EpochLogs, type FitSession, runSync, shuffleInPlace } from "../train/loop";
@@ -446,11 +446,7 @@ export class TransformerClassifier {
 
   /** A class per text; for multi-label models a label set (or 0/1 row) with each label of probability ≥ 0.5. */
   predict(X: readonly string[]): Label[] | Label[][] {
-    const { coding } = this.state;
-    const proba = this.predictProba(X);
-    if (coding.kind === "single") return proba.map((row) => coding.classes[row.indexOf(Math.max(...row))]);
-    if (coding.kind === "indicator") return proba.map((row) => row.map((q) => (q >= 0.5 ? 1 : 0)));
-    return proba.map((row) => coding.classes.filter((_, j) => row[j] >= 0.5));
+    return labelsFromProba(this.predictProba(X), this.state.coding);
   }
 
   /** Sentence embeddings from the fine-tuned encoder (the head's input), e.g. for plots or retrieval. */
