@@ -78,7 +78,12 @@ function loadNative(): Tf | null {
     s.nativeProblem = `native TensorFlow (@tensorflow/tfjs-node) is not built: ${SETUP_HINT}`;
     return null;
   }
-  process.env.TF_CPP_MIN_LOG_LEVEL ??= "3"; // TensorFlow's start-up log lines would land in every cell's output
+  // TensorFlow's start-up lines would land in a notebook cell's stderr. TF_CPP_MIN_LOG_LEVEL does not
+  // reach those logged before absl starts, among them oneDNN's notice that its custom ops change
+  // results with computation order; with them off (same speed here) start-up is silent and results
+  // do not depend on that order. Either can be set otherwise before the first fit.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= "3";
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= "0";
   try {
     return require(dir) as Tf;
   } catch (e) {

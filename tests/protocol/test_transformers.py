@@ -22,6 +22,8 @@ def test_tracked_finetune_logs_per_step_loss_learning_rate_and_grad_norm(kernel,
     reply, outs = run(kc, CELL, timeout=300)
     assert reply["content"]["status"] == "ok", (reply["content"], text_of(outs, "stderr"))
     assert result_of(outs) == "'4 steps, 2 epochs, 8 predictions'"
+    # Native TensorFlow starts silently: no absl/oneDNN start-up lines in the cell.
+    assert "absl" not in text_of(outs, "stderr") and "oneDNN" not in text_of(outs, "stderr")
     db = sqlite3.connect(store_path)
     (run_id,) = db.execute("SELECT id FROM runs WHERE name = 'finetune-steps'").fetchone()
     summary = dict((key, (count, last)) for key, count, last in db.execute("SELECT key, count, last_step FROM metric_summary WHERE run_id = ?", (run_id,)))
