@@ -13,7 +13,8 @@ import { neuralBackend } from "../neural";
 import { Random, setGlobalSeed } from "../random";
 import { MIME } from "../display";
 import { EarlyStopping, runSync, train, type BatchLogs } from "../train";
-import { ModelNotFoundError, TransformerClassifier, TransformerWeights, lengthGroupedOrder, linearSchedule, loadPretrained } from "./index";
+import { tfjs } from "../neural/backend";
+import { BackendLimitError, ModelNotFoundError, TransformerClassifier, TransformerWeights, lengthGroupedOrder, linearSchedule, loadPretrained } from "./index";
 
 const X = [
   "the stock market fell sharply today", "shares rose on strong earnings", "investors sold their bonds", "the central bank raised interest rates",
@@ -125,6 +126,19 @@ test("freezing: only the top k layers and the head change; the rest keeps the pr
   assert.deepEqual(headOnly.embed(["a cat sat on the mat"]), reference);
   assert.notDeepEqual(m.embed(["a cat sat on the mat"]), reference, "training the top layer changed the embeddings");
   for (const model of [m, headOnly, encoder]) model.dispose();
+});
+
+test("trainableLayers null fine-tunes the embeddings too, where the backend can (WASM cannot: a clear error)", () => {
+  const m = new TransformerClassifier({ ...small, trainableLayers: null });
+  if (!tfjs().getKernel("UnsortedSegmentSum", tfjs().getBackend())) {
+    assert.throws(() => m.fitSession(X, y), (e: unknown) => e instanceof BackendLimitError && /set trainableLayers to fewer than 6 .*`node scripts\/setup.mjs`/.test((e as Error).message));
+    return;
+  }
+  const session = m.fitSession(X, y, { epochs: 1 });
+  const before = session.getWeights().tensors.get("embeddings.word_embeddings.weight")!.data;
+  session.step(Int32Array.from(X.keys()));
+  assert.notDeepEqual(session.getWeights().tensors.get("embeddings.word_embeddings.weight")!.data, before);
+  session.dispose();
 });
 
 test("with train(): per-step loss, learning rate (warm-up then linear decay) and gradient norm; EarlyStopping on validation", async () => {

@@ -7,7 +7,7 @@
 // Saved models are self-contained safetensors files: weights, config, tokenizer and settings.
 import * as fs from "fs";
 import type * as TF from "@tensorflow/tfjs";
-import { InvalidInputError, NotFittedError, checkOption } from "../errors";
+import { InvalidInputError, ModelbenchError, NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
 import type { Label } from "../labels";
 import { warn, type WarningHook } from "../metrics/warnings";
@@ -275,6 +275,14 @@ export class TransformerClassifier {
     const warmup = Math.round(p.warmupFraction * total);
     const lrAt = p.schedule === "linear" ? linearSchedule(p.learningRate, warmup, total) : (s: number) => (s <= warmup && warmup > 0 ? (p.learningRate * s) / warmup : p.learningRate);
 
+    // The embeddings' gradient (of a gather) needs UnsortedSegmentSum, which tfjs's WASM backend lacks.
+    const backend = tf.getBackend();
+    if ((p.trainableLayers === null || p.trainableLayers >= this.baseParts().config.numLayers) && !tf.getKernel("UnsortedSegmentSum", backend)) {
+      throw new BackendLimitError(
+        `fine-tuning every layer (trainableLayers: null) trains the embeddings, whose gradient the ${backend} backend cannot compute: ` +
+          `set trainableLayers to fewer than ${this.baseParts().config.numLayers} (the top layers and the head), or build native TensorFlow with \`node scripts/setup.mjs\``,
+      );
+    }
     // Tensors last, once every check has passed, so that a bad argument leaks nothing.
     const rng = new Random(p.seed ?? undefined);
     const bert = this.freshEncoder();
@@ -338,7 +346,7 @@ export class TransformerClassifier {
         const seed = rng.uint32();
         const batch = model.padded(encodings, rows);
         const t = yBatch(rows, targets);
-        const { value, grads } = tf.variableGrads(() => dataLoss(model.logits(bert, head, batch, true, seed), t), trainable);
+        const { value, grads } = outOfMemoryAsError(backend, () => tf.variableGrads(() => dataLoss(model.logits(bert, head, batch, true, seed), t), trainable));
         const list = Object.values(grads);
         const norm = globalNorm(list);
         let gradNorms: Record<string, number> | undefined;
@@ -542,6 +550,21 @@ export class TransformerClassifier {
     const s = this.fitted;
     const learned = s ? `fitted: ${s.coding.classes.length} ${s.coding.kind === "single" ? "classes" : "labels"}, ${this.baseParts().name} (${s.bert.config.numLayers} layers), ${s.history.length} epochs, final loss ${s.history.at(-1)?.loss.toFixed(4)}` : null;
     return modelBundle(this.model, this.p, learned);
+  }
+}
+
+/** The backend cannot do what these settings ask (e.g. WASM: gradients of the embeddings, or more than its memory). */
+export class BackendLimitError extends ModelbenchError {}
+
+/** WASM's heap is at most 4 GB, and running past it surfaces as a raw "memory access out of bounds". */
+function outOfMemoryAsError<T>(backend: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (backend === "wasm" && e instanceof Error && /memory access out of bounds|out of memory/i.test(e.message)) {
+      throw new BackendLimitError(`the WASM backend ran out of its memory (at most 4 GB) in a fine-tuning step: lower batchSize or maxLength, train fewer layers (trainableLayers), or build native TensorFlow with \`node scripts/setup.mjs\`; restart the kernel before going on, since the WASM heap may be left damaged`);
+    }
+    throw e;
   }
 }
 

@@ -6,5 +6,5 @@ export { BertEncoder, pool, type NamedWeight } from "./bert";
 export { readBertConfig, type BertConfig } from "./config";
 export { ModelNotFoundError, UnsupportedArchitectureError, CheckpointMismatchError } from "./errors";
 export { loadPretrained, resolveModel, listModels, modelDirs, SentenceEncoder, DEFAULT_MODEL, type Pretrained, type EmbedOptions } from "./pretrained";
-export { TransformerClassifier, TransformerWeights, TRANSFORMER_DEFAULTS, lengthGroupedOrder, type TransformerParams, type TransformerFitOptions } from "./classifier";
+export { TransformerClassifier, TransformerWeights, BackendLimitError, TRANSFORMER_DEFAULTS, lengthGroupedOrder, type TransformerParams, type TransformerFitOptions } from "./classifier";
 export { AdamW, linearSchedule, globalNorm } from "./adamw";
