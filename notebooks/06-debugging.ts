@@ -47,7 +47,12 @@ log({ overfit_final_loss: overfit.finalLoss, macro_f1: f1(yte, sane.predict(Xte)
 // ## A broken learning rate
 //
 // The same network with a learning rate a thousand times too large. Its loss curve (logged per
-// epoch to the run, overlaid by `%compare`) and its gradient norms give it away before any metric.
+// epoch to the run, overlaid by `%compare`) gives it away before any metric: it starts in the
+// thousands and stays there. The gradient norms alone would mislead: the broken network's first
+// layer gets a gradient far *smaller* than the sane one's, not larger. The reason is in the next
+// cell but one: the first huge step pushed every hidden ReLU unit below zero for every input, so
+// all of them are dead (`deadUnits`), no gradient flows back through them, and the first layer
+// never learns again.
 
 // %%
 // %%track mlp-lr-too-high --tags debug
@@ -60,6 +65,11 @@ log({ macro_f1: f1(yte, broken.predict(Xte), { average: "macro", zeroDivision: 0
 // %%
 const probe = takeRows(Xtr, spread(256)), probeY = spread(256).map((i) => ytr[i]);
 ({ sane: gradientNorms(sane, probe, probeY), broken: gradientNorms(broken, probe, probeY) })
+
+// %%
+import { deadUnits } from "modelbench";
+const dead = { sane: deadUnits(sane, probe)[0], broken: deadUnits(broken, probe)[0] };
+`dead hidden units: sane ${dead.sane.dead} of ${dead.sane.units}, broken ${dead.broken.dead} of ${dead.broken.units}`
 
 // %%
 // %compare mlp-sane mlp-lr-too-high
@@ -78,7 +88,7 @@ const rows = takeRows(Xtr, spread(256)).toDense();
 rows[100][0] = 1e38;
 const check = new NonFiniteCheck({ throwOnFind: false });
 await train(new MLPClassifier({ ...settings, learningRate: 0.1 }), rows, spread(256).map((i) => ytr[i]), { callbacks: [check], progress: false });
-check.found?.message
+check.found ? check.found.message : "NonFiniteCheck found nothing: every loss, gradient and weight stayed finite"
 
 // %% [markdown]
 // ## What does the champion get wrong?
@@ -174,9 +184,72 @@ curves(stopped)
 // ## What we learned
 //
 // A sane network memorises one batch (the first cell printed its loss falling to near zero); with
-// a learning rate far too large the loss curve jumps instead of falling and the gradient norms
-// dwarf the sane model's, both visible before any accuracy is computed. A single NaN in the input
-// was caught at the first step it reached the weights, with the layer named. The error table shows
-// the champion's most common confusions; the numbers it prints are this run's. The deep trees'
+// a learning rate far too large the loss curve sits in the thousands instead of falling, visible
+// before any accuracy is computed, while the gradient norms point the wrong way until `deadUnits`
+// explains them: every hidden unit of the broken network is dead. A single absurd input value was
+// caught at the first step it made a gradient non-finite, with the layer named. The error table
+// shows the champion's most common confusions; the numbers it prints are this run's. The deep trees'
 // validation loss turned upward while their training loss kept falling; each fix's run shows its
 // own best validation loss and round, and early stopping ended training near that round.
+
+// %% [markdown]
+// ## A fine-tune whose loss does not decrease
+//
+// The source's first scenario, "BERT loss not decreasing", on the pretrained MiniLM encoder
+// (`TransformerClassifier`, all six layers fine-tuned): four genres, 16 training passages of each
+// and 8 held out, cut at 48 tokens (the warning counts the cut passages). First with a learning
+// rate of 1e-2, a habit from training small networks from scratch; every step's loss, learning
+// rate and gradient norm goes to the run (`step_loss`, `learning_rate`, `grad_norm`), and the
+// cell logs what the curves show: the chance loss ln 4 (what always guessing the four genres
+// evenly scores), the first and largest gradient norm, and each epoch's loss.
+
+// %%
+// %%track minilm-lr-too-high --tags debug,transformer
+import { TransformerClassifier, accuracy } from "modelbench";
+const fourGenres = ["news", "religion", "hobbies", "romance"];
+const perGenre = (t: typeof trainSet, n: number) => {
+  const texts = t.array("text") as string[], genres = t.array("genre") as string[];
+  const seen: Record<string, number> = {};
+  const rows = genres.flatMap((g, i) => (fourGenres.includes(g) && (seen[g] = (seen[g] ?? 0) + 1) <= n ? [i] : []));
+  return { X: rows.map((i) => texts[i]), y: rows.map((i) => genres[i]) };
+};
+const ftTrain = perGenre(trainSet, 16), ftTest = perGenre(test, 8);
+const fineTune = async (learningRate: number) => {
+  const model = new TransformerClassifier({ learningRate, maxLength: 48, batchSize: 8, epochs: 3, warmupFraction: 0.1, seed: 0 });
+  param({ ...model.params(), genres: fourGenres.join(","), trainTexts: ftTrain.X.length });
+  const gradNorms: number[] = [];
+  const run = await train(model, ftTrain.X, ftTrain.y, { callbacks: [{ onBatchEnd: (l) => void gradNorms.push(l.metrics!.grad_norm) }] });
+  const epochLoss = run.history.map((h) => h.loss);
+  const testAccuracy = accuracy(ftTest.y, model.predict(ftTest.X) as string[]);
+  const summary = { chance_loss: Math.log(fourGenres.length), first_grad_norm: gradNorms[0], max_grad_norm: Math.max(...gradNorms), first_epoch_loss: epochLoss[0], min_epoch_loss: Math.min(...epochLoss), last_epoch_loss: epochLoss.at(-1)!, test_accuracy: testAccuracy };
+  log(summary);
+  model.dispose();
+  return summary;
+};
+const tooHigh = await fineTune(1e-2);
+const show = (s: typeof tooHigh) => `epoch loss ${s.first_epoch_loss.toFixed(3)} → ${s.last_epoch_loss.toFixed(3)} (chance ${s.chance_loss.toFixed(3)}); gradient norm ${s.first_grad_norm.toFixed(2)} at step 1, up to ${s.max_grad_norm.toFixed(2)}; held-out accuracy ${s.test_accuracy.toFixed(3)}`;
+show(tooHigh)
+
+// %% [markdown]
+// The diagnosis, read off those curves: no epoch's loss gets below the chance loss, so the model
+// has learned nothing the genre counts would not give; and the gradient norm jumps more than
+// five-fold after the first step, the signature of steps so large that each undoes the last
+// (every one of them is above 1.0, so the default `clipNorm` of 1.0 clips every step). Held-out
+// accuracy is at chance level. A pretrained encoder needs small steps: the usual fine-tuning
+// rates are 1e-5 to 1e-4, with a warm-up. The fix, with everything else equal:
+
+// %%
+// %%track minilm-lr-fixed --tags debug,transformer
+const fixed = await fineTune(1e-4);
+show(fixed)
+
+// %%
+// %compare minilm-lr-too-high minilm-lr-fixed
+
+// %% [markdown]
+// ## What we learned from the fine-tune
+//
+// With a learning rate of 1e-4 the same fine-tune's loss falls well below the chance loss (its
+// last epoch under 60 % of its first), its gradient norm grows slowly (never four times its first
+// step), and its held-out accuracy is above the broken run's. `%compare` overlays both runs'
+// `step_loss` and `grad_norm` curves: the broken run's jump at the start is the thing to look for.

@@ -1,4 +1,4 @@
-// `npm run bench [kernel|track|tune|models|data|baselines|sidebar|notebook ...]`: every benchmark under bench/ (or the ones named),
+// `npm run bench [kernel|track|tune|models|data|baselines|sidebar|notebook|transformers ...]`: every benchmark under bench/ (or the ones named),
 // each printing its comparison table against the peer it names, measured in the same run.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,6 +16,7 @@ const benches = {
   baselines: [process.execPath, ["bench/baselines/bench.mjs"]],
   sidebar: [process.execPath, ["bench/sidebar/bench.mjs"]],
   notebook: [process.execPath, ["bench/notebook/diffview.mjs"]],
+  transformers: [process.execPath, ["bench/transformers/bench.mjs"]],
 };
 // Names pick benchmarks; flags after them (`npm run bench kernel -- --baseline ../main`) go to each one picked.
 const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith("-") && !all.slice(0, i).some((b) => b.startsWith("-")));

@@ -147,6 +147,7 @@ selfLink();
 kernelspec();
 extension();
 (await import("./setup-corpora.mjs")).setupCorpora(root, step);
+await (await import("./setup-transformers.mjs")).setupTransformers(root, py, step);
 if (process.argv.includes("--for-tests")) chromium();
 if (process.argv.includes("--for-tests")) setupPostgres();
 if (process.argv.includes("--for-tests")) {

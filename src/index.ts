@@ -32,3 +32,4 @@ export {
 export { storeUri, projectRoot } from "./store/location";
 export { onInterrupt, fireInterrupt } from "./runtime/interrupt";
 export { Figure, lineChart, learningCurveFigure, confusionMatrixFigure, rocFigure, prFigure, metricBars, histogram, barChart, PLOTLY_MIME, type FigureSpec, type Series, type CurveInput, type BarItem } from "./display/figures";
+export * from "./transformers";

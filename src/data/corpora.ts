@@ -14,30 +14,13 @@ import { CorpusMissingError, InvalidInputError } from "./errors";
 import { parseArff } from "./arff";
 import { makeTable, type Columns, type DanfoFrame, type TableKind } from "./table";
 import { recordFiles } from "./provenance";
+import { packageRoot } from "../runtime/packageRoot";
 
 export interface CorpusOptions {
   as?: TableKind;
 }
 
 const SETUP = "node scripts/setup.mjs";
-
-/** The project folder holding .data/ (the modelbench checkout this module was built from). */
-function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkg, "utf8")).name === "modelbench") return dir;
-      } catch {
-        /* not ours */
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
 
 /** Where the Debian files were extracted: MODELBENCH_DEBIAN_DATA, else <project>/.data/debian. */
 export function debianDataDir(): string {

@@ -4,7 +4,7 @@
 import { ModelbenchError, InvalidInputError } from "../errors";
 import { setGlobalSeed, globalSeed } from "../random";
 import type { NeuralClassifier } from "../neural/classifier";
-import { type Callback, type BatchLogs, type TrainContext, runSync } from "../train/loop";
+import { type Callback, type BatchLogs, type FitSession, type TrainContext, runSync } from "../train/loop";
 import { takeRows } from "../data/table";
 export { errorAnalysis, ErrorTable, type ErrorGroup, type ErrorRow } from "./errors";
 
@@ -20,6 +20,13 @@ export class NonFiniteError extends ModelbenchError {
 
 type Neural = NeuralClassifier<any, any>;
 
+/** What overfitOneBatch needs: a model that hands out fit sessions and is rebuilt from its settings (the MLP, the text network, TransformerClassifier). */
+export interface SessionModel {
+  params(): object;
+  fitSession(X: any, y: readonly unknown[], options?: { epochs?: number; batchSize?: number }): FitSession;
+  dispose(): void;
+}
+
 export interface OverfitResult {
   samples: number;
   steps: number;
@@ -33,7 +40,7 @@ export interface OverfitResult {
  * steps; throws OverfitError unless the loss gets below `threshold` — a sane model memorises a
  * handful of rows, so one that cannot has a bug (learning rate, labels, loss, broken gradients).
  */
-export function overfitOneBatch<X>(model: Neural, X: X, y: readonly unknown[], options: { samples?: number; steps?: number; threshold?: number } = {}): OverfitResult {
+export function overfitOneBatch<X>(model: SessionModel, X: X, y: readonly unknown[], options: { samples?: number; steps?: number; threshold?: number } = {}): OverfitResult {
   const samples = options.samples ?? 8;
   const steps = options.steps ?? 300;
   const threshold = options.threshold ?? 0.05;
@@ -56,8 +63,8 @@ export function overfitOneBatch<X>(model: Neural, X: X, y: readonly unknown[], o
 }
 
 /** An unfitted model with the same settings. */
-function copyOf(model: Neural): Neural {
-  const make = model.constructor as new (params: unknown) => Neural;
+function copyOf<M extends SessionModel>(model: M): M {
+  const make = model.constructor as new (params: unknown) => M;
   return new make(model.params());
 }
 

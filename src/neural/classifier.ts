@@ -108,7 +108,7 @@ interface Fitted {
 }
 
 /** 1 where row i has class j, as a flat n × k matrix. */
-function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string): Float32Array {
+export function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string): Float32Array {
   const k = coding.classes.length;
   const out = new Float32Array(y.length * k);
   const index = labelIndex(coding.classes);
@@ -132,7 +132,7 @@ function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string)
   return out;
 }
 
-function codingOf(y: readonly unknown[], n: number, model: string): TargetCoding {
+export function codingOf(y: readonly unknown[], n: number, model: string): TargetCoding {
   if (!Array.isArray(y)) throw new InvalidInputError("y must be an array: one label (or one label set) per sample");
   if (y.length !== n) throw new InvalidInputError(`X has ${n} samples but y has ${y.length}: they must describe the same samples`);
   if (n > 0 && Array.isArray(y[0])) {
@@ -366,11 +366,7 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
 
   /** A class per sample; for multi-label models a label set (or 0/1 row) with each label of probability ≥ 0.5. */
   predict(X: X): Label[] | Label[][] {
-    const { coding } = this.state;
-    const proba = this.predictProba(X);
-    if (coding.kind === "single") return proba.map((row) => coding.classes[row.indexOf(Math.max(...row))]);
-    if (coding.kind === "indicator") return proba.map((row) => row.map((q) => (q >= 0.5 ? 1 : 0)));
-    return proba.map((row) => coding.classes.filter((_, j) => row[j] >= 0.5));
+    return labelsFromProba(this.predictProba(X), this.state.coding);
   }
 
   /** Each hidden layer's outputs on X (rows × units), e.g. to count dead ReLU units. */
@@ -412,6 +408,13 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
     const learned = s ? `fitted: ${s.coding.classes.length} ${s.coding.kind === "single" ? "classes" : "labels"}, layers ${s.network.layers.join(" → ")}, ${s.history.length} epochs, final loss ${s.history.at(-1)?.loss.toFixed(4)}` : null;
     return modelBundle(this.model, this.p, learned);
   }
+}
+
+/** Predictions in the form the targets were given: the most probable class, or each label of probability ≥ 0.5. */
+export function labelsFromProba(proba: number[][], coding: TargetCoding): Label[] | Label[][] {
+  if (coding.kind === "single") return proba.map((row) => coding.classes[row.indexOf(Math.max(...row))]);
+  if (coding.kind === "indicator") return proba.map((row) => row.map((q) => (q >= 0.5 ? 1 : 0)));
+  return proba.map((row) => coding.classes.filter((_, j) => row[j] >= 0.5));
 }
 
 /** A seeded random split of row indices into training and held-out rows (at least one each). */

@@ -1,7 +1,11 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import { neuralBackend, nativePackageInstalled, MLPClassifier, TextClassifier, Tokenizer } from "./index";
+import { tfjs } from "./backend";
 import { modelFromJSON } from "../models";
 import { CsrMatrix } from "../features/sparse";
 import { accuracy } from "../metrics";
@@ -16,13 +20,43 @@ before(async () => {
   await neuralBackend();
 });
 
-test("the backend is native tfjs-node only when that package is really installed, else WASM", async () => {
+test("the backend is native TensorFlow when the set-up built it, else WASM with a note saying why", async () => {
   const info = await neuralBackend();
-  const name = JSON.parse(fs.readFileSync(require.resolve("@tensorflow/tfjs-node/package.json"), "utf8")).name;
-  assert.equal(nativePackageInstalled(), name === "@tensorflow/tfjs-node");
-  if (name === "@tensorflow/tfjs-node") assert.deepEqual(info, { package: "@tensorflow/tfjs-node", backend: "tensorflow" });
-  else assert.deepEqual(info, { package: "@tensorflow/tfjs", backend: "wasm" });
+  if (process.env.MODELBENCH_BACKEND === "wasm") assert.deepEqual(info, { package: "@tensorflow/tfjs", backend: "wasm", note: "MODELBENCH_BACKEND=wasm chose it" });
+  else if (nativePackageInstalled()) assert.deepEqual(info, { package: "@tensorflow/tfjs-node", backend: "tensorflow" });
+  else assert.match(`${info.backend}: ${info.note}`, /^wasm: native TensorFlow \(@tensorflow\/tfjs-node\) is not built: run `node scripts\/setup.mjs`/);
+  // CI's set-up builds tfjs-node; a silent fall-back to WASM there would hide a broken build.
+  if (process.env.CI === "true" && !process.env.MODELBENCH_BACKEND) assert.equal(info.backend, "tensorflow", info.note);
   assert.equal(await neuralBackend(), info, "started once");
+});
+
+test("a library that switches tfjs's engine to its own backend (as USE-lite does) is undone at the next fit", async () => {
+  const info = await neuralBackend();
+  const tf = tfjs();
+  await tf.setBackend("cpu");
+  new MLPClassifier({ hiddenLayers: [2], epochs: 1, seed: 0 }).fit([[0], [1], [0], [1]], [0, 1, 0, 1]);
+  assert.equal(tf.getBackend(), info.backend);
+});
+
+test("without a native build, or with one that does not load, tfjs runs on WASM and says why", () => {
+  const probe = (dir: string) => {
+    const code = `require(${JSON.stringify(require.resolve("./index"))}).neuralBackend().then((i) => console.log(JSON.stringify(i)))`;
+    const r = spawnSync(process.execPath, ["-e", code], { env: { ...process.env, MODELBENCH_TFJS_NODE_DIR: dir, MODELBENCH_BACKEND: "" }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!);
+  };
+  const absent = probe("/nonexistent/tfjs-node");
+  assert.equal(absent.backend, "wasm");
+  assert.match(absent.note, /is not built: run `node scripts\/setup.mjs` .* builds @tensorflow\/tfjs-node from PyPI's tensorflow-cpu wheel/);
+  const fake = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-node-"));
+  fs.mkdirSync(path.join(fake, "lib", "napi-v8"), { recursive: true });
+  fs.writeFileSync(path.join(fake, "lib", "napi-v8", "tfjs_binding.node"), "not a shared library");
+  fs.writeFileSync(path.join(fake, "package.json"), JSON.stringify({ name: "@tensorflow/tfjs-node", main: "index.js" }));
+  fs.writeFileSync(path.join(fake, "index.js"), "require('./lib/napi-v8/tfjs_binding.node')");
+  const broken = probe(fake);
+  assert.equal(broken.backend, "wasm");
+  assert.match(broken.note, /failed to load \(.*\): run `node scripts\/setup.mjs`/);
+  fs.rmSync(fake, { recursive: true, force: true });
 });
 
 test("MLP on digits: held-out accuracy within 0.02 of scikit-learn's MLPClassifier with the same settings", () => {

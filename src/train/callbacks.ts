@@ -2,11 +2,23 @@
 import { InvalidInputError } from "../errors";
 import { activeRun } from "../track/tracker";
 import { checkNumber } from "../models/input";
-import type { Callback, EpochLogs, TrainContext } from "./loop";
+import type { BatchLogs, Callback, EpochLogs, TrainContext } from "./loop";
 
-/** Logs every epoch's numbers (loss, val_loss, …) to the active run, at step = epoch; nothing without a run. */
+/**
+ * Logs every epoch's numbers (loss, val_loss, …) to the active run, at step = epoch; nothing without
+ * a run. A model that reports per-step numbers (a transformer fine-tune: learning_rate, grad_norm)
+ * also gets step_loss and those at step = optimiser step, unless `steps` is false.
+ */
 export class LogToRun implements Callback {
-  constructor(private readonly options: { prefix?: string } = {}) {}
+  constructor(private readonly options: { prefix?: string; steps?: boolean } = {}) {}
+
+  onBatchEnd(logs: BatchLogs): void {
+    const run = activeRun();
+    if (!run || !logs.metrics || this.options.steps === false) return;
+    const prefix = this.options.prefix ?? "";
+    const metrics: Record<string, number> = { step_loss: logs.loss, ...logs.metrics };
+    run.log(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [prefix + k, v])), { step: logs.step });
+  }
 
   onEpochEnd(logs: EpochLogs): void {
     const run = activeRun();

@@ -22,6 +22,8 @@ export interface BatchLogs {
   loss: number;
   /** Per-layer gradient norms, when a callback asked for them. */
   gradNorms?: Record<string, number>;
+  /** Per-step numbers a model reports besides the loss (e.g. learning_rate, grad_norm of a fine-tune). */
+  metrics?: Record<string, number>;
 }
 
 /** What the loop needs from a model being fitted; neural models hand one out from `fitSession`. */
@@ -34,7 +36,9 @@ export interface FitSession<W = unknown> {
   readonly shuffle: boolean;
   readonly layers: readonly string[];
   /** One optimiser step on these rows; the loss before the step. */
-  step(rows: Int32Array, options?: { gradNorms?: boolean }): { loss: number; gradNorms?: Record<string, number> };
+  step(rows: Int32Array, options?: { gradNorms?: boolean }): { loss: number; gradNorms?: Record<string, number>; metrics?: Record<string, number> };
+  /** The epoch's row order, when the model groups its batches (e.g. by text length) instead of a plain shuffle. */
+  epochOrder?(epoch: number): Int32Array;
   /** Metrics on held-out data at the end of an epoch (e.g. val_loss, val_accuracy); {} without any. */
   evaluate(): Record<string, number>;
   getWeights(): W;
@@ -110,7 +114,8 @@ function* loop(session: FitSession, callbacks: readonly Callback[]): Generator<u
     for (const c of callbacks) yield c.onTrainBegin?.(ctx);
     for (let epoch = 0; epoch < session.epochs && stopReason === null; epoch++) {
       for (const c of callbacks) yield c.onEpochBegin?.(epoch, ctx);
-      if (session.shuffle) shuffleInPlace(order, session.rng);
+      if (session.epochOrder) order.set(session.epochOrder(epoch));
+      else if (session.shuffle) shuffleInPlace(order, session.rng);
       let lossSum = 0;
       let seen = 0;
       for (let batch = 0; batch < stepsPerEpoch && stopReason === null; batch++) {
@@ -119,7 +124,7 @@ function* loop(session: FitSession, callbacks: readonly Callback[]): Generator<u
         step++;
         lossSum += out.loss * rows.length;
         seen += rows.length;
-        const logs: BatchLogs = { epoch, batch, step, size: rows.length, loss: out.loss, ...(out.gradNorms ? { gradNorms: out.gradNorms } : {}) };
+        const logs: BatchLogs = { epoch, batch, step, size: rows.length, loss: out.loss, ...(out.gradNorms ? { gradNorms: out.gradNorms } : {}), ...(out.metrics ? { metrics: out.metrics } : {}) };
         for (const c of callbacks) yield c.onBatchEnd?.(logs, ctx);
       }
       const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1), ...session.evaluate() };
@@ -131,7 +136,7 @@ function* loop(session: FitSession, callbacks: readonly Callback[]): Generator<u
 }
 
 /** Fisher–Yates with the session's seeded Random. */
-function shuffleInPlace(order: Int32Array, rng: Random): void {
+export function shuffleInPlace(order: Int32Array, rng: Random): void {
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const t = order[i];

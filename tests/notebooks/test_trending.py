@@ -3,6 +3,7 @@ kernel against one throw-away store, and the store afterwards holds what the not
 runs with params, metrics, code and data hashes from every notebook, a `genre@champion` model, a tuned
 model above every baseline, and a run whose recorded code reproduces its metrics under its seed."""
 import json
+import re
 import os
 import pathlib
 import sqlite3
@@ -143,3 +144,73 @@ def test_debugging_shows_trees_overfitting_and_each_fix_as_a_run(trending):
     stopped = history(db, "trees-early-stopping", "val_loss")
     # Early stopping ended training within nIterNoChange (5) rounds of the best validation loss, well before 200.
     assert len(stopped) < 200 and len(stopped) - 1 - stopped.index(min(stopped)) <= 5, stopped
+
+
+def outputs_of(nb, needle):
+    """The text outputs (results and streams) of the one code cell whose source contains `needle`."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and needle in c.source]
+    assert len(cells) == 1, f"{len(cells)} cells contain {needle!r}"
+    texts = []
+    for o in cells[0].outputs:
+        if o.output_type == "execute_result":
+            texts.append(o.data["text/plain"])
+        elif o.output_type == "stream":
+            texts.append(o.text)
+    return "\n".join(texts)
+
+
+def run_metrics(db, name):
+    run = db.execute("SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC", (name,)).fetchone()
+    assert run is not None, f"no run {name}"
+    return {r["key"]: r for r in db.execute("SELECT key, last, min, max, count, last_step FROM metric_summary WHERE run_id = ?", (run["id"],))}
+
+
+def test_04_fine_tunes_minilm_and_compares_it_with_tfidf_on_the_same_passages(trending):
+    executed, db = trending
+    m = run_metrics(db, "minilm-finetune")
+    steps = m["steps"]["last"]
+    # Every optimiser step logged its loss, learning rate and gradient norm.
+    for key in ("step_loss", "learning_rate", "grad_norm"):
+        assert (m[key]["count"], m[key]["last_step"]) == (steps, steps), key
+    assert m["loss"]["count"] == 2, "two epochs at CI size"
+    for key in ("minilm_macro_f1", "tfidf_lr_macro_f1", "minilm_accuracy", "tfidf_lr_accuracy"):
+        assert 0 <= m[key]["last"] <= 1
+    # Fine-tuning learned something: far above the 1-in-15 of guessing a genre.
+    assert m["minilm_accuracy"]["last"] > 2 / 15
+    out = outputs_of(executed["04-neural"], "%%track minilm-finetune")
+    assert f"MiniLM macro-F1 {m['minilm_macro_f1']['last']:.3f}" in out
+    assert "were longer than maxLength 64 tokens and were truncated" in out, "the prose promises the warning counts the cut passages"
+
+
+def test_06_diagnoses_the_broken_mlp_by_its_dead_units_not_its_gradient_norms(trending):
+    executed, _ = trending
+    nb = executed["06-debugging"]
+    norms = outputs_of(nb, "gradientNorms(sane, probe, probeY)")
+    sane, broken = (float(v) for v in re.findall(r"dense_1: ([0-9.e-]+)", norms))
+    assert broken < sane / 5, "the prose says the broken first layer's gradient is far smaller, not larger"
+    dead = re.search(r"dead hidden units: sane (\d+) of (\d+), broken (\d+) of (\d+)", outputs_of(nb, "deadUnits(sane, probe)"))
+    assert dead is not None
+    sane_dead, units, broken_dead, _ = (int(v) for v in dead.groups())
+    assert broken_dead == units == 32 and sane_dead < units / 4, dead.group(0)
+    caught = outputs_of(nb, "new NonFiniteCheck({ throwOnFind: false })")
+    assert re.search(r"became non-finite at step \d+ \(epoch \d+, batch \d+\) in layer dense_1", caught), caught
+
+
+def test_06_fine_tune_with_too_high_a_learning_rate_is_diagnosed_from_loss_and_gradient_norm_curves(trending):
+    _, db = trending
+    high, fixed = run_metrics(db, "minilm-lr-too-high"), run_metrics(db, "minilm-lr-fixed")
+    for m in (high, fixed):
+        # The summary the cell logs is read off the logged curves.
+        assert m["max_grad_norm"]["last"] == pytest.approx(m["grad_norm"]["max"], rel=1e-6)
+        assert m["min_epoch_loss"]["last"] == pytest.approx(m["loss"]["min"], rel=1e-6)
+        assert m["step_loss"]["count"] == m["grad_norm"]["count"] == 24, "3 epochs of 8 steps, every step logged"
+    chance = high["chance_loss"]["last"]
+    # No epoch of the broken fine-tune gets below the chance loss; its gradient norm jumps > 5-fold.
+    assert high["min_epoch_loss"]["last"] > chance
+    assert high["max_grad_norm"]["last"] > 5 * high["first_grad_norm"]["last"]
+    assert high["grad_norm"]["min"] > 1, "every step above clipNorm 1.0, so every step was clipped"
+    assert high["test_accuracy"]["last"] <= 0.34, "at chance level (0.25) for four genres"
+    # The fix: the loss falls below chance, its last epoch under 60 % of its first; norms never reach 4× the first step.
+    assert fixed["last_epoch_loss"]["last"] < min(chance, 0.6 * fixed["first_epoch_loss"]["last"])
+    assert fixed["max_grad_norm"]["last"] < 4 * fixed["first_grad_norm"]["last"]
+    assert fixed["test_accuracy"]["last"] > high["test_accuracy"]["last"]
