@@ -4,6 +4,7 @@
 import { InvalidInputError, NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
 import { Random } from "../random";
+import { holdOutMask } from "../data/split";
 import type { Regressor } from "./estimator";
 import { type Features, checkSampleWeight } from "./input";
 import { type SerializedModel, readSerialized, registerModel, serializeModel } from "./serialize";
@@ -70,19 +71,6 @@ export function checkTarget(y: readonly number[], nRows: number, what: string, m
   return out;
 }
 
-/** Random hold-out of about `fraction` of the rows (at least one), drawn with rng. */
-function randomHoldout(n: number, fraction: number, rng: Random): Uint8Array {
-  const nHeld = Math.min(n - 1, Math.max(1, Math.ceil(fraction * n)));
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const held = new Uint8Array(n);
-  for (let t = 0; t < nHeld; t++) {
-    const r = t + rng.int(n - t);
-    [order[t], order[r]] = [order[r], order[t]];
-    held[order[t]] = 1;
-  }
-  return held;
-}
-
 export class HistGradientBoostingRegressor implements Regressor<Features, HistGradientBoostingRegressorParams> {
   private readonly p: HistGradientBoostingRegressorParams;
   private fitted: BoostedState | undefined;
@@ -132,7 +120,7 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
       const rows = readFeatures(options.Xval, { model: MODEL, what: "Xval", nFeatures: all.X.nCols, absentIsMissing: true });
       val = { rows, y: checkTarget(options.yval as number[], nRowsOf(rows), "yval", MODEL, this.p.loss), weight: null };
     } else if (early) {
-      const held = randomHoldout(nAll, this.p.validationFraction, rng);
+      const held = holdOutMask(nAll, this.p.validationFraction, rng);
       const kept: number[] = [];
       const out: number[] = [];
       for (let i = 0; i < nAll; i++) (held[i] ? out : kept).push(i);
