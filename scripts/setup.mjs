@@ -106,7 +106,8 @@ function venvMovedFrom() {
   if (!existsSync(py) || !existsSync(jupyter)) return null;
   const shebang = readFileSync(jupyter, "utf8").split("\n", 1)[0].replace(/^#!\s*/, "").trim();
   const interpreter = shebang.split(/\s+/)[0];
-  return interpreter === py ? null : dirname(dirname(interpreter));
+  // python, python3 or python3.11 of this .venv's bin/ are all fine.
+  return dirname(interpreter) === join(venv, "bin") ? null : dirname(dirname(interpreter));
 }
 
 function pythonEnvironment() {
