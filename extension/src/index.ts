@@ -4,6 +4,7 @@
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ICommandPalette, MainAreaWidget, showErrorMessage } from "@jupyterlab/apputils";
 import { INotebookTracker } from "@jupyterlab/notebook";
+import type { Widget } from "@lumino/widgets";
 import { ArtifactView, downloadBytes } from "./artifactView";
 import { CompareView } from "./compareView";
 import { KernelFollower } from "./connection";
@@ -40,7 +41,6 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     const model = new RunsModel();
     let detail: MainAreaWidget<RunDetailView> | null = null;
     let compare: MainAreaWidget<CompareView> | null = null;
-    let table: MainAreaWidget<RunsTableView> | null = null;
     // Views open as tabs, never as a split that halves the notebook: beside the modelbench view
     // opened last (wherever the user docked it), else beside the current tab.
     let lastPlaced: MainAreaWidget | null = null;
@@ -105,20 +105,24 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
         app.shell.activateById(compare.id);
       },
     });
-    let models: MainAreaWidget<RegistryView> | null = null;
+    // A tab made once: shown again while open, made anew once closed.
+    const singleTab = <T extends Widget>(id: string, label: string, make: () => T) => {
+      let tab: MainAreaWidget<T> | null = null;
+      return () => {
+        if (!tab || tab.isDisposed) {
+          tab = new MainAreaWidget({ content: make() });
+          tab.id = id;
+          tab.title.icon = runsIcon;
+          tab.title.label = label;
+          tab.title.closable = true;
+          place(tab);
+        }
+        app.shell.activateById(tab.id);
+      };
+    };
     app.commands.addCommand(COMMANDS.models, {
       label: "Show Model Registry (modelbench)",
-      execute: () => {
-        if (!models || models.isDisposed) {
-          models = new MainAreaWidget({ content: new RegistryView(model, { openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }) }) });
-          models.id = "modelbench-models";
-          models.title.icon = runsIcon;
-          models.title.label = "Models";
-          models.title.closable = true;
-          place(models);
-        }
-        app.shell.activateById(models.id);
-      },
+      execute: singleTab("modelbench-models", "Models", () => new RegistryView(model, { openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }) })),
     });
     // Artifacts come through the kernel (it reads the store); errors are shown where the runs are.
     const fetchArtifact = async (args: Record<string, unknown>) => {
@@ -155,22 +159,10 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     });
     app.commands.addCommand(COMMANDS.table, {
       label: "Show Runs Table (modelbench)",
-      execute: () => {
-        if (!table || table.isDisposed) {
-          table = new MainAreaWidget({
-            content: new RunsTableView(model, {
-              openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
-              compare: (runIds) => void app.commands.execute(COMMANDS.compare, { runIds }),
-            }),
-          });
-          table.id = "modelbench-runs-table-tab";
-          table.title.icon = runsIcon;
-          table.title.label = "Runs table";
-          table.title.closable = true;
-          place(table);
-        }
-        app.shell.activateById(table.id);
-      },
+      execute: singleTab("modelbench-runs-table-tab", "Runs table", () => new RunsTableView(model, {
+        openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
+        compare: (runIds) => void app.commands.execute(COMMANDS.compare, { runIds }),
+      })),
     });
     // A tracked cell's `run NAME (id)` line (mime.ts) asks for its run this way.
     document.addEventListener(OPEN_RUN_EVENT, (e) => {

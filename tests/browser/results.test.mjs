@@ -230,6 +230,25 @@ describe("results in JupyterLab", { timeout: 300_000 }, () => {
     }
   });
 
+  test("the Runs panel widens by dragging the sidebar's edge, and keeps its width after a reload", async () => {
+    const before = (await page.locator("#modelbench-runs").boundingBox()).width;
+    // The handle between the main area and the right sidebar: the split panel's last visible one.
+    const handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)").last();
+    const box = await handle.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 120, box.y + 200, { steps: 6 });
+    await page.mouse.up();
+    const wider = (await page.locator("#modelbench-runs").boundingBox()).width;
+    assert.ok(wider > before + 100, `wider: ${before} → ${wider}`);
+    await page.waitForTimeout(2500); // JupyterLab saves the layout shortly after a change
+    await page.reload();
+    await page.locator("#modelbench-runs").waitFor({ state: "visible", timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    const after = (await page.locator("#modelbench-runs").boundingBox()).width;
+    assert.ok(Math.abs(after - wider) < 12, `kept: ${wider} → ${after}`);
+  });
+
   test("saving a notebook whose paired script is not written yet asks the server for no missing file", async () => {
     const nb = { nbformat: 4, nbformat_minor: 5, metadata: { jupytext: { formats: "ipynb,ts:percent" }, kernelspec: { name: "modelbench", display_name: "TypeScript (modelbench)", language: "typescript" } }, cells: [{ cell_type: "code", id: "a", metadata: {}, execution_count: null, outputs: [], source: "const x = 1;" }] };
     const put = await lab.api("/api/contents/unwritten.ipynb", { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: nb }) });
