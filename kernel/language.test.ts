@@ -51,3 +51,16 @@ test("tslab's module → CommonJS step is cached: a re-run cell gets the same co
     conv.close();
   }
 });
+
+test("`Math.` completes Math's members, not a global that an @types package added (seedrandom)", () => {
+  const { createConverter } = require("./language");
+  const conv = createConverter();
+  try {
+    const names = conv.complete("", "Math.", 5).candidates.map((c: any) => (typeof c === "string" ? c : c.text ?? c.name));
+    assert.ok(names.includes("random") && names.includes("max"), names.join(","));
+    assert.ok(!names.includes("seedrandom"), "Math.seedrandom does not exist at run time");
+    assert.deepEqual(conv.convert("", "process.pid > 0").diagnostics, [], "Node's globals are still declared");
+  } finally {
+    conv.close();
+  }
+});

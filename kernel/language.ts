@@ -32,9 +32,16 @@ function installTranspileCache(): void {
     if (cache.size > 32) cache.delete(cache.keys().next().value!);
     return { ...result };
   };
+  // tslab sets no `types`, so every package under node_modules/@types joins the cells' globals:
+  // tfjs's @types/seedrandom adds `Math.seedrandom`, which completion then offers on `Math.` and
+  // which does not exist at run time. Only Node's are global, as in the project's tsconfig; an
+  // `import` still finds any @types package.
+  const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) =>
+    bundled.createWatchCompilerHost(rootFiles, { types: ["node"], ...options }, ...rest);
   const wrapper: Record<string, unknown> = {};
   for (const k of Object.keys(bundled)) {
-    Object.defineProperty(wrapper, k, k === "transpileModule" ? { enumerable: true, value: cached } : { enumerable: true, get: () => bundled[k] });
+    const own = k === "transpileModule" ? cached : k === "createWatchCompilerHost" ? watchHost : null;
+    Object.defineProperty(wrapper, k, own ? { enumerable: true, value: own } : { enumerable: true, get: () => bundled[k] });
   }
   Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
   require.cache[id]!.exports = wrapper;

@@ -5,7 +5,7 @@
 //
 // Frontend → kernel:  { op: "pair", id, root, path }   { op: "sync", id, root, path, prefer? }
 //   { op: "git-head", id, root, path }
-// Kernel → frontend:  { type: "pair", id, ipynb, text, extension, format }
+// Kernel → frontend:  { type: "pair", id, ipynb, text, extension, format, textExists }
 //   { type: "sync", id, ok: true, inputsFrom, reason, written, warnings }
 //   { type: "sync", id, ok: false, conflict: true, message, diff }   (nothing was written)
 //   { type: "git-head", id, path, commit, head, working }   (head null: not in HEAD; working null: no file)
@@ -37,7 +37,8 @@ export async function pairingRequest(msg: CommData): Promise<Record<string, unkn
     case "pair": {
       const config = loadConfig(path.dirname(abs));
       const p = pairedPaths(abs, config);
-      return { ipynb: toContents(root, p.ipynb), text: toContents(root, p.text), extension: p.extension, format: config.format };
+      // textExists spares the frontend asking the server for a script that is not there (a 404).
+      return { ipynb: toContents(root, p.ipynb), text: toContents(root, p.text), extension: p.extension, format: config.format, textExists: fs.existsSync(p.text) };
     }
     case "sync":
       return sync(abs, root, msg.prefer);

@@ -7,7 +7,7 @@
 //   { op: "registry", id? }   { op: "artifact", id?, runId, name }
 //   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
-//   { type: "compare", id?, params, metrics, figure, diffs }   { type: "registry", id?, versions }
+//   { type: "compare", id?, runs, labels, params, metrics, figure, bars, diffs }   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
 //   { type: "changed", runs }  (pushed)   { type: "registryChanged" }  (pushed: a version or alias changed)   { type: "points", points }  (pushed, watched runs only)
 //   { type: "error", id?, message }
@@ -202,9 +202,11 @@ export class SidebarSession {
     const cmp = new Comparison(runs, curves);
     return {
       runs: runs.map((r) => ({ id: r.id, name: r.name })),
+      labels: cmp.labels(),
       params: cmp.paramRows(),
       metrics: cmp.metricRows(),
       figure: cmp.figure(),
+      bars: cmp.barsFigure(),
       diffs: cmp.codeDiffs().map((d) => ({ against: d.against.id, run: d.run.id, diff: d.diff })),
     };
   }

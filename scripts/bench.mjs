@@ -15,6 +15,7 @@ const benches = {
   data: [process.execPath, ["bench/data/bench.mjs"]],
   baselines: [process.execPath, ["bench/baselines/bench.mjs"]],
   sidebar: [process.execPath, ["bench/sidebar/bench.mjs"]],
+  "sidebar-table": [process.execPath, ["bench/sidebar/table.mjs"]],
   notebook: [process.execPath, ["bench/notebook/diffview.mjs"]],
   transformers: [process.execPath, ["bench/transformers/bench.mjs"]],
 };

@@ -4,7 +4,7 @@
 // step is skipped when its inputs have not changed.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
@@ -50,14 +50,14 @@ function npmPackages() {
   nativeModulesLoad();
 }
 
-/** Newest modification time of the files below `paths` (directories are walked). */
-function newest(paths) {
+/** Newest modification time of the files below `paths` (directories are walked) that `keep` accepts. */
+function newest(paths, keep = () => true) {
   let t = 0;
   for (const p of paths) {
     if (!existsSync(p)) continue;
     const st = statSync(p);
-    if (st.isDirectory()) t = Math.max(t, newest(readdirSync(p).map((n) => join(p, n))));
-    else t = Math.max(t, st.mtimeMs);
+    if (st.isDirectory()) t = Math.max(t, newest(readdirSync(p).map((n) => join(p, n)), keep));
+    else if (keep(p)) t = Math.max(t, st.mtimeMs);
   }
   return t;
 }
@@ -97,7 +97,25 @@ function nativeModulesLoad() {
   if (!ok()) fail("better-sqlite3 or zeromq still does not load after a rebuild: check that g++ and make are installed (apt-get install build-essential)");
 }
 
+/**
+ * A .venv copied or moved from another folder still has that folder in its scripts' first line
+ * (`#!/old/place/.venv/bin/python`), so `jupyter` would start another project's Python, or none.
+ */
+function venvMovedFrom() {
+  const jupyter = join(venv, "bin", "jupyter");
+  if (!existsSync(py) || !existsSync(jupyter)) return null;
+  const shebang = readFileSync(jupyter, "utf8").split("\n", 1)[0].replace(/^#!\s*/, "").trim();
+  const interpreter = shebang.split(/\s+/)[0];
+  // python, python3 or python3.11 of this .venv's bin/ are all fine.
+  return dirname(interpreter) === join(venv, "bin") ? null : dirname(dirname(interpreter));
+}
+
 function pythonEnvironment() {
+  const movedFrom = venvMovedFrom();
+  if (movedFrom) {
+    step(`.venv was made for ${movedFrom}, not ${venv}: making it again here (pip's cache makes this quick)`);
+    rmSync(venv, { recursive: true, force: true });
+  }
   if (!existsSync(py)) {
     const python = ["python3", "python"].find((p) => spawnSync(p, ["--version"], { stdio: "ignore" }).status === 0);
     if (!python) fail("no python3 found: install Python 3.9 or newer (apt-get install python3 python3-venv)");
@@ -113,9 +131,19 @@ function pythonEnvironment() {
   }
 }
 
+/** tsc when a source changed since the last build (an unchanged tree starts JupyterLab at once). */
 function build() {
+  const stamp = join(root, "dist", ".modelbench-build");
+  // What tsconfig.json compiles (tests/ holds browser artifacts too: only its .ts count), and the compiler.
+  const sources = newest(["src", "kernel", "tests"].map((p) => join(root, p)), (f) => f.endsWith(".ts"));
+  const config = newest(["tsconfig.json", "package-lock.json"].map((p) => join(root, p)));
+  if (mtime(stamp) >= Math.max(sources, config) && existsSync(join(root, "dist", "kernel", "main.js"))) return;
   step("building TypeScript (tsc)");
+  const started = Date.now();
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], "the TypeScript build");
+  // The stamp takes the build's start time: a file saved while tsc ran is built again next time.
+  writeFileSync(stamp, "");
+  utimesSync(stamp, started / 1000, started / 1000);
 }
 
 /**

@@ -5,23 +5,23 @@ import { Widget } from "@lumino/widgets";
 import { formatDuration, formatNumber, formatTime } from "../../src/track/format";
 import { diffBlock, h, keyValueTable, section } from "./dom";
 import type { RunsModel } from "./model";
-import { drawFigure, purgeFigure, resizeFigure, type Figure } from "./plotly";
-import type { Curve } from "./wire";
-
-const isSystem = (k: string) => k.startsWith("system/");
+import { detailCharts, isSystem, X_AXES, type NumberTile, type XAxis } from "./charts";
+import { metricRank } from "./model";
+import { drawFigure, purgeFigure, resizeFigure } from "./plotly";
 
 function bytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
 }
 
-function curvesFigure(curves: Array<[string, Curve]>, title: string): Figure {
-  return {
-    data: curves.map(([key, c]) => ({
-      type: "scatter", mode: c.steps.length > 1 ? "lines" : "markers", name: key,
-      x: c.steps, y: c.values.map((v) => (Number.isFinite(v) ? v : null)),
-    })),
-    layout: { title: { text: title, font: { size: 12 } }, height: 260, xaxis: { title: { text: "step" } }, showlegend: curves.length > 1 },
-  };
+/** The x axis chosen last, kept for the next run opened (and the next session). */
+const X_KEY = "modelbench:detail-x-axis";
+function savedXAxis(): XAxis {
+  try {
+    const v = localStorage.getItem(X_KEY);
+    return X_AXES.some(([k]) => k === v) ? (v as XAxis) : "step";
+  } catch {
+    return "step";
+  }
 }
 
 export interface RunDetailActions {
@@ -31,16 +31,35 @@ export interface RunDetailActions {
 
 export class RunDetailView extends Widget {
   private info = h("div", { class: "mb-detail-info" });
+  private numbers = h("div", { class: "mb-numbers" });
   private plots = h("div", { class: "mb-plots" });
+  private systemPlots = h("div", { class: "mb-plots mb-system-plots" });
   private plotEls = new Map<string, HTMLElement>();
   private rest = h("div", { class: "mb-detail-rest" });
+  private xAxis = h("select", { class: "mb-select jp-mod-styled mb-x-axis", "aria-label": "x axis" });
+  private curvesSection: HTMLElement;
+  private systemSection: HTMLElement;
+  private numbersSection: HTMLElement;
   private frame = 0;
 
   constructor(private readonly model: RunsModel, private readonly actions: RunDetailActions | null = null) {
     super();
     this.addClass("mb-detail");
     this.node.tabIndex = -1;
-    this.node.append(this.info, section("Curves", this.plots)!, this.rest);
+    this.xAxis.append(...X_AXES.map(([v, label]) => h("option", { value: v }, `x: ${label}`)));
+    this.xAxis.value = savedXAxis();
+    this.xAxis.addEventListener("change", () => {
+      try {
+        localStorage.setItem(X_KEY, this.xAxis.value);
+      } catch {
+        /* private mode: the choice lasts this view */
+      }
+      this.scheduleCurves();
+    });
+    this.numbersSection = section("Values", this.numbers)!;
+    this.curvesSection = h("section", { class: "mb-section" }, h("div", { class: "mb-section-head" }, h("h3", {}, "Curves"), this.xAxis), this.plots);
+    this.systemSection = section("System metrics", this.systemPlots)!;
+    this.node.append(this.info, this.numbersSection, this.curvesSection, this.systemSection, this.rest);
     model.detailChanged.connect(this.render, this);
     model.curvesChanged.connect((_, id) => id === model.detailId && this.scheduleCurves(), this);
     this.render();
@@ -124,34 +143,53 @@ export class RunDetailView extends Widget {
     });
   }
 
-  /** One plot per metric, one for all system metrics; existing plots are updated, not rebuilt. */
+  /**
+   * Numbers for metrics logged once, one plot per curve (system metrics against time); plots
+   * already drawn are updated in place, not rebuilt.
+   */
   private async drawCurves(): Promise<void> {
     const id = this.model.detailId;
+    const d = this.model.detail;
     if (!id || !this.isVisible) return;
-    const curves = [...this.model.curvesOf(id).entries()].sort((a, b) => a[0].localeCompare(b[0]));
-    const figures = new Map<string, Figure>();
-    for (const [k, c] of curves) if (!isSystem(k)) figures.set(k, curvesFigure([[k, c]], k));
-    const system = curves.filter(([k]) => isSystem(k));
-    if (system.length) figures.set("system", curvesFigure(system, "system metrics"));
+    const summaries = d && d.run.id === id ? d.run.metrics : {};
+    const startedAt = d && d.run.id === id ? d.run.startedAt : 0;
+    const charts = detailCharts(this.model.curvesOf(id), summaries, this.xAxis.value as XAxis, startedAt, (key) => metricRank(this.model.runs, id, key));
+    this.numbers.replaceChildren(...charts.numbers.map((n) => this.tile(n)));
+    this.numbersSection.hidden = !charts.numbers.length;
+    const want = new Map(charts.curves.map((c) => [c.key, c]));
     for (const [key, el] of this.plotEls) {
-      if (!figures.has(key)) {
+      if (!want.has(key)) {
         purgeFigure(el);
         el.remove();
         this.plotEls.delete(key);
       }
     }
-    for (const [key, fig] of figures) {
-      let el = this.plotEls.get(key);
-      if (!el) {
-        el = h("div", { class: "mb-plot", "data-metric": key });
-        this.plots.appendChild(el);
-        this.plotEls.set(key, el);
+    for (const c of charts.curves) {
+      let el = this.plotEls.get(c.key);
+      const parent = c.system ? this.systemPlots : this.plots;
+      if (!el || el.parentElement !== parent) {
+        el?.remove();
+        el = h("div", { class: "mb-plot", "data-metric": c.key });
+        parent.appendChild(el);
+        this.plotEls.set(c.key, el);
       }
-      el.dataset.points = String(key === "system" ? system.reduce((n, [, c]) => n + c.steps.length, 0) : this.model.curve(id, key)!.steps.length);
-      await drawFigure(el, fig);
+      el.dataset.points = String(c.points);
+      el.dataset.x = c.x;
+      await drawFigure(el, c.figure);
     }
-    if (!figures.size) this.plots.replaceChildren(h("p", { class: "mb-empty" }, "No metrics logged yet."));
-    else this.plots.querySelector(":scope > .mb-empty")?.remove();
+    const curves = charts.curves.filter((c) => !c.system).length;
+    this.xAxis.hidden = !charts.curves.length;
+    this.systemSection.hidden = !charts.curves.some((c) => c.system);
+    this.plots.querySelector(":scope > .mb-empty")?.remove();
+    if (!curves) this.plots.prepend(h("p", { class: "mb-empty" }, charts.numbers.length ? "No metric has two or more points yet: the values above were logged once." : "No metrics logged yet."));
+  }
+
+  private tile(n: NumberTile): HTMLElement {
+    const better = n.goal === "max" ? "higher is better" : n.goal === "min" ? "lower is better" : "";
+    return h("div", { class: `mb-number${n.system ? " mb-number-system" : ""}`, "data-metric": n.key, title: [n.key, better].filter(Boolean).join(": ") },
+      h("div", { class: "mb-number-key" }, n.key),
+      h("div", { class: "mb-number-value" }, formatNumber(n.value)),
+      n.rank ? h("div", { class: "mb-number-rank" }, n.rank.rank === 1 ? `best of ${n.rank.of} runs` : `#${n.rank.rank} of ${n.rank.of} runs`) : null);
   }
 
   protected onAfterShow(): void {

@@ -51,3 +51,15 @@ export function section(title: string, ...body: Child[]): HTMLElement | null {
   if (!content.length) return null;
   return h("section", { class: "mb-section" }, h("h3", {}, title), ...content);
 }
+
+let canvas: HTMLCanvasElement | null = null;
+
+/** A text-width measure in `el`'s font (one canvas for all). */
+export function measureIn(el: Element): (s: string) => number {
+  canvas ??= document.createElement("canvas");
+  const ctx = canvas.getContext("2d");
+  const style = getComputedStyle(el);
+  if (!ctx) return (s) => s.length * 7;
+  ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return (s) => ctx.measureText(s).width;
+}

@@ -1,18 +1,21 @@
-// The plugin: puts the Runs panel in the right sidebar, opens run detail and comparison in the
-// main area, and connects the model to a modelbench kernel. Wiring only: state lives in
-// model.ts, rendering in the *View.ts files, the kernel choice in connection.ts.
+// The plugin: puts the Runs panel in the right sidebar, opens run detail, comparison and the runs
+// table as tabs in the main area, and connects the model to a modelbench kernel. Wiring only:
+// state lives in model.ts, rendering in the *View.ts files, the kernel choice in connection.ts.
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ICommandPalette, MainAreaWidget, showErrorMessage } from "@jupyterlab/apputils";
 import { INotebookTracker } from "@jupyterlab/notebook";
+import type { Widget } from "@lumino/widgets";
 import { ArtifactView, downloadBytes } from "./artifactView";
 import { CompareView } from "./compareView";
 import { KernelFollower } from "./connection";
 import { RunDetailView } from "./detailView";
 import { runsIcon } from "./icon";
 import { RunsModel } from "./model";
+import { OPEN_RUN_EVENT } from "./mime";
 import { loadPlotly } from "./plotly";
 import { RegistryView } from "./registryView";
 import { pairingPlugin } from "./pairingPlugin";
+import { RunsTableView } from "./runsTable";
 import { RunsPanel } from "./runsView";
 import { IRunsModel } from "./tokens";
 
@@ -22,6 +25,7 @@ const COMMANDS = {
   compare: "modelbench:compare-runs",
   refresh: "modelbench:refresh-runs",
   models: "modelbench:show-models",
+  table: "modelbench:show-runs-table",
   openArtifact: "modelbench:open-artifact",
   downloadArtifact: "modelbench:download-artifact",
 };
@@ -37,14 +41,20 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     const model = new RunsModel();
     let detail: MainAreaWidget<RunDetailView> | null = null;
     let compare: MainAreaWidget<CompareView> | null = null;
-    // Detail and comparison share one area beside the notebook: a tab next to the other, if open.
-    const beside = (other: MainAreaWidget | null) =>
-      other && !other.isDisposed ? { mode: "tab-after" as const, ref: other.id } : { mode: "split-right" as const };
+    // Views open as tabs, never as a split that halves the notebook: beside the modelbench view
+    // opened last (wherever the user docked it), else beside the current tab.
+    let lastPlaced: MainAreaWidget | null = null;
+    const place = (widget: MainAreaWidget) => {
+      const anchor = lastPlaced && !lastPlaced.isDisposed && lastPlaced.isAttached ? lastPlaced : app.shell.currentWidget;
+      app.shell.add(widget, "main", anchor && anchor.isAttached ? { mode: "tab-after", ref: anchor.id } : undefined);
+      lastPlaced = widget;
+    };
 
     const panel = new RunsPanel(model, {
       openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
       compare: () => void app.commands.execute(COMMANDS.compare),
       showModels: () => void app.commands.execute(COMMANDS.models),
+      showTable: () => void app.commands.execute(COMMANDS.table),
     });
     panel.title.icon = runsIcon;
     app.shell.add(panel, "right", { rank: 650 });
@@ -72,7 +82,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
           detail.title.closable = true;
           detail.content.title.changed.connect(() => (detail!.title.label = detail!.content.title.label));
           detail.disposed.connect(() => model.closeDetail());
-          app.shell.add(detail, "main", beside(compare));
+          place(detail);
         }
         app.shell.activateById(detail.id);
       },
@@ -80,8 +90,8 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     app.commands.addCommand(COMMANDS.compare, {
       label: "Compare Selected Runs",
       isEnabled: () => model.selection.size >= 2,
-      execute: async () => {
-        await model.compare();
+      execute: async (args) => {
+        await model.compare(Array.isArray(args.runIds) ? (args.runIds as string[]) : undefined);
         if (!model.comparison) return;
         if (!compare || compare.isDisposed) {
           compare = new MainAreaWidget({ content: new CompareView(model) });
@@ -90,25 +100,29 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
           compare.title.closable = true;
           compare.content.title.changed.connect(() => (compare!.title.label = compare!.content.title.label));
           compare.title.label = compare.content.title.label;
-          app.shell.add(compare, "main", beside(detail));
+          place(compare);
         }
         app.shell.activateById(compare.id);
       },
     });
-    let models: MainAreaWidget<RegistryView> | null = null;
+    // A tab made once: shown again while open, made anew once closed.
+    const singleTab = <T extends Widget>(id: string, label: string, make: () => T) => {
+      let tab: MainAreaWidget<T> | null = null;
+      return () => {
+        if (!tab || tab.isDisposed) {
+          tab = new MainAreaWidget({ content: make() });
+          tab.id = id;
+          tab.title.icon = runsIcon;
+          tab.title.label = label;
+          tab.title.closable = true;
+          place(tab);
+        }
+        app.shell.activateById(tab.id);
+      };
+    };
     app.commands.addCommand(COMMANDS.models, {
       label: "Show Model Registry (modelbench)",
-      execute: () => {
-        if (!models || models.isDisposed) {
-          models = new MainAreaWidget({ content: new RegistryView(model, { openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }) }) });
-          models.id = "modelbench-models";
-          models.title.icon = runsIcon;
-          models.title.label = "Models";
-          models.title.closable = true;
-          app.shell.add(models, "main", beside(detail));
-        }
-        app.shell.activateById(models.id);
-      },
+      execute: singleTab("modelbench-models", "Models", () => new RegistryView(model, { openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }) })),
     });
     // Artifacts come through the kernel (it reads the store); errors are shown where the runs are.
     const fetchArtifact = async (args: Record<string, unknown>) => {
@@ -132,7 +146,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
         view.title.label = view.content.title.label;
         view.title.icon = runsIcon;
         view.title.closable = true;
-        app.shell.add(view, "main", beside(detail));
+        place(view);
         app.shell.activateById(view.id);
       },
     });
@@ -143,6 +157,18 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
         if (a) downloadBytes(a.name, a.mime, a.bytes);
       },
     });
+    app.commands.addCommand(COMMANDS.table, {
+      label: "Show Runs Table (modelbench)",
+      execute: singleTab("modelbench-runs-table-tab", "Runs table", () => new RunsTableView(model, {
+        openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
+        compare: (runIds) => void app.commands.execute(COMMANDS.compare, { runIds }),
+      })),
+    });
+    // A tracked cell's `run NAME (id)` line (mime.ts) asks for its run this way.
+    document.addEventListener(OPEN_RUN_EVENT, (e) => {
+      const runId = (e as CustomEvent<{ runId?: string }>).detail?.runId;
+      if (runId) void app.commands.execute(COMMANDS.open, { runId });
+    });
     app.commands.addCommand(COMMANDS.refresh, {
       label: "Refresh Runs",
       execute: () => model.refresh(),
@@ -150,6 +176,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     palette?.addItem({ command: COMMANDS.show, category: "modelbench" });
     palette?.addItem({ command: COMMANDS.refresh, category: "modelbench" });
     palette?.addItem({ command: COMMANDS.models, category: "modelbench" });
+    palette?.addItem({ command: COMMANDS.table, category: "modelbench" });
 
     const follower = new KernelFollower(model, notebooks, app.serviceManager);
     void Promise.all([app.restored, notebooks.restored]).then(() => {

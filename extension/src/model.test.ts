@@ -1,7 +1,7 @@
 // The panel's model against a fake kernel: requests and replies, live pushes, filters, curves.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RunsModel, chooseKeyMetric, displayValue, isFilterExpression, sortMetric } from "./model";
+import { RunsModel, displayValue, isFilterExpression, metricRank, runKeyMetric, sortMetric } from "./model";
 import type { Incoming, MetricSummary, RunSummary } from "./wire";
 
 function metric(key: string, last: number, goal: "min" | "max" | null = null): MetricSummary {
@@ -137,23 +137,39 @@ test("sorting by a metric orders pushed runs too, and makes it the key metric", 
   await listed;
   model.receive({ type: "changed", runs: [run("top", { metrics: { f1: metric("f1", 0.8, "max") } }), run("none")] });
   assert.deepEqual(model.runs.map((r) => r.name), ["top", "mid", "none"]);
-  assert.equal(model.keyMetric, "f1");
+  assert.equal(model.keyMetricOf(model.runs[0]), "f1");
+  assert.equal(model.keyMetricOf(model.runs[2]), null, "a run without the sorted metric shows its own, here none");
 });
 
-test("the key metric prefers a metric with a goal, skips system metrics", () => {
-  const runs = [
-    run("a", { metrics: { "system/cpu": metric("system/cpu", 1), epoch: metric("epoch", 3), acc: metric("acc", 0.7, "max") } }),
-    run("b", { metrics: { epoch: metric("epoch", 3) } }),
-  ];
-  assert.equal(chooseKeyMetric(runs, ""), "acc");
-  assert.equal(chooseKeyMetric([runs[1]], ""), "epoch");
-  assert.equal(chooseKeyMetric([], ""), null);
-  assert.equal(displayValue(runs[0], "acc"), 0.7);
-  assert.equal(displayValue(runs[1], "acc"), undefined);
+test("each run has its own key metric: the one its goal names, else the one it logged most", () => {
+  const many = (key: string, count: number, goal: "min" | "max" | null = null, goalSet = false): MetricSummary => ({ ...metric(key, 1, goal), count, goalSet });
+  const lossOnly = run("loss-only", { metrics: { loss: many("loss", 20, "min") } });
+  const classifier = run("clf", { metrics: { accuracy: many("accuracy", 1, "max"), f1: many("f1", 1, "max"), loss: many("loss", 20, "min") } });
+  const chosen = run("chosen", { metrics: { val_f1: many("val_f1", 3, "max", true), loss: many("loss", 50, "min") } });
+  const system = run("sys", { metrics: { "system/cpu": many("system/cpu", 90), epoch: many("epoch", 3) } });
+  assert.equal(runKeyMetric(lossOnly), "loss", "a loss-only run shows loss (not the panel's accuracy)");
+  assert.equal(runKeyMetric(classifier), "loss", "the curve over the single values");
+  assert.equal(runKeyMetric(chosen), "val_f1", "--goal wins over the most-logged");
+  assert.equal(runKeyMetric(system), "epoch", "never a system metric");
+  assert.equal(runKeyMetric(run("empty")), null);
+  assert.equal(runKeyMetric(classifier, "-metrics.f1"), "f1", "sorted by f1: f1 is shown");
+  assert.equal(runKeyMetric(lossOnly, "-metrics.f1"), "loss", "a run without the sorted metric keeps its own");
+  assert.equal(displayValue(classifier, "accuracy"), 1);
+  assert.equal(displayValue(lossOnly, "acc"), undefined);
   assert.equal(sortMetric("metrics.val.loss desc"), "val.loss");
   assert.equal(sortMetric("-metrics.f1.best"), "f1");
   assert.equal(sortMetric("duration"), null);
   assert.ok(isFilterExpression("tags contains lr") && !isFilterExpression("baseline"));
+});
+
+test("a run's rank on a metric follows the goal; ties share it; no goal, no rank", () => {
+  const runs = [0.5, 0.7, 0.7, NaN].map((v, i) => run(`r${i}`, { metrics: { acc: metric("acc", v, "max"), x: metric("x", v) } }));
+  assert.deepEqual(metricRank(runs, "r1-id", "acc"), { rank: 1, of: 3 });
+  assert.deepEqual(metricRank(runs, "r2-id", "acc"), { rank: 1, of: 3 });
+  assert.deepEqual(metricRank(runs, "r0-id", "acc"), { rank: 3, of: 3 });
+  assert.equal(metricRank(runs, "r3-id", "acc"), null, "NaN has no rank");
+  assert.equal(metricRank(runs, "r0-id", "x"), null, "no goal");
+  assert.equal(metricRank(runs.slice(0, 1), "r0-id", "acc"), null, "alone, no rank");
 });
 
 test("an error reply rejects its own request and is shown", async () => {
@@ -189,10 +205,16 @@ test("compare sends the selected runs in list order and keeps the result", async
   model.toggleSelected(c.id);
   const compared = model.compare();
   assert.deepEqual(last("compare").runIds, [c.id, a.id]);
-  reply("compare", { type: "compare", runs: [], params: [{ key: "C", values: [1, 2], differs: true }], metrics: [{ key: "loss", values: [{ last: "NaN", min: 0, max: 1 }, null], differs: true }], figure: { data: [], layout: {} }, diffs: [] });
+  reply("compare", {
+    type: "compare", runs: [], labels: [], params: [{ key: "C", values: [1, 2], differs: true }],
+    metrics: [{ key: "loss", goal: "min", values: [{ last: "NaN", min: 0, max: 1, best: 0, count: 2 }, null], shown: ["NaN", null], deltas: [null, null], best: [], differs: true }],
+    figure: { data: [], layout: {} }, bars: { data: [], layout: {} }, diffs: [],
+  });
   await compared;
   assert.equal(model.comparison!.params[0].differs, true);
   assert.ok(Number.isNaN(model.comparison!.metrics[0].values[0]!.last));
+  assert.ok(Number.isNaN(model.comparison!.metrics[0].shown[0]!), "the compared values are revived too");
+  assert.equal(model.comparison!.metrics[0].shown[1], null);
 });
 
 test("comparing fewer than two runs says what to do", async () => {

@@ -56,24 +56,18 @@ export function sortMetric(sort: string): string | null {
 }
 
 /**
- * The metric each row shows: the one sorted by, else the most common metric with a goal (loss,
- * f1, … or set by `--goal`), else the most common metric; system metrics never.
+ * The metric a run's row shows: the one sorted by (when the run has it), else the run's own key
+ * metric: one whose goal the run set (`--goal`), else the one it logged most (a curve over a
+ * single value; one with a known direction breaks a tie); system metrics never.
  */
-export function chooseKeyMetric(runs: RunSummary[], sort: string): string | null {
+export function runKeyMetric(run: RunSummary, sort = ""): string | null {
   const sorted = sortMetric(sort);
-  if (sorted) return sorted;
-  const counts = new Map<string, { n: number; goal: boolean }>();
-  for (const r of runs) {
-    for (const [k, m] of Object.entries(r.metrics)) {
-      if (isSystem(k)) continue;
-      const c = counts.get(k) ?? { n: 0, goal: false };
-      c.n++;
-      c.goal ||= m.goal !== null;
-      counts.set(k, c);
-    }
-  }
-  const ranked = [...counts.entries()].sort((a, b) => Number(b[1].goal) - Number(a[1].goal) || b[1].n - a[1].n || a[0].localeCompare(b[0]));
-  return ranked.length ? ranked[0][0] : null;
+  if (sorted && run.metrics[sorted]) return sorted;
+  const metrics = Object.values(run.metrics).filter((m) => !isSystem(m.key));
+  const chosen = metrics.filter((m) => m.goalSet);
+  const pool = chosen.length ? chosen : metrics;
+  pool.sort((a, b) => b.count - a.count || Number(b.goal !== null) - Number(a.goal !== null) || a.key.localeCompare(b.key));
+  return pool.length ? pool[0].key : null;
 }
 
 /** The value a row shows for a metric: the best one when the metric has a goal, else the last. */
@@ -81,6 +75,28 @@ export function displayValue(run: RunSummary, key: string | null): number | unde
   const m = key ? run.metrics[key] : undefined;
   if (!m) return undefined;
   return m.goal ? m.best : m.last;
+}
+
+/**
+ * Where a run stands among `runs` on a metric, by its goal (1 = best), or null without a goal
+ * or a finite value. Ties share a rank.
+ */
+export function metricRank(runs: readonly RunSummary[], runId: string, key: string): { rank: number; of: number } | null {
+  const values: number[] = [];
+  let own: number | undefined;
+  let goal: "min" | "max" | null = null;
+  for (const r of runs) {
+    const m = r.metrics[key];
+    if (!m) continue;
+    goal ??= m.goal;
+    const v = displayValue(r, key)!;
+    if (!Number.isFinite(v)) continue;
+    values.push(v);
+    if (r.id === runId) own = v;
+  }
+  if (!goal || own === undefined || values.length < 2) return null;
+  const better = values.filter((v) => (goal === "max" ? v > own! : v < own!)).length;
+  return { rank: better + 1, of: values.length };
 }
 
 /** What a pushed run is checked against, built once per query. */
@@ -113,6 +129,8 @@ interface Pending {
 export class RunsModel {
   /** The list, its order or its rows changed. */
   readonly runsChanged = new Signal<this, void>(this);
+  /** Runs the kernel pushed as changed (new, new points, ended), whether or not the list shows them. */
+  readonly runsPushed = new Signal<this, RunSummary[]>(this);
   /** A run's curves gained points (the argument is the run id). */
   readonly curvesChanged = new Signal<this, string>(this);
   readonly selectionChanged = new Signal<this, void>(this);
@@ -127,7 +145,6 @@ export class RunsModel {
   error: string | null = null;
   query: RunQuery = { search: "", status: "", tag: "", sort: "" };
   limit = 200;
-  keyMetric: string | null = null;
   readonly selection = new Set<string>();
   detail: { run: RunDetail; versions: ModelVersion[] } | null = null;
   detailId: string | null = null;
@@ -237,18 +254,22 @@ export class RunsModel {
     await this.refresh();
   }
 
-  /** Lists the runs for the current query (on attach and when the query changes, never on a timer). */
-  async refresh(): Promise<void> {
-    const generation = ++this.listGeneration;
+  private listPayload(limit: number): Record<string, unknown> {
     const q = this.query;
     const search = q.search.trim();
-    const payload: Record<string, unknown> = { limit: this.limit };
+    const payload: Record<string, unknown> = { limit };
     if (search) payload[this.matcher.predicate ? "where" : "text"] = search;
     if (q.status) payload.status = [q.status];
     if (q.tag) payload.tags = [q.tag];
     if (q.sort) payload.sort = q.sort;
+    return payload;
+  }
+
+  /** Lists the runs for the current query (on attach and when the query changes, never on a timer). */
+  async refresh(): Promise<void> {
+    const generation = ++this.listGeneration;
     try {
-      const reply = await this.request("list", payload);
+      const reply = await this.request("list", this.listPayload(this.limit));
       if (generation !== this.listGeneration || reply.type !== "runs") return;
       this.error = null;
       this.runs = reply.runs;
@@ -280,7 +301,7 @@ export class RunsModel {
       case "store":
         return this.onStoreChanged(msg.uri);
       case "points":
-        for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values);
+        for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values, p.ts);
         for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
         return;
       case "error":
@@ -317,6 +338,7 @@ export class RunsModel {
 
   /** Runs that changed in the store (new, new points, ended): updated in place, no reload. */
   private onChanged(changed: RunSummary[]): void {
+    this.runsPushed.emit(changed);
     const index = new Map(this.runs.map((r, i) => [r.id, i]));
     let runs = this.runs.slice();
     let total = this.total;
@@ -343,6 +365,26 @@ export class RunsModel {
     this.afterListChange();
   }
 
+  /** The metric the run's row shows, under the current sort. */
+  keyMetricOf(run: RunSummary): string | null {
+    return runKeyMetric(run, this.query.sort);
+  }
+
+  /** Whether a run passes the current query's filter (for views that keep their own lists). */
+  matches(run: RunSummary): boolean {
+    return this.safeMatch(run);
+  }
+
+  /**
+   * Up to `limit` runs for the current query, apart from the panel's own list (the runs table
+   * holds many more rows than the panel draws).
+   */
+  async listAll(limit: number): Promise<{ runs: RunSummary[]; total: number }> {
+    const reply = await this.request("list", this.listPayload(limit));
+    if (reply.type !== "runs") throw new Error(`unexpected reply '${reply.type}' to a list request`);
+    return { runs: reply.runs, total: reply.total };
+  }
+
   private safeMatch(run: RunSummary): boolean {
     try {
       return this.matcher(run);
@@ -356,20 +398,16 @@ export class RunsModel {
       for (const t of r.tags) this.seenTags.add(t);
       for (const k of Object.keys(r.metrics)) if (!isSystem(k)) this.seenMetrics.add(k);
     }
-    const ids = new Set(this.runs.map((r) => r.id));
-    let dropped = false;
-    for (const id of [...this.selection]) if (!ids.has(id)) dropped = this.selection.delete(id) || dropped;
-    if (dropped) this.selectionChanged.emit();
-    this.keyMetric = chooseKeyMetric(this.runs, this.query.sort);
+    // The selection is kept across list changes: the runs table selects runs the panel may not list.
     this.runsChanged.emit();
     this.updateWatch();
     this.loadHistories();
   }
 
-  private addPoints(runId: string, key: string, steps: number[], values: number[]): void {
+  private addPoints(runId: string, key: string, steps: number[], values: number[], ts?: number[]): void {
     let byKey = this.curves.get(runId);
     if (!byKey) this.curves.set(runId, (byKey = new Map()));
-    byKey.set(key, mergeCurve(byKey.get(key), steps, values));
+    byKey.set(key, mergeCurve(byKey.get(key), steps, values, ts));
   }
 
   // ---- live points -------------------------------------------------------------------------
@@ -413,7 +451,7 @@ export class RunsModel {
   }
 
   private takeHistory(reply: DetailResult): void {
-    for (const [key, h] of Object.entries(reply.history)) this.addPoints(reply.run.id, key, h.steps, h.values);
+    for (const [key, h] of Object.entries(reply.history)) this.addPoints(reply.run.id, key, h.steps, h.values, h.ts);
     this.curvesChanged.emit(reply.run.id);
   }
 
@@ -495,9 +533,10 @@ export class RunsModel {
     return { name: reply.name, mime: reply.mime, kind: reply.kind, bytes: decodeBase64(reply.base64) };
   }
 
-  /** Compares the selected runs (in list order), or the given ones. */
+  /** Compares the given runs, or the selected ones (those the panel lists in its order, then the others). */
   async compare(runIds?: string[]): Promise<void> {
-    const ids = runIds ?? this.runs.filter((r) => this.selection.has(r.id)).map((r) => r.id);
+    const listed = this.runs.filter((r) => this.selection.has(r.id)).map((r) => r.id);
+    const ids = runIds ?? [...listed, ...[...this.selection].filter((id) => !listed.includes(id))];
     if (ids.length < 2) return this.setError("select two or more runs to compare");
     try {
       const reply = await this.request("compare", { runIds: ids });

@@ -17,6 +17,8 @@ export interface PairInfo {
   text: string;
   extension: string;
   format: FormatOptions;
+  /** Whether the script is on disk (a notebook paired by jupytext.toml whose script is not written yet: false). */
+  textExists?: boolean;
 }
 
 export type SyncReply =

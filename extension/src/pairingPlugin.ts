@@ -224,14 +224,6 @@ export const pairingPlugin: JupyterFrontEndPlugin<void> = {
       }
       return jupytext;
     };
-    const exists = async (path: string) => {
-      try {
-        await contents.get(path, { content: false });
-        return true;
-      } catch {
-        return false;
-      }
-    };
     const onSaved = async (path: string) => {
       let pair: PairInfo;
       try {
@@ -240,7 +232,8 @@ export const pairingPlugin: JupyterFrontEndPlugin<void> = {
         if (/is not paired/.test(String((e as Error).message))) return; // an unpaired notebook: nothing to keep in step
         throw e;
       }
-      if ((await exists(pair.text)) && (await probeJupytext(pair.text)) === "present") return;
+      // Only an existing script can tell whether jupytext is on the server (a missing one would be a 404).
+      if (pair.textExists && (await probeJupytext(pair.text)) === "present") return;
       const reply = await ask<SyncReply>("sync", { path });
       if (reply.ok) {
         await afterSync(reply);

@@ -30,14 +30,17 @@ function cssVar(name: string, fallback: string): string {
 export function themedLayout(layout: Record<string, unknown> = {}): Record<string, unknown> {
   const fg = cssVar("--jp-ui-font-color1", "#222");
   const grid = cssVar("--jp-border-color2", "#e0e0e0");
-  const axis = (a: unknown) => ({ gridcolor: grid, zerolinecolor: grid, linecolor: grid, ...(a as object) });
+  const axis = (a: unknown) => ({ gridcolor: grid, zerolinecolor: grid, linecolor: grid, automargin: true, ...(a as object) });
   return {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: fg, family: cssVar("--jp-ui-font-family", "sans-serif"), size: 11 },
     margin: { l: 48, r: 12, t: layout.title ? 36 : 12, b: 36 },
-    legend: { orientation: "h", y: -0.2 },
+    // plotly's own place for the legend (right of the plot, the margin grown to fit): a legend
+    // laid under the plot covered the x axis's title.
+    legend: { font: { size: 10 } },
     ...layout,
+    ...Object.fromEntries(Object.keys(layout).filter((k) => /^[xy]axis\d+$/.test(k)).map((k) => [k, axis(layout[k])])),
     xaxis: axis(layout.xaxis),
     yaxis: axis(layout.yaxis),
   };

@@ -1,8 +1,10 @@
 // The Runs panel in the right sidebar: filters, sort, and one row per run (status, duration,
-// tags, key metric, sparkline). Rows are updated in place as the model announces changes.
+// tags, its key metric and sparkline, the name cut in the middle to fit). Rows are updated in
+// place as the model announces changes.
 import { Widget } from "@lumino/widgets";
 import { formatDuration, formatNumber } from "../../src/track/format";
-import { h, svg } from "./dom";
+import { h, measureIn, svg } from "./dom";
+import { fitMiddle } from "./elide";
 import { RunsModel, displayValue } from "./model";
 import { sparklinePath } from "./series";
 import { RUN_STATUSES, type RunSummary } from "./wire";
@@ -14,6 +16,7 @@ export interface RunsPanelActions {
   openRun(runId: string): void;
   compare(): void;
   showModels?(): void;
+  showTable?(): void;
 }
 
 interface Row {
@@ -32,7 +35,7 @@ interface Row {
 export class RunsPanel extends Widget {
   private rows = new Map<string, Row>();
   private list = h("ul", { class: "mb-run-list", role: "listbox", "aria-label": "Runs", "aria-multiselectable": "true" });
-  private search = h("input", { class: "mb-search jp-mod-styled", type: "search", placeholder: "Filter: name, or params.lr < 0.1", "aria-label": "Filter runs", spellcheck: "false" });
+  private search = h("input", { class: "mb-search jp-mod-styled", type: "search", placeholder: "name, or params.lr < 0.1", title: "Filter runs: part of a name or id, or an expression such as metrics.f1 > 0.6 and params.C < 10", "aria-label": "Filter runs", spellcheck: "false" });
   private status = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Status" });
   private tag = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Tag" });
   private sort = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Sort by" });
@@ -42,13 +45,15 @@ export class RunsPanel extends Widget {
   private error = h("div", { class: "mb-error", role: "alert", hidden: true });
   private empty = h("div", { class: "mb-empty", hidden: true });
   private searchTimer = 0;
+  private nameWidth = 0;
+  private resizer = new ResizeObserver(() => this.fitNames());
 
   constructor(readonly model: RunsModel, private readonly actions: RunsPanelActions) {
     super();
     this.id = "modelbench-runs";
     this.addClass("mb-runs-panel");
     this.title.caption = "Runs (modelbench)";
-    this.status.append(h("option", { value: "" }, "all statuses"), ...RUN_STATUSES.map((s) => h("option", { value: s }, s)));
+    this.status.append(h("option", { value: "" }, "any status"), ...RUN_STATUSES.map((s) => h("option", { value: s }, s)));
     this.search.addEventListener("input", () => {
       window.clearTimeout(this.searchTimer);
       this.searchTimer = window.setTimeout(() => void model.setQuery({ search: this.search.value }), 250);
@@ -67,6 +72,7 @@ export class RunsPanel extends Widget {
 
     this.node.append(
       h("header", { class: "mb-header" }, h("h2", {}, "Runs"), this.count,
+        actions.showTable ? h("button", { class: "jp-mod-styled mb-table-button", type: "button", title: "All runs as a table: columns, sort, pin (in the main area)", onclick: () => actions.showTable!() }, "Table") : null,
         actions.showModels ? h("button", { class: "jp-mod-styled mb-models-button", type: "button", title: "The model registry: versions and aliases", onclick: () => actions.showModels!() }, "Models") : null),
       this.connection,
       h("div", { class: "mb-filters" }, this.search, h("div", { class: "mb-filter-row" }, this.status, this.tag, this.sort)),
@@ -81,6 +87,30 @@ export class RunsPanel extends Widget {
     model.connectionChanged.connect(this.renderConnection, this);
     this.renderConnection();
     this.renderRuns();
+    this.resizer.observe(this.list);
+  }
+
+  /** Names cut in the middle to the width the rows have now (on every resize of the panel). */
+  private fitNames(): void {
+    const first = this.rows.values().next().value as Row | undefined;
+    if (!first) return;
+    const width = first.name.parentElement!.clientWidth - 16; // the status dot and the gap
+    if (width <= 0) return;
+    this.nameWidth = width;
+    const measure = measureIn(first.name);
+    for (const row of this.rows.values()) if (row.run) this.fitName(row, measure);
+  }
+
+  private fitName(row: Row, measure = measureIn(row.name)): void {
+    const name = row.run!.name;
+    const shown = this.nameWidth ? fitMiddle(name, this.nameWidth, measure) : name;
+    if (row.name.textContent !== shown) row.name.textContent = shown;
+    row.name.title = shown === name ? "" : name;
+  }
+
+  dispose(): void {
+    this.resizer.disconnect();
+    super.dispose();
   }
 
   private renderConnection(): void {
@@ -157,8 +187,11 @@ export class RunsPanel extends Widget {
     };
     row.el.append(
       check,
-      h("div", { class: "mb-run-main" }, h("div", { class: "mb-run-line" }, row.status, row.name), h("div", { class: "mb-run-line mb-run-sub" }, row.meta), row.tags),
-      h("div", { class: "mb-run-side" }, row.value, spark),
+      // The name has the row's whole width; the key metric and its sparkline sit under it.
+      h("div", { class: "mb-run-main" },
+        h("div", { class: "mb-run-line" }, row.status, row.name),
+        h("div", { class: "mb-run-line mb-run-sub" }, row.meta, h("span", { class: "mb-run-side" }, row.value, spark)),
+        row.tags),
     );
     row.el.addEventListener("click", () => this.actions.openRun(runId));
     this.rows.set(runId, row);
@@ -166,32 +199,38 @@ export class RunsPanel extends Widget {
   }
 
   private updateRow(row: Row, run: RunSummary): void {
-    const key = this.model.keyMetric;
+    const key = this.model.keyMetricOf(run);
     if (row.run === run && row.key === key) return;
     row.run = run;
     row.key = key;
     row.el.dataset.status = run.status;
+    row.el.dataset.runName = run.name;
     row.el.title = `${run.name} (${run.id.slice(0, 8)}) — ${run.status}${run.error ? `: ${run.error}` : ""}`;
     row.status.className = `mb-status-dot mb-status-${run.status}`;
     row.status.title = run.status;
-    row.name.textContent = run.name;
+    this.fitName(row);
     const duration = run.durationMs ?? (run.status === "running" ? Date.now() - run.startedAt : null);
     row.meta.textContent = `${run.status} · ${formatDuration(duration)}`;
     row.tags.replaceChildren(...run.tags.map((t) => h("span", { class: "mb-tag" }, t)));
     row.tags.hidden = !run.tags.length;
     const v = displayValue(run, key);
     row.value.textContent = v === undefined ? "" : `${key} ${formatNumber(v)}`;
-    row.value.title = key ? `${key}: ${run.metrics[key]?.goal ? "best" : "last"} value` : "";
+    const m = key ? run.metrics[key] : undefined;
+    row.value.title = m ? `${key}: ${m.goal ? `best value (${m.goal === "max" ? "higher" : "lower"} is better)` : "last value"}, ${m.count} point${m.count === 1 ? "" : "s"}` : "";
+    row.el.dataset.key = key ?? "";
     this.renderSparkline(run.id);
   }
 
+  /** The key metric's curve; a single value has no line to draw, so no sparkline. */
   private renderSparkline(runId: string): void {
     const row = this.rows.get(runId);
-    const key = this.model.keyMetric;
-    if (!row) return;
-    const d = key ? sparklinePath(this.model.curve(runId, key), SPARK_W, SPARK_H) : "";
+    if (!row || !row.run) return;
+    const key = row.key;
+    const curve = key ? this.model.curve(runId, key) : undefined;
+    const d = curve && curve.steps.length >= 2 ? sparklinePath(curve, SPARK_W, SPARK_H) : "";
     row.path.setAttribute("d", d);
-    row.el.dataset.points = String(key ? this.model.curve(runId, key)?.steps.length ?? 0 : 0);
+    (row.path.parentNode as SVGElement).style.visibility = d ? "" : "hidden";
+    row.el.dataset.points = String(curve?.steps.length ?? 0);
   }
 
   private renderSelection(): void {

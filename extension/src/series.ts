@@ -16,25 +16,33 @@ function lowerBound(steps: number[], step: number): number {
 
 /**
  * A new curve with the points added: a step already present takes the new value, so a point that
- * arrives both in a detail reply and in a pushed "points" message is kept once.
+ * arrives both in a detail reply and in a pushed "points" message is kept once. Wall times (`ts`,
+ * ms) are kept beside the steps when given (NaN where a point came without one).
  */
-export function mergeCurve(curve: Curve | undefined, steps: number[], values: number[]): Curve {
+export function mergeCurve(curve: Curve | undefined, steps: number[], values: number[], ts?: number[]): Curve {
   const out: Curve = { steps: curve ? curve.steps.slice() : [], values: curve ? curve.values.slice() : [] };
+  const times = curve?.ts || ts ? (curve?.ts ? curve.ts.slice() : out.steps.map(() => NaN)) : null;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
+    const t = ts ? ts[i] : NaN;
     const n = out.steps.length;
     if (!n || s > out.steps[n - 1]) {
       out.steps.push(s);
       out.values.push(values[i]);
+      times?.push(t);
       continue;
     }
     const at = lowerBound(out.steps, s);
-    if (out.steps[at] === s) out.values[at] = values[i];
-    else {
+    if (out.steps[at] === s) {
+      out.values[at] = values[i];
+      if (times && ts) times[at] = t;
+    } else {
       out.steps.splice(at, 0, s);
       out.values.splice(at, 0, values[i]);
+      times?.splice(at, 0, t);
     }
   }
+  if (times) out.ts = times;
   return out;
 }
 

@@ -1,24 +1,32 @@
 // The comm protocol of the kernel's "modelbench" target (kernel/sidebar.ts), as the frontend sees it:
 // message shapes, and numbers revived from the strings JSON cannot avoid ("NaN", "Infinity", "-Infinity").
 import type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
+import type { CompareMetricRow, CompareParamRow } from "../../src/track/columns";
 
 export type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary };
 export { RUN_STATUSES } from "../../src/track/types";
 
 export const COMM_TARGET = "modelbench";
 
-/** One metric's points, column-wise, sorted by step. */
+/** One metric's points, column-wise, sorted by step; `ts` their wall times (ms), when known. */
 export interface Curve {
   steps: number[];
   values: number[];
+  ts?: number[];
 }
 
 
+export type { CompareMetricRow, CompareParamRow } from "../../src/track/columns";
+
 export interface CompareResult {
   runs: Array<{ id: string; name: string }>;
-  params: Array<{ key: string; values: unknown[]; differs: boolean }>;
-  metrics: Array<{ key: string; values: Array<{ last: number; min: number; max: number } | null | undefined>; differs: boolean }>;
+  /** Column labels: names, with a short id where two runs share one. */
+  labels: string[];
+  params: CompareParamRow[];
+  metrics: CompareMetricRow[];
+  /** Overlaid curves (two points or more), and one bar chart per metric across the runs. */
   figure: { data: unknown[]; layout: Record<string, unknown> };
+  bars: { data: unknown[]; layout: Record<string, unknown> };
   diffs: Array<{ against: string; run: string; diff: string }>;
 }
 
@@ -84,11 +92,18 @@ export function reviveMessage(msg: Incoming): Incoming {
       for (const [k, h] of Object.entries(msg.history)) history[k] = { ...h, values: h.values.map(num) };
       return { ...msg, run: reviveRun(msg.run), history };
     }
-    case "compare":
+    case "compare": {
+      const maybe = (v: unknown) => (v === null || v === undefined ? null : num(v));
       return {
         ...msg,
-        metrics: msg.metrics.map((r) => ({ ...r, values: r.values.map((v) => (v ? { last: num(v.last), min: num(v.min), max: num(v.max) } : v)) })),
+        metrics: msg.metrics.map((r) => ({
+          ...r,
+          values: r.values.map((v) => (v ? { last: num(v.last), min: num(v.min), max: num(v.max), best: num(v.best), count: v.count } : null)),
+          shown: r.shown.map(maybe),
+          deltas: r.deltas.map(maybe),
+        })),
       };
+    }
     default:
       return msg;
   }

@@ -5,6 +5,7 @@ import { trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, sto
 import type { ParsedArgs } from "./parse";
 import * as track from "../../src/track";
 import { Figure } from "../../src/track";
+import { RunLink } from "../../src/track/views";
 import { formatDuration, formatNumber } from "../../src/track/format";
 
 /** The run started by `%track` that spans cells until `%track end`. */
@@ -52,7 +53,7 @@ const trackMagic: MagicDefinition = {
       const run = span;
       span = null;
       await run.end(status as "finished");
-      ctx.print(summaryLine(run, await run.store.getRun(run.id)));
+      ctx.display(new RunLink(run, summaryLine(run, await run.store.getRun(run.id))));
       return;
     }
     if (span) throw new MagicUsageError(`run ${span.name} (${span.id.slice(0, 8)}) is still tracking: end it with %track end first`);
@@ -75,7 +76,8 @@ async function trackCell(ctx: MagicContext, args: ParsedArgs, body: string): Pro
     throw e;
   }
   await run.end("finished");
-  ctx.print(summaryLine(run, await run.store.getRun(run.id)));
+  // A link to the run in JupyterLab (the extension renders it); plain text elsewhere.
+  ctx.display(new RunLink(run, summaryLine(run, await run.store.getRun(run.id))));
 }
 
 /** `k=v` pairs; values parse as JSON where they can (numbers, true, [1,2]) and stay strings otherwise. */
@@ -160,6 +162,8 @@ const compareMagic: MagicDefinition = {
   async run(ctx, args) {
     const cmp = await track.compareRuns(args.positional);
     ctx.display(cmp);
+    const bars = cmp.barsFigure();
+    if (bars.data.length) ctx.display(new Figure(bars, `<metrics across ${cmp.runs.length} runs: ${bars.data.length} bar chart(s)>`));
     const fig = cmp.figure();
     if (fig.data.length) ctx.display(new Figure(fig));
   },

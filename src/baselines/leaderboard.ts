@@ -74,12 +74,16 @@ export class Leaderboard {
       reference: "font-style: italic; background: var(--jp-warn-color3, #fff3cd)",
       model: "",
     };
-    const body = rows.map((cells, i) => `<tr style="${style[this.rows[i].kind]}">${cells.map((c, j) =>
-      j === 3 ? `<td><b>${escapeHtml(c)}</b></td>` : j === cells.length - 1 ? `<td><code>${escapeHtml(c)}</code></td>` : `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("");
+    // JupyterLab right-aligns every table cell: words read from the left, numbers line up on the right.
+    const align = (j: number) => (j === 1 || j === 2 || j === head.length - 1 ? "left" : "right");
+    const body = rows.map((cells, i) => `<tr style="${style[this.rows[i].kind]}">${cells.map((c, j) => {
+      const inner = j === 3 ? `<b>${escapeHtml(c)}</b>` : j === cells.length - 1 ? `<code>${escapeHtml(c)}</code>` : escapeHtml(c);
+      return `<td style="text-align:${align(j)}">${inner}</td>`;
+    }).join("")}</tr>`).join("");
     const notes = this.rows.filter((r) => r.note).map((r) => `${r.name}: ${r.note}`);
     return {
       "text/plain": [title, textTable(head, rows), ...notes].join("\n"),
-      "text/html": `<p><b>${escapeHtml(title)}</b></p><table class="modelbench-leaderboard"><thead><tr>${head.map((h) => `<th style="text-align:left">${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table>` +
+      "text/html": `<p><b>${escapeHtml(title)}</b></p><table class="modelbench-leaderboard"><thead><tr>${head.map((h, j) => `<th style="text-align:${align(j)}">${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table>` +
         (notes.length ? `<p><small>${notes.map(escapeHtml).join("<br>")}</small></p>` : ""),
     };
   }

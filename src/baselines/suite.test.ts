@@ -102,6 +102,8 @@ test("a human reference is a tracked run with metrics and no model, and shows in
   assert.equal(report.leaderboard.rows[0].name, "human (2 annotators)");
   assert.equal(report.leaderboard.rows[0].kind, "reference");
   assert.match(String(report.leaderboard[MIME]()["text/plain"]), /human \(2 annotators\)\s+reference\s+0\.97/);
+  // In HTML the name reads from the left (JupyterLab right-aligns cells unless told), numbers from the right.
+  assert.match(String(report.leaderboard[MIME]()["text/html"]), /<td style="text-align:right">1<\/td><td style="text-align:left">human \(2 annotators\)<\/td>/);
   // Recorded again (a notebook run twice), the newest reference of a name is the one shown.
   await humanReference({ name: "human (2 annotators)", metrics: { macro_f1: 0.95 } });
   const again = await runBaselines(plots(), { target: "genre", seed: 1 });

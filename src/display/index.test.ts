@@ -22,6 +22,8 @@ test("display goes to the installed sink; handles update in place", () => {
     assert.equal((seen[1] as any)[2], true);
     assert.deepEqual(seen[2], ["clear", true]);
     assert.ok(isQuiet(h));
+    // A displayed string is its text, as a progress line should read (no REPL quotes).
+    assert.deepEqual((seen[1] as any)[0].data, { "text/plain": "two" });
   } finally {
     setDisplaySink(null);
   }

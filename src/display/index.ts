@@ -105,18 +105,26 @@ function sink(): DisplaySink {
   return (globalThis as any)[SINK] ?? consoleSink;
 }
 
+/**
+ * What `display()` shows: a string is its text (a progress line reads `epoch 3/3`, as print()
+ * would, not the REPL's quoted `'epoch 3/3'`, which stays for a cell's result); else the bundle.
+ */
+function shownOutput(value: unknown): DisplayOutput {
+  return typeof value === "string" ? { data: { "text/plain": value }, metadata: {} } : toDisplayOutput(value);
+}
+
 /** A display that can be replaced in place later, e.g. a progress bar. */
 export class DisplayHandle {
   readonly [QUIET] = true;
   constructor(readonly id: string) {}
   update(value: unknown): void {
-    sink().display(toDisplayOutput(value), this.id, true);
+    sink().display(shownOutput(value), this.id, true);
   }
 }
 
 export function display(value: unknown, options: { id?: string } = {}): DisplayHandle {
   const id = options.id ?? randomUUID();
-  sink().display(toDisplayOutput(value), id, false);
+  sink().display(shownOutput(value), id, false);
   return new DisplayHandle(id);
 }
 

@@ -67,7 +67,7 @@ export function guessGoal(key: string): Goal | null {
 export function toSummary(r: any, goals: Record<string, Goal> = {}): MetricSummary {
   const min = nullToNaN(r.min), max = nullToNaN(r.max), last = nullToNaN(r.last);
   const goal = goals[r.key] ?? (r.key.startsWith("system/") ? null : guessGoal(r.key));
-  return { key: r.key, last, lastStep: r.last_step, min, max, count: r.count, goal, best: goal === "min" ? min : goal === "max" ? max : last };
+  return { key: r.key, last, lastStep: r.last_step, min, max, count: r.count, goal, goalSet: goals[r.key] !== undefined, best: goal === "min" ? min : goal === "max" ? max : last };
 }
 
 

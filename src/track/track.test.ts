@@ -35,7 +35,7 @@ test("params, metrics in any order, NaN and ±Infinity come back as logged", asy
   assert.equal(d.status, "finished");
   assert.deepEqual(d.tags, ["lr", "tfidf"]);
   assert.deepEqual(d.params, { C: 1, grid: [1, 2], opts: { a: "x" } });
-  assert.deepEqual({ ...d.metrics.loss }, { key: "loss", last: 0.5, lastStep: 1, min: 0.5, max: 0.9, count: 2, goal: "min", best: 0.5 });
+  assert.deepEqual({ ...d.metrics.loss }, { key: "loss", last: 0.5, lastStep: 1, min: 0.5, max: 0.9, count: 2, goal: "min", goalSet: false, best: 0.5 });
   assert.equal(d.metrics.acc.last, 0.7);
   assert.equal(d.metrics.acc.min, 0.6);
   assert.equal(d.metrics.flag.last, 1);
@@ -265,7 +265,9 @@ test("listing filters, sorts and limits; the table shows itself as HTML and text
   assert.deepEqual(await names({ tags: ["nb"] }), ["c"]);
   const table = await track.listRuns({ limit: 2 });
   const bundle = table[MIME]();
-  assert.match(bundle["text/html"], /<table class="modelbench-runs">/);
+  assert.match(bundle["text/html"], /<table class="modelbench-runs"[ >]/);
+  // Metrics before params, and only the params that differ (every run here has its own C).
+  assert.match(bundle["text/plain"], /^id\s+name\s+status\s+started\s+duration\s+f1_macro ↑\s+params\.C$/m);
   assert.match(bundle["text/plain"], /2 of 3 runs shown/);
   await assert.rejects(() => track.listRuns({ where: "metrics.f1 >" }), /expected a value/);
   await assert.rejects(() => track.listRuns({ where: "colour = red" }), /unknown field 'colour'/);
@@ -284,7 +286,18 @@ test("compare shows differing params, curves and the code diff", async () => {
   assert.deepEqual(cmp.paramRows().map((r) => [r.key, r.differs]), [["C", true], ["seed", false]]);
   assert.equal(cmp.figure().data.length, 2);
   assert.match(cmp.codeDiffs()[0].diff, /-fit\(C=1\)\n\+fit\(C=10\)/);
-  assert.match(cmp[MIME]()["text/html"], /background: var\(--jp-warn-color3/);
+  // Metrics come first, with the better run marked (loss: lower is better) and deltas against A.
+  const [loss] = cmp.metricRows();
+  assert.deepEqual([loss.key, loss.goal, loss.shown, loss.best], ["loss", "min", [0.2, 0.4], [0]]);
+  assert.ok(Math.abs(loss.deltas[1]! - 0.2) < 1e-12);
+  const html = String(cmp[MIME]()["text/html"]);
+  assert.ok(html.indexOf("Metrics") < html.indexOf("Params that differ (1 of 2)"), "metrics before params");
+  assert.match(html, /<tr data-key="loss">.*font-weight:bold;background:var\(--jp-success-color3[^>]*title="best">0\.2</);
+  assert.match(html, /1 param the same in every run<\/summary><p>seed = 0/, "equal params are folded away");
+  assert.doesNotMatch(html, /data-key="params\.seed"/);
+  const bars = cmp.barsFigure();
+  assert.equal(bars.data.length, 1, "one bar chart per metric");
+  assert.deepEqual((bars.data[0] as any).y, [0.2, 0.4]);
   await assert.rejects(() => track.compareRuns(["A"]), /at least two runs/);
 });
 

@@ -81,6 +81,8 @@ export interface MetricSummary {
   count: number;
   /** Which direction is better: set by the run, else guessed from the name (loss → min, f1 → max). */
   goal: Goal | null;
+  /** True when the run set the goal (`--goal`, `run.goal()`), false when it was guessed from the name. */
+  goalSet?: boolean;
   /** min or max by the goal; last when there is none. */
   best: number;
 }

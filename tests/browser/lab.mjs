@@ -143,3 +143,14 @@ export async function openNotebook(lab, browser, name, cells, pageOptions = {}) 
 export function runRow(page, name) {
   return page.locator(".mb-run", { has: page.locator(".mb-run-name", { hasText: new RegExp(`^${name}$`) }) });
 }
+
+/**
+ * Brings the (first) notebook's tab to the front: run detail, compare and the runs table open as
+ * tabs over it, and a cell must be visible to be clicked.
+ */
+export async function showNotebook(page) {
+  await page.evaluate(() => {
+    const panel = document.querySelector(".jp-NotebookPanel");
+    if (panel) window.jupyterapp.shell.activateById(panel.id);
+  });
+}

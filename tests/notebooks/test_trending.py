@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # 00-welcome stands alone (test_notebooks.py runs it); the worked example is 01 onwards, in order.
 TRENDING = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("00-"))
+EXECUTED = ROOT / "tests" / "browser" / "artifacts" / "worked-example"
 
 
 def execute(nb, path, store):
@@ -40,6 +41,10 @@ def trending():
     """Executes the notebooks once, in order; the first error fails every test of this module."""
     store = pathlib.Path(tempfile.mkdtemp(prefix="mb-trending-")) / "store.db"
     executed = {p.stem: execute(nbformat.read(p, as_version=4), p, store) for p in TRENDING}
+    # The browser tests open these (outputs and all) in JupyterLab instead of running them again.
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    for path in TRENDING:
+        nbformat.write(executed[path.stem], EXECUTED / path.name)
     db = sqlite3.connect(store)
     db.row_factory = sqlite3.Row
     yield executed, db

@@ -106,7 +106,12 @@ def test_git_head_errors_say_what_to_do(comm, repo):
 
 def test_pair_and_sync_conflict_writes_nothing(comm, repo):
     reply = comm({"op": "pair", "root": repo, "path": "nb/a.ipynb"})
-    assert reply["ipynb"] == "nb/a.ipynb" and reply["text"] == "nb/a.ts"
+    assert reply["ipynb"] == "nb/a.ipynb" and reply["text"] == "nb/a.ts" and reply["textExists"] is True
+    # A notebook whose script is not written yet: the frontend is told, and asks the server for nothing.
+    with open(os.path.join(repo, "nb", "unwritten.ipynb"), "w") as f:
+        f.write(notebook("const y = 1;"))
+    unwritten = comm({"op": "pair", "root": repo, "path": "nb/unwritten.ipynb"})
+    assert unwritten["text"] == "nb/unwritten.ts" and unwritten["textExists"] is False
     first = comm({"op": "sync", "root": repo, "path": "nb/a.ipynb"})
     assert first["ok"] is True, first
     # both sides change after the sync: a conflict, and both files stay as they are

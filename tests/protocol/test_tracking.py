@@ -7,6 +7,8 @@ import pytest
 
 from kernel_helpers import assert_error, collect, result_of, run, shell_reply, text_of
 
+RUN_LINK = "application/vnd.modelbench.run+json"
+
 
 
 def runs_by_name(store_path, name):
@@ -27,7 +29,8 @@ def test_track_cell_records_params_metrics_code_and_finishes(kernel, store_path)
     reply, outs = run(kc, cell)
     assert reply["content"]["status"] == "ok"
     assert result_of(outs) == "'done'"
-    assert "run lr-baseline" in text_of(outs) and "finished" in text_of(outs)
+    [link] = [m["content"]["data"] for m in outs if m["msg_type"] == "display_data" and RUN_LINK in m["content"]["data"]]
+    assert link["text/plain"].startswith("run lr-baseline (") and " finished in " in link["text/plain"]
     [r] = runs_by_name(store_path, "lr-baseline")
     assert r["status"] == "finished"
     assert json.loads(r["tags"]) == ["tfidf", "lr"]
@@ -64,8 +67,11 @@ def test_span_over_cells_with_line_magics(kernel, store_path):
     run(kc, "%log acc=0.8 weird=nan")
     run(kc, "const w = 3\nlog({ acc: 0.85 })")
     reply, outs = run(kc, "%track end")
-    assert "finished" in text_of(outs)
     [r] = runs_by_name(store_path, "span-run")
+    # The closing line links to the run: its id and name for JupyterLab, the line for other frontends.
+    [link] = [m["content"]["data"] for m in outs if m["msg_type"] == "display_data" and RUN_LINK in m["content"]["data"]]
+    assert link[RUN_LINK]["id"] == r["id"] and link[RUN_LINK]["name"] == "span-run"
+    assert "finished" in link["text/plain"] and link[RUN_LINK]["text"] == link["text/plain"]
     assert r["status"] == "finished"
     assert "const w = 3" in r["source"] and "%param lr=0.01" in r["source"]
     db = sqlite3.connect(store_path)

@@ -1,0 +1,364 @@
+// The runs table in the main area, like W&B's runs table or MLflow's experiment view: every run of
+// the panel's query (up to TABLE_LIMIT), columns chosen, ordered, resized and pinned by the user
+// (saved in the browser), sorted by a header click, the selection shared with the Runs panel and
+// Compare. Only the rows in view exist in the DOM, so 10,000 runs scroll like 10.
+import { Widget } from "@lumino/widgets";
+import { sortRuns } from "../../src/track/query";
+import { h } from "./dom";
+import type { RunsModel } from "./model";
+import {
+  allColumns, cellText, emptyState, isShown, moveColumn, orderedColumns, setPinned, setShown, sortSpecOf, visibleColumns, visibleRange, widthOf, MIN_WIDTH,
+  type Column, type ColumnState,
+} from "./tableColumns";
+import type { RunSummary } from "./wire";
+
+/** How many runs the table asks for (the panel lists fewer). */
+export const TABLE_LIMIT = 10_000;
+const ROW_HEIGHT = 28;
+const CHECK_WIDTH = 32;
+const STATE_KEY = "modelbench:runs-table";
+
+export interface RunsTableActions {
+  openRun(runId: string): void;
+  /** Compare these runs (the selection, in the table's order). */
+  compare(runIds: string[]): void;
+}
+
+function loadState(): ColumnState {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STATE_KEY) ?? "null");
+    if (saved && typeof saved === "object") return { ...emptyState(), ...saved };
+  } catch {
+    /* no saved state, or another version's */
+  }
+  return emptyState();
+}
+
+export class RunsTableView extends Widget {
+  private runs: RunSummary[] = [];
+  private sorted: RunSummary[] = [];
+  private total = 0;
+  private columns: Column[] = [];
+  private shown: Column[] = [];
+  private state = loadState();
+  private sort = "";
+  private generation = 0;
+  private queryKey = "";
+  private frame = 0;
+
+  private count = h("span", { class: "mb-count" });
+  private status = h("span", { class: "mb-table-status", role: "status" });
+  private search = h("input", { class: "mb-search jp-mod-styled", type: "search", placeholder: "Filter: name, or metrics.f1 > 0.6", "aria-label": "Filter runs", spellcheck: "false" });
+  private compareButton = h("button", { class: "jp-mod-styled jp-mod-accept mb-compare-button", type: "button", disabled: true }, "Compare");
+  private columnsButton = h("button", { class: "jp-mod-styled mb-columns-button", type: "button", "aria-haspopup": "true" }, "Columns");
+  private chooser = h("div", { class: "mb-column-chooser", hidden: true, role: "dialog", "aria-label": "Columns" });
+  private scroller = h("div", { class: "mb-table-scroll", tabindex: 0 });
+  private header = h("div", { class: "mb-table-header", role: "row" });
+  private body = h("div", { class: "mb-table-body", role: "rowgroup" });
+
+  constructor(private readonly model: RunsModel, private readonly actions: RunsTableActions) {
+    super();
+    this.id = "modelbench-runs-table";
+    this.addClass("mb-runs-table");
+    this.title.label = "Runs table";
+    this.node.setAttribute("role", "grid");
+    this.search.value = model.query.search;
+    let timer = 0;
+    this.search.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void model.setQuery({ search: this.search.value }), 250);
+    });
+    this.compareButton.addEventListener("click", () => {
+      const inTable = this.sorted.filter((r) => model.selection.has(r.id)).map((r) => r.id);
+      actions.compare([...inTable, ...[...model.selection].filter((id) => !inTable.includes(id))]);
+    });
+    this.columnsButton.addEventListener("click", () => this.toggleChooser());
+    this.scroller.addEventListener("scroll", () => this.scheduleRows());
+    this.scroller.append(this.header, this.body);
+    this.node.append(
+      h("div", { class: "mb-table-toolbar" }, h("strong", {}, "Runs"), this.count, this.search, this.columnsButton, this.compareButton, this.status),
+      this.chooser,
+      this.scroller,
+    );
+    model.runsChanged.connect(this.onRunsChanged, this);
+    model.runsPushed.connect((_, runs) => this.merge(runs), this);
+    model.selectionChanged.connect(() => this.renderSelection(), this);
+    model.connectionChanged.connect(() => void this.reload(), this);
+    void this.reload();
+  }
+
+  /** The runs the table holds now (sorted), for tests and the bench. */
+  get rows(): readonly RunSummary[] {
+    return this.sorted;
+  }
+
+  private onRunsChanged(): void {
+    // The panel's query changed (a filter typed here or there): list again; a push alone does not.
+    const key = JSON.stringify({ ...this.model.query, sort: "" });
+    if (key !== this.queryKey) void this.reload();
+    if (document.activeElement !== this.search) this.search.value = this.model.query.search;
+  }
+
+  /** Lists every run of the panel's query (filter, status, tag), up to TABLE_LIMIT. */
+  async reload(): Promise<void> {
+    if (!this.model.connected) {
+      this.status.textContent = this.model.connection.label || "no modelbench kernel";
+      return;
+    }
+    const generation = ++this.generation;
+    const queryKey = JSON.stringify({ ...this.model.query, sort: "" });
+    // The panel's runs (the newest of the same query) show at once; the rest follow in one reply.
+    if (queryKey !== this.queryKey || !this.runs.length) {
+      this.runs = [...this.model.runs];
+      this.total = this.model.total;
+      this.refreshColumns();
+    }
+    this.queryKey = queryKey;
+    this.status.textContent = this.total > this.runs.length ? `loading all ${this.total} runs…` : "";
+    try {
+      const { runs, total } = await this.model.listAll(TABLE_LIMIT);
+      if (generation !== this.generation) return;
+      this.runs = runs;
+      this.total = total;
+      this.status.textContent = total > runs.length ? `the newest ${runs.length} of ${total} runs (filter to narrow them down)` : "";
+      this.refreshColumns();
+    } catch (e) {
+      if (generation === this.generation) this.status.textContent = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Runs the kernel pushed: replaced in place, new ones that match the query added. */
+  private merge(changed: RunSummary[]): void {
+    const index = new Map(this.runs.map((r, i) => [r.id, i]));
+    let added = false;
+    for (const run of changed) {
+      const at = index.get(run.id);
+      const match = this.model.matches(run);
+      if (at !== undefined) this.runs[at] = match ? run : (null as unknown as RunSummary);
+      else if (match && this.runs.length < TABLE_LIMIT) {
+        this.runs.unshift(run);
+        added = true;
+        this.total++;
+      }
+    }
+    this.runs = this.runs.filter(Boolean);
+    if (added || changed.length) this.refreshColumns();
+  }
+
+  private refreshColumns(): void {
+    this.columns = allColumns(this.runs);
+    this.applySort();
+    this.renderAll();
+  }
+
+  private applySort(): void {
+    this.sorted = this.sort ? sortRuns(this.runs, this.sort) : [...this.runs].sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  private saveState(): void {
+    try {
+      localStorage.setItem(STATE_KEY, JSON.stringify(this.state));
+    } catch {
+      /* private mode: the layout lasts this session */
+    }
+  }
+
+  private setState(state: ColumnState): void {
+    this.state = state;
+    this.saveState();
+    this.renderAll();
+    if (!this.chooser.hidden) this.renderChooser();
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------
+
+  private template(): string {
+    return `${CHECK_WIDTH}px ${this.shown.map((c) => `${widthOf(c, this.state)}px`).join(" ")}`;
+  }
+
+  /** Left offsets of pinned columns (they stick while the rest scrolls sideways). */
+  private pinOffsets(): Map<string, number> {
+    const out = new Map<string, number>();
+    let left = CHECK_WIDTH;
+    for (const c of this.shown) {
+      if (!this.state.pinned.includes(c.id)) break;
+      out.set(c.id, left);
+      left += widthOf(c, this.state);
+    }
+    return out;
+  }
+
+  private renderAll(): void {
+    this.shown = visibleColumns(this.columns, this.state);
+    this.count.textContent = this.total > this.runs.length ? `${this.runs.length} of ${this.total}` : String(this.runs.length);
+    const template = this.template();
+    const width = CHECK_WIDTH + this.shown.reduce((n, c) => n + widthOf(c, this.state), 0);
+    this.header.style.gridTemplateColumns = template;
+    this.header.style.width = this.body.style.width = `${width}px`;
+    this.body.style.height = `${this.sorted.length * ROW_HEIGHT}px`;
+    this.node.style.setProperty("--mb-table-template", template);
+    const pins = this.pinOffsets();
+    const [field, desc] = this.sort.startsWith("-") ? [this.sort.slice(1), true] : [this.sort, false];
+    this.header.replaceChildren(
+      h("div", { class: "mb-th mb-th-check mb-pinned", style: "left:0" }, ""),
+      ...this.shown.map((c) => {
+        const sorted = sortSpecOf(c, false) === field;
+        const th = h("div", {
+          class: `mb-th${c.numeric ? " mb-num" : ""}${pins.has(c.id) ? " mb-pinned" : ""}`, role: "columnheader", "data-column": c.id, draggable: "true",
+          title: `${c.kind === "param" ? "params." : c.kind === "metric" ? "metrics." : ""}${c.label}: click to sort, drag to move, drag the edge to resize`,
+          "aria-sort": sorted ? (desc ? "descending" : "ascending") : "none",
+          style: pins.has(c.id) ? `left:${pins.get(c.id)}px` : null,
+        }, h("span", { class: "mb-th-label" }, c.label), sorted ? h("span", { class: "mb-sort-mark" }, desc ? " ▼" : " ▲") : null);
+        const grip = h("span", { class: "mb-resize", title: "Drag to resize" });
+        grip.addEventListener("pointerdown", (e) => this.startResize(e, c));
+        grip.addEventListener("click", (e) => e.stopPropagation());
+        th.append(grip);
+        th.addEventListener("click", () => this.sortBy(c));
+        th.addEventListener("dragstart", (e) => e.dataTransfer?.setData("text/x-modelbench-column", c.id));
+        th.addEventListener("dragover", (e) => e.preventDefault());
+        th.addEventListener("drop", (e) => {
+          e.preventDefault();
+          const id = e.dataTransfer?.getData("text/x-modelbench-column");
+          if (id && id !== c.id) this.setState(moveColumn(this.columns, this.state, id, c.id));
+        });
+        return th;
+      }),
+    );
+    this.body.replaceChildren();
+    this.renderedRange = [0, 0];
+    this.renderRows();
+    this.renderSelection();
+  }
+
+  private renderedRange: [number, number] = [0, 0];
+
+  private scheduleRows(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderRows();
+    });
+  }
+
+  /** The rows in view (and a few around), positioned absolutely; others are not in the DOM. */
+  private renderRows(): void {
+    const viewport = this.scroller.clientHeight || 600;
+    const top = Math.max(0, this.scroller.scrollTop - this.header.offsetHeight);
+    const [first, end] = visibleRange(top, viewport, ROW_HEIGHT, this.sorted.length);
+    if (first === this.renderedRange[0] && end === this.renderedRange[1] && this.body.childElementCount === end - first) return;
+    this.renderedRange = [first, end];
+    const pins = this.pinOffsets();
+    const now = Date.now();
+    const rows: HTMLElement[] = [];
+    for (let i = first; i < end; i++) rows.push(this.row(this.sorted[i], i, pins, now));
+    this.body.replaceChildren(...rows);
+  }
+
+  private row(run: RunSummary, index: number, pins: Map<string, number>, now: number): HTMLElement {
+    const selected = this.model.selection.has(run.id);
+    const check = h("input", { type: "checkbox", class: "mb-check", "aria-label": `Select ${run.name} for comparison`, checked: selected });
+    check.addEventListener("click", (e) => {
+      e.stopPropagation();
+      this.model.toggleSelected(run.id, check.checked);
+    });
+    const el = h("div", {
+      class: `mb-tr${selected ? " mb-selected" : ""}`, role: "row", "data-run-id": run.id, "data-status": run.status, "data-index": index,
+      style: `top:${index * ROW_HEIGHT}px;grid-template-columns:${this.template()}`,
+    }, h("div", { class: "mb-td mb-td-check mb-pinned", style: "left:0" }, check));
+    for (const c of this.shown) {
+      const { text, full } = cellText(run, c, now);
+      const cell = h("div", {
+        class: `mb-td${c.numeric ? " mb-num" : ""}${pins.has(c.id) ? " mb-pinned" : ""}${c.kind === "status" ? ` mb-status-text-${run.status}` : ""}`,
+        "data-column": c.id, title: full && full !== text ? full : text.length > 12 ? text : null,
+        style: pins.has(c.id) ? `left:${pins.get(c.id)}px` : null,
+      }, c.kind === "name" ? h("span", { class: `mb-status-dot mb-status-${run.status}` }) : null, text);
+      el.append(cell);
+    }
+    el.addEventListener("click", () => this.actions.openRun(run.id));
+    return el;
+  }
+
+  private renderSelection(): void {
+    const n = this.model.selection.size;
+    this.compareButton.disabled = n < 2;
+    this.compareButton.textContent = n ? `Compare ${n}` : "Compare";
+    for (const el of Array.from(this.body.children) as HTMLElement[]) {
+      const on = this.model.selection.has(el.dataset.runId!);
+      el.classList.toggle("mb-selected", on);
+      const check = el.querySelector<HTMLInputElement>(".mb-check");
+      if (check) check.checked = on;
+    }
+  }
+
+  // ---- sort, resize, choose ------------------------------------------------------------------
+
+  /** A click sorts descending (metrics: best first for most), again ascending, a third time back to newest first. */
+  private sortBy(c: Column): void {
+    const desc = sortSpecOf(c, true);
+    const asc = sortSpecOf(c, false);
+    this.sort = this.sort === desc ? asc : this.sort === asc ? "" : desc;
+    this.applySort();
+    this.renderAll();
+  }
+
+  private startResize(e: PointerEvent, c: Column): void {
+    e.preventDefault();
+    e.stopPropagation();
+    const startX = e.clientX;
+    const start = widthOf(c, this.state);
+    const move = (ev: PointerEvent) => {
+      this.state = { ...this.state, widths: { ...this.state.widths, [c.id]: Math.max(MIN_WIDTH, Math.round(start + ev.clientX - startX)) } };
+      const template = this.template();
+      this.header.style.gridTemplateColumns = template;
+      for (const row of Array.from(this.body.children) as HTMLElement[]) row.style.gridTemplateColumns = template;
+    };
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      this.setState(this.state);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  }
+
+  private toggleChooser(): void {
+    this.chooser.hidden = !this.chooser.hidden;
+    this.columnsButton.setAttribute("aria-expanded", String(!this.chooser.hidden));
+    if (!this.chooser.hidden) this.renderChooser();
+  }
+
+  /** Every column with show / pin / move: metrics, params (varying first) and the run's own fields. */
+  private renderChooser(): void {
+    const ordered = orderedColumns(this.columns, this.state);
+    this.chooser.replaceChildren(
+      h("div", { class: "mb-chooser-head" }, h("strong", {}, "Columns"), h("button", { type: "button", class: "mb-link-button", onclick: () => this.setState({ ...emptyState() }) }, "reset"),
+        h("button", { type: "button", class: "mb-link-button", onclick: () => this.toggleChooser() }, "close")),
+      h("ul", {}, ...ordered.map((c, i) => {
+        const shown = isShown(c, this.state);
+        const pinned = this.state.pinned.includes(c.id);
+        const show = h("input", { type: "checkbox", checked: shown, "aria-label": `Show ${c.label}` });
+        show.addEventListener("change", () => this.setState(setShown(this.state, c.id, show.checked)));
+        return h("li", { "data-column": c.id },
+          h("label", {}, show, " ", h("span", { class: "mb-chooser-kind" }, c.kind === "metric" ? "metric" : c.kind === "param" ? "param" : "run"), " ", c.label),
+          h("span", { class: "mb-chooser-actions" },
+            h("button", { type: "button", class: `mb-link-button mb-pin${pinned ? " mb-on" : ""}`, title: pinned ? "Unpin" : "Pin to the left", onclick: () => this.setState(setPinned(this.state, c.id, !pinned)) }, pinned ? "unpin" : "pin"),
+            h("button", { type: "button", class: "mb-link-button", title: "Move up", disabled: i === 0, onclick: () => this.setState(moveColumn(this.columns, this.state, c.id, ordered[i - 1].id)) }, "↑"),
+            h("button", { type: "button", class: "mb-link-button", title: "Move down", disabled: i === ordered.length - 1, onclick: () => this.setState(moveColumn(this.columns, this.state, c.id, ordered[i + 2]?.id ?? null)) }, "↓")));
+      })),
+    );
+  }
+
+  protected onResize(): void {
+    this.scheduleRows();
+  }
+
+  protected onAfterShow(): void {
+    this.scheduleRows();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    super.dispose();
+  }
+}
