@@ -343,7 +343,8 @@ def test_display_update_and_clear(kernel):
     assert kinds == ["display_data", "update_display_data", "clear_output"]
     did = outs[0]["content"]["transient"]["display_id"]
     assert outs[1]["content"]["transient"]["display_id"] == did
-    assert outs[1]["content"]["data"]["text/plain"] == "'step 2'"
+    # A displayed string is its text, as print() shows it (a cell's result keeps the REPL's quotes).
+    assert outs[1]["content"]["data"]["text/plain"] == "step 2"
     assert outs[2]["content"]["wait"] is True
 
 
