@@ -78,12 +78,19 @@ export class BertEncoder {
    * LayerNorm "gamma"/"beta" names, as transformers accepts them.
    */
   static fromCheckpoint(config: BertConfig, weights: Safetensors, where: string): BertEncoder {
+    const tensors = new Map<string, Float32Array>();
+    for (const [name, stored] of BertEncoder.storedNames(config, weights, where)) tensors.set(name, weights.float32(stored));
+    return BertEncoder.fromWeights(config, tensors);
+  }
+
+  /** Each expected weight's name in the checkpoint, after checking that it is there with its shape. */
+  static storedNames(config: BertConfig, weights: Safetensors, where: string): Map<string, string> {
     const prefix = weights.has("bert.embeddings.word_embeddings.weight") ? "bert." : "";
     const find = (name: string): string | null => {
       for (const n of [prefix + name, prefix + name.replace(/LayerNorm\.weight$/, "LayerNorm.gamma").replace(/LayerNorm\.bias$/, "LayerNorm.beta")]) if (weights.has(n)) return n;
       return null;
     };
-    const tensors = new Map<string, Float32Array>();
+    const names = new Map<string, string>();
     for (const [name, shape] of BertEncoder.expectedShapes(config)) {
       const stored = find(name);
       if (!stored) throw new CheckpointMismatchError(`${where} has no weight '${prefix + name}': it is not a complete ${config.numLayers}-layer BERT checkpoint for its config.json`);
@@ -92,9 +99,9 @@ export class BertEncoder {
         const vocab = name === "embeddings.word_embeddings.weight" ? ` (config.json's vocab_size is ${config.vocabSize}, the weights have ${got[0]} rows: the config and the weights come from different models)` : "";
         throw new CheckpointMismatchError(`${where}: weight '${stored}' has shape [${got}] but config.json implies [${shape}]${vocab}`);
       }
-      tensors.set(name, weights.float32(stored));
+      names.set(name, stored);
     }
-    return BertEncoder.fromWeights(config, tensors);
+    return names;
   }
 
   /** From plain arrays in checkpoint layout (a saved fine-tuned model). */

@@ -108,10 +108,13 @@ export function readCheckpoint(nameOrDir: string = DEFAULT_MODEL): Checkpoint {
   const config = readBertConfig(configJSON, path.join(dir, "config.json"));
   const tokenizerJSON = readJSON(path.join(dir, "tokenizer.json"));
   const tokenizer = PretrainedTokenizer.fromJSON(tokenizerJSON);
-  if (tokenizer.vocabSize > config.vocabSize) {
-    throw new CheckpointMismatchError(`${dir}: tokenizer.json has ${tokenizer.vocabSize} tokens but the model's embeddings have ${config.vocabSize} rows: the tokenizer belongs to another model; put the model's own tokenizer.json beside it`);
-  }
   const weights = Safetensors.readFile(path.join(dir, "model.safetensors"));
+  // Checked before it is kept, so a folder mended after an error is read afresh.
+  const stored = BertEncoder.storedNames(config, weights, path.join(dir, "model.safetensors"));
+  const rows = weights.info(stored.get("embeddings.word_embeddings.weight")!).shape[0];
+  if (tokenizer.vocabSize > rows) {
+    throw new CheckpointMismatchError(`${dir}: tokenizer.json has ${tokenizer.vocabSize} tokens but the model's embeddings have ${rows} rows: the tokenizer belongs to another model; put the model's own tokenizer.json beside it`);
+  }
   const st = fs.existsSync(path.join(dir, "sentence_bert_config.json")) ? readJSON(path.join(dir, "sentence_bert_config.json")) : {};
   const poolingFile = path.join(dir, "1_Pooling", "config.json");
   const pooling = fs.existsSync(poolingFile) && readJSON(poolingFile).pooling_mode_cls_token ? "cls" : "mean";

@@ -66,7 +66,16 @@ test("a missing model folder, an unsupported architecture or a mismatched vocabu
   rewrite("config.json", { ...config, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] });
   assert.throws(() => loadPretrained(dir), (e: unknown) => e instanceof UnsupportedArchitectureError && /describes a "gpt2" model; modelbench runs BERT-family encoders/.test((e as Error).message));
   rewrite("config.json", { ...config, vocab_size: 28996 });
-  assert.throws(() => loadPretrained(dir), (e: unknown) => e instanceof CheckpointMismatchError && /tokenizer.json has 30522 tokens but the model's embeddings have 28996 rows/.test((e as Error).message));
+  assert.throws(() => loadPretrained(dir), (e: unknown) => e instanceof CheckpointMismatchError && /config.json's vocab_size is 28996, the weights have 30522 rows/.test((e as Error).message));
+  rewrite("config.json", config);
+  // The mended folder is read afresh (nothing of the failed load was kept), and a tokenizer with
+  // more tokens than the weights have rows belongs to another model.
+  const tokenizerJSON = JSON.parse(fs.readFileSync(path.join(dir, "tokenizer.json"), "utf8"));
+  const original = JSON.stringify(tokenizerJSON);
+  for (let i = 0; i < 8; i++) tokenizerJSON.model.vocab[`extra${i}`] = 30522 + i;
+  rewrite("tokenizer.json", tokenizerJSON);
+  assert.throws(() => loadPretrained(dir), (e: unknown) => e instanceof CheckpointMismatchError && /tokenizer.json has 30530 tokens but the model's embeddings have 30522 rows/.test((e as Error).message));
+  rewrite("tokenizer.json", original);
   rewrite("config.json", { ...config, num_hidden_layers: 7 });
   assert.throws(() => loadPretrained(dir), /has no weight 'encoder.layer.6.attention.self.query.weight'/);
   fs.rmSync(path.join(dir, "model.safetensors"));
