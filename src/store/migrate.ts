@@ -1,11 +1,16 @@
 // Copies a SQLite store into PostgreSQL, row for row: runs with their params, every metric chunk and
 // summary, data hashes, artifact contents, the model registry and its aliases, studies and trials.
 // Runs already in the target are left as they are, so a copy interrupted halfway can be run again.
+// Both stores are opened through the registry, so importing this module loads neither backend.
 import * as fs from "fs";
-import { SqliteStore } from "./sqlite/store";
-import { isPostgresUri, PostgresStore } from "./postgres/store";
+import type { SqliteStore } from "./sqlite/store";
+import type { PostgresStore } from "./postgres/store";
 import { StoreError } from "../track/errors";
 import { sqlitePath } from "./location";
+import { backendFor, openStore } from "./registry";
+import { sqliteBackend } from "./sqlite";
+import { postgresBackend } from "./postgres";
+import type { StoreBackend } from "./types";
 
 export interface MigrateStats {
   runs: number;
@@ -20,13 +25,21 @@ export interface MigrateStats {
 
 const RUNS_PER_TRANSACTION = 100;
 
+function servedBy(uri: string): StoreBackend | null {
+  try {
+    return backendFor(uri);
+  } catch {
+    return null; // not a store URI at all: the caller's message says which one it wants
+  }
+}
+
 export async function migrateStore(from: string, to: string, onProgress: (line: string) => void = () => {}): Promise<MigrateStats> {
-  if (!from.startsWith("sqlite://")) throw new StoreError(`--from must be a SQLite store (sqlite:///path/store.db), not '${from}'`);
-  if (!isPostgresUri(to)) throw new StoreError(`--to must be a PostgreSQL store (postgres://user@host:5432/database), not '${to}'`);
+  if (servedBy(from) !== sqliteBackend) throw new StoreError(`--from must be a SQLite store (sqlite:///path/store.db), not '${from}'`);
+  if (servedBy(to) !== postgresBackend) throw new StoreError(`--to must be a PostgreSQL store (postgres://user@host:5432/database), not '${to}'`);
   const file = sqlitePath(from);
   if (!fs.existsSync(file)) throw new StoreError(`there is no store at ${file}: check the --from path`);
-  const src = new SqliteStore(file);
-  const dst = new PostgresStore(to);
+  const src = openStore(from) as SqliteStore;
+  const dst = openStore(to) as PostgresStore;
   const stats: MigrateStats = { runs: 0, skippedRuns: 0, points: 0, artifacts: 0, modelVersions: 0, aliases: 0, studies: 0, trials: 0 };
   try {
     const db = src.db;

@@ -10,8 +10,9 @@ import { MODEL_FORMAT, modelFromJSON } from "../models";
 export * from "./types";
 export * from "./errors";
 export { Run } from "./run";
-// The backends' classes, for scripts that open one by hand (openStore(uri) picks by URI).
-export { SqliteStore, StoreTail, PostgresStore, PgTail, MlflowStore, MlflowTail, openTail, type Tail } from "../store";
+// Stores and tails by URI; a backend's modules load only when a URI of its scheme is opened.
+export { openTail } from "../store/registry";
+export type { Tail } from "../store/types";
 export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";
