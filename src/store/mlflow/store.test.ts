@@ -6,7 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import * as track from "../../track";
 import { MlflowStore } from "./store";
-import { openTail } from "../registry";
+import { backendOf, openTail } from "../registry";
+import { StudyError } from "../../tune/storage";
 import { freePort, mlflowBin, NO_MLFLOW, repoRoot, startMlflow } from "../../../tests/support/mlflowServer";
 import type { PointsEvent, RunSummary } from "../../track/types";
 
@@ -166,4 +167,12 @@ test("an MLflow store that is down or wrong says so, naming the URL", async () =
   await assert.rejects(st.listRuns(), new RegExp(`cannot reach the MLflow server at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start it`));
   assert.throws(() => track.openStore("mlflow+ftp://x"), /store URI scheme 'mlflow\+ftp' has no backend: .*mlflow\+http:\/\/host:port/);
   assert.throws(() => track.openStore("mlflow+http://x:1/path"), /is not an MLflow URI: write mlflow\+http:\/\/host:port/);
+});
+
+test("studies on an MLflow store are a clear StudyError, before any request reaches the server", async () => {
+  const port = await freePort(); // nothing listens there: the refusal needs no server
+  const st = track.openStore(`mlflow+http://127.0.0.1:${port}`);
+  assert.throws(() => backendOf(st).openStudyStorage(st), (e: unknown) =>
+    e instanceof StudyError &&
+    e.message.startsWith(`studies need a SQLite or PostgreSQL store, not mlflow+http://127.0.0.1:${port}: MLflow keeps no trials; sweep into sqlite:///… or postgres://…`));
 });
