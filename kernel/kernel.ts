@@ -11,6 +11,7 @@ import { magicSpecs } from "./magics/specs";
 import { handlers, type KernelServices } from "./handlers";
 import { CommRouter } from "./comms";
 import { SidebarStore } from "./sidebarStore";
+import { sqliteUri } from "../src/store/location";
 import { Sockets, type Channel, type ConnectionInfo } from "./sockets";
 import { StreamBuffer } from "./streams";
 
@@ -63,7 +64,7 @@ export class Kernel {
       toRuntime: (msg) => this.runtime.deliver(msg),
       log: this.log,
     });
-    this.sidebarStore = new SidebarStore(options.storeUri ?? `sqlite://${options.historyFile}`, this.log);
+    this.sidebarStore = new SidebarStore(options.storeUri ?? sqliteUri(options.historyFile), this.log);
     this.services = {
       connection: options.connection,
       reply: (channel, request, type, content, metadata) => this.reply(channel, request, type, content, metadata),

@@ -1,7 +1,7 @@
 // Entry point that Jupyter starts: `node dist/kernel/main.js --connection-file FILE`.
 import * as fs from "fs";
 import { Kernel, type ConnectionInfo } from "./kernel";
-import { sqlitePath, storeUri } from "../src/store/location";
+import { historyFile, storeUri } from "../src/store/location";
 
 function usage(message: string): never {
   process.stderr.write(`modelbench kernel: ${message}\nusage: node dist/kernel/main.js --connection-file <file>\n`);
@@ -18,10 +18,8 @@ async function main(): Promise<void> {
   } catch (e) {
     usage(`cannot read connection file ${file}: ${e}`);
   }
-  // The history stays in the project's SQLite file when the runs go to a shared server.
   const uri = storeUri();
-  const historyFile = uri.startsWith("sqlite://") ? sqlitePath(uri) : sqlitePath(storeUri(process.cwd(), {}));
-  const kernel = new Kernel({ connection, historyFile, storeUri: uri });
+  const kernel = new Kernel({ connection, historyFile: historyFile(uri), storeUri: uri });
   await kernel.start();
   // With interrupt_mode "message" interrupts arrive on the control channel; a SIGINT (signal mode,
   // or Ctrl-C in a terminal) is passed on to the runtime instead of killing the kernel.

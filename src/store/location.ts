@@ -18,7 +18,20 @@ export function projectRoot(from = process.cwd()): string {
 }
 
 export function storeUri(from = process.cwd(), env = process.env): string {
-  return env.MODELBENCH_STORE || `sqlite://${path.join(projectRoot(from), ".modelbench", "store.db")}`;
+  return env.MODELBENCH_STORE || sqliteUri(path.join(projectRoot(from), ".modelbench", "store.db"));
+}
+
+/** The URI of the SQLite store in `file`. */
+export function sqliteUri(file: string): string {
+  return `sqlite://${path.resolve(file)}`;
+}
+
+/**
+ * The SQLite file that keeps the kernel's input history: the store's own file when the store is
+ * SQLite, else the project's default file (the history stays local when runs go to a server).
+ */
+export function historyFile(uri = storeUri(), from = process.cwd()): string {
+  return uri.startsWith("sqlite://") ? sqlitePath(uri, from) : sqlitePath(storeUri(from, {}), from);
 }
 
 /** The file of a sqlite:// URI (sqlite:///abs/path or sqlite://relative/path). */
