@@ -1,4 +1,5 @@
-// The runtime's magics: every spec (specs/) with its implementation. The protocol process does not
+// The runtime's magics: every spec (specs/) with its implementation, built anew for each runtime (a
+// magic's state, such as the run a %track spans, is that runtime's). The protocol process does not
 // load this module; it reads specs/ alone.
 import { MagicRegistry } from "./spec";
 import type { MagicDefinition } from "./contract";
@@ -9,7 +10,7 @@ import { sweepMagics } from "./sweep";
 import { baselineMagics } from "./baseline";
 
 export function defaultMagics(): MagicRegistry<MagicDefinition> {
-  const defs = [...builtinMagics, ...trackingMagics, ...sweepMagics, ...baselineMagics];
+  const defs = [...builtinMagics, ...trackingMagics(), ...sweepMagics, ...baselineMagics];
   const missing = MAGIC_SPECS.filter((s) => !defs.some((d) => d.spec === s)).map((s) => s.name);
   const unlisted = defs.filter((d) => !MAGIC_SPECS.includes(d.spec)).map((d) => d.spec.name);
   // Completion and --help in the protocol process would promise magics the runtime lacks, or miss some.

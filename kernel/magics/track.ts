@@ -8,9 +8,6 @@ import { Figure } from "../../src/track";
 import { RunLink } from "../../src/track/views";
 import { formatDuration, formatNumber } from "../../src/track/format";
 
-/** The run started by `%track` that spans cells until `%track end`. */
-let span: track.Run | null = null;
-
 async function startFromArgs(args: ParsedArgs, source: string | undefined): Promise<track.Run> {
   return track.startRun({
     name: args.positional[0],
@@ -42,29 +39,36 @@ function goalsOf(args: ParsedArgs): Record<string, "min" | "max"> | undefined {
   return goals;
 }
 
-const trackMagic: MagicDefinition = {
-  spec: trackSpec,
-  async run(ctx, args, body) {
-    if (body !== undefined) return trackCell(ctx, args, body);
-    if (args.positional[0] === "end") {
-      if (!span) throw new MagicUsageError("no %track span is running: start one with %track [name]");
-      const status = args.options.status as string;
-      if (!["finished", "failed", "killed"].includes(status)) throw new MagicUsageError(`--status is finished, failed or killed, not '${status}'`);
-      const run = span;
-      span = null;
-      await run.end(status as "finished");
-      ctx.display(new RunLink(run, summaryLine(run, await run.store.getRun(run.id))));
-      return;
-    }
-    if (span) throw new MagicUsageError(`run ${span.name} (${span.id.slice(0, 8)}) is still tracking: end it with %track end first`);
-    span = await startFromArgs(args, "");
-    ctx.print(`tracking run ${span.name} (${span.id.slice(0, 8)}): the cells you run until %track end are recorded`);
-  },
-  async afterCell(code, error) {
-    if (!span || /^\s*%track\b/m.test(code)) return;
-    await span.store.appendSource(span.id, error ? `${code}\n// ^ this cell failed: ${error.ename}: ${error.evalue}` : code);
-  },
-};
+/**
+ * `%track`: a cell magic, or a run that spans the cells run until `%track end`. That run is state of
+ * the runtime, so each registry (one per runtime, see defaultMagics) has its own.
+ */
+function trackMagic(): MagicDefinition {
+  let span: track.Run | null = null;
+  return {
+    spec: trackSpec,
+    async run(ctx, args, body) {
+      if (body !== undefined) return trackCell(ctx, args, body);
+      if (args.positional[0] === "end") {
+        if (!span) throw new MagicUsageError("no %track span is running: start one with %track [name]");
+        const status = args.options.status as string;
+        if (!["finished", "failed", "killed"].includes(status)) throw new MagicUsageError(`--status is finished, failed or killed, not '${status}'`);
+        const run = span;
+        span = null;
+        await run.end(status as "finished");
+        ctx.display(new RunLink(run, summaryLine(run, await run.store.getRun(run.id))));
+        return;
+      }
+      if (span) throw new MagicUsageError(`run ${span.name} (${span.id.slice(0, 8)}) is still tracking: end it with %track end first`);
+      span = await startFromArgs(args, "");
+      ctx.print(`tracking run ${span.name} (${span.id.slice(0, 8)}): the cells you run until %track end are recorded`);
+    },
+    async afterCell(code, error) {
+      if (!span || /^\s*%track\b/m.test(code)) return;
+      await span.store.appendSource(span.id, error ? `${code}\n// ^ this cell failed: ${error.ename}: ${error.evalue}` : code);
+    },
+  };
+}
 
 async function trackCell(ctx: MagicContext, args: ParsedArgs, body: string): Promise<void> {
   const run = await startFromArgs(args, body);
@@ -241,4 +245,7 @@ const gcMagic: MagicDefinition = {
   },
 };
 
-export const trackingMagics: MagicDefinition[] = [trackMagic, logMagic, paramMagic, runsMagic, compareMagic, registryMagic, storeMagic, gcMagic];
+/** The tracking magics of one runtime (the %track span is its own). */
+export function trackingMagics(): MagicDefinition[] {
+  return [trackMagic(), logMagic, paramMagic, runsMagic, compareMagic, registryMagic, storeMagic, gcMagic];
+}
