@@ -1,7 +1,7 @@
 // The runtime: a child process that runs cells with tslab's executor. The protocol process sends
 // it one execute at a time and may SIGINT it; it reports outputs over the IPC channel. This module
 // only wires the parts together; starting happens when it is run, not when it is imported.
-import "../../src/data/render"; // arquero tables and danfo DataFrames display as HTML tables
+import { registerTableDisplays } from "../../src/data/render";
 import { setCodeProvider } from "../../src/track";
 import { fireInterrupt } from "../../src/runtime/interrupt";
 import { defaultMagics } from "../magics";
@@ -26,6 +26,7 @@ export function startRuntime(proc: NodeJS.Process = process): void {
   const executor = new CellExecutor(proc.cwd(), interrupts);
   const context = new CellContext(channel, interrupts);
   context.install();
+  registerTableDisplays(); // arquero tables and danfo DataFrames display as HTML tables
   const notebook = new NotebookCapture(proc.env, () => proc.cwd());
   setCodeProvider(() => notebook.context());
   const globals = installGlobals(executor.locals, { input: context.input });

@@ -1,6 +1,7 @@
 // How tables show in a notebook: an HTML table of the first rows with a shape line
-// ("N rows × M columns"), and the same as text. Registered with src/display for arquero tables and
-// danfo DataFrames (classes we do not own), so a cell ending in a table shows it like pandas does.
+// ("N rows × M columns"), and the same as text. registerTableDisplays() registers it with src/display
+// for arquero tables and danfo DataFrames (classes we do not own), so a cell ending in a table shows
+// it like pandas does.
 import { escapeHtml } from "../metrics/render";
 import { registerDisplayAdapter, type MimeBundle } from "../display";
 import { columnNames, columnValues, isArqueroTable, isDanfoFrame, numRows, type DanfoFrame } from "./table";
@@ -72,5 +73,8 @@ export function frameBundle(table: ColumnTable | DanfoFrame): MimeBundle {
   return tableBundle(names, (j, i) => columns[j][i], numRows(table));
 }
 
-registerDisplayAdapter({ name: "arquero", test: isArqueroTable, bundle: frameBundle });
-registerDisplayAdapter({ name: "danfo", test: isDanfoFrame, bundle: frameBundle });
+/** Makes arquero tables and danfo DataFrames display as tables (again is harmless: adapters are replaced by name). */
+export function registerTableDisplays(): void {
+  registerDisplayAdapter({ name: "arquero", test: isArqueroTable, bundle: frameBundle });
+  registerDisplayAdapter({ name: "danfo", test: isDanfoFrame, bundle: frameBundle });
+}
