@@ -1,12 +1,14 @@
 // The protocol process: status, the execute queue and the outputs of the runtime child, wired to
-// the sockets (sockets.ts), the request handlers (handlers.ts), comm routing (comms.ts) and the
-// sidebar's store (sidebarStore.ts). It never runs user code, so it always answers.
+// the sockets (sockets.ts), the request handlers (handlers.ts), comm routing (comms.ts), the
+// sidebar's store (sidebarStore.ts) and completion's warm-up (warmup.ts). It never runs user code,
+// so it always answers.
 import { randomUUID } from "crypto";
 import { newHeader, Signer, type Message } from "./wire";
 import { Runtime } from "./runtime";
 import { History } from "./history";
 import type { FromChild } from "./ipc";
 import { LanguageService } from "./language-worker";
+import { LanguageWarmup } from "./warmup";
 import { magicSpecs } from "./magics/specs";
 import { handlers, type KernelServices } from "./handlers";
 import { CommRouter } from "./comms";
@@ -36,6 +38,7 @@ export class Kernel {
   private readonly sidebarStore: SidebarStore;
   /** Completion and inspection, on their own thread. */
   private readonly language = new LanguageService();
+  private readonly warmup = new LanguageWarmup(() => this.language.warm(), () => this.draining);
   private readonly services: KernelServices;
   private executionCount = 0;
   /** Declarations of the cells run so far, for completion and inspection here. */
@@ -147,26 +150,8 @@ export class Kernel {
       while (this.queue.length) await this.execute(this.queue.shift()!);
     } finally {
       this.draining = false;
-      this.warmLanguageWhenIdle();
+      this.warmup.idle();
     }
-  }
-
-  /** Completion's TypeScript program is built once the kernel has had no cell for this long. */
-  static readonly LANGUAGE_WARM_IDLE_MS = 1500;
-  private runtimeWarmed = false;
-  private languageWarmed = false;
-  private languageTimer: NodeJS.Timeout | null = null;
-
-  private warmLanguageWhenIdle(): void {
-    if (!this.runtimeWarmed || this.languageWarmed || this.closed) return;
-    if (this.languageTimer) clearTimeout(this.languageTimer);
-    this.languageTimer = setTimeout(() => {
-      this.languageTimer = null;
-      if (this.draining) return; // the end of the running cell schedules it again
-      this.languageWarmed = true;
-      this.language.warm();
-    }, Kernel.LANGUAGE_WARM_IDLE_MS);
-    this.languageTimer.unref();
   }
 
   private async execute(msg: Message): Promise<void> {
@@ -270,11 +255,7 @@ export class Kernel {
       case "store":
         return this.sidebarStore.follow(m.uri);
       case "warmed":
-        // The runtime has built its TypeScript program; completion builds its own only once the
-        // kernel has been idle for a moment, so the two never compete for the CPU with a cell.
-        this.runtimeWarmed = true;
-        this.warmLanguageWhenIdle();
-        return;
+        return this.warmup.runtimeReady();
     }
   }
 
@@ -303,7 +284,7 @@ export class Kernel {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.languageTimer) clearTimeout(this.languageTimer);
+    this.warmup.stop();
     this.streams.flush();
     await this.runtime.stop();
     await this.language.close();
