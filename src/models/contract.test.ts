@@ -6,7 +6,20 @@ import { denseSplit, textSplit } from "../../tests/fixtures/modelData";
 import { InvalidInputError, NotFittedError } from "../errors";
 import { MIME } from "../display";
 import { CsrMatrix } from "../features";
-import { DecisionTreeClassifier, HistGradientBoostingClassifier, LogisticRegression, MultinomialNB, OneVsRestClassifier, modelFromJSON } from "./index";
+import { loadFixture } from "../../tests/fixtures/sklearn";
+import {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  HistGradientBoostingClassifier,
+  HistGradientBoostingRegressor,
+  Lasso,
+  LinearRegression,
+  LogisticRegression,
+  MultinomialNB,
+  OneVsRestClassifier,
+  Ridge,
+  modelFromJSON,
+} from "./index";
 
 const wine = denseSplit("wine");
 const scaled = denseSplit("wine", "standardised");
@@ -89,6 +102,74 @@ for (const [name, make] of Object.entries(makers) as [string, Maker][]) {
     assert.match(model[MIME]()["text/plain"] as string, new RegExp(`^${name}\\(\\{.*\\}\\)\\n  not fitted$`));
     model.fit(data.Xtrain, data.ytrain);
     assert.match(model[MIME]()["text/plain"] as string, /fitted: 3 classes/);
+    assert.match(model[MIME]()["text/html"] as string, new RegExp(`<b>${name}</b>`));
+  });
+}
+
+// Regressors: the same promises on the diabetes data (tests/fixtures/make_gbdt_fixtures.py).
+const diabetes = loadFixture("gbdt").datasets.diabetes;
+const reg = {
+  Xtrain: diabetes.train.map((i: number) => diabetes.X[i]) as number[][],
+  ytrain: diabetes.train.map((i: number) => diabetes.y[i]) as number[],
+  Xtest: diabetes.test.map((i: number) => diabetes.X[i]) as number[][],
+};
+const regressors = {
+  LinearRegression: () => new LinearRegression(),
+  Ridge: () => new Ridge({ alpha: 0.5 }),
+  Lasso: () => new Lasso({ alpha: 0.1 }),
+  DecisionTreeRegressor: () => new DecisionTreeRegressor({ maxDepth: 4, randomState: 1 }),
+  HistGradientBoostingRegressor: () => new HistGradientBoostingRegressor({ maxIter: 15, randomState: 1 }),
+};
+type RegressorMaker = (typeof regressors)[keyof typeof regressors];
+
+for (const [name, make] of Object.entries(regressors) as [string, RegressorMaker][]) {
+  test(`${name}: fit returns the model and predict gives one finite number per sample`, () => {
+    const model = make();
+    assert.equal(model.fit(reg.Xtrain, reg.ytrain), model);
+    const predicted = model.predict(reg.Xtest);
+    assert.equal(predicted.length, reg.Xtest.length);
+    assert.ok(predicted.every((v) => typeof v === "number" && Number.isFinite(v)));
+  });
+
+  test(`${name}: params() rebuilds the same model, and the JSON round trip predicts the same`, () => {
+    const model = make().fit(reg.Xtrain, reg.ytrain);
+    const Ctor = model.constructor as new (p: object) => typeof model;
+    assert.deepEqual(new Ctor(model.params()).fit(reg.Xtrain, reg.ytrain).predict(reg.Xtest), model.predict(reg.Xtest));
+    const text = JSON.stringify(model);
+    const revived = (Ctor as any).fromJSON(text);
+    assert.deepEqual(revived.predict(reg.Xtest), model.predict(reg.Xtest));
+    assert.deepEqual((modelFromJSON(JSON.parse(text)) as typeof model).predict(reg.Xtest), model.predict(reg.Xtest));
+    assert.deepEqual(revived.params(), model.params());
+    assert.throws(() => (Ctor as any).fromJSON(JSON.stringify(make())).predict(reg.Xtest), NotFittedError);
+  });
+
+  test(`${name}: used before fit, it says to call fit`, () => {
+    assert.throws(() => make().predict(reg.Xtest), /not fitted yet: call fit\(X, y\) first/);
+  });
+
+  test(`${name}: bad input is a typed error that says what to do`, () => {
+    const check = (fn: () => unknown, message: RegExp) => assert.throws(fn, (e: unknown) => e instanceof InvalidInputError && message.test((e as Error).message), String(message));
+    check(() => make().fit([], []), /X is empty/);
+    check(() => make().fit(reg.Xtrain, reg.ytrain.slice(1)), /X has 331 samples but y has 330/);
+    check(() => make().fit([[1, 2], [3]], [0, 1]), /X\[1\] has 1 features but X\[0\] has 2/);
+    const withNaN = reg.Xtrain.map((r, i) => (i === 7 ? r.map((v, j) => (j === 2 ? NaN : v)) : r));
+    // HistGradientBoosting takes NaN as a missing value, as scikit-learn's does.
+    if (name === "HistGradientBoostingRegressor") assert.doesNotThrow(() => make().fit(withNaN, reg.ytrain));
+    else check(() => make().fit(withNaN, reg.ytrain), /X\[7\]\[2\] is NaN: .* impute missing values/);
+    check(() => make().fit(reg.Xtrain.map((r) => r.map(String)) as any, reg.ytrain), /features must be numbers/);
+    check(() => make().fit(reg.Xtrain, reg.ytrain.map((v, i) => (i === 3 ? NaN : v))), new RegExp(`y\\[3\\] is NaN: ${name} needs a finite number per sample`));
+    check(() => make().fit(reg.Xtrain, reg.ytrain.map(String) as any), /y\[0\] is "151": .* needs a finite number per sample/);
+    const model = make().fit(reg.Xtrain, reg.ytrain);
+    check(() => model.predict(reg.Xtest.map((r) => r.slice(1))), /X has 9 features but the model was fitted on 10/);
+    check(() => (model.constructor as any).fromJSON({ format: "modelbench.model", version: 1, model: "Other", params: {}, state: null }), /holds a Other/);
+    check(() => (model.constructor as any).fromJSON("{oops"), /not valid JSON/);
+  });
+
+  test(`${name}: shows a one-line summary in a notebook`, () => {
+    const model = make();
+    assert.match(model[MIME]()["text/plain"] as string, new RegExp(`^${name}\\(\\{.*\\}\\)\\n  not fitted$`));
+    model.fit(reg.Xtrain, reg.ytrain);
+    assert.match(model[MIME]()["text/plain"] as string, /fitted: /);
     assert.match(model[MIME]()["text/html"] as string, new RegExp(`<b>${name}</b>`));
   });
 }

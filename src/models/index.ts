@@ -6,6 +6,7 @@ export { modelFromJSON, MODEL_FORMAT, type SerializedModel } from "./serialize";
 export type { DenseMatrix, Features } from "./input";
 export { MultinomialNB, type MultinomialNBParams } from "./naiveBayes";
 export { DecisionTreeClassifier, type DecisionTreeClassifierParams, type SplitCriterion } from "./tree";
+export { DecisionTreeRegressor, type DecisionTreeRegressorParams } from "./treeRegressor";
 export { HistGradientBoostingClassifier, type HistGradientBoostingClassifierParams, type HistGradientBoostingFitOptions } from "./histGradientBoosting";
 export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from "./oneVsRest";
 export { HistGradientBoostingRegressor, type HistGradientBoostingRegressorParams, type HistGradientBoostingRegressorFitOptions, type RegressionLoss } from "./histGradientBoostingRegressor";
