@@ -38,7 +38,8 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
   requires: [INotebookTracker],
   optional: [ILayoutRestorer, ICommandPalette],
   activate(app: JupyterFrontEnd, notebooks: INotebookTracker, restorer: ILayoutRestorer | null, palette: ICommandPalette | null): RunsModel {
-    const model = new RunsModel();
+    // The runs table's rows are fetched while the page is idle after each connect: opening it only draws.
+    const model = new RunsModel({ whenIdle: (task) => requestIdleCallback(task, { timeout: 5_000 }) });
     let detail: MainAreaWidget<RunDetailView> | null = null;
     let compare: MainAreaWidget<CompareView> | null = null;
     // Views open as tabs, never as a split that halves the notebook: beside the modelbench view

@@ -1,7 +1,7 @@
 // The panel's model against a fake kernel: requests and replies, live pushes, filters, curves.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RunsModel, displayValue, isFilterExpression, metricRank, runKeyMetric, sortMetric } from "./model";
+import { RunsModel, TABLE_LIMIT, displayValue, isFilterExpression, metricRank, runKeyMetric, sortMetric } from "./model";
 import type { Incoming, MetricSummary, RunSummary } from "./wire";
 
 function metric(key: string, last: number, goal: "min" | "max" | null = null): MetricSummary {
@@ -18,8 +18,8 @@ function run(name: string, extra: Partial<RunSummary> = {}): RunSummary {
 }
 
 /** A model on a fake channel: `sent` holds what it asked, `reply` answers the last request of an op. */
-function harness() {
-  const model = new RunsModel();
+function harness(options: ConstructorParameters<typeof RunsModel>[0] = {}) {
+  const model = new RunsModel(options);
   const sent: Array<Record<string, any>> = [];
   model.attach({ send: (d) => sent.push(d) }, "test kernel");
   const last = (op: string) => [...sent].reverse().find((m) => m.op === op)!;
@@ -321,4 +321,92 @@ test("when the notebook switches its store, the panel forgets the old store's ru
   // a new kernel starts on its default store again
   model.attach({ send: (d) => sent.push(d) }, "another kernel");
   assert.equal(model.store, null);
+});
+
+/** A model whose idle tasks run when the test says: the runs table's prefetch. */
+function prefetching() {
+  const idle: Array<() => void> = [];
+  const h = harness({ whenIdle: (task) => idle.push(task) });
+  const runIdle = () => idle.splice(0).forEach((t) => t());
+  // The table's request: the store's newest runs, whatever the panel's query.
+  const tableRequest = () => [...h.sent].reverse().find((m) => m.op === "list" && m.limit === TABLE_LIMIT);
+  const replyTable = (runs: RunSummary[], total = runs.length) => h.model.receive({ id: tableRequest()!.id, type: "runs", runs, total } as Incoming);
+  return { ...h, idle, runIdle, tableRequest, replyTable };
+}
+
+test("the runs table's rows are fetched when the page is idle after a connect, once, unfiltered", async () => {
+  const { model, sent, idle, runIdle, tableRequest, replyTable, settle } = prefetching();
+  assert.equal(idle.length, 1, "asked for when idle, not at once");
+  assert.equal(tableRequest(), undefined);
+  assert.equal(model.tableRows(), null);
+  runIdle();
+  assert.deepEqual(tableRequest(), { op: "list", id: tableRequest()!.id, limit: TABLE_LIMIT });
+  replyTable([run("b", { tags: ["x"] }), run("a")]);
+  await settle();
+  assert.deepEqual(model.tableRows()!.runs.map((r) => r.name), ["b", "a"]);
+  await model.prefetchTable();
+  assert.equal(sent.filter((m) => m.limit === TABLE_LIMIT).length, 1, "fetched once");
+  // All the store's runs are held: a filter is applied here, without a request.
+  void model.setQuery({ tag: "x" });
+  assert.deepEqual(model.tableRows(), { runs: [model.tableRows()!.runs[0]], total: 1 });
+  assert.equal((await model.loadTableRows()).runs[0].name, "b");
+  assert.equal(sent.filter((m) => m.limit === TABLE_LIMIT).length, 1);
+});
+
+test("pushed runs keep the fetched rows current: changed ones replaced, new ones added", async () => {
+  const { model, runIdle, replyTable, settle } = prefetching();
+  runIdle();
+  const a = run("a", { status: "running" });
+  replyTable([a]);
+  await settle();
+  let seen: string[] = [];
+  model.runsPushed.connect(() => (seen = model.tableRows()!.runs.map((r) => `${r.name}:${r.status}`)));
+  model.receive({ type: "changed", runs: [{ ...a, status: "finished" }, run("new", { status: "running" })] });
+  assert.deepEqual(seen, ["a:finished", "new:running"], "current when the push is announced");
+  assert.equal(model.tableRows()!.total, 2);
+});
+
+test("a push that arrives while the rows are on their way is applied to them too", async () => {
+  const { model, runIdle, replyTable, settle } = prefetching();
+  runIdle();
+  const a = run("a", { status: "running" });
+  model.receive({ type: "changed", runs: [{ ...a, status: "failed" }] });
+  replyTable([a]);
+  await settle();
+  assert.deepEqual(model.tableRows()!.runs.map((r) => r.status), ["failed"]);
+});
+
+test("more runs than the table holds: a filter asks the kernel; older runs that change are not added", async () => {
+  const { model, sent, runIdle, replyTable, settle, reply } = prefetching();
+  runIdle();
+  const held = [run("new2"), run("new1")];
+  replyTable(held, TABLE_LIMIT + 5);
+  await settle();
+  assert.equal(model.tableRows()!.total, TABLE_LIMIT + 5);
+  model.receive({ type: "changed", runs: [{ ...run("ancient"), startedAt: 0 }] });
+  assert.deepEqual(model.tableRows()!.runs.map((r) => r.name), ["new2", "new1"]);
+  void model.setQuery({ search: "new" });
+  assert.equal(model.tableRows(), null, "the held runs are not all that match");
+  const loading = model.loadTableRows();
+  const ask = sent[sent.length - 1];
+  assert.deepEqual([ask.op, ask.limit, ask.text], ["list", TABLE_LIMIT, "new"]);
+  reply("list", { type: "runs", runs: [held[0]], total: 1 });
+  assert.equal((await loading).total, 1);
+});
+
+test("the table opened before the idle prefetch shares its request; a new kernel or store fetches again", async () => {
+  const { model, sent, idle, tableRequest, replyTable, settle } = prefetching();
+  const loading = model.loadTableRows();
+  assert.ok(tableRequest(), "asked at once");
+  idle.splice(0).forEach((t) => t());
+  assert.equal(sent.filter((m) => m.limit === TABLE_LIMIT).length, 1, "one request for both");
+  replyTable([run("a")]);
+  assert.equal((await loading).runs.length, 1);
+  model.receive({ type: "store", uri: "sqlite:///tmp/other.db" });
+  assert.equal(model.tableRows(), null, "another store's runs");
+  await settle();
+  idle.splice(0).forEach((t) => t());
+  assert.equal(sent.filter((m) => m.limit === TABLE_LIMIT).length, 2);
+  model.attach({ send: (d) => sent.push(d) }, "another kernel");
+  assert.equal(model.tableRows(), null);
 });

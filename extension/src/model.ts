@@ -39,6 +39,8 @@ export type ConnectionState = "disconnected" | "connecting" | "connected";
 export const SPARKLINE_ROWS = 40;
 /** How many running runs are watched for points at once. */
 export const WATCH_LIMIT = 50;
+/** How many runs the runs table holds (the panel lists fewer). */
+export const TABLE_LIMIT = 10_000;
 
 const isSystem = (key: string) => key.startsWith("system/");
 
@@ -118,6 +120,52 @@ function matcherFor(q: RunQuery): Matcher {
   return m;
 }
 
+/** Runs and how many there are in all (`runs` may hold fewer: the newest ones). */
+export interface RunList {
+  runs: RunSummary[];
+  total: number;
+}
+
+/**
+ * `list` with runs the kernel pushed merged in: a listed run is replaced, or dropped when `keep`
+ * refuses it; an unlisted one is added when `keep` accepts it; `total` follows. The order is the
+ * caller's to restore.
+ */
+export function mergePushed(list: RunList, changed: readonly RunSummary[], keep: (run: RunSummary, listed: boolean) => boolean): RunList {
+  const index = new Map(list.runs.map((r, i) => [r.id, i]));
+  const runs: Array<RunSummary | null> = list.runs.slice();
+  let total = list.total;
+  for (const run of changed) {
+    const at = index.get(run.id);
+    if (at !== undefined && runs[at] !== null) {
+      if (keep(run, true)) runs[at] = run;
+      else {
+        runs[at] = null;
+        total--;
+      }
+    } else if (keep(run, false)) {
+      index.set(run.id, runs.length);
+      runs.push(run);
+      total++;
+    }
+  }
+  const kept = runs.filter((r): r is RunSummary => r !== null);
+  return { runs: kept, total: Math.max(total, kept.length) };
+}
+
+/** The newest `limit` runs, newest first. */
+export function newestRuns(runs: readonly RunSummary[], limit: number): RunSummary[] {
+  return [...runs].sort((a, b) => b.startedAt - a.startedAt).slice(0, limit);
+}
+
+export interface RunsModelOptions {
+  /**
+   * Runs a task when the page is idle (requestIdleCallback). Given, the runs table's rows are
+   * fetched then, after each connect, so opening the table only draws; else when it opens.
+   */
+  whenIdle?(task: () => void): void;
+}
+
 /** A request whose kernel went away (or was swapped for another) before it answered. */
 export class ChannelLostError extends Error {}
 
@@ -168,6 +216,15 @@ export class RunsModel {
   private watched = "";
   private seenTags = new Set<string>();
   private seenMetrics = new Set<string>();
+  /** The store's newest runs (up to TABLE_LIMIT) whatever the query: the runs table's rows, fetched ahead. */
+  private stored: RunList | null = null;
+  private storedLoading: Promise<void> | null = null;
+  /** Bumped when the kernel or its store changes: a reply to an older prefetch is dropped. */
+  private storedGeneration = 0;
+  /** Runs pushed while the prefetch was under way, applied again to its reply (which may be older). */
+  private pushedWhileLoading: RunSummary[] = [];
+
+  constructor(private readonly options: RunsModelOptions = {}) {}
 
   /** Talk to a (new) kernel: forget what the last one said and ask again. */
   attach(channel: Channel, label: string): void {
@@ -177,8 +234,10 @@ export class RunsModel {
     this.store = null;
     this.forgetCurves();
     this.historyBusy = false;
+    this.forgetStored();
     this.connectionChanged.emit();
     void this.refresh();
+    this.prefetchWhenIdle();
     if (this.detailId) void this.openDetail(this.detailId);
   }
 
@@ -333,35 +392,25 @@ export class RunsModel {
     this.comparisonChanged.emit();
     this.runsChanged.emit();
     if (this.registry !== null) this.scheduleRegistry();
+    this.forgetStored();
     void this.refresh();
+    this.prefetchWhenIdle();
   }
 
   /** Runs that changed in the store (new, new points, ended): updated in place, no reload. */
   private onChanged(changed: RunSummary[]): void {
+    this.mergeStored(changed);
     this.runsPushed.emit(changed);
-    const index = new Map(this.runs.map((r, i) => [r.id, i]));
-    let runs = this.runs.slice();
-    let total = this.total;
     for (const run of changed) {
-      const at = index.get(run.id);
-      const matches = this.safeMatch(run);
-      if (at !== undefined && matches) runs[at] = run;
-      else if (at !== undefined) {
-        runs[at] = null as unknown as RunSummary;
-        total--;
-      } else if (matches) {
-        runs.push(run);
-        total++;
-      }
       if (this.detail && this.detail.run.id === run.id) {
         this.detail = { ...this.detail, run: { ...this.detail.run, ...run } };
         this.detailChanged.emit();
       }
     }
-    runs = runs.filter(Boolean);
-    runs = this.query.sort ? sortRuns(runs, this.query.sort) : runs.sort((a, b) => b.startedAt - a.startedAt);
+    const merged = mergePushed({ runs: this.runs, total: this.total }, changed, (run) => this.safeMatch(run));
+    const runs = this.query.sort ? sortRuns(merged.runs, this.query.sort) : newestRuns(merged.runs, merged.runs.length);
     this.runs = runs.slice(0, this.limit);
-    this.total = Math.max(total, this.runs.length);
+    this.total = Math.max(merged.total, this.runs.length);
     this.afterListChange();
   }
 
@@ -379,10 +428,98 @@ export class RunsModel {
    * Up to `limit` runs for the current query, apart from the panel's own list (the runs table
    * holds many more rows than the panel draws).
    */
-  async listAll(limit: number): Promise<{ runs: RunSummary[]; total: number }> {
+  async listAll(limit: number): Promise<RunList> {
     const reply = await this.request("list", this.listPayload(limit));
     if (reply.type !== "runs") throw new Error(`unexpected reply '${reply.type}' to a list request`);
     return { runs: reply.runs, total: reply.total };
+  }
+
+  // ---- the runs table's rows, fetched ahead ------------------------------------------------
+
+  /** No filter, status or tag: every run of the store is wanted. */
+  private get queryIsEverything(): boolean {
+    const q = this.query;
+    return !q.search.trim() && !q.status && !q.tag;
+  }
+
+  /**
+   * The runs table's rows for the current query when they are at hand, else null: the fetched-ahead
+   * runs, filtered here when they are all of the store's (the filter is the one pushes are checked
+   * with), as they are when the query asks for everything in the kernel's order.
+   */
+  tableRows(): RunList | null {
+    const stored = this.stored;
+    if (!stored) return null;
+    if (stored.runs.length >= stored.total) {
+      const runs = this.queryIsEverything ? stored.runs.slice() : stored.runs.filter((r) => this.safeMatch(r));
+      return { runs, total: runs.length };
+    }
+    return this.queryIsEverything && !this.query.sort ? { runs: stored.runs.slice(), total: stored.total } : null;
+  }
+
+  /** The runs table's rows for the current query: those at hand, else the ones fetched ahead once they come, else one request. */
+  async loadTableRows(): Promise<RunList> {
+    const ready = this.tableRows();
+    if (ready) return ready;
+    if (!this.stored && this.queryIsEverything) {
+      await this.prefetchTable();
+      const fetched = this.tableRows();
+      if (fetched) return fetched;
+    }
+    return this.listAll(TABLE_LIMIT);
+  }
+
+  /** Fetches the store's newest TABLE_LIMIT runs, once per kernel and store (pushes keep them current). */
+  prefetchTable(): Promise<void> {
+    if (this.stored || !this.channel) return Promise.resolve();
+    if (this.storedLoading) return this.storedLoading;
+    const generation = this.storedGeneration;
+    this.pushedWhileLoading = [];
+    const loading = this.request("list", { limit: TABLE_LIMIT })
+      .then((reply) => {
+        if (generation !== this.storedGeneration || reply.type !== "runs") return;
+        this.stored = { runs: reply.runs, total: reply.total };
+        this.mergeStored(this.pushedWhileLoading);
+      })
+      .catch(() => {
+        // The kernel went away or changed: the next connect fetches again; the table asks itself meanwhile.
+      })
+      .finally(() => {
+        if (this.storedLoading === loading) this.storedLoading = null;
+        this.pushedWhileLoading = [];
+      });
+    this.storedLoading = loading;
+    return loading;
+  }
+
+  private prefetchWhenIdle(): void {
+    const generation = this.storedGeneration;
+    this.options.whenIdle?.(() => {
+      if (generation === this.storedGeneration) void this.prefetchTable();
+    });
+  }
+
+  private forgetStored(): void {
+    this.storedGeneration++;
+    this.stored = null;
+    this.storedLoading = null;
+    this.pushedWhileLoading = [];
+  }
+
+  /**
+   * Pushed runs into the fetched-ahead ones: every change of a held run; a run not held is new
+   * when all runs are held or when it started after the oldest held one (else it is an older run
+   * beyond TABLE_LIMIT that changed).
+   */
+  private mergeStored(changed: readonly RunSummary[]): void {
+    if (this.storedLoading && !this.stored) this.pushedWhileLoading.push(...changed);
+    const stored = this.stored;
+    if (!stored || !changed.length) return;
+    const complete = stored.runs.length >= stored.total;
+    let oldest = Infinity;
+    for (const r of stored.runs) oldest = Math.min(oldest, r.startedAt);
+    const merged = mergePushed(stored, changed, (run, listed) => listed || complete || run.startedAt >= oldest);
+    this.stored = merged.runs.length > TABLE_LIMIT ? { runs: newestRuns(merged.runs, TABLE_LIMIT), total: merged.total } : merged;
   }
 
   private safeMatch(run: RunSummary): boolean {

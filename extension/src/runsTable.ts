@@ -1,19 +1,18 @@
 // The runs table in the main area, like W&B's runs table or MLflow's experiment view: every run of
 // the panel's query (up to TABLE_LIMIT), columns chosen, ordered, resized and pinned by the user
 // (saved in the browser), sorted by a header click, the selection shared with the Runs panel and
-// Compare. Only the rows in view exist in the DOM, so 10,000 runs scroll like 10.
+// Compare. Only the rows in view exist in the DOM, so 10,000 runs scroll like 10; the model fetches
+// the rows ahead (when the page is idle after a connect), so opening the table only draws.
 import { Widget } from "@lumino/widgets";
 import { sortRuns } from "../../src/track/query";
 import { h } from "./dom";
-import type { RunsModel } from "./model";
+import { mergePushed, newestRuns, TABLE_LIMIT, type RunList, type RunsModel } from "./model";
 import {
-  allColumns, cellText, emptyState, isShown, moveColumn, orderedColumns, setPinned, setShown, sortSpecOf, visibleColumns, visibleRange, widthOf, MIN_WIDTH,
+  allColumns, cellText, emptyState, isShown, moveColumn, nextSort, orderedColumns, setPinned, setShown, sortSpecOf, visibleColumns, visibleRange, widthOf, MIN_WIDTH,
   type Column, type ColumnState,
 } from "./tableColumns";
 import type { RunSummary } from "./wire";
 
-/** How many runs the table asks for (the panel lists fewer). */
-export const TABLE_LIMIT = 10_000;
 const ROW_HEIGHT = 28;
 const CHECK_WIDTH = 32;
 const STATE_KEY = "modelbench:runs-table";
@@ -107,6 +106,11 @@ export class RunsTableView extends Widget {
     }
     const generation = ++this.generation;
     const queryKey = JSON.stringify({ ...this.model.query, sort: "" });
+    const ready = this.model.tableRows();
+    if (ready) {
+      this.queryKey = queryKey;
+      return this.take(ready);
+    }
     // The panel's runs (the newest of the same query) show at once; the rest follow in one reply.
     if (queryKey !== this.queryKey || !this.runs.length) {
       this.runs = [...this.model.runs];
@@ -116,33 +120,28 @@ export class RunsTableView extends Widget {
     this.queryKey = queryKey;
     this.status.textContent = this.total > this.runs.length ? `loading all ${this.total} runs…` : "";
     try {
-      const { runs, total } = await this.model.listAll(TABLE_LIMIT);
-      if (generation !== this.generation) return;
-      this.runs = runs;
-      this.total = total;
-      this.status.textContent = total > runs.length ? `the newest ${runs.length} of ${total} runs (filter to narrow them down)` : "";
-      this.refreshColumns();
+      const rows = await this.model.loadTableRows();
+      if (generation === this.generation) this.take(rows);
     } catch (e) {
       if (generation === this.generation) this.status.textContent = e instanceof Error ? e.message : String(e);
     }
   }
 
-  /** Runs the kernel pushed: replaced in place, new ones that match the query added. */
+  private take({ runs, total }: RunList): void {
+    this.runs = runs;
+    this.total = total;
+    this.status.textContent = total > runs.length ? `the newest ${runs.length} of ${total} runs (filter to narrow them down)` : "";
+    this.refreshColumns();
+  }
+
+  /** Runs the kernel pushed: the model's rows when it holds them, else merged here (new ones that match added). */
   private merge(changed: RunSummary[]): void {
-    const index = new Map(this.runs.map((r, i) => [r.id, i]));
-    let added = false;
-    for (const run of changed) {
-      const at = index.get(run.id);
-      const match = this.model.matches(run);
-      if (at !== undefined) this.runs[at] = match ? run : (null as unknown as RunSummary);
-      else if (match && this.runs.length < TABLE_LIMIT) {
-        this.runs.unshift(run);
-        added = true;
-        this.total++;
-      }
-    }
-    this.runs = this.runs.filter(Boolean);
-    if (added || changed.length) this.refreshColumns();
+    const held = this.model.tableRows();
+    if (held) return this.take(held);
+    const merged = mergePushed({ runs: this.runs, total: this.total }, changed, (run) => this.model.matches(run));
+    this.runs = merged.runs.length > TABLE_LIMIT ? newestRuns(merged.runs, TABLE_LIMIT) : merged.runs;
+    this.total = merged.total;
+    if (changed.length) this.refreshColumns();
   }
 
   private refreshColumns(): void {
@@ -292,11 +291,9 @@ export class RunsTableView extends Widget {
 
   // ---- sort, resize, choose ------------------------------------------------------------------
 
-  /** A click sorts descending (metrics: best first for most), again ascending, a third time back to newest first. */
+  /** A click sorts best first (by the metric's goal; descending for other columns), again the other way, a third time back to newest first. */
   private sortBy(c: Column): void {
-    const desc = sortSpecOf(c, true);
-    const asc = sortSpecOf(c, false);
-    this.sort = this.sort === desc ? asc : this.sort === asc ? "" : desc;
+    this.sort = nextSort(c, this.sort);
     this.applySort();
     this.renderAll();
   }

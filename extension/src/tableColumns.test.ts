@@ -1,10 +1,10 @@
 // The runs table's columns: defaults (metrics first, varying params), the user's changes, the rows in view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { allColumns, cellText, emptyState, moveColumn, setPinned, setShown, sortSpecOf, visibleColumns, visibleRange, widthOf } from "./tableColumns";
+import { allColumns, cellText, emptyState, moveColumn, nextSort, setPinned, setShown, sortSpecOf, visibleColumns, visibleRange, widthOf } from "./tableColumns";
 import type { MetricSummary, RunSummary } from "./wire";
 
-const metric = (key: string, last: number): MetricSummary => ({ key, last, lastStep: 0, min: last, max: last, count: 1, goal: null, best: last });
+const metric = (key: string, last: number): MetricSummary => ({ key, last, lastStep: 0, min: last, max: last, count: 1, goal: key === "loss" ? "min" : key === "f1" ? "max" : null, best: last });
 const run = (name: string, params: Record<string, unknown>, metrics: Record<string, number>): RunSummary =>
   ({
     id: `${name}-id`, name, project: "p", parentId: null, status: "finished", tags: [], notes: null, startedAt: 0, endedAt: 1, durationMs: 1500, error: null,
@@ -40,4 +40,15 @@ test("sort specs, cell texts and the rows a viewport needs", () => {
   assert.deepEqual(visibleRange(0, 280, 28, 10_000), [0, 18]);
   assert.deepEqual(visibleRange(28_000, 280, 28, 10_000), [992, 1018]);
   assert.deepEqual(visibleRange(279_800, 280, 28, 10_000), [9984, 10_000]);
+});
+
+test("a header click sorts best first by the metric's goal: loss ascending, f1 descending; then the other way, then none", () => {
+  const all = allColumns([...runs, run("c", {}, { note: 3 })]);
+  const col = (id: string) => all.find((c) => c.id === id)!;
+  const clicks = (c: ReturnType<typeof col>) => [nextSort(c, ""), nextSort(c, nextSort(c, "")), nextSort(c, nextSort(c, nextSort(c, "")))];
+  assert.deepEqual(clicks(col("metrics.loss")), ["metrics.loss", "-metrics.loss", ""]);
+  assert.deepEqual(clicks(col("metrics.f1")), ["-metrics.f1", "metrics.f1", ""]);
+  assert.deepEqual(clicks(col("metrics.note")), ["-metrics.note", "metrics.note", ""], "no goal: descending first");
+  assert.deepEqual(clicks(col("name")), ["-name", "name", ""]);
+  assert.equal(nextSort(col("metrics.loss"), "-metrics.f1"), "metrics.loss", "another column's sort starts over");
 });

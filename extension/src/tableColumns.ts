@@ -17,6 +17,8 @@ export interface Column {
   /** Shown unless the user hid it. */
   byDefault: boolean;
   numeric: boolean;
+  /** A metric's direction (from a run that set or guessed it): its best values sort first. */
+  goal?: "min" | "max" | null;
 }
 
 /** What the user changed; columns it does not name follow the defaults. */
@@ -40,7 +42,9 @@ const FIXED: Column[] = [
 
 /** Every column the runs have, in the default order: the run, its metrics, then its params (varying first). */
 export function allColumns(runs: readonly RunSummary[]): Column[] {
-  const metrics = metricColumns(runs).map((k): Column => ({ id: `metrics.${k}`, kind: "metric", label: k, key: k, byDefault: true, numeric: true }));
+  const goals = new Map<string, "min" | "max">();
+  for (const r of runs) for (const m of Object.values(r.metrics)) if (m.goal && !goals.has(m.key)) goals.set(m.key, m.goal);
+  const metrics = metricColumns(runs).map((k): Column => ({ id: `metrics.${k}`, kind: "metric", label: k, key: k, byDefault: true, numeric: true, goal: goals.get(k) ?? null }));
   const varying = varyingParams(runs);
   const rest = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => !varying.includes(k)).sort();
   const params = [...varying.map((k) => [k, true] as const), ...rest.map((k) => [k, false] as const)].map(
@@ -101,6 +105,16 @@ export function widthOf(c: Column, state: ColumnState): number {
 export function sortSpecOf(c: Column, desc: boolean): string {
   const field = c.kind === "metric" ? `metrics.${c.key}` : c.kind === "param" ? `params.${c.key}` : c.kind === "tags" ? "name" : c.kind;
   return `${desc ? "-" : ""}${field}`;
+}
+
+/**
+ * The sort after a header click: first best first (ascending for a metric to minimise, else
+ * descending), then the other way, then none (newest first).
+ */
+export function nextSort(c: Column, current: string): string {
+  const first = sortSpecOf(c, c.goal !== "min");
+  const second = sortSpecOf(c, c.goal === "min");
+  return current === first ? second : current === second ? "" : first;
 }
 
 /** A cell's text (`full` for its tooltip where the cell shows less). */
