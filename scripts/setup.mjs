@@ -4,10 +4,11 @@
 // step is skipped when its inputs have not changed.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
+import { buildNeeded, markBuilt, mtime, newest, venvMovedFrom } from "./setup-checks.mjs";
 import { setupMlflow } from "./setup-mlflow.mjs";
 import { setupPostgres } from "./setup-postgres.mjs";
 
@@ -32,7 +33,6 @@ function run(cmd, args, what, cwd = root) {
 }
 
 const sha = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
-const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
 /** npm ci on a fresh clone, npm install when package.json or the lock changed since the last one. */
 function npmPackagesIn(dir, label) {
@@ -48,18 +48,6 @@ function npmPackagesIn(dir, label) {
 function npmPackages() {
   npmPackagesIn(root, "the project's");
   nativeModulesLoad();
-}
-
-/** Newest modification time of the files below `paths` (directories are walked) that `keep` accepts. */
-function newest(paths, keep = () => true) {
-  let t = 0;
-  for (const p of paths) {
-    if (!existsSync(p)) continue;
-    const st = statSync(p);
-    if (st.isDirectory()) t = Math.max(t, newest(readdirSync(p).map((n) => join(p, n)), keep));
-    else if (keep(p)) t = Math.max(t, st.mtimeMs);
-  }
-  return t;
 }
 
 /** The JupyterLab extension: its own npm packages, then a build into .venv when its sources changed. */
@@ -97,21 +85,9 @@ function nativeModulesLoad() {
   if (!ok()) fail("better-sqlite3 or zeromq still does not load after a rebuild: check that g++ and make are installed (apt-get install build-essential)");
 }
 
-/**
- * A .venv copied or moved from another folder still has that folder in its scripts' first line
- * (`#!/old/place/.venv/bin/python`), so `jupyter` would start another project's Python, or none.
- */
-function venvMovedFrom() {
-  const jupyter = join(venv, "bin", "jupyter");
-  if (!existsSync(py) || !existsSync(jupyter)) return null;
-  const shebang = readFileSync(jupyter, "utf8").split("\n", 1)[0].replace(/^#!\s*/, "").trim();
-  const interpreter = shebang.split(/\s+/)[0];
-  // python, python3 or python3.11 of this .venv's bin/ are all fine.
-  return dirname(interpreter) === join(venv, "bin") ? null : dirname(dirname(interpreter));
-}
-
 function pythonEnvironment() {
-  const movedFrom = venvMovedFrom();
+  // A .venv copied or moved from another folder still starts that folder's Python (or none).
+  const movedFrom = venvMovedFrom(venv);
   if (movedFrom) {
     step(`.venv was made for ${movedFrom}, not ${venv}: making it again here (pip's cache makes this quick)`);
     rmSync(venv, { recursive: true, force: true });
@@ -133,17 +109,11 @@ function pythonEnvironment() {
 
 /** tsc when a source changed since the last build (an unchanged tree starts JupyterLab at once). */
 function build() {
-  const stamp = join(root, "dist", ".modelbench-build");
-  // What tsconfig.json compiles (tests/ holds browser artifacts too: only its .ts count), and the compiler.
-  const sources = newest(["src", "kernel", "tests"].map((p) => join(root, p)), (f) => f.endsWith(".ts"));
-  const config = newest(["tsconfig.json", "package-lock.json"].map((p) => join(root, p)));
-  if (mtime(stamp) >= Math.max(sources, config) && existsSync(join(root, "dist", "kernel", "main.js"))) return;
+  if (!buildNeeded(root)) return;
   step("building TypeScript (tsc)");
   const started = Date.now();
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], "the TypeScript build");
-  // The stamp takes the build's start time: a file saved while tsc ran is built again next time.
-  writeFileSync(stamp, "");
-  utimesSync(stamp, started / 1000, started / 1000);
+  markBuilt(root, started);
 }
 
 /**

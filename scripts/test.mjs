@@ -56,8 +56,10 @@ async function nodeTests(label, cmd, args, cwd = root, env = {}) {
   if (r.code !== 0) exit = 1;
 }
 
-// The runner's own skip rules are tested too (scripts/ is not compiled, so its test is listed here).
-const unit = [...findTests(join(root, "dist")), join("scripts", "skips.test.mjs")];
+// The scripts' own tests (the runner's skip rules, the set-up's decisions) sit beside them in
+// scripts/, which is not compiled: they are found here.
+const scriptTests = readdirSync(join(root, "scripts")).filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("scripts", f));
+const unit = [...findTests(join(root, "dist")), ...scriptTests];
 await nodeTests(`unit tests (node --test, ${unit.length} files)`, process.execPath, ["--test", "--test-reporter=spec", ...unit]);
 // The suite runs on native TensorFlow when the set-up built it; the tests whose numbers depend on
 // the backend run once more on WebAssembly, the fallback, so both stay correct.
