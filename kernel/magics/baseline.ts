@@ -1,4 +1,4 @@
-// %baseline: every non-ML baseline for a table's target, tracked, as a leaderboard (a thin
+// %baseline: every baseline for a table's target, tracked, as a leaderboard (a thin
 // wrapper over src/baselines' runBaselines, which works without Jupyter).
 import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
@@ -61,6 +61,7 @@ const baselineMagic: MagicDefinition = {
       split: o.split as number | undefined,
       seed: o.seed as number | undefined,
       task: o.task as Task | undefined,
+      features: o.features as string[] | undefined,
       tags: o.tags as string[] | undefined,
     });
     ctx.setResult(report);

@@ -11,6 +11,7 @@ import { Random } from "../random";
 import { holdOut, inferTask, runBaselines } from "./suite";
 import { humanReference, leaderboard } from "./leaderboard";
 import { column, columnNames } from "./table";
+import { loadFixture } from "../../tests/fixtures/sklearn";
 
 async function freshStore(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mb-baseline-"));
@@ -148,6 +149,59 @@ test("regression targets get mean, median and quantile baselines", async () => {
   const mae = test.reduce((a, i) => a + Math.abs(rows[i].year - mean), 0) / test.length;
   assert.ok(Math.abs(report.results[0].metrics.mae - mae) < 1e-9);
   assert.equal(report.leaderboard.goal, "min");
+});
+
+// scikit-learn's diabetes data (tests/fixtures/make_gbdt_fixtures.py) as row objects: ten numeric
+// columns and the disease progression a year later, which they predict in part (R² ≈ 0.4).
+function diabetesRows(): Record<string, number>[] {
+  const d = loadFixture("gbdt").datasets.diabetes;
+  const names = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"];
+  return (d.X as number[][]).map((x, i) => ({ ...Object.fromEntries(names.map((n, j) => [n, x[j]])), progression: d.y[i] as number }));
+}
+
+test("a numeric target with numeric columns ranks the simple regressors beside the dummies by rmse, each a tracked run, and they beat the mean", async () => {
+  await freshStore();
+  const rows = diabetesRows();
+  const report = await runBaselines(rows, { target: "progression", seed: 0 });
+  assert.equal(report.metric, "rmse");
+  const regressors = ["linear_regression", "ridge", "decision_tree", "hist_gradient_boosting"];
+  assert.deepEqual(report.results.map((r) => r.name), ["mean", "median", "quantile_0.9", ...regressors]);
+  assert.deepEqual(report.results.map((r) => r.model), ["DummyRegressor", "DummyRegressor", "DummyRegressor", "LinearRegression", "Ridge", "DecisionTreeRegressor", "HistGradientBoostingRegressor"]);
+  assert.deepEqual(report.results[3].params.features, ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]);
+  // Ranked on the leaderboard by rmse, lowest first; every row is a finished, tracked run.
+  const board = report.leaderboard.rows;
+  assert.deepEqual(board.map((r) => r.name).sort(), report.results.map((r) => `baseline/${r.name}`).sort());
+  board.slice(1).forEach((r, i) => assert.ok(r.metrics.rmse >= board[i].metrics.rmse));
+  assert.ok(board.every((r) => r.kind === "baseline" && r.runId));
+  assert.ok((await track.listRuns({ tags: ["baseline"], status: ["finished"] })).runs.length >= 7);
+  const mean = report.results[0].metrics.rmse;
+  for (const name of regressors) {
+    const r = report.results.find((x) => x.name === name)!;
+    assert.ok(r.metrics.rmse < mean, `${name}: rmse ${r.metrics.rmse} vs the mean's ${mean}`);
+    assert.ok(r.metrics.r2 > 0.1, `${name}: R² ${r.metrics.r2}`);
+  }
+  assert.ok(!board[0].name.startsWith("baseline/mean") && !board[0].name.startsWith("baseline/median"), "a regressor leads");
+});
+
+test("the simple regressors: chosen features, missing values, a model that does not apply, and clear errors", async () => {
+  const rows = diabetesRows();
+  const opts = { target: "progression", track: false, seed: 0 };
+  const chosen = await runBaselines(rows, { ...opts, features: ["bmi", "s5"] });
+  assert.deepEqual(chosen.results.find((r) => r.name === "ridge")!.params.features, ["bmi", "s5"]);
+  // A missing value is imputed with its column's training mean; a text column is not a feature.
+  const holes = rows.map((r, i) => ({ ...r, bmi: i % 7 === 0 ? null : r.bmi, note: "patient" }));
+  assert.equal((await runBaselines(holes, opts)).results.length, 7);
+  // Linearly dependent columns leave LinearRegression out, with its reason; the others still run.
+  const twice = rows.map((r) => ({ ...r, bmi2: r.bmi * 2 }));
+  const report = await runBaselines(twice, opts);
+  assert.deepEqual(report.leftOut.map((l) => l.name), ["linear_regression"]);
+  assert.match(report.leftOut[0].reason, /linearly dependent .* use Ridge/);
+  assert.ok(report.results.some((r) => r.name === "ridge"));
+  assert.match(String(report[MIME]()["text/plain"]), /left out linear_regression: /);
+  await assert.rejects(runBaselines(rows, { ...opts, features: ["bmj"] }), /no column 'bmj'/);
+  await assert.rejects(runBaselines(holes, { ...opts, features: ["note"] }), /feature column 'note' holds "patient" in row 0: features are numbers/);
+  await assert.rejects(runBaselines(rows, { ...opts, features: ["progression"] }), /is the target or the text column/);
+  await assert.rejects(runBaselines(plots(20), { target: "genre", track: false, features: ["year"] }), /features feed the simple regressors, which run on a numeric target/);
 });
 
 test("wrong arguments are clear errors that say what to do", async () => {

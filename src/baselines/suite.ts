@@ -1,7 +1,9 @@
 // `%baseline` without Jupyter: every baseline that applies to a table's target, fitted on a
 // training part, scored on held-out rows, each tracked as its own run, ranked on a leaderboard
-// beside any human reference. A model that cannot beat these has learned nothing.
+// beside any human reference. A model that cannot beat these has learned nothing. A numeric
+// target also gets the simple regressors of ./regressors on the table's numeric columns.
 import { MIME, type MimeBundle } from "../display";
+import { escapeHtml } from "../display/html";
 import { InvalidInputError } from "../errors";
 import { type Label, uniqueLabels } from "../labels";
 import { Random, globalSeed } from "../random";
@@ -9,6 +11,7 @@ import { accuracy, f1, hammingLoss, logLoss, meanAbsoluteError, r2, rootMeanSqua
 import * as track from "../track";
 import { DummyClassifier, DummyRegressor } from "./dummy";
 import { KeywordRuleClassifier, type KeywordRule } from "./rules";
+import { type FeatureRows, featureRows, numericColumns, simpleRegressors } from "./regressors";
 import { Leaderboard, latestPerName, rowOf, type LeaderboardRow } from "./leaderboard";
 import { type TableLike, column, isTableLike, rowCount } from "./table";
 
@@ -30,6 +33,11 @@ export interface BaselineOptions {
   split?: number;
   /** Seed of the split and the random baselines (default: the global seed, else 0). */
   seed?: number;
+  /**
+   * Numeric columns the simple regressors (numeric targets) learn from; default every numeric
+   * column but the target and the text.
+   */
+  features?: string[];
   /** Override the task read from the target's values. */
   task?: Task;
   /** Track each baseline as a run (default true). */
@@ -55,6 +63,8 @@ export class BaselineReport {
     readonly results: BaselineResult[],
     readonly leaderboard: Leaderboard,
     readonly sizes: { train: number; test: number },
+    /** Models that did not apply to these features, and why (their runs are marked failed). */
+    readonly leftOut: readonly { name: string; reason: string }[] = [],
   ) {}
 
   /** The best baseline: the score a model has to beat. */
@@ -65,8 +75,9 @@ export class BaselineReport {
 
   [MIME](): MimeBundle {
     const bundle = this.leaderboard[MIME]();
-    const head = `${this.results.length} baselines for a ${this.task} target, trained on ${this.sizes.train} rows, scored on ${this.sizes.test} held-out rows`;
-    return { ...bundle, "text/plain": `${head}\n${bundle["text/plain"]}`, "text/html": `<p>${head}</p>${bundle["text/html"]}` };
+    const left = this.leftOut.map((l) => `left out ${l.name}: ${l.reason}`);
+    const head = [`${this.results.length} baselines for a ${this.task} target, trained on ${this.sizes.train} rows, scored on ${this.sizes.test} held-out rows`, ...left].join("\n");
+    return { ...bundle, "text/plain": `${head}\n${bundle["text/plain"]}`, "text/html": `<p>${escapeHtml(head).replace(/\n/g, "<br>")}</p>${bundle["text/html"]}` };
   }
 }
 
@@ -164,6 +175,8 @@ interface Candidate {
   params: Record<string, unknown>;
   /** Fits on the training part and predicts the test part (with class probabilities, for one label per row). */
   run(): Prediction;
+  /** A model that may not apply to these features (e.g. linearly dependent columns): its error leaves it out, noted, instead of stopping the suite. */
+  optional?: boolean;
 }
 
 interface Prediction {
@@ -192,7 +205,7 @@ function indicator(sets: readonly (readonly Label[])[], labels: readonly Label[]
   return sets.map((s) => labels.map((l) => (s.includes(l) ? 1 : 0)));
 }
 
-function candidates(task: Task, train: { y: Target; text: string[] | null }, nTest: number, testText: string[] | null, rules: KeywordRuleClassifier | null, seed: number): Candidate[] {
+function candidates(task: Task, train: { y: Target; text: string[] | null }, nTest: number, testText: string[] | null, rules: KeywordRuleClassifier | null, seed: number, features: FeatureRows | null): Candidate[] {
   const Xtrain = { nRows: train.y.length };
   const Xtest = { nRows: nTest };
   if (task === "regression") {
@@ -201,7 +214,13 @@ function candidates(task: Task, train: { y: Target; text: string[] | null }, nTe
       name, model: "DummyRegressor", params: { ...params },
       run: () => ({ labels: new DummyRegressor(params).fit(Xtrain, y).predict(Xtest) }),
     });
-    return [make("mean", { strategy: "mean" }), make("median", { strategy: "median" }), make("quantile_0.9", { strategy: "quantile", quantile: 0.9 })];
+    const dummies = [make("mean", { strategy: "mean" }), make("median", { strategy: "median" }), make("quantile_0.9", { strategy: "quantile", quantile: 0.9 })];
+    if (!features?.names.length) return dummies;
+    const models = simpleRegressors(seed).map((m): Candidate => ({
+      name: m.name, model: m.model, params: { ...m.params, features: features.names }, optional: true,
+      run: () => ({ labels: m.fitPredict(features, y) }),
+    }));
+    return [...dummies, ...models];
   }
   const strategies = ["most_frequent", "prior", "stratified", "uniform"] as const;
   const out: Candidate[] = strategies.map((strategy) => {
@@ -252,7 +271,8 @@ function texts(values: unknown[], name: string): string[] {
 /**
  * Fits every baseline that applies to `options.target` (classification: most_frequent, prior,
  * stratified, uniform, and keyword rules given text and rules; regression: mean, median, the 0.9
- * quantile), scores each on held-out rows and returns them ranked, with human references.
+ * quantile, and given numeric feature columns linear regression, ridge, a depth-3 tree and boosted
+ * trees), scores each on held-out rows and returns them ranked, with human references.
  */
 export async function runBaselines(table: TableLike, options: BaselineOptions): Promise<BaselineReport> {
   if (!isTableLike(table)) throw new InvalidInputError("runBaselines needs a table: an arquero table, a danfojs DataFrame, or an array of row objects");
@@ -272,6 +292,7 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
   const allText = options.text ? texts(column(table, options.text), options.text) : null;
   let trainY: unknown[], testY: unknown[], trainText: string[] | null, testText: string[] | null;
   let splitParams: Record<string, unknown>;
+  let rowsOf: { train: { table: TableLike; rows: number[] }; test: { table: TableLike; rows: number[] } };
   if (options.test !== undefined) {
     trainY = allY;
     testY = column(options.test, target);
@@ -279,6 +300,7 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
     trainText = allText;
     testText = options.text ? texts(column(options.test, options.text), options.text) : null;
     splitParams = { test: "table", n_test: rowCount(options.test) };
+    rowsOf = { train: { table, rows: [...allY.keys()] }, test: { table: options.test, rows: [...testY.keys()] } };
   } else {
     const fraction = options.split ?? 0.25;
     const { train, test } = holdOut(allY.length, fraction, seed);
@@ -287,6 +309,7 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
     trainText = allText && train.map((i) => allText[i]);
     testText = allText && test.map((i) => allText[i]);
     splitParams = { split: fraction };
+    rowsOf = { train: { table, rows: train }, test: { table, rows: test } };
   }
   const task = options.task ?? inferTask([...trainY, ...testY], target);
   if (!(task in METRICS)) throw new InvalidInputError(`task is classification, multilabel or regression, not '${task}'`);
@@ -297,15 +320,31 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
   if (rules && task === "regression") throw new InvalidInputError("keyword rules predict labels, but the target is numeric (regression): leave out the rules or pass task: 'classification'");
   const yTrain = toTarget(trainY, task, target);
   const yTest = toTarget(testY, task, target);
+  if (options.features !== undefined && task !== "regression") {
+    throw new InvalidInputError(`features feed the simple regressors, which run on a numeric target, but '${target}' is a ${task} target: leave out features`);
+  }
+  let features: FeatureRows | null = null;
+  if (task === "regression") {
+    const exclude = [target, ...(options.text ? [options.text] : [])];
+    const names = numericColumns(table, exclude, options.features);
+    if (options.test !== undefined) numericColumns(options.test, exclude, names);
+    features = names.length ? featureRows(names, rowsOf.train, rowsOf.test) : null;
+  }
 
   const common = { target, task, seed, n_train: yTrain.length, n_test: yTest.length, ...splitParams, ...(options.text ? { text: options.text } : {}) };
   const tracking = options.track ?? true;
   const results: BaselineResult[] = [];
-  for (const c of candidates(task, { y: yTrain, text: trainText }, yTest.length, testText, rules, seed)) {
+  const leftOut: { name: string; reason: string }[] = [];
+  for (const c of candidates(task, { y: yTrain, text: trainText }, yTest.length, testText, rules, seed, features)) {
     const params = { baseline: c.name, model: c.model, ...common, ...c.params };
     if (!tracking) {
-      const out = c.run();
-      results.push({ name: c.name, model: c.model, params, metrics: scoreBaseline(task, yTest, out.labels, out.proba), runId: null });
+      try {
+        const out = c.run();
+        results.push({ name: c.name, model: c.model, params, metrics: scoreBaseline(task, yTest, out.labels, out.proba), runId: null });
+      } catch (e) {
+        if (!(c.optional && e instanceof InvalidInputError)) throw e;
+        leftOut.push({ name: c.name, reason: e.message });
+      }
       continue;
     }
     const run = await track.startRun({ name: `baseline/${c.name}`, tags: ["baseline", ...(options.tags ?? [])], params, seed, goals: { [metric]: goalOf(metric) } });
@@ -317,7 +356,8 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
       results.push({ name: c.name, model: c.model, params, metrics, runId: run.id });
     } catch (e) {
       await run.end("failed", (e as Error).message);
-      throw e;
+      if (!(c.optional && e instanceof InvalidInputError)) throw e;
+      leftOut.push({ name: c.name, reason: e.message });
     }
   }
   const rows: LeaderboardRow[] = results.map((r) => ({ name: `baseline/${r.name}`, runId: r.runId, kind: "baseline", metrics: r.metrics }));
@@ -326,7 +366,7 @@ export async function runBaselines(table: TableLike, options: BaselineOptions): 
     // The newest reference of each name: a notebook run again records its reference again.
     rows.push(...latestPerName(refs.runs.filter((r) => r.metrics[metric])).map(rowOf));
   }
-  return new BaselineReport(task, metric, results, new Leaderboard(metric, rows, goalOf(metric)), { train: yTrain.length, test: yTest.length });
+  return new BaselineReport(task, metric, results, new Leaderboard(metric, rows, goalOf(metric)), { train: yTrain.length, test: yTest.length }, leftOut);
 }
 
 function goalOf(metric: string): "min" | "max" {
