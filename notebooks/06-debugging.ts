@@ -18,8 +18,8 @@
 // # Trending Now 6 · Debugging models
 //
 // The checks that catch a broken model before it wastes a day of training: overfit one batch, a
-// deliberately broken learning rate seen in the loss curve and the gradient norms, a NaN caught at
-// the first step it appears, and an error analysis of the champion's misclassified passages.
+// deliberately broken learning rate seen in the loss curve and explained by its dead units, a NaN
+// caught at the first step it appears, and an error analysis of the champion's misclassified passages.
 
 // %%
 // %seed 0

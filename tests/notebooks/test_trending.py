@@ -189,8 +189,11 @@ def test_04_fine_tunes_minilm_and_compares_it_with_tfidf_on_the_same_passages(tr
 
 
 def test_06_diagnoses_the_broken_mlp_by_its_dead_units_not_its_gradient_norms(trending):
-    executed, _ = trending
+    executed, db = trending
     nb = executed["06-debugging"]
+    broken_loss, sane_loss = history(db, "mlp-lr-too-high", "loss"), history(db, "mlp-sane", "loss")
+    assert len(broken_loss) == len(sane_loss) == 6
+    assert min(broken_loss) > 1000 and max(sane_loss) < 10, "the prose: its loss starts in the thousands and stays there"
     norms = outputs_of(nb, "gradientNorms(sane, probe, probeY)")
     sane, broken = (float(v) for v in re.findall(r"dense_1: ([0-9.e-]+)", norms))
     assert broken < sane / 5, "the prose says the broken first layer's gradient is far smaller, not larger"
@@ -203,7 +206,9 @@ def test_06_diagnoses_the_broken_mlp_by_its_dead_units_not_its_gradient_norms(tr
 
 
 def test_06_fine_tune_with_too_high_a_learning_rate_is_diagnosed_from_loss_and_gradient_norm_curves(trending):
-    _, db = trending
+    executed, db = trending
+    out = outputs_of(executed["06-debugging"], "%%track minilm-lr-too-high")
+    assert re.search(r"\d+ of 64 texts were longer than maxLength 48 tokens and were truncated", out), "the prose: the warning counts the cut passages"
     high, fixed = run_metrics(db, "minilm-lr-too-high"), run_metrics(db, "minilm-lr-fixed")
     for m in (high, fixed):
         # The summary the cell logs is read off the logged curves.
