@@ -59,3 +59,16 @@ test("NaN and bigint become JSON a Python client accepts", () => {
 test("an unsupported signature scheme is a clear error", () => {
   assert.throws(() => new Signer("k", "hmac-md5"), /hmac-sha256/);
 });
+
+test("NaN and ±Infinity without a bigint (the fast path) become null too, however deep", () => {
+  const signer = new Signer("k");
+  const m = { ...msg(), content: { data: { rows: [{ last: NaN, min: -Infinity, max: Infinity, ok: 0.5 }] } } };
+  const back = decode(encode(m as any, signer), signer);
+  assert.deepEqual(back.content, { data: { rows: [{ last: null, min: null, max: null, ok: 0.5 }] } });
+});
+
+test("a bigint deep in a message beside NaN: both written as a Python client accepts", () => {
+  const signer = new Signer("k");
+  const m = { ...msg(), content: { a: [{ big: 2n ** 70n, loss: NaN }] } };
+  assert.deepEqual(decode(encode(m as any, signer), signer).content, { a: [{ big: "1180591620717411303424", loss: null }] });
+});
