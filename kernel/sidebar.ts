@@ -6,7 +6,7 @@
 //   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
 //   { op: "registry", id? }   { op: "artifact", id?, runId, name }
 //   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
-// Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "detail", id?, run, history }
+// Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "table", id?, columns, total }  (RunColumns)   { type: "detail", id?, run, history }
 //   { type: "compare", id?, runs, labels, params, metrics, figure, bars, diffs }   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
 //   { type: "changed", runs }  (pushed)   { type: "registryChanged" }  (pushed: a version or alias changed)   { type: "points", points }  (pushed, watched runs only)
@@ -14,7 +14,7 @@
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
 import type { Tail } from "../src/store/types";
-import type { RunSummary } from "../src/track/types";
+import type { Goal, RunStatus, RunSummary } from "../src/track/types";
 import { Comparison } from "../src/track/views";
 import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
 import { pairingRequest } from "./pairing";
@@ -40,9 +40,14 @@ export function artifactMime(name: string, kind: string): string {
   return "application/octet-stream";
 }
 
+/** A number JSON can carry: a non-finite one as the string the frontend turns back. */
+export function wireNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
 /** JSON-safe copy: non-finite numbers become strings the frontend turns back. */
 export function wireSafe(value: unknown): any {
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (typeof value === "number") return wireNumber(value);
   if (Array.isArray(value)) return value.map(wireSafe);
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -50,6 +55,96 @@ export function wireSafe(value: unknown): any {
     return out;
   }
   return value;
+}
+
+/** One metric or param across the listed runs: `at` names the runs that have it (by index), absent when all do. */
+interface Sparse {
+  at?: number[];
+}
+
+/** A metric's summaries across runs; `goal` and `goalSet` are one value when every run that has it agrees. */
+export interface MetricColumn extends Sparse {
+  last: Array<number | string>;
+  lastStep: number[];
+  min: Array<number | string>;
+  max: Array<number | string>;
+  count: number[];
+  goal: Goal | null | Array<Goal | null>;
+  goalSet: boolean | boolean[];
+}
+
+/**
+ * The runs table's rows, column-wise: what the table, its filter and its sort read of a run, without
+ * its process and git fields (the run's detail has those) or what follows from the rest (durationMs
+ * from endedAt; a metric's best from its goal, as src/track/records.ts toSummary makes it). One array
+ * per field instead of an object per run, non-finite numbers already as their wire strings: a tenth of
+ * the JSON of the runs whole, and no deep copy to make it safe.
+ */
+export interface RunColumns {
+  id: string[];
+  name: string[];
+  project: string[];
+  parentId: Array<string | null>;
+  status: RunStatus[];
+  tags: string[][];
+  startedAt: number[];
+  endedAt: Array<number | null>;
+  error: Array<string | null>;
+  params: Record<string, Sparse & { values: unknown[] }>;
+  metrics: Record<string, MetricColumn>;
+}
+
+const wireValue = (v: unknown): unknown => (typeof v === "number" ? wireNumber(v) : v !== null && typeof v === "object" ? wireSafe(v) : v);
+
+/** One value when every entry is the same, else all of them. */
+function oneOrAll<T>(values: T[]): T | T[] {
+  return values.every((v) => v === values[0]) ? values[0] : values;
+}
+
+/** `runs` column-wise (RunColumns), ready for the wire. */
+export function runColumns(runs: readonly RunSummary[]): RunColumns {
+  const n = runs.length;
+  const cols: RunColumns = {
+    id: new Array(n), name: new Array(n), project: new Array(n), parentId: new Array(n), status: new Array(n), tags: new Array(n),
+    startedAt: new Array(n), endedAt: new Array(n), error: new Array(n), params: {}, metrics: {},
+  };
+  const params = new Map<string, { at: number[]; values: unknown[] }>();
+  const metrics = new Map<string, Omit<MetricColumn, "goal" | "goalSet"> & { at: number[]; goal: Array<Goal | null>; goalSet: boolean[] }>();
+  for (let i = 0; i < n; i++) {
+    const r = runs[i];
+    cols.id[i] = r.id;
+    cols.name[i] = r.name;
+    cols.project[i] = r.project;
+    cols.parentId[i] = r.parentId;
+    cols.status[i] = r.status;
+    cols.tags[i] = r.tags;
+    cols.startedAt[i] = r.startedAt;
+    cols.endedAt[i] = r.endedAt;
+    cols.error[i] = r.error;
+    for (const key of Object.keys(r.params)) {
+      let p = params.get(key);
+      if (!p) params.set(key, (p = { at: [], values: [] }));
+      p.at.push(i);
+      p.values.push(wireValue(r.params[key]));
+    }
+    for (const key of Object.keys(r.metrics)) {
+      const s = r.metrics[key];
+      let m = metrics.get(key);
+      if (!m) metrics.set(key, (m = { at: [], last: [], lastStep: [], min: [], max: [], count: [], goal: [], goalSet: [] }));
+      m.at.push(i);
+      m.last.push(wireNumber(s.last));
+      m.lastStep.push(s.lastStep);
+      m.min.push(wireNumber(s.min));
+      m.max.push(wireNumber(s.max));
+      m.count.push(s.count);
+      m.goal.push(s.goal);
+      m.goalSet.push(!!s.goalSet);
+    }
+  }
+  const dense = <T extends Sparse>({ at, ...rest }: T): T => (at!.length === n ? rest : { at, ...rest }) as T;
+  for (const [key, p] of params) cols.params[key] = dense(p);
+  for (const [key, m] of metrics) cols.metrics[key] = dense({ ...m, goal: oneOrAll(m.goal), goalSet: oneOrAll(m.goalSet) });
+  return cols;
 }
 
 /** What a session tells the part that holds the tail (kernel/sidebarStore.ts). */
@@ -102,7 +197,12 @@ export class SidebarSession {
   }
 
   private send(data: Record<string, unknown>): void {
-    if (!this.comm.closed) this.comm.send(wireSafe(data));
+    this.sendSafe(wireSafe(data));
+  }
+
+  /** Data already JSON-safe (built with wireNumber): sent as it is, not copied. */
+  private sendSafe(data: Record<string, unknown>): void {
+    if (!this.comm.closed) this.comm.send(data);
   }
 
   async handle(msg: CommData): Promise<void> {
@@ -111,6 +211,10 @@ export class SidebarSession {
       switch (msg.op) {
         case "list":
           return this.send({ type: "runs", id, ...(await this.list(msg)) });
+        case "table": {
+          const { runs, total } = await this.list(msg);
+          return this.sendSafe({ type: "table", id, columns: runColumns(runs), total });
+        }
         case "detail":
           return this.send({ type: "detail", id, ...(await this.detail(String(msg.runId))) });
         case "watch":
@@ -127,7 +231,7 @@ export class SidebarSession {
         case "git-head":
           return this.send({ type: msg.op, id, ...(await pairingRequest(msg)) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, detail, watch, compare, registry, artifact, pair, sync or git-head`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, table, detail, watch, compare, registry, artifact, pair, sync or git-head`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });
@@ -145,12 +249,17 @@ export class SidebarSession {
       const [runs, total] = await Promise.all([store.listRuns(filter, { limit }), store.countRuns(filter)]);
       return { runs, total };
     }
-    const keys = keysOf([...predicate.fields, ...(sort ? [sortField(sort).field] : [])]);
-    let runs = (await store.listRuns({ ...filter, narrowing: predicate.narrowing }, keys)).filter(predicate);
-    if (sort) {
-      fieldValue({ metrics: {}, params: {}, tags: [] } as any, sortField(sort).field);
-      runs = sortRuns(runs, sort);
+    const narrowed = { ...filter, narrowing: predicate.narrowing };
+    if (sort) fieldValue({ metrics: {}, params: {}, tags: [] } as any, sortField(sort).field);
+    const filtered = (runs: RunSummary[]) => (sort ? sortRuns(runs.filter(predicate), sort) : runs.filter(predicate));
+    // Every candidate fits the page (the runs table asks for 10,000): one read of whole runs.
+    if ((await store.countRuns(narrowed)) <= limit) {
+      const runs = filtered(await store.listRuns(narrowed));
+      return { runs, total: runs.length };
     }
+    // Else the fields to filter and sort by for all of them first, then the page's runs whole.
+    const keys = keysOf([...predicate.fields, ...(sort ? [sortField(sort).field] : [])]);
+    const runs = filtered(await store.listRuns(narrowed, keys));
     const page = runs.slice(0, limit);
     const full = new Map((await store.listRuns({ ids: page.map((r) => r.id) })).map((r) => [r.id, r]));
     return { runs: page.map((r) => full.get(r.id)!), total: runs.length };
