@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RunsModel, TABLE_LIMIT, displayValue, isFilterExpression, metricRank, runKeyMetric, sortMetric } from "./model";
-import type { Incoming, MetricSummary, RunSummary } from "./wire";
+import { reviveColumns, type Incoming, type MetricSummary, type RunColumns, type RunSummary } from "./wire";
 
 function metric(key: string, last: number, goal: "min" | "max" | null = null): MetricSummary {
   return { key, last, lastStep: 0, min: last, max: last, count: 1, goal, best: last };
@@ -323,14 +323,35 @@ test("when the notebook switches its store, the panel forgets the old store's ru
   assert.equal(model.store, null);
 });
 
+/** Runs column-wise, as the kernel sends a "table" reply (kernel/sidebar.ts runColumns; tested there). */
+function columnsOf(runs: RunSummary[]): RunColumns {
+  const col = <K extends keyof RunSummary>(k: K) => runs.map((r) => r[k]);
+  const sparse = (part: "params" | "metrics") => {
+    const out: Record<string, any> = {};
+    runs.forEach((r, i) => {
+      for (const [k, v] of Object.entries(r[part])) {
+        const c = (out[k] ??= part === "params" ? { at: [], values: [] } : { at: [], last: [], lastStep: [], min: [], max: [], count: [], goal: [], goalSet: [] });
+        c.at.push(i);
+        if (part === "params") c.values.push(v);
+        else for (const f of ["last", "lastStep", "min", "max", "count", "goal", "goalSet"]) c[f].push((v as any)[f] ?? (f === "goalSet" ? false : null));
+      }
+    });
+    return out;
+  };
+  return {
+    id: col("id"), name: col("name"), project: col("project"), parentId: col("parentId"), status: col("status"), tags: col("tags"),
+    startedAt: col("startedAt"), endedAt: col("endedAt"), error: col("error"), params: sparse("params"), metrics: sparse("metrics"),
+  };
+}
+
 /** A model whose idle tasks run when the test says: the runs table's prefetch. */
 function prefetching() {
   const idle: Array<() => void> = [];
   const h = harness({ whenIdle: (task) => idle.push(task) });
   const runIdle = () => idle.splice(0).forEach((t) => t());
   // The table's request: the store's newest runs, whatever the panel's query.
-  const tableRequest = () => [...h.sent].reverse().find((m) => m.op === "list" && m.limit === TABLE_LIMIT);
-  const replyTable = (runs: RunSummary[], total = runs.length) => h.model.receive({ id: tableRequest()!.id, type: "runs", runs, total } as Incoming);
+  const tableRequest = () => [...h.sent].reverse().find((m) => m.op === "table" && m.limit === TABLE_LIMIT);
+  const replyTable = (runs: RunSummary[], total = runs.length) => h.model.receive({ id: tableRequest()!.id, type: "table", columns: columnsOf(runs), total } as Incoming);
   return { ...h, idle, runIdle, tableRequest, replyTable };
 }
 
@@ -340,7 +361,7 @@ test("the runs table's rows are fetched when the page is idle after a connect, o
   assert.equal(tableRequest(), undefined);
   assert.equal(model.tableRows(), null);
   runIdle();
-  assert.deepEqual(tableRequest(), { op: "list", id: tableRequest()!.id, limit: TABLE_LIMIT });
+  assert.deepEqual(tableRequest(), { op: "table", id: tableRequest()!.id, limit: TABLE_LIMIT });
   replyTable([run("b", { tags: ["x"] }), run("a")]);
   await settle();
   assert.deepEqual(model.tableRows()!.runs.map((r) => r.name), ["b", "a"]);
@@ -389,8 +410,8 @@ test("more runs than the table holds: a filter asks the kernel; older runs that 
   assert.equal(model.tableRows(), null, "the held runs are not all that match");
   const loading = model.loadTableRows();
   const ask = sent[sent.length - 1];
-  assert.deepEqual([ask.op, ask.limit, ask.text], ["list", TABLE_LIMIT, "new"]);
-  reply("list", { type: "runs", runs: [held[0]], total: 1 });
+  assert.deepEqual([ask.op, ask.limit, ask.text], ["table", TABLE_LIMIT, "new"]);
+  reply("table", { type: "table", columns: columnsOf([held[0]]), total: 1 });
   assert.equal((await loading).total, 1);
 });
 
@@ -409,4 +430,47 @@ test("the table opened before the idle prefetch shares its request; a new kernel
   assert.equal(sent.filter((m) => m.limit === TABLE_LIMIT).length, 2);
   model.attach({ send: (d) => sent.push(d) }, "another kernel");
   assert.equal(model.tableRows(), null);
+});
+
+test("a table reply's columns become runs: NaN and ±Infinity revived, best by the goal, sparse metrics and params, a run with no metrics", () => {
+  const columns: RunColumns = {
+    id: ["a-id", "b-id", "c-id"], name: ["a", "b", "c"], project: ["p", "p", "p"], parentId: [null, "a-id", null], status: ["finished", "failed", "running"],
+    tags: [["x"], [], []], startedAt: [3000, 2000, 1000], endedAt: [4500, 2500, null], error: [null, "boom", null],
+    params: { C: { values: [1, "NaN", null] }, penalty: { at: [2], values: ["l1"] } },
+    metrics: {
+      loss: { at: [0, 1], last: ["NaN", 0.25], lastStep: [9, 4], min: ["-Infinity", 0.25], max: ["Infinity", 0.5], count: [10, 5], goal: "min", goalSet: false },
+      score: { at: [0, 1], last: [0.5, 0.7], lastStep: [0, 0], min: [0.1, 0.2], max: [0.9, "Infinity"], count: [2, 2], goal: ["max", null], goalSet: [true, false] },
+    },
+  };
+  const [a, b, c] = reviveColumns(JSON.parse(JSON.stringify(columns)));
+  assert.deepEqual({ ...a, metrics: undefined }, {
+    id: "a-id", name: "a", project: "p", parentId: null, status: "finished", tags: ["x"], startedAt: 3000, endedAt: 4500, durationMs: 1500, error: null,
+    params: { C: 1 }, metrics: undefined,
+  });
+  assert.ok(Number.isNaN(a.metrics.loss.last));
+  assert.deepEqual({ ...a.metrics.loss, last: 0 }, { key: "loss", last: 0, lastStep: 9, min: -Infinity, max: Infinity, count: 10, goal: "min", goalSet: false, best: -Infinity });
+  assert.deepEqual(a.metrics.score, { key: "score", last: 0.5, lastStep: 0, min: 0.1, max: 0.9, count: 2, goal: "max", goalSet: true, best: 0.9 });
+  assert.deepEqual(b.metrics.score, { key: "score", last: 0.7, lastStep: 0, min: 0.2, max: Infinity, count: 2, goal: null, goalSet: false, best: 0.7 });
+  assert.deepEqual([b.params, b.error, b.parentId], [{ C: "NaN" }, "boom", "a-id"], "params stay as the kernel sent them");
+  assert.deepEqual([c.metrics, c.params, c.durationMs], [{}, { C: null, penalty: "l1" }, null]);
+  assert.equal("host" in a, false, "no process or git fields");
+  assert.deepEqual(reviveColumns({ ...columns, id: [], name: [], project: [], parentId: [], status: [], tags: [], startedAt: [], endedAt: [], error: [], params: {}, metrics: {} }), []);
+});
+
+test("the table's rows are filtered and keyed like whole runs: a filter on a metric, the key metric and its value", async () => {
+  const { model, runIdle, replyTable, settle } = prefetching();
+  runIdle();
+  replyTable([
+    run("good", { metrics: { f1: metric("f1", 0.9, "max"), loss: { ...metric("loss", 0.1, "min"), count: 20 } } }),
+    run("bad", { metrics: { f1: metric("f1", NaN, "max") } }),
+    run("none"),
+  ]);
+  await settle();
+  const [good, bad, none] = model.tableRows()!.runs;
+  assert.equal(runKeyMetric(good as RunSummary), "loss");
+  assert.equal(displayValue(good as RunSummary, "loss"), 0.1);
+  assert.ok(Number.isNaN(bad.metrics.f1.last));
+  assert.equal(runKeyMetric(none as RunSummary), null);
+  void model.setQuery({ search: "metrics.f1 > 0.5" });
+  assert.deepEqual(model.tableRows()!.runs.map((r) => r.name), ["good"]);
 });

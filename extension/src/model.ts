@@ -7,6 +7,7 @@ import { mergeCurve } from "./series";
 import {
   decodeBase64,
   groupRegistry,
+  reviveColumns,
   reviveMessage,
   type RegisteredModel,
   type CompareResult,
@@ -15,6 +16,7 @@ import {
   type Incoming,
   type ModelVersion,
   type RunDetail,
+  type RunRow,
   type RunStatus,
   type RunSummary,
 } from "./wire";
@@ -104,25 +106,26 @@ export function metricRank(runs: readonly RunSummary[], runId: string, key: stri
 /** What a pushed run is checked against, built once per query. */
 interface Matcher {
   predicate: Predicate | null;
-  (run: RunSummary): boolean;
+  (run: RunRow): boolean;
 }
 
 function matcherFor(q: RunQuery): Matcher {
   const search = q.search.trim();
   const predicate = search && isFilterExpression(search) ? parseFilter(search) : null;
   const text = search && !predicate ? search.toLowerCase() : "";
-  const m = ((run: RunSummary) =>
+  // The filter reads no field a row lacks (src/track/query fieldValue: metrics, params, tags, the run's own fields).
+  const m = ((run: RunRow) =>
     (!q.status || run.status === q.status) &&
     (!q.tag || run.tags.includes(q.tag)) &&
     (!text || run.name.toLowerCase().includes(text) || run.id.toLowerCase().includes(text)) &&
-    (!predicate || predicate(run))) as Matcher;
+    (!predicate || predicate(run as RunSummary))) as Matcher;
   m.predicate = predicate;
   return m;
 }
 
 /** Runs and how many there are in all (`runs` may hold fewer: the newest ones). */
-export interface RunList {
-  runs: RunSummary[];
+export interface RunList<R extends RunRow = RunSummary> {
+  runs: R[];
   total: number;
 }
 
@@ -131,9 +134,9 @@ export interface RunList {
  * refuses it; an unlisted one is added when `keep` accepts it; `total` follows. The order is the
  * caller's to restore.
  */
-export function mergePushed(list: RunList, changed: readonly RunSummary[], keep: (run: RunSummary, listed: boolean) => boolean): RunList {
+export function mergePushed<R extends RunRow>(list: RunList<R>, changed: readonly R[], keep: (run: R, listed: boolean) => boolean): RunList<R> {
   const index = new Map(list.runs.map((r, i) => [r.id, i]));
-  const runs: Array<RunSummary | null> = list.runs.slice();
+  const runs: Array<R | null> = list.runs.slice();
   let total = list.total;
   for (const run of changed) {
     const at = index.get(run.id);
@@ -149,12 +152,12 @@ export function mergePushed(list: RunList, changed: readonly RunSummary[], keep:
       total++;
     }
   }
-  const kept = runs.filter((r): r is RunSummary => r !== null);
+  const kept = runs.filter((r): r is R => r !== null);
   return { runs: kept, total: Math.max(total, kept.length) };
 }
 
 /** The newest `limit` runs, newest first. */
-export function newestRuns(runs: readonly RunSummary[], limit: number): RunSummary[] {
+export function newestRuns<R extends RunRow>(runs: readonly R[], limit: number): R[] {
   return [...runs].sort((a, b) => b.startedAt - a.startedAt).slice(0, limit);
 }
 
@@ -217,12 +220,12 @@ export class RunsModel {
   private seenTags = new Set<string>();
   private seenMetrics = new Set<string>();
   /** The store's newest runs (up to TABLE_LIMIT) whatever the query: the runs table's rows, fetched ahead. */
-  private stored: RunList | null = null;
+  private stored: RunList<RunRow> | null = null;
   private storedLoading: Promise<void> | null = null;
   /** Bumped when the kernel or its store changes: a reply to an older prefetch is dropped. */
   private storedGeneration = 0;
   /** Runs pushed while the prefetch was under way, applied again to its reply (which may be older). */
-  private pushedWhileLoading: RunSummary[] = [];
+  private pushedWhileLoading: RunRow[] = [];
 
   constructor(private readonly options: RunsModelOptions = {}) {}
 
@@ -420,18 +423,18 @@ export class RunsModel {
   }
 
   /** Whether a run passes the current query's filter (for views that keep their own lists). */
-  matches(run: RunSummary): boolean {
+  matches(run: RunRow): boolean {
     return this.safeMatch(run);
   }
 
   /**
-   * Up to `limit` runs for the current query, apart from the panel's own list (the runs table
-   * holds many more rows than the panel draws).
+   * Up to `limit` runs for the current query as the runs table's rows, apart from the panel's own
+   * list (the table holds many more rows than the panel draws; the kernel sends them column-wise).
    */
-  async listAll(limit: number): Promise<RunList> {
-    const reply = await this.request("list", this.listPayload(limit));
-    if (reply.type !== "runs") throw new Error(`unexpected reply '${reply.type}' to a list request`);
-    return { runs: reply.runs, total: reply.total };
+  async listAll(limit: number): Promise<RunList<RunRow>> {
+    const reply = await this.request("table", this.listPayload(limit));
+    if (reply.type !== "table") throw new Error(`unexpected reply '${reply.type}' to a table request`);
+    return { runs: reviveColumns(reply.columns), total: reply.total };
   }
 
   // ---- the runs table's rows, fetched ahead ------------------------------------------------
@@ -447,7 +450,7 @@ export class RunsModel {
    * runs, filtered here when they are all of the store's (the filter is the one pushes are checked
    * with), as they are when the query asks for everything in the kernel's order.
    */
-  tableRows(): RunList | null {
+  tableRows(): RunList<RunRow> | null {
     const stored = this.stored;
     if (!stored) return null;
     if (stored.runs.length >= stored.total) {
@@ -458,7 +461,7 @@ export class RunsModel {
   }
 
   /** The runs table's rows for the current query: those at hand, else the ones fetched ahead once they come, else one request. */
-  async loadTableRows(): Promise<RunList> {
+  async loadTableRows(): Promise<RunList<RunRow>> {
     const ready = this.tableRows();
     if (ready) return ready;
     if (!this.stored && this.queryIsEverything) {
@@ -475,10 +478,10 @@ export class RunsModel {
     if (this.storedLoading) return this.storedLoading;
     const generation = this.storedGeneration;
     this.pushedWhileLoading = [];
-    const loading = this.request("list", { limit: TABLE_LIMIT })
+    const loading = this.request("table", { limit: TABLE_LIMIT })
       .then((reply) => {
-        if (generation !== this.storedGeneration || reply.type !== "runs") return;
-        this.stored = { runs: reply.runs, total: reply.total };
+        if (generation !== this.storedGeneration || reply.type !== "table") return;
+        this.stored = { runs: reviveColumns(reply.columns), total: reply.total };
         this.mergeStored(this.pushedWhileLoading);
       })
       .catch(() => {
@@ -511,7 +514,7 @@ export class RunsModel {
    * when all runs are held or when it started after the oldest held one (else it is an older run
    * beyond TABLE_LIMIT that changed).
    */
-  private mergeStored(changed: readonly RunSummary[]): void {
+  private mergeStored(changed: readonly RunRow[]): void {
     if (this.storedLoading && !this.stored) this.pushedWhileLoading.push(...changed);
     const stored = this.stored;
     if (!stored || !changed.length) return;
@@ -522,7 +525,7 @@ export class RunsModel {
     this.stored = merged.runs.length > TABLE_LIMIT ? { runs: newestRuns(merged.runs, TABLE_LIMIT), total: merged.total } : merged;
   }
 
-  private safeMatch(run: RunSummary): boolean {
+  private safeMatch(run: RunRow): boolean {
     try {
       return this.matcher(run);
     } catch {

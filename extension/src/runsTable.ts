@@ -11,7 +11,7 @@ import {
   allColumns, cellText, emptyState, isShown, moveColumn, nextSort, orderedColumns, setPinned, setShown, sortSpecOf, visibleColumns, visibleRange, widthOf, MIN_WIDTH,
   type Column, type ColumnState,
 } from "./tableColumns";
-import type { RunSummary } from "./wire";
+import type { RunRow, RunSummary } from "./wire";
 
 const ROW_HEIGHT = 28;
 const CHECK_WIDTH = 32;
@@ -34,8 +34,8 @@ function loadState(): ColumnState {
 }
 
 export class RunsTableView extends Widget {
-  private runs: RunSummary[] = [];
-  private sorted: RunSummary[] = [];
+  private runs: RunRow[] = [];
+  private sorted: RunRow[] = [];
   private total = 0;
   private columns: Column[] = [];
   private shown: Column[] = [];
@@ -87,7 +87,7 @@ export class RunsTableView extends Widget {
   }
 
   /** The runs the table holds now (sorted), for tests and the bench. */
-  get rows(): readonly RunSummary[] {
+  get rows(): readonly RunRow[] {
     return this.sorted;
   }
 
@@ -127,7 +127,7 @@ export class RunsTableView extends Widget {
     }
   }
 
-  private take({ runs, total }: RunList): void {
+  private take({ runs, total }: RunList<RunRow>): void {
     this.runs = runs;
     this.total = total;
     this.status.textContent = total > runs.length ? `the newest ${runs.length} of ${total} runs (filter to narrow them down)` : "";
@@ -138,7 +138,7 @@ export class RunsTableView extends Widget {
   private merge(changed: RunSummary[]): void {
     const held = this.model.tableRows();
     if (held) return this.take(held);
-    const merged = mergePushed({ runs: this.runs, total: this.total }, changed, (run) => this.model.matches(run));
+    const merged = mergePushed<RunRow>({ runs: this.runs, total: this.total }, changed, (run) => this.model.matches(run));
     this.runs = merged.runs.length > TABLE_LIMIT ? newestRuns(merged.runs, TABLE_LIMIT) : merged.runs;
     this.total = merged.total;
     if (changed.length) this.refreshColumns();
@@ -151,7 +151,8 @@ export class RunsTableView extends Widget {
   }
 
   private applySort(): void {
-    this.sorted = this.sort ? sortRuns(this.runs, this.sort) : [...this.runs].sort((a, b) => b.startedAt - a.startedAt);
+    // The sort reads no field a row lacks (metrics, params and the run's own fields).
+    this.sorted = this.sort ? sortRuns(this.runs as RunSummary[], this.sort) : [...this.runs].sort((a, b) => b.startedAt - a.startedAt);
   }
 
   private saveState(): void {
@@ -253,7 +254,7 @@ export class RunsTableView extends Widget {
     this.body.replaceChildren(...rows);
   }
 
-  private row(run: RunSummary, index: number, pins: Map<string, number>, now: number): HTMLElement {
+  private row(run: RunRow, index: number, pins: Map<string, number>, now: number): HTMLElement {
     const selected = this.model.selection.has(run.id);
     const check = h("input", { type: "checkbox", class: "mb-check", "aria-label": `Select ${run.name} for comparison`, checked: selected });
     check.addEventListener("click", (e) => {

@@ -4,7 +4,7 @@
 // be saved and tested. Also which rows a scrolled viewport needs.
 import { compactTime, metricColumns, varyingParams } from "../../src/track/columns";
 import { formatDuration, formatNumber, formatTime } from "../../src/track/format";
-import type { RunSummary } from "./wire";
+import type { RunRow } from "./wire";
 
 export type ColumnKind = "name" | "status" | "started" | "duration" | "tags" | "metric" | "param";
 
@@ -41,7 +41,7 @@ const FIXED: Column[] = [
 ];
 
 /** Every column the runs have, in the default order: the run, its metrics, then its params (varying first). */
-export function allColumns(runs: readonly RunSummary[]): Column[] {
+export function allColumns(runs: readonly RunRow[]): Column[] {
   const goals = new Map<string, "min" | "max">();
   for (const r of runs) for (const m of Object.values(r.metrics)) if (m.goal && !goals.has(m.key)) goals.set(m.key, m.goal);
   const metrics = metricColumns(runs).map((k): Column => ({ id: `metrics.${k}`, kind: "metric", label: k, key: k, byDefault: true, numeric: true, goal: goals.get(k) ?? null }));
@@ -118,7 +118,7 @@ export function nextSort(c: Column, current: string): string {
 }
 
 /** A cell's text (`full` for its tooltip where the cell shows less). */
-export function cellText(run: RunSummary, c: Column, now = Date.now()): { text: string; full?: string } {
+export function cellText(run: RunRow, c: Column, now = Date.now()): { text: string; full?: string } {
   switch (c.kind) {
     case "name":
       return { text: run.name, full: `${run.name} (${run.id})` };

@@ -1,6 +1,6 @@
 // The comm protocol of the kernel's "modelbench" target (kernel/sidebar.ts), as the frontend sees it:
 // message shapes, and numbers revived from the strings JSON cannot avoid ("NaN", "Infinity", "-Infinity").
-import type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
+import type { Goal, MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
 import type { CompareMetricRow, CompareParamRow } from "../../src/track/columns";
 
 export type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary };
@@ -17,6 +17,38 @@ export interface Curve {
 
 
 export type { CompareMetricRow, CompareParamRow } from "../../src/track/columns";
+
+/** What the runs table holds of a run: a RunSummary without its process and git fields (the run's detail has them). */
+export type RunRow = Omit<RunSummary, "notes" | "pid" | "host" | "seed" | "gitCommit" | "gitBranch" | "gitDirty">;
+
+/** A number as the kernel sends it: non-finite ones as "NaN", "Infinity", "-Infinity". */
+type WireNumber = number | string;
+
+/** Runs column-wise, as the kernel answers a "table" request (kernel/sidebar.ts RunColumns). */
+export interface RunColumns {
+  id: string[];
+  name: string[];
+  project: string[];
+  parentId: Array<string | null>;
+  status: RunStatus[];
+  tags: string[][];
+  startedAt: number[];
+  endedAt: Array<number | null>;
+  error: Array<string | null>;
+  /** `at`: the runs that have the param or metric (by index), absent when all do. */
+  params: Record<string, { at?: number[]; values: unknown[] }>;
+  metrics: Record<string, {
+    at?: number[];
+    last: WireNumber[];
+    lastStep: number[];
+    min: WireNumber[];
+    max: WireNumber[];
+    count: number[];
+    /** One value when every run that has the metric agrees. */
+    goal: Goal | null | Array<Goal | null>;
+    goalSet: boolean | boolean[];
+  }>;
+}
 
 export interface CompareResult {
   runs: Array<{ id: string; name: string }>;
@@ -48,6 +80,8 @@ export interface ArtifactResult {
 
 export type Incoming =
   | { type: "runs"; id?: string; runs: RunSummary[]; total: number }
+  /** The runs table's rows, column-wise: reviveColumns makes them runs. */
+  | { type: "table"; id?: string; columns: RunColumns; total: number }
   | ({ type: "detail"; id?: string } & DetailResult)
   | ({ type: "compare"; id?: string } & CompareResult)
   | { type: "registry"; id?: string; versions: ModelVersion[] }
@@ -79,7 +113,39 @@ export function reviveRun<T extends RunSummary>(run: T): T {
   return { ...run, metrics };
 }
 
-/** Revives the numbers in a message from the kernel; other fields pass through. */
+/**
+ * The runs of a "table" reply: one plain object per run, numbers revived, params as the user logged
+ * them; durationMs and each metric's best follow from the rest as every store makes them
+ * (src/track/records.ts toSummary: min or max by the goal, else last).
+ */
+export function reviveColumns(c: RunColumns): RunRow[] {
+  const n = c.id.length;
+  const runs: RunRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const startedAt = c.startedAt[i];
+    const endedAt = c.endedAt[i];
+    runs[i] = {
+      id: c.id[i], name: c.name[i], project: c.project[i], parentId: c.parentId[i], status: c.status[i], tags: c.tags[i],
+      startedAt, endedAt, durationMs: endedAt !== null ? endedAt - startedAt : null, error: c.error[i], params: {}, metrics: {},
+    };
+  }
+  for (const [key, p] of Object.entries(c.params)) {
+    for (let j = 0; j < p.values.length; j++) runs[p.at ? p.at[j] : j].params[key] = p.values[j];
+  }
+  for (const [key, m] of Object.entries(c.metrics)) {
+    for (let j = 0; j < m.last.length; j++) {
+      const goal = Array.isArray(m.goal) ? m.goal[j] : m.goal;
+      const last = num(m.last[j]), min = num(m.min[j]), max = num(m.max[j]);
+      runs[m.at ? m.at[j] : j].metrics[key] = {
+        key, last, lastStep: m.lastStep[j], min, max, count: m.count[j], goal,
+        goalSet: Array.isArray(m.goalSet) ? m.goalSet[j] : m.goalSet, best: goal === "min" ? min : goal === "max" ? max : last,
+      };
+    }
+  }
+  return runs;
+}
+
+/** Revives the numbers in a message from the kernel; other fields pass through ("table" columns are revived where taken: reviveColumns). */
 export function reviveMessage(msg: Incoming): Incoming {
   switch (msg.type) {
     case "runs":
