@@ -20,6 +20,9 @@ import {
   type ImportanceType,
   GRADIENT_BOOSTING_DEFAULTS,
   binRows,
+  categoricalMask,
+  categoriesOf,
+  withKnownCategories,
   contributionRows,
   fromXGBoostJSON,
   toXGBoostJSON,
@@ -160,7 +163,9 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
       val = { rows: selectRows(all, out), codes: Int32Array.from(out, (i) => allCodes[i]), weights: allWeights && Float64Array.from(out, (i) => allWeights[i]) };
     }
 
-    const binned = binRows(train, this.p.maxBins, rng, this.p.minSamplesLeaf);
+    const binned = binRows(train, this.p.maxBins, rng, this.p.minSamplesLeaf, categoricalMask(this.p.categoricalFeatures, all.X.nCols));
+    const categories = categoriesOf(binned);
+    if (val) val.rows = withKnownCategories(val.rows, categories);
     const objective = classes.length === 2 ? binaryLogistic : softmax(classes.length);
     const boosted = boost(
       binned,
@@ -171,7 +176,7 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
       val && { rows: val.rows, target: { y: val.codes, weight: val.weights } },
       lossLogger(),
     );
-    this.fitted = { ...boosted, classes, nFeatures: all.X.nCols, sparse: all.kind === "sparse" };
+    this.fitted = { ...boosted, classes, nFeatures: all.X.nCols, sparse: all.kind === "sparse", categories };
     return this;
   }
 

@@ -18,6 +18,9 @@ import {
   GRADIENT_BOOSTING_DEFAULTS,
   absoluteError,
   binRows,
+  categoricalMask,
+  categoriesOf,
+  withKnownCategories,
   contributionRows,
   fromXGBoostJSON,
   toXGBoostJSON,
@@ -129,9 +132,11 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
       weights = allWeights && Float64Array.from(kept, (i) => allWeights[i]);
       val = { rows: selectRows(all, out), y: Float64Array.from(out, (i) => target[i]), weight: allWeights && Float64Array.from(out, (i) => allWeights[i]) };
     }
-    const binned = binRows(train, this.p.maxBins, rng, this.p.minSamplesLeaf);
+    const binned = binRows(train, this.p.maxBins, rng, this.p.minSamplesLeaf, categoricalMask(this.p.categoricalFeatures, all.X.nCols));
+    const categories = categoriesOf(binned);
+    if (val) val.rows = withKnownCategories(val.rows, categories);
     const boosted = boost(binned, { y: ys, weight: weights }, OBJECTIVES[this.p.loss], boostParams(this.p, early), rng, val && { rows: val.rows, target: { y: val.y, weight: val.weight } }, lossLogger());
-    this.fitted = { ...boosted, nFeatures: all.X.nCols, sparse: all.kind === "sparse" };
+    this.fitted = { ...boosted, nFeatures: all.X.nCols, sparse: all.kind === "sparse", categories };
     return this;
   }
 

@@ -35,7 +35,7 @@ export function toDense(X: DenseMatrix, options: { what?: string; nFeatures?: nu
     if (row == null || row.length !== nCols) throw new InvalidInputError(`${what}[${i}] has ${row?.length} features but ${what}[0] has ${nCols}: every row needs the same features`);
     for (let j = 0; j < nCols; j++) {
       const v = row[j];
-      if (typeof v !== "number") throw new InvalidInputError(`${what}[${i}][${j}] is ${JSON.stringify(v)}: features must be numbers (encode categories, e.g. with OneHotEncoder)`);
+      if (typeof v !== "number") throw new InvalidInputError(`${what}[${i}][${j}] is ${JSON.stringify(v)}: features must be numbers (encode categories, e.g. with OneHotEncoder, or as number codes with the boosted trees' categoricalFeatures)`);
       if (!Number.isFinite(v) && !(Number.isNaN(v) ? options.allowNaN : options.allowInfinite)) throw notFinite(what, `[${i}][${j}]`, v, options.model);
       data[i * nCols + j] = v;
     }

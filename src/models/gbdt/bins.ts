@@ -2,7 +2,9 @@
 // slot layout every histogram of it shares. Feature f owns slots offset[f] .. offset[f] + nBins[f]:
 // its present bins, then one slot for missing values (NaN in dense input, absent entries of a CSR
 // matrix, as XGBoost reads sparse input). Slots are packed per feature, so a TF-IDF matrix whose
-// words mostly take a handful of values needs a few slots per word, not 256.
+// words mostly take a handful of values needs a few slots per word, not 256. A categorical feature
+// has one bin per category seen in training, in increasing order of the category's value.
+import { InvalidInputError } from "../../errors";
 import { type CsrMatrix, findEntry } from "../../features/sparse";
 import type { Random } from "../../random";
 import { applyBins, binOfValue, featureThresholds, fitBins } from "../binning";
@@ -18,6 +20,8 @@ export interface BinLayout {
   readonly thresholds: Float64Array[];
   /** Per feature: 1 when some training row has no value for it. */
   readonly hasMissing: Uint8Array;
+  /** Per feature: the categories seen in training, increasing (bin b holds category b), or null for a numeric feature. */
+  readonly categories: readonly (Float64Array | null)[];
 }
 
 interface BinnedBase extends BinLayout {
@@ -40,30 +44,71 @@ export interface SparseBins extends BinnedBase {
 
 export type BinnedMatrix = DenseBins | SparseBins;
 
-function layout(thresholds: Float64Array[], hasMissing: Uint8Array): BinLayout {
+function layout(thresholds: Float64Array[], hasMissing: Uint8Array, categories: readonly (Float64Array | null)[] = thresholds.map(() => null)): BinLayout {
   const d = thresholds.length;
-  const nBins = Int32Array.from(thresholds, (t) => t.length + 1);
+  const nBins = Int32Array.from(thresholds, (t, f) => categories[f]?.length ?? t.length + 1);
   const offset = new Int32Array(d);
   let nSlots = 0;
   for (let f = 0; f < d; f++) {
     offset[f] = nSlots;
     nSlots += nBins[f] + 1;
   }
-  return { nFeatures: d, nBins, offset, nSlots, thresholds, hasMissing };
+  return { nFeatures: d, nBins, offset, nSlots, thresholds, hasMissing, categories };
 }
 
-/** Bins dense rows (NaN is missing), thresholds placed on a sample of them as scikit-learn does. */
-export function binDense(X: Dense, maxBins: number, rng: Random): DenseBins {
+/** The position of x in increasing values, or −1 when it is not one of them. */
+export function indexOfSorted(values: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = values[mid];
+    if (v === x) return mid;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Column f's distinct present values, increasing; more than maxBins of them is an error. */
+function categoriesOf(X: Dense, f: number, maxBins: number): Float64Array {
+  const { nRows: n, nCols: d, data } = X;
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const v = data[i * d + f];
+    if (v === v) seen.add(v);
+  }
+  if (seen.size > maxBins) {
+    throw new InvalidInputError(`categorical feature ${f} has ${seen.size} categories, more than maxBins (${maxBins}): group the rare ones into one category (or treat the column as numeric by leaving it out of categoricalFeatures)`);
+  }
+  return Float64Array.from(seen).sort();
+}
+
+/**
+ * Bins dense rows (NaN is missing), thresholds placed on a sample of them as scikit-learn does;
+ * the columns flagged in `categorical` get one bin per category instead.
+ */
+export function binDense(X: Dense, maxBins: number, rng: Random, categorical: Uint8Array | null = null): DenseBins {
   const thresholds = fitBins(X, maxBins, rng);
   // applyBins codes a missing value one past the last bin, which is the feature's missing slot.
   const codes = applyBins(X, thresholds);
   const n = X.nRows;
+  const d = X.nCols;
+  const categories = thresholds.map((_, f) => (categorical?.[f] ? categoriesOf(X, f, maxBins) : null));
+  categories.forEach((cats, f) => {
+    if (!cats) return;
+    thresholds[f] = new Float64Array(0);
+    for (let i = 0; i < n; i++) {
+      const v = X.data[i * d + f];
+      codes[f * n + i] = v === v ? indexOfSorted(cats, v) : cats.length;
+    }
+  });
   const hasMissing = Uint8Array.from(thresholds, (t, f) => {
-    const missing = t.length + 1;
+    const missing = categories[f]?.length ?? t.length + 1;
     for (let i = 0; i < n; i++) if (codes[f * n + i] === missing) return 1;
     return 0;
   });
-  return { kind: "dense", nRows: n, codes, ...layout(thresholds, hasMissing) };
+  return { kind: "dense", nRows: n, codes, ...layout(thresholds, hasMissing, categories) };
 }
 
 /**

@@ -1,9 +1,11 @@
 // The trees of a boosted model in flat arrays, how they are added to while training, and how they
 // score rows: dense rows (NaN is missing), CSR rows (an absent entry is missing when the model was
-// trained on CSR, as in XGBoost; 0 otherwise), or the binned training rows.
+// trained on CSR, as in XGBoost; 0 otherwise), or the binned training rows. A categorical split
+// sends the categories of its set left; any other category (and a missing value, unless the split
+// learned otherwise) goes right.
 import { type CsrMatrix, findEntry } from "../../features/sparse";
 import type { Dense } from "../input";
-import { type BinnedMatrix, codeAt } from "./bins";
+import { type BinnedMatrix, codeAt, indexOfSorted } from "./bins";
 
 /** Every tree's nodes; a leaf has feature −1 and its value. */
 export interface Forest {
@@ -20,10 +22,20 @@ export interface Forest {
   cover: Float64Array;
   /** Root node of tree t (trees go round by round, output by output within one). */
   roots: Int32Array;
+  /** Per node: −1 for a threshold split (or a leaf), else the index of its categories in catValues. */
+  catSet: Int32Array;
+  /** The categories each categorical split sends left, increasing. */
+  catValues: Float64Array[];
+}
+
+/** A categorical split's left categories, as values and as the training bins they hold (the last slot: missing). */
+export interface CategorySplit {
+  values: Float64Array;
+  bins: Uint8Array;
 }
 
 /** One tree's nodes (root at 0), as a worker hands it back. */
-export type TreeNodes = { readonly [F in "feature" | "threshold" | "missingLeft" | "left" | "right" | "value" | "gain" | "cover" | "bin"]: ArrayLike<number> };
+export type TreeNodes = { readonly [F in "feature" | "threshold" | "missingLeft" | "left" | "right" | "value" | "gain" | "cover" | "bin" | "catSet"]: ArrayLike<number> } & { readonly sets: readonly CategorySplit[] };
 
 export class ForestBuilder {
   feature: number[] = [];
@@ -36,6 +48,10 @@ export class ForestBuilder {
   cover: number[] = [];
   /** The split bin per node, to route binned rows while training (not kept). */
   bin: number[] = [];
+  catSet: number[] = [];
+  sets: CategorySplit[] = [];
+  /** sets' values, as the forest reads them. */
+  catValues: Float64Array[] = [];
   roots: number[] = [];
 
   add(cover: number): number {
@@ -48,13 +64,26 @@ export class ForestBuilder {
     this.gain.push(0);
     this.cover.push(cover);
     this.bin.push(0);
+    this.catSet.push(-1);
     return this.value.length - 1;
+  }
+
+  /** Makes `node` a categorical split sending `split`'s categories left. */
+  setCategories(node: number, split: CategorySplit): void {
+    this.catSet[node] = this.sets.length;
+    this.sets.push(split);
+    this.catValues.push(split.values);
   }
 
   /** Appends a tree grown on its own (root at its node 0), renumbering its nodes after ours. */
   append(tree: TreeNodes): void {
     const base = this.value.length;
+    const setBase = this.sets.length;
     this.roots.push(base);
+    for (const set of tree.sets) {
+      this.sets.push(set);
+      this.catValues.push(set.values);
+    }
     for (let q = 0; q < tree.value.length; q++) {
       this.feature.push(tree.feature[q]);
       this.threshold.push(tree.threshold[q]);
@@ -65,6 +94,7 @@ export class ForestBuilder {
       this.gain.push(tree.gain[q]);
       this.cover.push(tree.cover[q]);
       this.bin.push(tree.bin[q]);
+      this.catSet.push(tree.catSet[q] < 0 ? -1 : tree.catSet[q] + setBase);
     }
   }
 
@@ -80,6 +110,8 @@ export class ForestBuilder {
       gain: Float64Array.from(this.gain),
       cover: Float64Array.from(this.cover),
       bin: Int32Array.from(this.bin),
+      catSet: Int32Array.from(this.catSet),
+      sets: this.sets,
     };
   }
 
@@ -94,11 +126,13 @@ export class ForestBuilder {
       gain: Float64Array.from(this.gain),
       cover: Float64Array.from(this.cover),
       roots: Int32Array.from(this.roots),
+      catSet: Int32Array.from(this.catSet),
+      catValues: [...this.catValues],
     };
   }
 }
 
-type Nodes = { readonly [F in "feature" | "threshold" | "missingLeft" | "left" | "right" | "value"]: ArrayLike<number> };
+type Nodes = { readonly [F in "feature" | "threshold" | "missingLeft" | "left" | "right" | "value" | "catSet"]: ArrayLike<number> } & { readonly catValues: readonly ArrayLike<number>[] };
 
 /** The leaf row `value(f)` reaches from `root` (value returns NaN for a missing value). */
 function leafOf(nodes: Nodes, root: number, value: (f: number) => number): number {
@@ -131,7 +165,9 @@ export function rowReader(rows: ScoredRows, i: number): (f: number) => number {
 
 /** Whether a split at `node` sends value x (NaN: missing) to the left child. */
 export function goesLeft(nodes: Nodes, node: number, x: number): boolean {
-  return x === x ? x <= nodes.threshold[node] : nodes.missingLeft[node] === 1;
+  if (x !== x) return nodes.missingLeft[node] === 1;
+  const set = nodes.catSet[node];
+  return set < 0 ? x <= nodes.threshold[node] : indexOfSorted(nodes.catValues[set], x) >= 0;
 }
 
 /** Calls visit(i, leaf) for every row i and the leaf it reaches in the tree at `root`. */
@@ -154,7 +190,8 @@ export function addBinnedScores(b: TreeNodes, X: BinnedMatrix, rows: Int32Array,
     while (b.feature[node] >= 0) {
       const f = b.feature[node];
       const code = codeAt(X, f, i);
-      const goLeft = code === X.nBins[f] ? b.missingLeft[node] === 1 : code <= b.bin[node];
+      const set = b.catSet[node];
+      const goLeft = set >= 0 ? b.sets[set].bins[code] === 1 : code === X.nBins[f] ? b.missingLeft[node] === 1 : code <= b.bin[node];
       node = goLeft ? b.left[node] : b.right[node];
     }
     raw[i * K + column] += b.value[node];

@@ -105,7 +105,11 @@ export class TreeGrower {
       forest.bin[c.node] = s.bin;
       forest.gain[c.node] = s.gain;
       // The split of present from missing values has no threshold: every present value goes left.
-      forest.threshold[c.node] = s.bin < t.length ? t[s.bin] : Infinity;
+      forest.threshold[c.node] = s.leftBins ? 0 : s.bin < t.length ? t[s.bin] : Infinity;
+      if (s.leftBins) {
+        const cats = X.categories[f]!;
+        forest.setCategories(c.node, { values: cats.filter((_, b) => s.leftBins![b] === 1), bins: s.leftBins });
+      }
       // A feature with no missing values in training sends them to the child with more samples (ties: right).
       forest.missingLeft[c.node] = (X.hasMissing[f] ? s.missingLeft : l - c.start > c.end - l) ? 1 : 0;
       forest.left[c.node] = left.node;
@@ -131,7 +135,14 @@ export class TreeGrower {
     const missing = X.nBins[s.feature];
     let l = c.start;
     let r = 0;
-    if (X.kind === "dense") {
+    const leftBins = s.leftBins;
+    if (leftBins) {
+      for (let q = c.start; q < c.end; q++) {
+        const i = samples[q];
+        if (leftBins[codeAt(X, s.feature, i)] === 1) samples[l++] = i;
+        else scratch[r++] = i;
+      }
+    } else if (X.kind === "dense") {
       const col = s.feature * X.nRows;
       for (let q = c.start; q < c.end; q++) {
         const i = samples[q];

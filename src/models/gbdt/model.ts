@@ -7,7 +7,7 @@ import type { Random } from "../../random";
 import { activeRun } from "../../track/tracker";
 import { type Dense, type Features, checkSparse, toDense } from "../input";
 import { plainArray } from "../serialize";
-import { type BinnedMatrix, binDense, binSparse } from "./bins";
+import { type BinnedMatrix, binDense, binSparse, indexOfSorted } from "./bins";
 import type { Boosted } from "./booster";
 import { type Forest, type ScoredRows, addTreeScores } from "./forest";
 import { contributions } from "./shap";
@@ -16,6 +16,27 @@ export interface BoostedState extends Boosted {
   nFeatures: number;
   /** Trained on a CSR matrix: absent entries are missing values (XGBoost's reading of sparse input). */
   sparse: boolean;
+  /** Per feature, the categories seen in training (increasing) or null for a numeric one; null when no feature is categorical. */
+  categories: (Float64Array | null)[] | null;
+}
+
+/**
+ * Rows as the trees of a model with categorical features read them: a category not seen in
+ * training is a missing value (as scikit-learn reads it). Changes dense rows in place.
+ */
+export function withKnownCategories(rows: ScoredRows, categories: readonly (Float64Array | null)[] | null): ScoredRows {
+  if (!categories || rows.kind !== "dense") return rows;
+  const { nRows: n, nCols: d, data } = rows.X;
+  categories.forEach((known, f) => {
+    if (!known) return;
+    for (let i = 0; i < n; i++) if (indexOfSorted(known, data[i * d + f]) < 0) data[i * d + f] = NaN;
+  });
+  return rows;
+}
+
+/** The categories the binned training rows hold, as a model keeps them (null when none). */
+export function categoriesOf(X: BinnedMatrix): (Float64Array | null)[] | null {
+  return X.categories.some((c) => c) ? [...X.categories] : null;
 }
 
 /** Checked features as rows the forest can score; CSR stays CSR. */
@@ -26,8 +47,11 @@ export function readFeatures(X: Features, options: { model: string; what?: strin
 }
 
 /** The training rows binned; minSamplesLeaf lets sparse columns too rare to split be left out. */
-export function binRows(rows: ScoredRows, maxBins: number, rng: Random, minSamplesLeaf = 1): BinnedMatrix {
-  return rows.kind === "dense" ? binDense(rows.X, maxBins, rng) : binSparse(rows.X, maxBins, minSamplesLeaf);
+export function binRows(rows: ScoredRows, maxBins: number, rng: Random, minSamplesLeaf = 1, categorical: Uint8Array | null = null): BinnedMatrix {
+  if (categorical && rows.kind === "sparse") {
+    throw new InvalidInputError("categoricalFeatures needs dense X (an array of rows): convert the CSR matrix with toDense(), or leave categoricalFeatures out");
+  }
+  return rows.kind === "dense" ? binDense(rows.X, maxBins, rng, categorical) : binSparse(rows.X, maxBins, minSamplesLeaf);
 }
 
 export function nRowsOf(rows: ScoredRows): number {
@@ -46,7 +70,7 @@ export function selectRows(rows: ScoredRows, index: readonly number[]): ScoredRo
 
 /** Raw scores of X, row-major, one column per output. */
 export function rawScores(state: BoostedState, X: Features, model: string): Float64Array {
-  const rows = readFeatures(X, { model, nFeatures: state.nFeatures, absentIsMissing: state.sparse });
+  const rows = withKnownCategories(readFeatures(X, { model, nFeatures: state.nFeatures, absentIsMissing: state.sparse }), state.categories);
   const K = state.baseline.length;
   const n = nRowsOf(rows);
   const out = new Float64Array(n * K);
@@ -70,6 +94,7 @@ export function stateToJSON(s: BoostedState): Record<string, unknown> {
   return {
     nFeatures: s.nFeatures,
     sparse: s.sparse,
+    categories: s.categories && s.categories.map((c) => c && plainArray(c)),
     baseline: plainArray(s.baseline),
     nIter: s.nIter,
     trainLoss: s.trainLoss,
@@ -85,6 +110,8 @@ export function stateToJSON(s: BoostedState): Record<string, unknown> {
       gain: plainArray(f.gain),
       cover: plainArray(f.cover),
       roots: plainArray(f.roots),
+      catSet: plainArray(f.catSet),
+      catValues: f.catValues.map(plainArray),
     },
   };
 }
@@ -105,12 +132,16 @@ export function stateFromJSON(s: any): BoostedState {
     gain: f.gain ? Float64Array.from(f.gain) : zeros(),
     cover: f.cover ? Float64Array.from(f.cover) : zeros(),
     roots: Int32Array.from(f.roots),
+    // Saved before categorical features: every split a threshold.
+    catSet: f.catSet ? Int32Array.from(f.catSet) : new Int32Array(f.feature.length).fill(-1),
+    catValues: (f.catValues ?? []).map((v: number[]) => Float64Array.from(v)),
   };
-  return { nFeatures: s.nFeatures, sparse: s.sparse === true, baseline: Float64Array.from(s.baseline), nIter: s.nIter, trainLoss: s.trainLoss, validationLoss: s.validationLoss, forest };
+  const categories = Array.isArray(s.categories) ? s.categories.map((c: number[] | null) => c && Float64Array.from(c)) : null;
+  return { nFeatures: s.nFeatures, sparse: s.sparse === true, categories, baseline: Float64Array.from(s.baseline), nIter: s.nIter, trainLoss: s.trainLoss, validationLoss: s.validationLoss, forest };
 }
 
 /** TreeSHAP contributions of X as plain arrays: [row][output][feature…, bias]. */
 export function contributionRows(state: BoostedState, X: Features, model: string): number[][][] {
-  const rows = readFeatures(X, { model, nFeatures: state.nFeatures, absentIsMissing: state.sparse });
+  const rows = withKnownCategories(readFeatures(X, { model, nFeatures: state.nFeatures, absentIsMissing: state.sparse }), state.categories);
   return contributions(state, rows).map((perOutput) => perOutput.map((phi) => Array.from(phi)));
 }

@@ -43,6 +43,12 @@ export interface GradientBoostingParams {
   randomState: number | null;
   /** Threads growing a round's trees (one per class); null for all cores. The model is the same for any value. */
   nThreads: number | null;
+  /**
+   * Columns holding categories rather than quantities (scikit-learn's categorical_features):
+   * their indices, or one boolean per column. Each category gets its own bin and a split sends a
+   * set of categories left (dense input only; at most maxBins categories per column).
+   */
+  categoricalFeatures: readonly number[] | readonly boolean[] | null;
 }
 
 /** XGBoost's and LightGBM's names for the same settings. */
@@ -85,6 +91,7 @@ export const GRADIENT_BOOSTING_DEFAULTS: GradientBoostingParams = {
   tol: 1e-7,
   randomState: null,
   nThreads: null,
+  categoricalFeatures: null,
 };
 
 /** All cores (what XGBoost and LightGBM use by default). */
@@ -126,10 +133,37 @@ export function resolveParams<P extends GradientBoostingParams>(given: Partial<P
   checkNumber("tol", p.tol, { min: 0 });
   checkNumber("randomState", p.randomState, { integer: true, nullable: true });
   checkNumber("nThreads", p.nThreads, { min: 1, max: 256, integer: true, nullable: true });
+  const cat = p.categoricalFeatures;
+  if (cat !== null) {
+    const indices = Array.isArray(cat) && cat.every((v) => Number.isInteger(v) && (v as number) >= 0);
+    const mask = Array.isArray(cat) && cat.every((v) => typeof v === "boolean");
+    if (!indices && !mask) {
+      throw new InvalidInputError(`categoricalFeatures must be column indices (whole numbers ≥ 0) or one boolean per column, got ${JSON.stringify(cat)}: e.g. categoricalFeatures: [0, 3]`);
+    }
+    if (indices && new Set(cat).size !== cat.length) throw new InvalidInputError(`categoricalFeatures names a column twice (${JSON.stringify(cat)}): list each column once`);
+  }
   if (p.maxLeafNodes === null && p.maxDepth === null) {
     throw new InvalidInputError("maxLeafNodes and maxDepth are both null, so trees would grow until every leaf is tiny: set at least one");
   }
   return p;
+}
+
+/**
+ * The categorical setting for X's d columns as one flag per column, or null when there are none;
+ * a column X does not have is an error.
+ */
+export function categoricalMask(setting: GradientBoostingParams["categoricalFeatures"], d: number): Uint8Array | null {
+  if (setting === null || setting.length === 0) return null;
+  if (typeof setting[0] === "boolean") {
+    if (setting.length !== d) throw new InvalidInputError(`categoricalFeatures has ${setting.length} booleans but X has ${d} features: give one per column, or list the categorical columns' indices`);
+    return setting.some((v) => v) ? Uint8Array.from(setting as readonly boolean[], (v) => (v ? 1 : 0)) : null;
+  }
+  const mask = new Uint8Array(d);
+  for (const f of setting as readonly number[]) {
+    if (f >= d) throw new InvalidInputError(`categoricalFeatures names column ${f}, but X has ${d} features (columns 0 to ${d - 1}): name the categorical columns by their index in X`);
+    mask[f] = 1;
+  }
+  return mask;
 }
 
 /** What the booster needs of the settings, once early stopping is decided. */

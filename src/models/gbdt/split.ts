@@ -1,7 +1,9 @@
 // Finds a node's best split from its histogram: for every feature, every threshold between bins,
 // with missing values sent right and then left (the learned default direction), scored by the
 // second-order gain with XGBoost's regularisation (L2 λ and L1 α on leaf weights, min split gain
-// γ, min child weight) and scikit-learn's min samples per leaf.
+// γ, min child weight) and scikit-learn's min samples per leaf. A categorical feature's split is a
+// set of categories: they are sorted by gradient over hessian and scanned as if ordered, as
+// LightGBM and scikit-learn do (see categoricalSplit).
 import type { BinLayout } from "./bins";
 import type { Histogram } from "./histogram";
 
@@ -15,11 +17,13 @@ export interface SplitRules {
   minSamplesLeaf: number;
 }
 
-/** Bins ≤ bin go left; missing values go left when missingLeft. */
+/** Bins ≤ bin go left; missing values go left when missingLeft. A categorical split lists its left bins instead. */
 export interface Split {
   feature: number;
   bin: number;
   missingLeft: boolean;
+  /** Categorical splits: 1 for each bin (the last slot: missing values) that goes left; null for a threshold. */
+  leftBins: Uint8Array | null;
   gain: number;
   GL: number;
   HL: number;
@@ -59,6 +63,12 @@ export function findSplit(hist: Histogram, X: BinLayout, G: number, H: number, c
     const nBins = X.nBins[f];
     const m = base + 3 * nBins;
     const missing = X.hasMissing[f] === 1 && sums[m + 2] > 0;
+    if (X.categories[f]) {
+      const split = categoricalSplit(sums, base, nBins, missing, f, G, H, count, before, rules, best?.gain ?? rules.gamma);
+      if (split) best = split;
+      bestGain = best?.gain ?? bestGain;
+      continue;
+    }
     if (nBins < 2 && !missing) continue;
     // Missing values to the right: left holds bins 0..b. With missing values the last candidate
     // (b = nBins − 1) splits the present values from the missing ones.
@@ -82,7 +92,7 @@ export function findSplit(hist: Histogram, X: BinLayout, G: number, H: number, c
       const gain = before - sL * (-sL / (HL + lambda)) - sR * (-sR / (HR + lambda));
       if (gain > bestGain) {
         bestGain = gain;
-        best = { feature: f, bin: b, missingLeft: false, gain, GL, HL, nL };
+        best = { feature: f, bin: b, missingLeft: false, leftBins: null, gain, GL, HL, nL };
       }
     }
     if (!missing) continue;
@@ -106,9 +116,68 @@ export function findSplit(hist: Histogram, X: BinLayout, G: number, H: number, c
       const gain = before - sL * (-sL / (HL + lambda)) - sR * (-sR / (HR + lambda));
       if (gain > bestGain) {
         bestGain = gain;
-        best = { feature: f, bin: b, missingLeft: true, gain, GL, HL, nL };
+        best = { feature: f, bin: b, missingLeft: true, leftBins: null, gain, GL, HL, nL };
       }
     }
   }
   return best;
+}
+
+// A category (or the missing values) takes part in a categorical split only with this much support
+// (hessian, scaled to samples), and its gradient ratio is smoothed by it: scikit-learn's
+// MIN_CAT_SUPPORT, LightGBM's cat_smooth. Categories below it always go right.
+const CATEGORY_SUPPORT = 10;
+
+/**
+ * The best split of a categorical feature better than `bestGain`, or null. The supported
+ * categories (missing values being one) are sorted by G / (H + support) and the split points
+ * between them scanned from both ends up to the middle, so the left child takes the categories at
+ * one end of that order (Fisher's grouping, as LightGBM and scikit-learn find it).
+ */
+function categoricalSplit(sums: Float64Array, base: number, nBins: number, missing: boolean, f: number, G: number, H: number, count: number, before: number, rules: SplitRules, bestGain: number): Split | null {
+  const { lambda, alpha, minChildWeight, minSamplesLeaf } = rules;
+  // Hessians scaled to sample counts (1 for losses whose hessian is constant).
+  const support = count / H;
+  const used: number[] = [];
+  const ratio = new Float64Array(nBins + 1);
+  for (let b = 0; b <= nBins; b++) {
+    if (b === nBins && !missing) break;
+    const h = sums[base + 3 * b + 1];
+    if (sums[base + 3 * b + 2] === 0 || h * support < CATEGORY_SUPPORT) continue;
+    ratio[b] = sums[base + 3 * b] / (h + CATEGORY_SUPPORT);
+    used.push(b);
+  }
+  if (used.length <= 1) return null;
+  // Equal ratios keep the later bin first, the order scikit-learn's qsort (glibc's merge sort
+  // with its comparator) leaves them in.
+  used.sort((a, b) => ratio[a] - ratio[b] || b - a);
+  let best: { end: number; direction: 1 | -1; gain: number; GL: number; HL: number; nL: number } | null = null;
+  for (const direction of [1, -1] as const) {
+    // The left child takes at most half of the categories (from the left end, one fewer from the right).
+    const middle = Math.floor((used.length + 1) / 2) - (direction === 1 ? 0 : 1);
+    let GL = 0;
+    let HL = 0;
+    let nL = 0;
+    for (let i = 0; i < middle; i++) {
+      const b = used[direction === 1 ? i : used.length - 1 - i];
+      GL += sums[base + 3 * b];
+      HL += sums[base + 3 * b + 1];
+      nL += sums[base + 3 * b + 2];
+      const nR = count - nL;
+      const HR = H - HL;
+      if (nL < minSamplesLeaf || HL < minChildWeight) continue;
+      if (nR < minSamplesLeaf || HR < minChildWeight) break;
+      const sL = shrink(GL, alpha);
+      const sR = shrink(G - GL, alpha);
+      const gain = before - sL * (-sL / (HL + lambda)) - sR * (-sR / (HR + lambda));
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = { end: i, direction, gain, GL, HL, nL };
+      }
+    }
+  }
+  if (!best) return null;
+  const leftBins = new Uint8Array(nBins + 1);
+  for (let i = 0; i <= best.end; i++) leftBins[used[best.direction === 1 ? i : used.length - 1 - i]] = 1;
+  return { feature: f, bin: 0, missingLeft: leftBins[nBins] === 1, leftBins, gain: best.gain, GL: best.GL, HL: best.HL, nL: best.nL };
 }

@@ -70,6 +70,9 @@ export function stringifyXGBoost(model: object): string {
 /** A fitted boosted model as an XGBoost JSON model (an object; stringifyXGBoost writes its file). */
 export function toXGBoostJSON(state: BoostedState, objective: XGBoostObjective, attributes: Record<string, string> = {}, featureNames: readonly string[] = []): object {
   const { forest, baseline, nFeatures } = state;
+  if (state.categories) {
+    throw new InvalidInputError("this model splits on categorical features, which modelbench does not write to XGBoost's JSON format yet: keep it as modelbench JSON (toJSON), or one-hot encode the categories and fit again to export it");
+  }
   const K = baseline.length;
   const trees = [];
   for (let t = 0; t < forest.roots.length; t++) {
@@ -179,7 +182,7 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
     const b = Math.fround(base.length === K ? base[k] : base[0]);
     return objective === "binary:logistic" ? Math.log(b / (1 - b)) : objective === "count:poisson" ? Math.log(b) : b;
   });
-  const cols: Record<keyof Omit<Forest, "roots">, number[]> = { feature: [], threshold: [], missingLeft: [], left: [], right: [], value: [], gain: [], cover: [] };
+  const cols: Record<keyof Omit<Forest, "roots" | "catSet" | "catValues">, number[]> = { feature: [], threshold: [], missingLeft: [], left: [], right: [], value: [], gain: [], cover: [] };
   const roots: number[] = [];
   const info: number[] = model.tree_info ?? [];
   model.trees.forEach((tree: any, t: number) => {
@@ -211,10 +214,12 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
     gain: Float64Array.from(cols.gain),
     cover: Float64Array.from(cols.cover),
     roots: Int32Array.from(roots),
+    catSet: new Int32Array(cols.feature.length).fill(-1),
+    catValues: [],
   };
   return {
     // XGBoost reads absent CSR entries as missing values, as models trained here on CSR do.
-    state: { forest, baseline, nFeatures, nIter: roots.length / K, trainLoss: [], validationLoss: [], sparse: true },
+    state: { forest, baseline, nFeatures, nIter: roots.length / K, trainLoss: [], validationLoss: [], sparse: true, categories: null },
     objective,
     attributes: learner.attributes ?? {},
     featureNames: learner.feature_names ?? [],
