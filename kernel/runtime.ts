@@ -4,6 +4,7 @@ import { fork, spawn, type ChildProcess } from "child_process";
 import { EventEmitter } from "events";
 import * as path from "path";
 import type { FromChild, ToChild } from "./ipc";
+import { withoutStartupNotices } from "./nativeNotices";
 
 export type Done = Extract<FromChild, { type: "done" }>;
 type ExecuteRequest = Extract<ToChild, { type: "execute" }>;
@@ -52,7 +53,10 @@ export class Runtime extends EventEmitter {
     });
     // Output written straight to the file descriptors (native code, child_process inherit).
     for (const name of ["stdout", "stderr"] as const) {
-      child[name]!.on("data", (d: Buffer) => this.emit("message", { type: "stream", req: null, name, text: d.toString() }));
+      child[name]!.on("data", (d: Buffer) => {
+        const text = name === "stderr" ? withoutStartupNotices(d.toString()) : d.toString();
+        if (text) this.emit("message", { type: "stream", req: null, name, text });
+      });
     }
     child.on("message", (m: FromChild) => {
       if (gen !== this.generation) return;
