@@ -37,8 +37,8 @@ test("the table's columns: one array per field, no process or git fields, NaN an
   assert.deepEqual(cols.error, [null, "boom", null]);
   assert.deepEqual(cols.tags, [["x"], [], []]);
   assert.deepEqual(cols.params, { C: { at: [0, 1], values: [1, 10] }, odd: { at: [0], values: ["NaN"] } });
-  assert.deepEqual(cols.metrics.loss, { at: [0, 1], last: ["NaN", 0.25], lastStep: [4, 4], min: ["-Infinity", 0.25], max: ["Infinity", 0.25], count: [5, 5], goal: "min", goalSet: false });
-  assert.deepEqual(cols.metrics.f1, { at: [0], last: [0.5], lastStep: [4], min: [0.5], max: [0.5], count: [5], goal: "max", goalSet: true });
+  assert.deepEqual(cols.metrics.loss, { at: [0, 1], last: ["NaN", 0.25], lastStep: [4, 4], min: ["-Infinity", null], max: ["Infinity", null], count: [5, 5], goal: "min", goalSet: false });
+  assert.deepEqual(cols.metrics.f1, { at: [0], last: [0.5], lastStep: [4], min: [null], max: [null], count: [5], goal: "max", goalSet: true }, "min and max equal to last are null");
 });
 
 test("a metric or param every run has carries no index; goals that differ between runs are listed per run", () => {

@@ -62,12 +62,16 @@ interface Sparse {
   at?: number[];
 }
 
-/** A metric's summaries across runs; `goal` and `goalSet` are one value when every run that has it agrees. */
+/**
+ * A metric's summaries across runs; `min` and `max` are null where they equal `last` (a value logged
+ * once, the end of a curve that rose or fell); `goal` and `goalSet` are one value when every run that
+ * has the metric agrees.
+ */
 export interface MetricColumn extends Sparse {
   last: Array<number | string>;
   lastStep: number[];
-  min: Array<number | string>;
-  max: Array<number | string>;
+  min: Array<number | string | null>;
+  max: Array<number | string | null>;
   count: number[];
   goal: Goal | null | Array<Goal | null>;
   goalSet: boolean | boolean[];
@@ -134,8 +138,8 @@ export function runColumns(runs: readonly RunSummary[]): RunColumns {
       m.at.push(i);
       m.last.push(wireNumber(s.last));
       m.lastStep.push(s.lastStep);
-      m.min.push(wireNumber(s.min));
-      m.max.push(wireNumber(s.max));
+      m.min.push(s.min === s.last ? null : wireNumber(s.min));
+      m.max.push(s.max === s.last ? null : wireNumber(s.max));
       m.count.push(s.count);
       m.goal.push(s.goal);
       m.goalSet.push(!!s.goalSet);

@@ -334,6 +334,7 @@ function columnsOf(runs: RunSummary[]): RunColumns {
         c.at.push(i);
         if (part === "params") c.values.push(v);
         else for (const f of ["last", "lastStep", "min", "max", "count", "goal", "goalSet"]) c[f].push((v as any)[f] ?? (f === "goalSet" ? false : null));
+        if (part === "metrics" && (v as MetricSummary).max === (v as MetricSummary).last) c.max[c.max.length - 1] = null;
       }
     });
     return out;
@@ -438,7 +439,7 @@ test("a table reply's columns become runs: NaN and ±Infinity revived, best by t
     tags: [["x"], [], []], startedAt: [3000, 2000, 1000], endedAt: [4500, 2500, null], error: [null, "boom", null],
     params: { C: { values: [1, "NaN", null] }, penalty: { at: [2], values: ["l1"] } },
     metrics: {
-      loss: { at: [0, 1], last: ["NaN", 0.25], lastStep: [9, 4], min: ["-Infinity", 0.25], max: ["Infinity", 0.5], count: [10, 5], goal: "min", goalSet: false },
+      loss: { at: [0, 1], last: ["NaN", 0.25], lastStep: [9, 4], min: ["-Infinity", null], max: ["Infinity", 0.5], count: [10, 5], goal: "min", goalSet: false },
       score: { at: [0, 1], last: [0.5, 0.7], lastStep: [0, 0], min: [0.1, 0.2], max: [0.9, "Infinity"], count: [2, 2], goal: ["max", null], goalSet: [true, false] },
     },
   };
@@ -451,6 +452,7 @@ test("a table reply's columns become runs: NaN and ±Infinity revived, best by t
   assert.deepEqual({ ...a.metrics.loss, last: 0 }, { key: "loss", last: 0, lastStep: 9, min: -Infinity, max: Infinity, count: 10, goal: "min", goalSet: false, best: -Infinity });
   assert.deepEqual(a.metrics.score, { key: "score", last: 0.5, lastStep: 0, min: 0.1, max: 0.9, count: 2, goal: "max", goalSet: true, best: 0.9 });
   assert.deepEqual(b.metrics.score, { key: "score", last: 0.7, lastStep: 0, min: 0.2, max: Infinity, count: 2, goal: null, goalSet: false, best: 0.7 });
+  assert.deepEqual([b.metrics.loss.min, b.metrics.loss.max, b.metrics.loss.best], [0.25, 0.5, 0.25], "a null min is the last value");
   assert.deepEqual([b.params, b.error, b.parentId], [{ C: "NaN" }, "boom", "a-id"], "params stay as the kernel sent them");
   assert.deepEqual([c.metrics, c.params, c.durationMs], [{}, { C: null, penalty: "l1" }, null]);
   assert.equal("host" in a, false, "no process or git fields");

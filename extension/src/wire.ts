@@ -41,8 +41,9 @@ export interface RunColumns {
     at?: number[];
     last: WireNumber[];
     lastStep: number[];
-    min: WireNumber[];
-    max: WireNumber[];
+    /** null where it equals last. */
+    min: Array<WireNumber | null>;
+    max: Array<WireNumber | null>;
     count: number[];
     /** One value when every run that has the metric agrees. */
     goal: Goal | null | Array<Goal | null>;
@@ -135,7 +136,9 @@ export function reviveColumns(c: RunColumns): RunRow[] {
   for (const [key, m] of Object.entries(c.metrics)) {
     for (let j = 0; j < m.last.length; j++) {
       const goal = Array.isArray(m.goal) ? m.goal[j] : m.goal;
-      const last = num(m.last[j]), min = num(m.min[j]), max = num(m.max[j]);
+      const last = num(m.last[j]);
+      const min = m.min[j] === null ? last : num(m.min[j]);
+      const max = m.max[j] === null ? last : num(m.max[j]);
       runs[m.at ? m.at[j] : j].metrics[key] = {
         key, last, lastStep: m.lastStep[j], min, max, count: m.count[j], goal,
         goalSet: Array.isArray(m.goalSet) ? m.goalSet[j] : m.goalSet, best: goal === "min" ? min : goal === "max" ? max : last,
