@@ -87,3 +87,12 @@ test("the table sorted by a metric: the store is read once when every run fits t
   assert.deepEqual(sent[2].runs.map((r: RunSummary) => [r.name, r.host]), [["r3", "box"], ["r2", "box"]]);
   assert.equal(sent[2].total, 2);
 });
+
+test("an unfiltered table whose runs all fit asks the store for all of them (no limit), else for the page", async () => {
+  const runs = [run("b", 2), run("a", 1)];
+  const { s, sent, reads } = session(runs);
+  await s.handle({ op: "table", id: "all", limit: 10_000 });
+  await s.handle({ op: "table", id: "page", limit: 1 });
+  assert.deepEqual(reads.map((r) => r.shape), [{}, { limit: 1 }]);
+  assert.deepEqual(sent.map((m) => [m.columns.name, m.total]), [[["b", "a"], 2], [["b"], 2]]);
+});

@@ -111,7 +111,8 @@ export class RunsTableView extends Widget {
       this.queryKey = queryKey;
       return this.take(ready);
     }
-    // The panel's runs (the newest of the same query) show at once; the rest follow in one reply.
+    // Asked first; the panel's runs (the newest of the same query) are drawn while the reply is on its way.
+    const loading = this.model.loadTableRows();
     if (queryKey !== this.queryKey || !this.runs.length) {
       this.runs = [...this.model.runs];
       this.total = this.model.total;
@@ -120,7 +121,7 @@ export class RunsTableView extends Widget {
     this.queryKey = queryKey;
     this.status.textContent = this.total > this.runs.length ? `loading all ${this.total} runs…` : "";
     try {
-      const rows = await this.model.loadTableRows();
+      const rows = await loading;
       if (generation === this.generation) this.take(rows);
     } catch (e) {
       if (generation === this.generation) this.status.textContent = e instanceof Error ? e.message : String(e);
