@@ -80,9 +80,10 @@ function loadNative(): Tf | null {
   }
   // TensorFlow's log lines would land in a notebook cell's stderr (the two it writes before its
   // logging starts, which this cannot silence, the kernel drops: kernel/nativeNotices.ts). oneDNN's
-  // custom ops stay on: they make MiniLM's inference and fine-tuning steps about twice as fast here
-  // (bench/transformers), and a seeded fit still repeats exactly. TF_ENABLE_ONEDNN_OPTS=0 turns
-  // them off if set before the first fit.
+  // custom ops stay on: on two quiet cores MiniLM's inference is about a quarter faster with them
+  // and a fine-tuning step a few per cent (bench/transformers), both about twice as fast when the
+  // cores are shared; a seeded fit still repeats exactly. TF_ENABLE_ONEDNN_OPTS=0 turns them off
+  // if set before the first fit.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= "3";
   try {
     return require(dir) as Tf;
