@@ -14,7 +14,8 @@
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
 import type { Tail } from "../src/store/types";
-import type { Goal, RunStatus, RunSummary } from "../src/track/types";
+import type { Goal, RunSummary } from "../src/track/types";
+import type { MetricColumn, RunColumns, Sparse } from "../src/track/columns";
 import { Comparison } from "../src/track/views";
 import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
 import { pairingRequest } from "./pairing";
@@ -57,46 +58,6 @@ export function wireSafe(value: unknown): any {
   return value;
 }
 
-/** One metric or param across the listed runs: `at` names the runs that have it (by index), absent when all do. */
-interface Sparse {
-  at?: number[];
-}
-
-/**
- * A metric's summaries across runs; `min` and `max` are null where they equal `last` (a value logged
- * once, the end of a curve that rose or fell); `goal` and `goalSet` are one value when every run that
- * has the metric agrees.
- */
-export interface MetricColumn extends Sparse {
-  last: Array<number | string>;
-  lastStep: number[];
-  min: Array<number | string | null>;
-  max: Array<number | string | null>;
-  count: number[];
-  goal: Goal | null | Array<Goal | null>;
-  goalSet: boolean | boolean[];
-}
-
-/**
- * The runs table's rows, column-wise: what the table, its filter and its sort read of a run, without
- * its process and git fields (the run's detail has those) or what follows from the rest (durationMs
- * from endedAt; a metric's best from its goal, as src/track/records.ts toSummary makes it). One array
- * per field instead of an object per run, non-finite numbers already as their wire strings: a tenth of
- * the JSON of the runs whole, and no deep copy to make it safe.
- */
-export interface RunColumns {
-  id: string[];
-  name: string[];
-  project: string[];
-  parentId: Array<string | null>;
-  status: RunStatus[];
-  tags: string[][];
-  startedAt: number[];
-  endedAt: Array<number | null>;
-  error: Array<string | null>;
-  params: Record<string, Sparse & { values: unknown[] }>;
-  metrics: Record<string, MetricColumn>;
-}
 
 const wireValue = (v: unknown): unknown => (typeof v === "number" ? wireNumber(v) : v !== null && typeof v === "object" ? wireSafe(v) : v);
 

@@ -1,7 +1,7 @@
 // The comm protocol of the kernel's "modelbench" target (kernel/sidebar.ts), as the frontend sees it:
 // message shapes, and numbers revived from the strings JSON cannot avoid ("NaN", "Infinity", "-Infinity").
 import type { Goal, MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
-import type { CompareMetricRow, CompareParamRow } from "../../src/track/columns";
+import type { CompareMetricRow, CompareParamRow, RunColumns } from "../../src/track/columns";
 
 export type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary };
 export { RUN_STATUSES } from "../../src/track/types";
@@ -21,35 +21,8 @@ export type { CompareMetricRow, CompareParamRow } from "../../src/track/columns"
 /** What the runs table holds of a run: a RunSummary without its process and git fields (the run's detail has them). */
 export type RunRow = Omit<RunSummary, "notes" | "pid" | "host" | "seed" | "gitCommit" | "gitBranch" | "gitDirty">;
 
-/** A number as the kernel sends it: non-finite ones as "NaN", "Infinity", "-Infinity". */
-type WireNumber = number | string;
-
-/** Runs column-wise, as the kernel answers a "table" request (kernel/sidebar.ts RunColumns). */
-export interface RunColumns {
-  id: string[];
-  name: string[];
-  project: string[];
-  parentId: Array<string | null>;
-  status: RunStatus[];
-  tags: string[][];
-  startedAt: number[];
-  endedAt: Array<number | null>;
-  error: Array<string | null>;
-  /** `at`: the runs that have the param or metric (by index), absent when all do. */
-  params: Record<string, { at?: number[]; values: unknown[] }>;
-  metrics: Record<string, {
-    at?: number[];
-    last: WireNumber[];
-    lastStep: number[];
-    /** null where it equals last. */
-    min: Array<WireNumber | null>;
-    max: Array<WireNumber | null>;
-    count: number[];
-    /** One value when every run that has the metric agrees. */
-    goal: Goal | null | Array<Goal | null>;
-    goalSet: boolean | boolean[];
-  }>;
-}
+/** Runs column-wise, as the kernel answers a "table" request (built by kernel/sidebar.ts runColumns). */
+export type { RunColumns };
 
 export interface CompareResult {
   runs: Array<{ id: string; name: string }>;

@@ -1,7 +1,7 @@
 // Which columns a table of runs shows, and how a cell's value reads when room is short. One set of
 // rules for `%runs`, `%compare` and the JupyterLab runs table: metrics first (they are what a
 // person compares), then only the params that differ between the runs shown.
-import type { Goal, RunSummary } from "./types";
+import type { Goal, RunStatus, RunSummary } from "./types";
 
 export const isSystemMetric = (key: string) => key.startsWith("system/");
 
@@ -105,3 +105,45 @@ export interface CompareMetricRow {
   differs: boolean;
 }
 
+// The runs table on the wire: kernel/sidebar.ts builds it (runColumns), the extension revives it.
+
+/** One metric or param across the listed runs: `at` names the runs that have it (by index), absent when all do. */
+export interface Sparse {
+  at?: number[];
+}
+
+/**
+ * A metric's summaries across runs; `min` and `max` are null where they equal `last` (a value logged
+ * once, the end of a curve that rose or fell); `goal` and `goalSet` are one value when every run that
+ * has the metric agrees.
+ */
+export interface MetricColumn extends Sparse {
+  last: Array<number | string>;
+  lastStep: number[];
+  min: Array<number | string | null>;
+  max: Array<number | string | null>;
+  count: number[];
+  goal: Goal | null | Array<Goal | null>;
+  goalSet: boolean | boolean[];
+}
+
+/**
+ * The runs table's rows, column-wise: what the table, its filter and its sort read of a run, without
+ * its process and git fields (the run's detail has those) or what follows from the rest (durationMs
+ * from endedAt; a metric's best from its goal, as src/track/records.ts toSummary makes it). One array
+ * per field instead of an object per run, non-finite numbers already as their wire strings: a tenth of
+ * the JSON of the runs whole, and no deep copy to make it safe.
+ */
+export interface RunColumns {
+  id: string[];
+  name: string[];
+  project: string[];
+  parentId: Array<string | null>;
+  status: RunStatus[];
+  tags: string[][];
+  startedAt: number[];
+  endedAt: Array<number | null>;
+  error: Array<string | null>;
+  params: Record<string, Sparse & { values: unknown[] }>;
+  metrics: Record<string, MetricColumn>;
+}
