@@ -1,6 +1,7 @@
 // TransformerClassifier on all-MiniLM-L6-v2 at CI sizes (a few short texts, short maxLength, few
 // steps): it overfits one batch, saves and loads exactly, trains label sets, repeats with a seed,
 // freezes what it is told to, works with train()'s callbacks, and turns bad input into clear errors.
+// Each option has a test of its effect: clipNorm, CLS pooling, classWeight, earlyStopping.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
@@ -14,7 +15,8 @@ import { Random, setGlobalSeed } from "../random";
 import { MIME } from "../display";
 import { EarlyStopping, runSync, train, type BatchLogs } from "../train";
 import { tfjs } from "../neural/backend";
-import { BackendLimitError, ModelNotFoundError, TransformerClassifier, TransformerWeights, lengthGroupedOrder, linearSchedule, loadPretrained } from "./index";
+import { splitForValidation } from "../neural/classifier";
+import { BackendLimitError, ModelNotFoundError, Safetensors, TransformerClassifier, TransformerWeights, lengthGroupedOrder, linearSchedule, loadPretrained } from "./index";
 
 const X = [
   "the stock market fell sharply today", "shares rose on strong earnings", "investors sold their bonds", "the central bank raised interest rates",
@@ -192,4 +194,98 @@ test("bad input: settings, texts, labels, class weights, a missing model, over-l
   const session = new TransformerClassifier(small).fitSession([...X, "word ".repeat(40)], [...y, "sport"], { onWarning: (w) => warnings.push(w.message) });
   session.dispose();
   assert.deepEqual(warnings, ["1 of 9 texts were longer than maxLength 16 tokens and were truncated (26 tokens dropped): raise maxLength (the model reads at most 512) or split long texts into passages"]);
+});
+
+test("clipNorm scales the applied gradient to that global norm; the logged grad_norm is the norm before clipping", () => {
+  // AdamW's first step moves each weight by lr·g/(|g| + ε), about ±lr whatever the gradient's scale,
+  // so clipping shows where the clipped gradient is far below ε = 1e-8: the step is then lr·g/ε, whose
+  // L2 norm over all weights is lr·clipNorm/ε (within clipNorm/ε = 1%).
+  const lr = 0.1;
+  const oneStep = (clipNorm: number | null) => {
+    const session = new TransformerClassifier({ ...small, trainableLayers: 1, learningRate: lr, weightDecay: 0, clipNorm }).fitSession(X, y, { epochs: 1 });
+    const before = session.getWeights();
+    const { metrics } = session.step(Int32Array.from(X.keys()));
+    const after = session.getWeights();
+    session.dispose();
+    let squares = 0;
+    for (const [name, t] of after.tensors) {
+      const b = before.tensors.get(name)!.data;
+      t.data.forEach((v, i) => (squares += (v - b[i]) ** 2));
+    }
+    return { moved: Math.sqrt(squares), gradNorm: metrics!.grad_norm, after };
+  };
+  const free = oneStep(null);
+  const clipped = oneStep(1e-10);
+  const expected = (lr * 1e-10) / 1e-8;
+  assert.ok(Math.abs(clipped.moved / expected - 1) < 0.02, `clipped step moved ${clipped.moved}, expected ${expected}`);
+  assert.ok(free.moved > 1000 * clipped.moved, `unclipped ${free.moved} against clipped ${clipped.moved}`);
+  assert.equal(clipped.gradNorm, free.gradNorm, "grad_norm is measured before clipping");
+  // A clipNorm above the gradient's norm leaves the step exactly as without clipping.
+  const loose = oneStep(2 * free.gradNorm);
+  for (const [name, t] of loose.after.tensors) assert.deepEqual(t.data, free.after.tensors.get(name)!.data, name);
+});
+
+test("CLS pooling: the head reads the [CLS] vector (not the mean), and a saved CLS model keeps it", () => {
+  const cls = new TransformerClassifier({ ...small, pooling: "cls", epochs: 2 }).fit(X, y);
+  const mean = new TransformerClassifier({ ...small, epochs: 2 }).fit(X, y);
+  const proba = cls.predictProba(X);
+  assert.notDeepEqual(proba, mean.predictProba(X));
+  const revived = modelFromJSON(JSON.parse(JSON.stringify(cls))) as TransformerClassifier;
+  assert.equal(revived.params().pooling, "cls");
+  assert.deepEqual(revived.predictProba(X), proba);
+  // Head alone: the probabilities are softmax(head(pretrained [CLS] embedding)).
+  const headOnly = new TransformerClassifier({ ...small, pooling: "cls", trainableLayers: 0, epochs: 1 }).fit(X, y);
+  const { encoder } = loadPretrained("all-MiniLM-L6-v2");
+  const texts = X.slice(0, 3);
+  const embeddings = encoder.embed(texts, { maxLength: 16, pooling: "cls" });
+  assert.deepEqual(headOnly.embed(texts), embeddings);
+  assert.notDeepEqual(embeddings, encoder.embed(texts, { maxLength: 16, pooling: "mean" }));
+  const saved = Safetensors.parse(headOnly.toSafetensors());
+  const kernel = saved.float32("head.kernel");
+  const bias = saved.float32("head.bias");
+  headOnly.predictProba(texts).forEach((row, i) => {
+    const logits = [0, 1].map((c) => bias[c] + embeddings[i].reduce((s, e, h) => s + e * kernel[h * 2 + c], 0));
+    const top = Math.max(...logits);
+    const exp = logits.map((l) => Math.exp(l - top));
+    row.forEach((q, c) => assert.ok(Math.abs(q - exp[c] / (exp[0] + exp[1])) < 1e-5, `text ${i} class ${c}: ${q}`));
+  });
+  for (const model of [cls, mean, revived, headOnly, encoder]) model.dispose();
+});
+
+test("classWeight: up-weighting the minority class raises its probability; \"balanced\" is n / (k · count)", () => {
+  // 6 finance texts, 2 sport: unweighted, the loss pulls towards finance.
+  const texts = [...X.slice(0, 4), "bond yields climbed this week", "the bank reported a quarterly loss", X[4], X[5]];
+  const labels = ["finance", "finance", "finance", "finance", "finance", "finance", "sport", "sport"];
+  const meanSport = (classWeight: "balanced" | Record<string, number> | null) => {
+    const m = new TransformerClassifier({ ...small, trainableLayers: 1, epochs: 2, classWeight }).fit(texts, labels);
+    const proba = m.predictProba(X);
+    m.dispose();
+    return { proba, sport: proba.reduce((s, r) => s + r[1], 0) / proba.length };
+  };
+  const none = meanSport(null);
+  const balanced = meanSport("balanced");
+  const heavy = meanSport({ sport: 10 });
+  assert.ok(none.sport < balanced.sport && balanced.sport < heavy.sport, `P(sport): none ${none.sport}, balanced ${balanced.sport}, sport ×10 ${heavy.sport}`);
+  // "balanced" is exactly the explicit weights 8 / (2 · 6) and 8 / (2 · 2).
+  assert.deepEqual(meanSport({ finance: 8 / 12, sport: 2 }).proba, balanced.proba);
+});
+
+test("earlyStopping in fit(): holds out validationFraction, stops nIterNoChange epochs after val_loss's best, restores that epoch", () => {
+  const seed = 3;
+  const validationFraction = 0.25;
+  // fit() holds out rows drawn with Random(seed + 1): labelled against their topic, their loss rises as training learns the topics.
+  const { held } = splitForValidation(X.length, validationFraction, new Random(seed + 1));
+  const labels = y.map((label, i) => (held.includes(i) ? (label === "finance" ? "sport" : "finance") : label));
+  const epochs = 10;
+  const m = new TransformerClassifier({ ...small, seed, epochs, earlyStopping: true, validationFraction, nIterNoChange: 2 }).fit(X, labels);
+  const losses = m.history.map((h) => h.val_loss as number);
+  const best = losses.indexOf(Math.min(...losses));
+  assert.ok(losses.length < epochs, `stopped after ${losses.length} of ${epochs} epochs: ${losses}`);
+  assert.equal(losses.length - 1 - best, 2, `val_loss ${losses}: stops 2 epochs after the best`);
+  // The weights are the best epoch's: the held-out loss now is its val_loss, not the last one.
+  const proba = m.predictProba(held.map((i) => X[i]));
+  const heldLoss = -held.reduce((s, i, r) => s + Math.log(proba[r][m.classes.indexOf(labels[i])]), 0) / held.length;
+  assert.ok(Math.abs(heldLoss - losses[best]) < 1e-4 * losses[best], `held-out loss ${heldLoss}, best val_loss ${losses[best]}`);
+  assert.ok(Math.abs(heldLoss - losses.at(-1)!) > 1e-3, `the last epoch's val_loss ${losses.at(-1)} differs`);
+  m.dispose();
 });
