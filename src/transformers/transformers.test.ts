@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { neuralBackend } from "../neural";
-import { CheckpointMismatchError, ModelNotFoundError, UnsupportedArchitectureError, loadPretrained, resolveModel } from "./index";
+import { CheckpointMismatchError, ModelNotFoundError, Safetensors, UnsupportedArchitectureError, encodeSafetensors, loadPretrained, resolveModel } from "./index";
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "tests", "fixtures", "transformers", "encoder.json"), "utf8"));
 const maxAbs = (a: number[][], b: number[][]) => Math.max(...a.flatMap((row, i) => row.map((v, j) => Math.abs(v - b[i][j]))));
@@ -81,6 +81,27 @@ test("a missing model folder, an unsupported architecture or a mismatched vocabu
   fs.rmSync(path.join(dir, "model.safetensors"));
   fs.writeFileSync(path.join(dir, "pytorch_model.bin"), "");
   assert.throws(() => loadPretrained(dir), /lacks model.safetensors \(it has pytorch_model.bin: .*safe_serialization=True/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("another BERT checkpoint layout loads the same: a \"bert.\" prefix, LayerNorm gamma/beta names, CLS pooling from 1_Pooling", () => {
+  const dir = copyOfModel();
+  const original = Safetensors.readFile(path.join(dir, "model.safetensors"));
+  // As older transformers (BertForPreTraining) saved it: the encoder under "bert.", LayerNorm's weight and bias as gamma and beta.
+  const renamed: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, info] of original.tensors) {
+    renamed[`bert.${name.replace(/LayerNorm\.weight$/, "LayerNorm.gamma").replace(/LayerNorm\.bias$/, "LayerNorm.beta")}`] = { shape: info.shape, data: original.float32(name) };
+  }
+  assert.ok(Object.keys(renamed).some((n) => n.endsWith("LayerNorm.gamma")));
+  fs.rmSync(path.join(dir, "model.safetensors"));
+  fs.writeFileSync(path.join(dir, "model.safetensors"), encodeSafetensors(renamed));
+  fs.mkdirSync(path.join(dir, "1_Pooling"));
+  fs.writeFileSync(path.join(dir, "1_Pooling", "config.json"), JSON.stringify({ word_embedding_dimension: 384, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }));
+  const { encoder } = loadPretrained(dir);
+  const texts = FIXTURE.texts.slice(0, 4);
+  // The folder's pooling is the default; either pooling still equals the reference's.
+  assert.ok(maxAbs(encoder.embed(texts, { maxLength: FIXTURE.maxLength }), FIXTURE.cls.slice(0, 4)) < 1e-4, "CLS pooling from 1_Pooling/config.json");
+  assert.ok(maxAbs(encoder.embed(texts, { maxLength: FIXTURE.maxLength, pooling: "mean" }), FIXTURE.mean.slice(0, 4)) < 1e-4);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
