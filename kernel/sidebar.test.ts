@@ -11,7 +11,7 @@ function metric(key: string, last: number, extra: Partial<MetricSummary> = {}): 
 function run(name: string, startedAt: number, extra: Partial<RunSummary> = {}): RunSummary {
   return {
     id: `${name}-id`, name, project: "p", parentId: null, status: "finished", tags: [], notes: "a note", startedAt, endedAt: startedAt + 1500,
-    durationMs: 1500, error: null, pid: 42, host: "box", seed: 7, gitCommit: "abc", gitBranch: "main", gitDirty: true, params: {}, metrics: {}, ...extra,
+    durationMs: 1500, error: null, pid: 42, host: "box", seed: 7, gitCommit: "abc", gitBranch: "main", gitDirty: true, archived: false, params: {}, metrics: {}, ...extra,
   };
 }
 

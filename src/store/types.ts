@@ -4,7 +4,11 @@ import type { EventEmitter } from "events";
 import type { Batch, RunStatus, Store } from "../track/types";
 import type { StudyStorage } from "../tune/storage";
 
-/** Follows a store as other processes write to it: what the kernel's sidebar needs, whichever the backend. */
+/**
+ * Follows a store as other processes write to it: what the kernel's sidebar needs, whichever the
+ * backend. Events: "runs" (RunSummary[] that changed), "points" (PointsEvent[]), "media"
+ * (MediaEvent[]) and "output" (OutputEvent[]) of watched runs, "registry" (no payload), "error".
+ */
 export interface Tail extends EventEmitter {
   /** Runs whose new points are reported in "points" events. */
   readonly watched: Set<string>;

@@ -44,7 +44,7 @@ test("start times are compact: the time today, the day this year, the date befor
 const detail = (name: string, params: Record<string, unknown>, metrics: MetricSummary[]): RunDetail =>
   ({
     id: `${name}-0000-id`, name, project: "p", status: "finished", tags: [], parentId: null, notes: null, startedAt: 0, endedAt: 1, durationMs: 1,
-    error: null, pid: 1, host: "h", seed: null, gitCommit: null, gitBranch: null, gitDirty: false, source: "", notebook: null, notebookPath: null,
+    error: null, pid: 1, host: "h", seed: null, gitCommit: null, gitBranch: null, gitDirty: false, archived: false, source: "", notebook: null, notebookPath: null,
     gitDiff: null, env: {}, params, metrics: Object.fromEntries(metrics.map((x) => [x.key, x])), data: [], artifacts: [],
   }) as RunDetail;
 

@@ -5,6 +5,7 @@ import { Comparison, RunsTable } from "./views";
 import { store } from "./tracker";
 import type { RunFilter } from "./types";
 import { TrackingError } from "./errors";
+import { decodeMedia } from "./media";
 import { MODEL_FORMAT, modelFromJSON } from "../models";
 
 export * from "./types";
@@ -16,8 +17,10 @@ export type { Tail } from "../store/types";
 export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";
+export { MAX_TABLE_CELLS, MAX_OUTPUT_BYTES, MAX_MEDIA_BYTES, decodeMedia, tableRows } from "./media";
 export {
   store, openedStore, openStore, useStore, startRun, setImplicitRuns, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,
+  logFigure, logTable, logImage, logText,
   type StartOptions, type CodeContext,
 } from "./tracker";
 
@@ -79,6 +82,29 @@ export async function loadModel(ref: string): Promise<{ value: unknown; version:
   let value = decodeArtifact(bytes, kind);
   if ((value as { format?: unknown } | null)?.format === MODEL_FORMAT) value = modelFromJSON(value);
   return { value, version };
+}
+
+/**
+ * A run's media: every item's record, or one name's items by step with their content decoded
+ * (a figure's spec, a table's { columns, data }, an image's bytes, text).
+ */
+export async function loadMedia(runRef: string, name: string, options: { step?: number } = {}): Promise<Array<import("./types").MediaRecord & { value: unknown }>> {
+  const s = store();
+  const run = await s.getRun(runRef);
+  const items = await s.listMedia(run.id, name);
+  if (!items.length) {
+    const keys = [...new Set((await s.listMedia(run.id)).map((m) => m.key))];
+    throw new TrackingError(`run '${run.name}' has no media '${name}'${keys.length ? `: it has ${keys.join(", ")}` : " (it has none: log some with logFigure, logTable, logImage or logText)"}`);
+  }
+  const chosen = options.step === undefined ? items : items.filter((m) => m.step === options.step);
+  return Promise.all(chosen.map(async (m) => ({ ...m, value: decodeMedia(m.kind, await s.readArtifact(m.hash)) })));
+}
+
+/** A run's kept console output, optionally only the chunks that contain `search`. */
+export async function runOutput(runRef: string, search?: string): Promise<string> {
+  const s = store();
+  const run = await s.getRun(runRef);
+  return (await s.readOutput(run.id, search)).map((c) => c.text).join("");
 }
 
 /**

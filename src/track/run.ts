@@ -5,7 +5,8 @@ import { escapeHtml } from "../display/html";
 import { backendOf } from "../store/registry";
 import type { StoreBackend } from "../store/types";
 import { TrackingError } from "./errors";
-import type { ArtifactRecord, Goal, RunStatus, Series, Store } from "./types";
+import { checkMediaKey, checkMediaStep, ENCODERS, MAX_OUTPUT_BYTES } from "./media";
+import type { ArtifactRecord, Goal, MediaKind, MediaRecord, OutputChunk, RunStatus, Series, Store } from "./types";
 
 /** Params are for settings; anything bigger belongs in an artifact. */
 export const MAX_PARAM_BYTES = 64 * 1024;
@@ -28,9 +29,17 @@ export class Run {
   private lastCpu = process.cpuUsage();
   private lastWall = performance.now();
   private failure: Error | null = null;
+  /** Media writes under way: flush() and end() wait for them. */
+  private mediaWrites = new Set<Promise<unknown>>();
+  private mediaStep = new Map<string, number>();
+  private output: OutputChunk[] = [];
+  private outputBytes = 0;
+  private outputCut = 0;
   /** Who writes synchronously for this run's store (at exit, and in a tight loop where it can). */
   private readonly backend: StoreBackend;
   status: RunStatus = "running";
+  /** Whether the process's console output is kept with this run (see console.ts); `startRun({ captureOutput: false })` turns it off. */
+  captureOutput = true;
 
   constructor(
     readonly id: string,
@@ -128,9 +137,86 @@ export class Run {
     return this.store.putArtifact(this.id, name, content, k);
   }
 
+  /** Logs a plotly figure (a Figure, or a `{ data, layout }` spec) under `name`, at a step (else the next for that name). */
+  logFigure(name: string, figure: unknown, options: { step?: number } = {}): Promise<MediaRecord> {
+    return this.logMedia("figure", name, figure, options, "logFigure()");
+  }
+
+  /** Logs a table: rows as objects, an arquero table, a danfo DataFrame or `{ columns, data }` (capped at a million cells). */
+  logTable(name: string, table: unknown, options: { step?: number } = {}): Promise<MediaRecord> {
+    return this.logMedia("table", name, table, options, "logTable()");
+  }
+
+  /** Logs an image: PNG bytes or SVG text. */
+  logImage(name: string, image: Buffer | Uint8Array | string, options: { step?: number } = {}): Promise<MediaRecord> {
+    return this.logMedia("image", name, image, options, "logImage()");
+  }
+
+  /** Logs a piece of text (a classification report, a model summary). */
+  logText(name: string, text: string, options: { step?: number } = {}): Promise<MediaRecord> {
+    return this.logMedia("text", name, text, options, "logText()");
+  }
+
+  /** Validates and encodes at once (a bad value throws here, nothing is written), then writes in the background. */
+  private logMedia(kind: MediaKind, name: string, value: unknown, options: { step?: number }, what: string): Promise<MediaRecord> {
+    this.assertOpen(what);
+    checkMediaKey(name);
+    checkMediaStep(options?.step);
+    const encoded = ENCODERS[kind](name, value);
+    let step = options?.step;
+    if (step === undefined) step = this.mediaStep.get(name) ?? 0;
+    this.mediaStep.set(name, Math.max(step + 1, this.mediaStep.get(name) ?? 0));
+    const write = this.chain.then(() => this.store.putMedia(this.id, { ...encoded, key: name, step: step!, ts: Date.now() }));
+    this.mediaWrites.add(write);
+    const forget = () => this.mediaWrites.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  /**
+   * Keeps console output with the run (stdout or stderr text). Capped at MAX_OUTPUT_BYTES per run:
+   * past it, only the amount cut is counted, and said in a last line at the end.
+   */
+  appendOutput(stream: "stdout" | "stderr", text: string): void {
+    if (this.status !== "running" || !text) return;
+    const bytes = Buffer.byteLength(text);
+    if (this.outputBytes + bytes > MAX_OUTPUT_BYTES) {
+      const room = MAX_OUTPUT_BYTES - this.outputBytes;
+      if (room > 0) {
+        const kept = Buffer.from(text).subarray(0, room).toString("utf8").replace(/\uFFFD$/, "");
+        this.pushOutput(stream, kept, Buffer.byteLength(kept));
+        this.outputCut += bytes - Buffer.byteLength(kept);
+      } else {
+        this.outputCut += bytes;
+      }
+      this.outputBytes = MAX_OUTPUT_BYTES;
+      return;
+    }
+    this.pushOutput(stream, text, bytes);
+  }
+
+  private pushOutput(stream: "stdout" | "stderr", text: string, bytes: number): void {
+    const ts = Date.now();
+    const last = this.output[this.output.length - 1];
+    // Consecutive writes to one stream within a flush are one chunk.
+    if (last && last.stream === stream) last.text += text;
+    else this.output.push({ stream, ts, text });
+    this.outputBytes += bytes;
+    this.scheduleFlush(ts);
+  }
+
+  /** Bytes of output kept so far, and bytes cut past the cap. */
+  get outputSize(): { kept: number; cut: number } {
+    return { kept: this.outputBytes, cut: this.outputCut };
+  }
+
   /** Resolves when everything logged so far is on disk. */
   flush(): Promise<void> {
-    const done = this.chain.then(() => this.writeQueued());
+    const media = [...this.mediaWrites];
+    const done = this.chain.then(() => this.writeQueued()).then(async () => {
+      // A failed media write was already reported to its caller; flush waits, it does not re-throw.
+      await Promise.allSettled(media);
+    });
     // The next flush waits for this one but must not inherit its failure.
     this.chain = done.catch(() => {});
     return done;
@@ -141,6 +227,7 @@ export class Run {
     if (this.status !== "running") return;
     this.sampleSystem();
     this.stopTimers();
+    this.noteOutputCut();
     this.status = status;
     try {
       await this.flush();
@@ -154,6 +241,7 @@ export class Run {
   endSync(status: Exclude<RunStatus, "running">, error: string | null): void {
     if (this.status !== "running") return;
     this.stopTimers();
+    this.noteOutputCut();
     this.status = status;
     const batch = this.pending ? this.takeBatch() : null;
     try {
@@ -171,7 +259,13 @@ export class Run {
   }
 
   get pending(): number {
-    return this.queued + this.params.length;
+    return this.queued + this.params.length + this.output.length;
+  }
+
+  private noteOutputCut(): void {
+    if (!this.outputCut) return;
+    this.output.push({ stream: "stderr", ts: Date.now(), text: `\n[modelbench: ${this.outputCut.toLocaleString("en")} more bytes of output were not kept: a run keeps its first ${MAX_OUTPUT_BYTES / 2 ** 20} MB]\n` });
+    this.outputCut = 0;
   }
 
   private push(key: string, step: number, value: number, ts: number): void {
@@ -212,16 +306,18 @@ export class Run {
   }
 
   private takeBatch() {
-    const batch = { runId: this.id, series: [...this.queue.values()], params: this.params };
+    const batch = { runId: this.id, series: [...this.queue.values()], params: this.params, ...(this.output.length ? { output: this.output } : {}) };
     this.queue = new Map();
     this.queued = 0;
     this.params = [];
+    this.output = [];
     this.oldestQueued = 0;
     return batch;
   }
 
   /** A failed write puts the batch back in front, so nothing is lost; the error goes to the caller. */
-  private restore(batch: { series: Series[]; params: Array<[string, unknown]> }): void {
+  private restore(batch: { series: Series[]; params: Array<[string, unknown]>; output?: OutputChunk[] }): void {
+    if (batch.output) this.output = batch.output.concat(this.output);
     const later = this.queue;
     this.queue = new Map();
     this.queued = 0;
@@ -237,7 +333,7 @@ export class Run {
       this.failure = null;
       throw f;
     }
-    if (!this.queued && !this.params.length) return;
+    if (!this.pending) return;
     const batch = this.takeBatch();
     try {
       await this.store.writeBatch(batch);

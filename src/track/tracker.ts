@@ -10,7 +10,8 @@ import { NoActiveRunError, TrackingError } from "./errors";
 import { captureEnvironment, captureGit, hashFile } from "./context";
 import { Run } from "./run";
 import { globalSeed } from "../random";
-import type { Store } from "./types";
+import { installConsoleCapture } from "./console";
+import type { MediaRecord, Store } from "./types";
 
 export interface CodeContext {
   source: string | null;
@@ -31,6 +32,8 @@ export interface StartOptions {
   seed?: number | null;
   /** Which direction is better for some metrics: `{ f1: "max" }`. */
   goals?: Record<string, "min" | "max">;
+  /** Keep the process's stdout/stderr with the run (default true; MODELBENCH_CAPTURE_OUTPUT=0 turns it off everywhere). */
+  captureOutput?: boolean;
 }
 
 const G = globalThis as any;
@@ -96,6 +99,13 @@ export function activeRun(): Run | null {
   return a.length ? a[a.length - 1] : null;
 }
 
+/** The innermost active run that keeps console output. */
+function capturingRun(): Run | null {
+  const a = state().active;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i].captureOutput) return a[i];
+  return null;
+}
+
 export function activeRuns(): readonly Run[] {
   return state().active;
 }
@@ -153,6 +163,8 @@ function beginRun(options: StartOptions): { run: Run; created: Promise<void> } {
     if (i >= 0) s.active.splice(i, 1);
   });
   s.active.push(run);
+  if (options.captureOutput === false) run.captureOutput = false;
+  installConsoleCapture(capturingRun);
   installExitHook();
   if (options.params) run.param(options.params);
   return { run, created };
@@ -184,6 +196,26 @@ export function log(metrics: Record<string, number | boolean>, options?: { step?
 /** Records params of the active run. */
 export function param(params: Record<string, unknown>): void {
   need("param()").param(params);
+}
+
+/** Logs a plotly figure to the active run (see Run.logFigure). */
+export function logFigure(name: string, figure: unknown, options?: { step?: number }): Promise<MediaRecord> {
+  return need("logFigure()").logFigure(name, figure, options);
+}
+
+/** Logs a table to the active run: rows, an arquero table, a danfo DataFrame or { columns, data }. */
+export function logTable(name: string, table: unknown, options?: { step?: number }): Promise<MediaRecord> {
+  return need("logTable()").logTable(name, table, options);
+}
+
+/** Logs a PNG or SVG image to the active run. */
+export function logImage(name: string, image: Buffer | Uint8Array | string, options?: { step?: number }): Promise<MediaRecord> {
+  return need("logImage()").logImage(name, image, options);
+}
+
+/** Logs text to the active run. */
+export function logText(name: string, text: string, options?: { step?: number }): Promise<MediaRecord> {
+  return need("logText()").logText(name, text, options);
 }
 
 /** Saves an artifact with the active run. */

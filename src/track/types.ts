@@ -47,6 +47,8 @@ export interface RunInfo {
   gitCommit: string | null;
   gitBranch: string | null;
   gitDirty: boolean;
+  /** Hidden from lists unless asked for (`archived: true`); restorable. */
+  archived: boolean;
 }
 
 export interface RunDetail extends RunInfo {
@@ -106,6 +108,57 @@ export interface ArtifactRecord {
   createdAt: number;
 }
 
+/** What a media item holds: a plotly figure, a table, a PNG/SVG image, or text. */
+export type MediaKind = "figure" | "table" | "image" | "text";
+export const MEDIA_KINDS: MediaKind[] = ["figure", "table", "image", "text"];
+
+/**
+ * One logged media item: a key (the panel it belongs to) at a step. Its content is a
+ * content-addressed blob read with `readArtifact(hash)`:
+ * - figure: plotly JSON `{ data, layout }` (application/vnd.plotly.v1+json)
+ * - table: JSON `{ columns: string[], data: unknown[][] }` (MLflow's log_table layout; application/json)
+ * - image: the PNG or SVG bytes (image/png, image/svg+xml)
+ * - text: UTF-8 (text/plain)
+ * Logging a key again at the same step replaces that step's item.
+ */
+export interface MediaRecord {
+  key: string;
+  kind: MediaKind;
+  step: number;
+  /** Wall time in ms since the epoch. */
+  ts: number;
+  hash: string;
+  bytes: number;
+  mime: string;
+  /** Small facts for lists without reading the content: rows/columns of a table, width/height of a PNG, a figure's title. */
+  meta: Record<string, unknown>;
+}
+
+/** A media item to write: its record and content. */
+export interface MediaInput extends Omit<MediaRecord, "hash" | "bytes"> {
+  content: Buffer;
+}
+
+/** A piece of a run's console output (a tracked cell's or a script's stdout/stderr). */
+export interface OutputChunk {
+  stream: "stdout" | "stderr";
+  /** Wall time in ms since the epoch. */
+  ts: number;
+  text: string;
+}
+
+/** New console output of a watched run: what a store tail reports in "output" events. */
+export interface OutputEvent {
+  runId: string;
+  chunks: OutputChunk[];
+}
+
+/** New media of watched runs: what a store tail reports in "media" events. */
+export interface MediaEvent {
+  runId: string;
+  media: MediaRecord;
+}
+
 export interface ModelVersion {
   name: string;
   version: number;
@@ -138,6 +191,8 @@ export interface Batch {
   runId: string;
   series: Series[];
   params: Array<[string, unknown]>;
+  /** Console output since the last batch (already capped by the run), written with the points. */
+  output?: OutputChunk[];
 }
 
 export interface RunFilter {
@@ -149,6 +204,8 @@ export interface RunFilter {
   text?: string;
   /** Only these runs. */
   ids?: string[];
+  /** Archived runs are left out unless this is true (only archived) or "all". */
+  archived?: boolean | "all";
   /** Pre-checks from a filter expression (see query.ts); a store may over-include, never drop. */
   narrowing?: Array<{ kind: "metric" | "param"; key: string; op: "<" | "<=" | ">" | ">=" | "="; value: number }>;
 }
@@ -171,6 +228,16 @@ export interface Store {
   endRun(id: string, status: RunStatus, endedAt: number, error: string | null): Promise<void>;
   setGoals(id: string, goals: Record<string, Goal>): Promise<void>;
   setTags(id: string, tags: string[]): Promise<void>;
+  /** Replaces the run's notes (null clears them); allowed after the run has ended. */
+  setNotes(id: string, notes: string | null): Promise<void>;
+  /** Hides the run from lists (true) or restores it (false). */
+  setArchived(id: string, archived: boolean): Promise<void>;
+  /**
+   * Deletes the run and everything recorded under it (params, metrics, media, output, artifact
+   * records); the artifact files stay until `gcArtifacts()` finds them unreferenced. A run with
+   * registered model versions or nested runs is refused.
+   */
+  deleteRun(id: string): Promise<void>;
   appendSource(id: string, code: string): Promise<void>;
   /** Durable when the promise resolves. */
   writeBatch(batch: Batch): Promise<void>;
@@ -183,6 +250,12 @@ export interface Store {
   markCrashed(pids?: number[]): Promise<string[]>;
   putArtifact(runId: string, name: string, content: Buffer, kind: string): Promise<ArtifactRecord>;
   readArtifact(hash: string): Promise<Buffer>;
+  /** Stores a media item's content (content-addressed, like artifacts) and its record. */
+  putMedia(runId: string, item: MediaInput): Promise<MediaRecord>;
+  /** A run's media records, by key then step; only `key`'s when given. Content: `readArtifact(hash)`. */
+  listMedia(runId: string, key?: string): Promise<MediaRecord[]>;
+  /** A run's console output in the order written; only chunks containing `search` (case-insensitive) when given. */
+  readOutput(runId: string, search?: string): Promise<OutputChunk[]>;
   registerModel(name: string, runId: string, artifact: string, description?: string | null): Promise<ModelVersion>;
   setAlias(name: string, alias: string, version: number): Promise<void>;
   removeAlias(name: string, alias: string): Promise<void>;

@@ -15,6 +15,7 @@ import { pickVersion, processAlive, summarize, toSummary, checkAlias, checkModel
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInit,
   RunStatus, RunSummary, Store,
+  MediaInput, MediaRecord, OutputChunk,
 } from "../../track/types";
 
 /** MLflow's log-batch limits per call. */
@@ -317,7 +318,7 @@ export class MlflowStore implements Store {
       seed: t["modelbench.seed"] !== undefined ? Number(t["modelbench.seed"]) : null,
       gitCommit: t["mlflow.source.git.commit"] ?? null,
       gitBranch: t["mlflow.source.git.branch"] ?? null,
-      gitDirty: t["modelbench.git_dirty"] === "true",
+      gitDirty: t["modelbench.git_dirty"] === "true", archived: t["modelbench.archived"] === "true",
     };
   }
 
@@ -411,6 +412,14 @@ export class MlflowStore implements Store {
     this.blobs.set(hash, { runId: r.info.run_id, name });
     return rec;
   }
+
+  // ---- media, output, notes, archive, delete: being written (issue 19) -------------------------
+  async setNotes(_id: string, _notes: string | null): Promise<void> { throw new StoreError(`${this.constructor.name}: notes are not written yet`); }
+  async setArchived(_id: string, _archived: boolean): Promise<void> { throw new StoreError(`${this.constructor.name}: archive is not written yet`); }
+  async deleteRun(_id: string): Promise<void> { throw new StoreError(`${this.constructor.name}: delete is not written yet`); }
+  async putMedia(_runId: string, _item: MediaInput): Promise<MediaRecord> { throw new StoreError(`${this.constructor.name}: media are not written yet`); }
+  async listMedia(_runId: string, _key?: string): Promise<MediaRecord[]> { return []; }
+  async readOutput(_runId: string, _search?: string): Promise<OutputChunk[]> { return []; }
 
   async readArtifact(hash: string): Promise<Buffer> {
     let at = this.blobs.get(hash);

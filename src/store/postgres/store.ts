@@ -15,6 +15,7 @@ import {
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter,
   RunInit, RunStatus, RunSummary, Series, Store,
+  MediaInput, MediaRecord, OutputChunk,
 } from "../../track/types";
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
@@ -65,7 +66,7 @@ function toInfo(r: any) {
   return {
     id: r.id, name: r.name, project: r.project, parentId: r.parent_id, status: r.status as RunStatus, tags: r.tags as string[],
     notes: r.notes, startedAt: r.started_at, endedAt: r.ended_at, durationMs: r.ended_at !== null ? r.ended_at - r.started_at : null,
-    error: r.error, pid: r.pid, host: r.host, seed: r.seed, gitCommit: r.git_commit, gitBranch: r.git_branch, gitDirty: r.git_dirty,
+    error: r.error, pid: r.pid, host: r.host, seed: r.seed, gitCommit: r.git_commit, gitBranch: r.git_branch, gitDirty: r.git_dirty, archived: !!r.archived,
   };
 }
 
@@ -495,6 +496,14 @@ export class PostgresStore implements Store {
     });
     return rec;
   }
+
+  // ---- media, output, notes, archive, delete: being written (issue 19) -------------------------
+  async setNotes(_id: string, _notes: string | null): Promise<void> { throw new StoreError(`${this.constructor.name}: notes are not written yet`); }
+  async setArchived(_id: string, _archived: boolean): Promise<void> { throw new StoreError(`${this.constructor.name}: archive is not written yet`); }
+  async deleteRun(_id: string): Promise<void> { throw new StoreError(`${this.constructor.name}: delete is not written yet`); }
+  async putMedia(_runId: string, _item: MediaInput): Promise<MediaRecord> { throw new StoreError(`${this.constructor.name}: media are not written yet`); }
+  async listMedia(_runId: string, _key?: string): Promise<MediaRecord[]> { return []; }
+  async readOutput(_runId: string, _search?: string): Promise<OutputChunk[]> { return []; }
 
   async readArtifact(hash: string): Promise<Buffer> {
     const rows = await this.query("SELECT content FROM blobs WHERE hash = $1", [hash]);

@@ -42,6 +42,13 @@ export const MIGRATIONS: string[] = [
      ended_at REAL, error TEXT, pid INTEGER, host TEXT, warm INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (study_id, number));
    CREATE INDEX trials_state ON trials (study_id, state);`,
+  // 3: media (figures, tables, images, text at steps), console output, archived runs.
+  `ALTER TABLE runs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE media (run_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL, step INTEGER NOT NULL, ts REAL NOT NULL,
+     hash TEXT NOT NULL, bytes INTEGER NOT NULL, mime TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (run_id, key, step));
+   CREATE INDEX media_hash ON media (hash);
+   CREATE TABLE output (run_id TEXT NOT NULL, stream TEXT NOT NULL, ts REAL NOT NULL, text TEXT NOT NULL);
+   CREATE INDEX output_run ON output (run_id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,8 +10,13 @@ import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from ".
 import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, summarize, checkGoals, toSummary } from "../../track/records";
 import type {
   ArtifactRecord, Batch, DataRecord, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInfo,
-  RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape,
+  RunInit, RunStatus, RunSummary, Series, Store, Goal, ListShape, MediaInput, MediaRecord, OutputChunk,
 } from "../../track/types";
+
+/** A media row as its record. */
+export function mediaFromRow(r: any): MediaRecord {
+  return { key: r.key, kind: r.kind, step: r.step, ts: r.ts, hash: r.hash, bytes: r.bytes, mime: r.mime, meta: JSON.parse(r.meta) };
+}
 
 function describeOpenError(file: string, e: any): StoreError {
   const code = e?.code ?? "";
@@ -38,11 +43,11 @@ export function describeWriteError(file: string, e: any): Error {
 interface RunRow {
   id: string; name: string; project: string; parent_id: string | null; status: RunStatus; tags: string;
   notes: string | null; started_at: number; ended_at: number | null; error: string | null; pid: number;
-  host: string; seed: number | null; git_commit: string | null; git_branch: string | null; git_dirty: number;
+  host: string; seed: number | null; git_commit: string | null; git_branch: string | null; git_dirty: number; archived: number;
 }
 
 const RUN_COLUMNS =
-  "id, name, project, parent_id, status, tags, notes, started_at, ended_at, error, pid, host, seed, git_commit, git_branch, git_dirty";
+  "id, name, project, parent_id, status, tags, notes, started_at, ended_at, error, pid, host, seed, git_commit, git_branch, git_dirty, archived";
 
 function toInfo(r: RunRow): RunInfo {
   return {
@@ -50,7 +55,7 @@ function toInfo(r: RunRow): RunInfo {
     notes: r.notes, startedAt: r.started_at, endedAt: r.ended_at,
     durationMs: r.ended_at !== null ? r.ended_at - r.started_at : null,
     error: r.error, pid: r.pid, host: r.host, seed: r.seed, gitCommit: r.git_commit, gitBranch: r.git_branch,
-    gitDirty: !!r.git_dirty,
+    gitDirty: !!r.git_dirty, archived: !!r.archived,
   };
 }
 
@@ -74,6 +79,7 @@ export class SqliteStore implements Store {
       throw describeOpenError(file, e);
     }
     this.stmts = {
+      insertOutput: this.db.prepare("INSERT INTO output (run_id, stream, ts, text) VALUES (?, ?, ?, ?)"),
       insertChunk: this.db.prepare("INSERT INTO metric_chunks (run_id, key, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?)"),
       upsertParam: this.db.prepare(
         "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
@@ -152,6 +158,33 @@ export class SqliteStore implements Store {
     this.write(() => this.db.prepare("UPDATE runs SET tags = ? WHERE id = ?").run(JSON.stringify(tags), id));
   }
 
+  async setNotes(id: string, notes: string | null): Promise<void> {
+    const runId = this.resolveRunId(id);
+    this.write(() => this.db.prepare("UPDATE runs SET notes = ? WHERE id = ?").run(notes, runId));
+  }
+
+  async setArchived(id: string, archived: boolean): Promise<void> {
+    const runId = this.resolveRunId(id);
+    this.write(() => this.db.prepare("UPDATE runs SET archived = ? WHERE id = ?").run(archived ? 1 : 0, runId));
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    const runId = this.resolveRunId(id);
+    const children = this.db.prepare("SELECT COUNT(*) FROM runs WHERE parent_id = ?").pluck().get(runId) as number;
+    if (children) throw new TrackingError(`run ${runId.slice(0, 8)} has ${children} nested run(s): delete them first (or archive the run instead)`);
+    const models = this.db.prepare("SELECT name || '/' || version FROM model_versions WHERE run_id = ?").pluck().all(runId) as string[];
+    if (models.length) throw new TrackingError(`run ${runId.slice(0, 8)} holds registered model versions (${models.join(", ")}): archive the run instead`);
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const t of ["params", "metric_chunks", "metric_summary", "data", "artifacts", "media", "output"]) {
+          this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(runId);
+        }
+        this.db.prepare("UPDATE trials SET run_id = NULL WHERE run_id = ?").run(runId);
+        this.db.prepare("DELETE FROM runs WHERE id = ?").run(runId);
+      })(),
+    );
+  }
+
   async appendSource(id: string, code: string): Promise<void> {
     this.write(() =>
       this.db.prepare("UPDATE runs SET source = CASE WHEN source IS NULL OR source = '' THEN ? ELSE source || char(10) || char(10) || ? END WHERE id = ?")
@@ -165,7 +198,7 @@ export class SqliteStore implements Store {
 
   /** One transaction for the whole batch: the points, the params and the summaries move together. */
   writeBatchSync(batch: Batch): void {
-    const { insertChunk, upsertParam, upsertSummary } = this.stmts;
+    const { insertChunk, upsertParam, upsertSummary, insertOutput } = this.stmts;
     this.write(() =>
       this.db.transaction(() => {
         for (const series of batch.series) {
@@ -176,6 +209,7 @@ export class SqliteStore implements Store {
           upsertSummary.run(batch.runId, series.key, nanToNull(s.last), s.lastStep, s.lastTs, s.min, s.max, n);
         }
         for (const [k, v] of batch.params) upsertParam.run(batch.runId, k, JSON.stringify(v));
+        for (const o of batch.output ?? []) insertOutput.run(batch.runId, o.stream, o.ts, o.text);
       })(),
     );
   }
@@ -227,6 +261,7 @@ export class SqliteStore implements Store {
   private whereOf(filter: RunFilter): { clause: string; args: unknown[] } {
     const where: string[] = [];
     const args: unknown[] = [];
+    if (filter.archived !== "all") where.push(filter.archived ? "archived = 1" : "archived = 0");
     if (filter.project) {
       where.push("project = ?");
       args.push(filter.project);
@@ -282,12 +317,12 @@ export class SqliteStore implements Store {
       byId.set(r[0], {
         id: r[0], name: r[1], project: r[2], parentId: r[3], status: r[4], tags: r[5] === "[]" ? [] : JSON.parse(r[5]),
         notes: r[6], startedAt: r[7], endedAt: r[8], durationMs: r[8] !== null ? r[8] - r[7] : null, error: r[9],
-        pid: r[10], host: r[11], seed: r[12], gitCommit: r[13], gitBranch: r[14], gitDirty: !!r[15], params: {}, metrics: {},
+        pid: r[10], host: r[11], seed: r[12], gitCommit: r[13], gitBranch: r[14], gitDirty: !!r[15], archived: !!r[16], params: {}, metrics: {},
       });
-      if (r[16] !== "{}") goalsOf.set(r[0], JSON.parse(r[16]));
+      if (r[17] !== "{}") goalsOf.set(r[0], JSON.parse(r[17]));
     }
     // The side tables are read for the listed runs only when something narrowed them down.
-    const narrowed = clause !== "" || limit !== "";
+    const narrowed = filter.archived === true || clause.replace(/^WHERE archived = [01]$/, "") !== "" || limit !== "";
     const runCond = narrowed ? "run_id IN (SELECT value FROM json_each(?))" : "1";
     const runArgs = narrowed ? [JSON.stringify([...byId.keys()])] : [];
     const side = (table: string, cols: string, keys: "all" | string[] | undefined) => {
@@ -335,7 +370,8 @@ export class SqliteStore implements Store {
     return path.join(this.artifactDir, hash.slice(0, 2), hash);
   }
 
-  async putArtifact(runId: string, name: string, content: Buffer, kind: string): Promise<ArtifactRecord> {
+  /** Writes a content-addressed file (once per content); returns its hash. */
+  private putBlob(content: Buffer): string {
     const hash = createHash("sha256").update(content).digest("hex");
     const file = this.artifactPath(hash);
     this.write(() => {
@@ -346,6 +382,38 @@ export class SqliteStore implements Store {
         fs.renameSync(tmp, file); // atomic: a reader never sees half a file
       }
     });
+    return hash;
+  }
+
+  async putMedia(runId: string, item: MediaInput): Promise<MediaRecord> {
+    const hash = this.putBlob(item.content);
+    const { content, ...rest } = item;
+    const rec: MediaRecord = { ...rest, hash, bytes: content.length };
+    this.write(() =>
+      this.db.prepare(`INSERT OR REPLACE INTO media (run_id, key, kind, step, ts, hash, bytes, mime, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(runId, rec.key, rec.kind, rec.step, rec.ts, hash, rec.bytes, rec.mime, JSON.stringify(rec.meta ?? {})),
+    );
+    return rec;
+  }
+
+  async listMedia(runId: string, key?: string): Promise<MediaRecord[]> {
+    const id = this.resolveRunId(runId);
+    const rows = (key === undefined
+      ? this.db.prepare("SELECT * FROM media WHERE run_id = ? ORDER BY key, step").all(id)
+      : this.db.prepare("SELECT * FROM media WHERE run_id = ? AND key = ? ORDER BY step").all(id, key)) as any[];
+    return rows.map(mediaFromRow);
+  }
+
+  async readOutput(runId: string, search?: string): Promise<OutputChunk[]> {
+    const id = this.resolveRunId(runId);
+    const rows = (search
+      ? this.db.prepare("SELECT stream, ts, text FROM output WHERE run_id = ? AND instr(lower(text), lower(?)) > 0 ORDER BY rowid").all(id, search)
+      : this.db.prepare("SELECT stream, ts, text FROM output WHERE run_id = ? ORDER BY rowid").all(id)) as OutputChunk[];
+    return rows;
+  }
+
+  async putArtifact(runId: string, name: string, content: Buffer, kind: string): Promise<ArtifactRecord> {
+    const hash = this.putBlob(content);
     const rec: ArtifactRecord = { name, hash, bytes: content.length, kind, createdAt: Date.now() };
     this.write(() =>
       this.db.prepare(`INSERT INTO artifacts (run_id, name, hash, bytes, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -415,6 +483,7 @@ export class SqliteStore implements Store {
     const used = new Set<string>([
       ...(this.db.prepare("SELECT hash FROM artifacts").all() as any[]).map((r) => r.hash),
       ...(this.db.prepare("SELECT hash FROM model_versions").all() as any[]).map((r) => r.hash),
+      ...(this.db.prepare("SELECT DISTINCT hash FROM media").pluck().all() as string[]),
     ]);
     const removed: string[] = [];
     let bytes = 0;

@@ -1,8 +1,8 @@
 // Follows a SQLite store as other processes write to it: which runs changed, and the new points of
 // the runs being watched. Cheap when nothing happens: one `PRAGMA data_version` per poll.
 import { EventEmitter } from "events";
-import { SqliteStore } from "./store";
-import type { PointsEvent, RunSummary, Store } from "../../track/types";
+import { mediaFromRow, SqliteStore } from "./store";
+import type { MediaEvent, OutputEvent, PointsEvent, RunSummary, Store } from "../../track/types";
 import type { Tail } from "../types";
 
 function f64(b: Buffer): number[] {
@@ -17,17 +17,24 @@ export class StoreTail extends EventEmitter implements Tail {
   private version = -1;
   private lastChunk = 0;
   private lastRun = 0;
+  private lastMedia = 0;
+  private lastOutput = 0;
   private running = new Set<string>();
   private registry = "";
   readonly watched = new Set<string>();
 
-  /** Emits "runs" (RunSummary[] that changed), "points" (PointsEvent[] of watched runs) and "registry" (no payload). */
+  /**
+   * Emits "runs" (RunSummary[] that changed), "points" (PointsEvent[] of watched runs), "media"
+   * (MediaEvent[] of watched runs), "output" (OutputEvent[] of watched runs) and "registry" (no payload).
+   */
   constructor(file: string, private readonly intervalMs = 100) {
     super();
     this.store = new SqliteStore(file);
     const db = this.store.db;
     this.lastChunk = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM metric_chunks").pluck().get() as number) ?? 0;
     this.lastRun = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM runs").pluck().get() as number) ?? 0;
+    this.lastMedia = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM media").pluck().get() as number) ?? 0;
+    this.lastOutput = (db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM output").pluck().get() as number) ?? 0;
     for (const id of db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all() as string[]) this.running.add(id);
     this.version = db.pragma("data_version", { simple: true }) as number;
     this.registry = this.registrySignature();
@@ -83,6 +90,18 @@ export class StoreTail extends EventEmitter implements Tail {
       changed.add(runId);
       if (this.watched.has(runId)) points.push({ runId, key, steps: f64(steps), values: f64(vals), ts: f64(ts) });
     }
+    const media: MediaEvent[] = [];
+    for (const row of db.prepare("SELECT rowid, * FROM media WHERE rowid > ? ORDER BY rowid").all(this.lastMedia) as any[]) {
+      this.lastMedia = row.rowid;
+      if (this.watched.has(row.run_id)) media.push({ runId: row.run_id, media: mediaFromRow(row) });
+    }
+    if (media.length) this.emit("media", media);
+    const output: OutputEvent[] = [];
+    for (const row of db.prepare("SELECT rowid, run_id, stream, ts, text FROM output WHERE rowid > ? ORDER BY rowid").all(this.lastOutput) as any[]) {
+      this.lastOutput = row.rowid;
+      if (this.watched.has(row.run_id)) output.push({ runId: row.run_id, chunks: [{ stream: row.stream, ts: row.ts, text: row.text }] });
+    }
+    if (output.length) this.emit("output", output);
     if (changed.size) {
       void this.store.listRuns({ ids: [...changed] }).then((runs: RunSummary[]) => this.emit("runs", runs));
     }
