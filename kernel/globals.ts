@@ -24,7 +24,7 @@ export interface KernelGlobal {
 export const KERNEL_GLOBALS: readonly KernelGlobal[] = [
   ...["display", "clearOutput", "html", "markdown", "mime", "MIME"].map((name) => ({ name, from: "display" as const })),
   { name: "comms", from: "comm" },
-  ...["log", "param", "artifact", "startRun", "endRun", "activeRun", "listRuns", "compareRuns", "loadModel", "loadArtifact"].map((name) => ({ name, from: "track" as const })),
+  ...["log", "param", "artifact", "logFigure", "logTable", "logImage", "logText", "startRun", "endRun", "activeRun", "listRuns", "compareRuns", "loadModel", "loadArtifact", "loadMedia", "runOutput"].map((name) => ({ name, from: "track" as const })),
   ...["uniform", "logUniform", "int", "choice", "createStudy", "TrialPruned"].map((name) => ({ name, from: "tune" as const })),
   {
     name: "input",

@@ -7,6 +7,8 @@ import * as track from "../../src/track";
 import { Figure } from "../../src/track";
 import { RunLink } from "../../src/track/views";
 import { formatDuration, formatNumber } from "../../src/track/format";
+import { toDisplayOutput } from "../../src/display";
+import { ENCODERS } from "../../src/track/media";
 
 async function startFromArgs(args: ParsedArgs, source: string | undefined): Promise<track.Run> {
   return track.startRun({
@@ -103,12 +105,51 @@ function numberOf(raw: string, key: string): number {
   return n;
 }
 
+const MEDIA_OPTIONS = ["figure", "table", "image", "text"] as const;
+
+/** `name=variable` or `variable` (logged under its own name), each variable looked up among the cells' variables. */
+function mediaItems(ctx: MagicContext, option: string, items: string[]): Array<[string, unknown]> {
+  const locals = ctx.locals();
+  return items.map((item) => {
+    const eq = item.lastIndexOf("=");
+    const name = eq > 0 ? item.slice(0, eq) : item;
+    const variable = eq > 0 ? item.slice(eq + 1) : item;
+    if (!/^[A-Za-z_$][\w$]*$/.test(variable)) throw new MagicUsageError(`--${option} takes name=variable, e.g. --${option} eval/confusion=cm; '${variable}' is not a variable name`);
+    if (!(variable in locals)) throw new MagicUsageError(`--${option} ${item}: no variable '${variable}' (define it in a cell first; %who lists them)`);
+    return [name, locals[variable]];
+  });
+}
+
 const logMagic: MagicDefinition = {
   spec: logSpec,
-  run(_ctx, args) {
+  async run(ctx, args) {
+    const step = args.options.step !== undefined ? { step: args.options.step as number } : {};
+    const media = MEDIA_OPTIONS.flatMap((o) => ((args.options[o] as string[] | undefined) ?? []).length ? [o] : []);
+    if (!args.positional.length && !media.length) {
+      throw new MagicUsageError("%log needs key=value pairs or --figure/--table/--image/--text name=variable, e.g. %log f1=0.6 or %log --figure cm=cmFig");
+    }
+    // Everything is checked before anything is logged: a bad argument logs nothing.
     const metrics: Record<string, number> = {};
-    for (const [k, v] of pairs(args.positional, "log")) metrics[k] = numberOf(v, k);
-    track.log(metrics, args.options.step !== undefined ? { step: args.options.step as number } : {});
+    if (args.positional.length) for (const [k, v] of pairs(args.positional, "log")) metrics[k] = numberOf(v, k);
+    const planned = media.flatMap((o) => mediaItems(ctx, o, args.options[o] as string[]).map(([name, value]) => ({ kind: o, name, value })));
+    for (const p of planned) {
+      if (p.kind === "text" && typeof p.value !== "string") p.value = String(toDisplayOutput(p.value).data["text/plain"] ?? "");
+      ENCODERS[p.kind](p.name, p.value);
+    }
+    const run = track.activeRun();
+    if (!run && planned.length) throw new MagicUsageError("no active run to log to: start one with %%track NAME (a cell) or %track NAME (until %track end)");
+    const writes: Array<Promise<unknown>> = [];
+    const logged: string[] = [];
+    for (const { kind, name, value } of planned) {
+      if (kind === "figure") writes.push(run!.logFigure(name, value, step));
+      else if (kind === "table") writes.push(run!.logTable(name, value, step));
+      else if (kind === "image") writes.push(run!.logImage(name, value as Buffer, step));
+      else writes.push(run!.logText(name, value as string, step));
+      logged.push(`${kind} ${name}`);
+    }
+    if (Object.keys(metrics).length) track.log(metrics, step);
+    await Promise.all(writes);
+    if (logged.length) ctx.print(`logged ${logged.join(", ")} to run ${run!.name}`);
   },
 };
 

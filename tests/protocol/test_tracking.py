@@ -159,3 +159,65 @@ def test_seed_magic_is_recorded_by_runs(kernel, store_path):
     [r] = runs_by_name(store_path, "seeded")
     assert r["seed"] == 42
     assert_error(run(kc, "%seed -3")[0], "UsageError", "whole number from 0 to 4294967295")
+
+
+def media_of(store_path, run_id):
+    db = sqlite3.connect(store_path)
+    return db.execute("SELECT key, kind, step, mime FROM media WHERE run_id = ? ORDER BY key, step", (run_id,)).fetchall()
+
+
+def output_of(store_path, run_id):
+    db = sqlite3.connect(store_path)
+    return "".join(t for (t,) in db.execute("SELECT text FROM output WHERE run_id = ? ORDER BY rowid", (run_id,)))
+
+
+def test_tracked_cell_keeps_its_printed_output_and_media(kernel, store_path):
+    _, kc = kernel
+    cell = (
+        "%%track printing-cell\n"
+        "console.log('epoch 1 loss 0.5')\n"
+        "console.error('careful: slow')\n"
+        "await logFigure('eval/curve', { data: [{ type: 'scatter', y: [3, 2, 1] }], layout: { title: { text: 'loss' } } })\n"
+        "await logTable('eval/errors', [{ text: 'a b', label: 'x', pred: 'y' }])\n"
+        "logText('notes', 'plain words')"
+    )
+    reply, outs = run(kc, cell)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    streams = "".join(m["content"]["text"] for m in outs if m["msg_type"] == "stream")
+    assert "epoch 1 loss 0.5" in streams and "careful: slow" in streams, "the notebook still shows the output"
+    [r] = runs_by_name(store_path, "printing-cell")
+    out = output_of(store_path, r["id"])
+    assert "epoch 1 loss 0.5\n" in out and "careful: slow\n" in out
+    assert media_of(store_path, r["id"]) == [
+        ("eval/curve", "figure", 0, "application/vnd.plotly.v1+json"),
+        ("eval/errors", "table", 0, "application/json"),
+        ("notes", "text", 0, "text/plain"),
+    ]
+    # Output printed after the run ended is not its.
+    run(kc, "console.log('later, outside any run')")
+    assert "later" not in output_of(store_path, r["id"])
+
+
+def test_log_magic_logs_media_from_variables_and_checks_everything_first(kernel, store_path):
+    _, kc = kernel
+    run(kc, "%track media-span")
+    run(kc, "const fig = { data: [{ type: 'bar', x: ['a'], y: [1] }], layout: {} }\nconst rows = [{ a: 1 }, { a: 2 }]\nconst svg = '<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"></svg>'\nconst notAFigure = 42")
+    reply, outs = run(kc, "%log acc=0.5 --figure eval/bars=fig --table rows --image icon=svg --text summary=rows --step 3")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "logged figure eval/bars, table rows, image icon, text summary to run media-span" in text_of(outs)
+    # One bad item: nothing of this line is logged, and the error says what to do.
+    reply, _ = run(kc, "%log acc=0.9 --figure ok=fig,bad=notAFigure")
+    assert reply["content"]["status"] == "error" and "'bad' is not a figure (got number)" in reply["content"]["evalue"]
+    reply, _ = run(kc, "%log --table missing=nowhere")
+    assert "no variable 'nowhere'" in reply["content"]["evalue"]
+    run(kc, "%track end")
+    [r] = runs_by_name(store_path, "media-span")
+    assert media_of(store_path, r["id"]) == [
+        ("eval/bars", "figure", 3, "application/vnd.plotly.v1+json"),
+        ("icon", "image", 3, "image/svg+xml"),
+        ("rows", "table", 3, "application/json"),
+        ("summary", "text", 3, "text/plain"),
+    ]
+    assert summary(store_path, r["id"], "acc") == (0.5, 1)
+    reply, _ = run(kc, "%log --figure fig")
+    assert "no active run to log to: start one with %%track" in reply["content"]["evalue"]

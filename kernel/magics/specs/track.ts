@@ -25,11 +25,17 @@ export const logSpec: MagicSpec = {
   name: "log",
   line: true,
   cell: false,
-  summary: "Log metrics to the active run.",
-  usage: "%log key=value ... [--step N]",
-  options: [{ name: "step", type: "int", min: 0, help: "the step of these values (default: the next step of each metric)" }],
+  summary: "Log metrics, and figures, tables, images or text held in variables, to the active run.",
+  usage: "%log key=value ... [--figure name=var,...] [--table name=var,...] [--image name=var,...] [--text name=var,...] [--step N]",
+  options: [
+    { name: "step", type: "int", min: 0, help: "the step of these values (default: the next step of each metric or media name)" },
+    { name: "figure", type: "list", help: "figures to log, as name=variable (or just variable: its name is used), e.g. --figure eval/confusion=cm" },
+    { name: "table", type: "list", help: "tables to log (rows, an arquero table, a danfo DataFrame), as name=variable" },
+    { name: "image", type: "list", help: "PNG bytes or SVG text to log, as name=variable" },
+    { name: "text", type: "list", help: "text to log, as name=variable (a value that is not a string is logged as its text display)" },
+  ],
   positional: [{ name: "key=value", rest: true, help: "numbers; NaN and Infinity are kept as such" }],
-  examples: ["%log f1_macro=0.64 accuracy=0.71", "%log val_loss=0.3 --step 5"],
+  examples: ["%log f1_macro=0.64 accuracy=0.71", "%log val_loss=0.3 --step 5", "%log --figure eval/confusion=cmFig --table eval/errors=worst", "%log --text report --step 2"],
 };
 
 export const paramSpec: MagicSpec = {
