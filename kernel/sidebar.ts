@@ -227,7 +227,7 @@ export class SidebarSession {
     const keys = keysOf([...predicate.fields, ...(sort ? [sortField(sort).field] : [])]);
     const runs = filtered(await store.listRuns(narrowed, keys));
     const page = runs.slice(0, limit);
-    const full = new Map((await store.listRuns({ ids: page.map((r) => r.id) })).map((r) => [r.id, r]));
+    const full = new Map((await store.listRuns({ ids: page.map((r) => r.id), archived: "all" })).map((r) => [r.id, r]));
     return { runs: page.map((r) => full.get(r.id)!), total: runs.length };
   }
 

@@ -168,15 +168,15 @@ const paramMagic: MagicDefinition = {
   },
 };
 
-const LIST_FLAGS = /\s--(sort|limit|project|tags|status)(?:=|\s+)("[^"]*"|'[^']*'|\S+)|\s--(all)\b/g;
+const LIST_FLAGS = /\s--(sort|limit|project|tags|status)(?:=|\s+)("[^"]*"|'[^']*'|\S+)|\s--(all|archived)\b/g;
 
 const runsMagic: MagicDefinition = {
   spec: runsSpec,
   async run(ctx, args) {
     // Flags may also follow the filter: take them out of the tail.
     const opts = { ...args.options };
-    const filter = (" " + args.rest).replace(LIST_FLAGS, (_m, name, value, all) => {
-      if (all) opts.all = true;
+    const filter = (" " + args.rest).replace(LIST_FLAGS, (_m, name, value, flag) => {
+      if (flag) opts[flag] = true;
       else {
         const v = value.replace(/^["']|["']$/g, "");
         if (name === "limit") {
@@ -197,6 +197,7 @@ const runsMagic: MagicDefinition = {
         project: opts.project as string | undefined,
         tags: opts.tags as string[] | undefined,
         status: status as track.RunStatus[] | undefined,
+        ...(opts.archived ? { archived: true } : {}),
       }),
     );
   },

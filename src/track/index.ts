@@ -51,7 +51,7 @@ export async function listRuns(options: ListOptions = {}): Promise<RunsTable> {
   if (sort) runs = sortRuns(runs, sort);
   const total = runs.length;
   const page = limit !== undefined ? runs.slice(0, limit) : runs;
-  const full = new Map((await s.listRuns({ ids: page.map((r) => r.id) })).map((r) => [r.id, r]));
+  const full = new Map((await s.listRuns({ ids: page.map((r) => r.id), archived: "all" })).map((r) => [r.id, r]));
   return new RunsTable(page.map((r) => full.get(r.id)!), total);
 }
 

@@ -221,3 +221,15 @@ def test_log_magic_logs_media_from_variables_and_checks_everything_first(kernel,
     assert summary(store_path, r["id"], "acc") == (0.5, 1)
     reply, _ = run(kc, "%log --figure fig")
     assert "no active run to log to: start one with %%track" in reply["content"]["evalue"]
+
+
+def test_archived_runs_are_left_out_of_runs_unless_asked(kernel, store_path):
+    _, kc = kernel
+    run(kc, "%%track to-archive\n1")
+    [r] = runs_by_name(store_path, "to-archive")
+    db = sqlite3.connect(store_path)
+    db.execute("UPDATE runs SET archived = 1 WHERE id = ?", (r["id"],))
+    db.commit()
+    assert "to-archive" not in result_of(run(kc, "%runs --all")[1])
+    assert "to-archive" in result_of(run(kc, "%runs --archived")[1])
+    assert "to-archive" in result_of(run(kc, "%runs name = 'to-archive' --archived --sort name")[1])

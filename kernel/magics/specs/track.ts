@@ -54,7 +54,7 @@ export const runsSpec: MagicSpec = {
   line: true,
   cell: false,
   summary: "Table of runs: filter, sort, limit (newest first).",
-  usage: "%runs [filter] [--sort FIELD] [--limit N] [--project P] [--tags a,b] [--status s,…] [--all]",
+  usage: "%runs [filter] [--sort FIELD] [--limit N] [--project P] [--tags a,b] [--status s,…] [--all] [--archived]",
   options: [
     { name: "sort", type: "string", help: "field to sort by; -field (or 'field desc') for descending" },
     { name: "limit", type: "int", min: 1, default: 20, help: "rows to show" },
@@ -62,6 +62,7 @@ export const runsSpec: MagicSpec = {
     { name: "tags", type: "list", help: "only runs with all these tags" },
     { name: "status", type: "list", help: "only these statuses: running, finished, failed, killed, crashed" },
     { name: "all", type: "boolean", help: "show every matching run" },
+    { name: "archived", type: "boolean", help: "show the archived runs (hidden otherwise; the sidebar archives and restores)" },
   ],
   rawTail: true,
   examples: ["%runs metrics.f1_macro > 0.6 and params.C < 10 --sort -metrics.f1_macro", "%runs --tags lr --limit 5"],

@@ -103,7 +103,7 @@ export class StoreTail extends EventEmitter implements Tail {
     }
     if (output.length) this.emit("output", output);
     if (changed.size) {
-      void this.store.listRuns({ ids: [...changed] }).then((runs: RunSummary[]) => this.emit("runs", runs));
+      void this.store.listRuns({ ids: [...changed], archived: "all" }).then((runs: RunSummary[]) => this.emit("runs", runs));
     }
     if (points.length) this.emit("points", points);
     const registry = this.registrySignature();
