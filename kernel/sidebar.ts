@@ -1,24 +1,34 @@
 // The "modelbench" comm target: what the JupyterLab sidebar asks for (runs, a run's detail and
-// curves, comparisons, the registry) and what it is told as the store changes. It lives in the
-// protocol process, so a cell that trains does not hold it up.
+// curves, its media and console output, comparisons, the registry), the edits it makes to runs, and
+// what it is told as the store changes. It lives in the protocol process, so a cell that trains does
+// not hold it up.
 //
-// Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status? }
-//   { op: "detail", id?, runId }   { op: "watch", runIds }   { op: "compare", id?, runIds }
-//   { op: "registry", id? }   { op: "artifact", id?, runId, name }
+// Frontend → kernel (comm_msg data):   { op: "list", id?, where?, sort?, limit?, tags?, status?, archived? (true: only archived, "all") }
+//   { op: "detail", id?, runId, media? }  (media: true adds the run's media records)   { op: "watch", runIds }
+//   { op: "media", id?, runId, key, step?, table?: { offset, limit, sort, desc, filter } }  (one item's content; the latest step without one)
+//   { op: "output", id?, runId }   { op: "compare", id?, runIds }   { op: "registry", id? }   { op: "artifact", id?, runId, name }
+//   { op: "setNotes", id?, runId, notes }   { op: "setTags", id?, runId, tags }   { op: "archive", id?, runId, archived }   { op: "delete", id?, runId }
 //   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
-// Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "table", id?, columns, total }  (RunColumns)   { type: "detail", id?, run, history }
+// Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "table", id?, columns, total }  (RunColumns)
+//   { type: "detail", id?, run, history, versions, media?, thinned? }  (a curve of over MAX_CURVE_POINTS is thinned: thinned[key] = its points)
+//   { type: "mediaContent", id?, runId, key, step, kind, mime, bytes, meta, json? | text? | base64? | table? }  (kernel/sidebarMedia.ts)
+//   { type: "output", id?, runId, chunks }   { type: "setNotes" | "setTags" | "archive", id?, run }   { type: "delete", id?, runId, message }
 //   { type: "compare", id?, runs, labels, params, metrics, figure, bars, diffs }   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
-//   { type: "changed", runs }  (pushed)   { type: "registryChanged" }  (pushed: a version or alias changed)   { type: "points", points }  (pushed, watched runs only)
+//   { type: "changed", runs }  (pushed; also to every panel after an edit)   { type: "deleted", runIds }  (pushed to every panel)
+//   { type: "registryChanged" }  (pushed: a version or alias changed)
+//   { type: "points", points }   { type: "media", runId, media }   { type: "output", runId, chunks }  (pushed, watched runs only)
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
 import type { Tail } from "../src/store/types";
-import type { Goal, RunSummary } from "../src/track/types";
+import type { Goal, MediaEvent, MediaRecord, OutputChunk, OutputEvent, RunSummary } from "../src/track/types";
 import type { MetricColumn, RunColumns, Sparse } from "../src/track/columns";
 import { Comparison } from "../src/track/views";
 import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
 import { pairingRequest } from "./pairing";
+import { MAX_MEDIA_FETCH_BYTES, mediaContent, TableCache } from "./sidebarMedia";
+import { thinCurve } from "./thinCurve";
 
 export const SIDEBAR_TARGET = "modelbench";
 
@@ -117,6 +127,39 @@ export interface SessionEvents {
   /** The runs this session watches changed: the tail reads the points of every session's. */
   watchChanged(): void;
   disposed(): void;
+  /**
+   * A panel edited a run (notes, tags, archived, deleted): every open panel is told, since the
+   * tail reports new runs and points, not edits.
+   */
+  broadcast?(data: Record<string, unknown>): void;
+}
+
+/** Tags as a run keeps them: trimmed, no blanks or repeats; a comma would split one on `--tags`. */
+export function checkTags(tags: unknown): string[] {
+  if (!Array.isArray(tags)) throw new Error("setTags needs tags: an array of strings");
+  const out: string[] = [];
+  for (const t of tags) {
+    const tag = String(t).trim();
+    if (!tag) continue;
+    if (tag.includes(",") || tag.length > 100) throw new Error(`a tag is 1 to 100 characters without commas, got ${JSON.stringify(tag.slice(0, 40))}`);
+    if (!out.includes(tag)) out.push(tag);
+  }
+  return out;
+}
+
+/** The most notes a run keeps from the panel (they are for words: longer text belongs in logText or an artifact). */
+export const MAX_NOTES_CHARS = 100_000;
+
+/** A pushed batch of per-run events for this panel's runs, one message per run. */
+function byRun<E extends { runId: string }, T>(events: readonly E[], watched: ReadonlySet<string>, take: (e: E) => T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const e of events) {
+    if (!watched.has(e.runId)) continue;
+    let list = out.get(e.runId);
+    if (!list) out.set(e.runId, (list = []));
+    list.push(...take(e));
+  }
+  return out;
 }
 
 /** One open sidebar: shares the kernel's tail of the store, answers its requests. */
@@ -125,9 +168,13 @@ export class SidebarSession {
   private watched = new Set<string>();
 
   private readonly maxArtifactBytes: number;
+  private readonly maxMediaBytes: number;
+  /** Logged tables being paged through (parsed once, kept while the panel pages). */
+  private readonly tables = new TableCache();
 
-  constructor(private readonly comm: Comm, private tail: Tail, private readonly events?: SessionEvents, options: { maxArtifactBytes?: number } = {}) {
+  constructor(private readonly comm: Comm, private tail: Tail, private readonly events?: SessionEvents, options: { maxArtifactBytes?: number; maxMediaBytes?: number } = {}) {
     this.maxArtifactBytes = options.maxArtifactBytes ?? MAX_ARTIFACT_BYTES;
+    this.maxMediaBytes = options.maxMediaBytes ?? MAX_MEDIA_FETCH_BYTES;
     this.subscribe();
     comm.onMsg((data) => void this.handle(data));
     comm.onClose(() => this.dispose());
@@ -149,11 +196,16 @@ export class SidebarSession {
       const mine = (points as Array<{ runId: string }>).filter((p) => this.watched.has(p.runId));
       if (mine.length) this.send({ type: "points", points: mine });
     };
+    const onMedia = (events: MediaEvent[]) => {
+      for (const [runId, media] of byRun(events, this.watched, (e): MediaRecord[] => [e.media])) this.send({ type: "media", runId, media });
+    };
+    const onOutput = (events: OutputEvent[]) => {
+      for (const [runId, chunks] of byRun(events, this.watched, (e): OutputChunk[] => e.chunks)) this.sendSafe({ type: "output", runId, chunks });
+    };
     const onRegistry = () => this.send({ type: "registryChanged" });
-    tail.on("runs", onRuns);
-    tail.on("points", onPoints);
-    tail.on("registry", onRegistry);
-    this.unsubscribe = [() => tail.off("runs", onRuns), () => tail.off("points", onPoints), () => tail.off("registry", onRegistry)];
+    const handlers: Array<[string, (...args: any[]) => void]> = [["runs", onRuns], ["points", onPoints], ["media", onMedia], ["output", onOutput], ["registry", onRegistry]];
+    for (const [event, fn] of handlers) tail.on(event, fn);
+    this.unsubscribe = handlers.map(([event, fn]) => () => tail.off(event, fn));
   }
 
   /** The runs whose new points this panel shows. */
@@ -163,6 +215,17 @@ export class SidebarSession {
 
   private send(data: Record<string, unknown>): void {
     this.sendSafe(wireSafe(data));
+  }
+
+  /** A message for this panel from another one's edit (kernel/sidebarStore.ts broadcasts it). */
+  push(data: Record<string, unknown>): void {
+    this.send(data);
+  }
+
+  /** Every open panel is told (this one alone when nothing shares the tail, as in tests). */
+  private broadcast(data: Record<string, unknown>): void {
+    if (this.events?.broadcast) this.events.broadcast(data);
+    else this.send(data);
   }
 
   /** Data already JSON-safe (built with wireNumber): sent as it is, not copied. */
@@ -181,7 +244,18 @@ export class SidebarSession {
           return this.sendSafe({ type: "table", id, columns: runColumns(runs), total });
         }
         case "detail":
-          return this.send({ type: "detail", id, ...(await this.detail(String(msg.runId))) });
+          return this.send({ type: "detail", id, ...(await this.detail(String(msg.runId), msg.media === true)) });
+        case "media":
+          // JSON-safe already: the content was JSON in the store (tables keep non-finite numbers as strings).
+          return this.sendSafe({ type: "mediaContent", id, ...(await this.media(msg)) });
+        case "output":
+          return this.sendSafe({ type: "output", id, ...(await this.output(String(msg.runId ?? ""))) });
+        case "setNotes":
+        case "setTags":
+        case "archive":
+          return this.send({ type: msg.op, id, run: await this.edit(msg.op, String(msg.runId ?? ""), msg) });
+        case "delete":
+          return this.send({ type: "delete", id, ...(await this.deleteRun(String(msg.runId ?? ""))) });
         case "watch":
           this.setWatch((msg.runIds as string[]) ?? []);
           return;
@@ -196,7 +270,7 @@ export class SidebarSession {
         case "git-head":
           return this.send({ type: msg.op, id, ...(await pairingRequest(msg)) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, table, detail, watch, compare, registry, artifact, pair, sync or git-head`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, table, detail, watch, media, output, setNotes, setTags, archive, delete, compare, registry, artifact, pair, sync or git-head`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });
@@ -207,7 +281,8 @@ export class SidebarSession {
     const store = this.tail.reader;
     const where = String(msg.where ?? "");
     const predicate = parseFilter(where);
-    const filter = { tags: msg.tags as string[] | undefined, status: msg.status as any, text: msg.text as string | undefined };
+    const archived = msg.archived === true ? true : msg.archived === "all" ? ("all" as const) : undefined;
+    const filter = { tags: msg.tags as string[] | undefined, status: msg.status as any, text: msg.text as string | undefined, archived };
     const limit = typeof msg.limit === "number" ? msg.limit : 200;
     const sort = msg.sort as string | undefined;
     if (!predicate.fields.length && !sort) {
@@ -231,18 +306,82 @@ export class SidebarSession {
     return { runs: page.map((r) => full.get(r.id)!), total: runs.length };
   }
 
-  private async detail(runId: string) {
+  /** A run in full, its curves (long ones thinned for drawing) and, when asked, its media records (content comes per item: "media"). */
+  private async detail(runId: string, withMedia: boolean) {
     const store = this.tail.reader;
     const run = await store.getRun(runId);
-    const history: Record<string, { steps: number[]; values: number[]; ts: number[] }> = {};
+    const full: Record<string, { steps: number[]; values: number[]; ts: number[] }> = {};
     for (const p of await store.metricHistory(run.id)) {
-      const h = (history[p.key] ??= { steps: [], values: [], ts: [] });
+      const h = (full[p.key] ??= { steps: [], values: [], ts: [] });
       h.steps.push(p.step);
       h.values.push(p.value);
       h.ts.push(p.ts);
     }
+    const history: typeof full = {};
+    const thinned: Record<string, number> = {};
+    for (const [key, h] of Object.entries(full)) {
+      history[key] = thinCurve(h);
+      if (history[key] !== h) thinned[key] = h.steps.length;
+    }
     const versions = (await store.modelVersions()).filter((v) => v.runId === run.id);
-    return { run, history, versions };
+    const media = withMedia ? await store.listMedia(run.id) : null;
+    return { run, history, versions, ...(media ? { media } : {}), ...(Object.keys(thinned).length ? { thinned } : {}) };
+  }
+
+  private async media(msg: CommData) {
+    const step = msg.step === undefined || msg.step === null ? undefined : Number(msg.step);
+    if (step !== undefined && !Number.isInteger(step)) throw new Error(`media step must be a whole number, got ${String(msg.step)}`);
+    const t = msg.table && typeof msg.table === "object" ? (msg.table as Record<string, unknown>) : null;
+    const table = t ? {
+      offset: Number(t.offset) || 0, limit: Number(t.limit) || undefined, sort: typeof t.sort === "string" && t.sort ? t.sort : null,
+      desc: t.desc === true, filter: typeof t.filter === "string" ? t.filter : "",
+    } : undefined;
+    return mediaContent(this.tail.reader, { runId: String(msg.runId ?? ""), key: String(msg.key ?? ""), step, table }, this.tables, this.maxMediaBytes);
+  }
+
+  /** A run's kept console output (at most MAX_OUTPUT_BYTES: the run cut the rest and said so). */
+  private async output(runId: string): Promise<{ runId: string; chunks: OutputChunk[] }> {
+    if (!runId) throw new Error("output needs a runId");
+    const run = await this.tail.reader.getRun(runId);
+    return { runId: run.id, chunks: await this.tail.reader.readOutput(run.id) };
+  }
+
+  /** The run as lists show it, and every panel told: edits are not something the tail reports. */
+  private async announce(runId: string): Promise<RunSummary> {
+    const [run] = await this.tail.reader.listRuns({ ids: [runId], archived: "all" });
+    this.broadcast({ type: "changed", runs: [run] });
+    return run;
+  }
+
+  /** Notes, tags or archived, changed by the panel; the edited run comes back. */
+  private async edit(op: "setNotes" | "setTags" | "archive", runId: string, msg: CommData): Promise<RunSummary> {
+    if (!runId) throw new Error(`${op} needs a runId`);
+    const store = this.tail.reader;
+    const run = await store.getRun(runId);
+    if (op === "setNotes") {
+      const notes = msg.notes === null || msg.notes === undefined ? "" : String(msg.notes);
+      if (notes.length > MAX_NOTES_CHARS) throw new Error(`notes are kept up to ${MAX_NOTES_CHARS.toLocaleString("en")} characters (these have ${notes.length.toLocaleString("en")}): log long text with logText instead`);
+      await store.setNotes(run.id, notes.trim() ? notes : null);
+    } else if (op === "setTags") {
+      await store.setTags(run.id, checkTags(msg.tags));
+    } else {
+      const archived = msg.archived !== false;
+      if (archived && run.status === "running") throw new Error(`run '${run.name}' is still running: archive it once it has ended`);
+      await store.setArchived(run.id, archived);
+    }
+    return this.announce(run.id);
+  }
+
+  /** Deletes a run that has ended; the store refuses one with nested runs or registered models, and says why. */
+  private async deleteRun(runId: string): Promise<{ runId: string; message: string }> {
+    if (!runId) throw new Error("delete needs a runId");
+    const store = this.tail.reader;
+    const run = await store.getRun(runId);
+    if (run.status === "running") throw new Error(`run '${run.name}' is still running: stop it (■) and delete it once it has ended`);
+    await store.deleteRun(run.id);
+    this.watched.delete(run.id);
+    this.broadcast({ type: "deleted", runIds: [run.id] });
+    return { runId: run.id, message: `deleted run '${run.name}': run %gc in a notebook to free the files only it used` };
   }
 
   /** An artifact's bytes (base64 in JSON: comm messages here carry no binary buffers). */

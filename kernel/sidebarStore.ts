@@ -29,6 +29,9 @@ export class SidebarStore {
           this.sessions.delete(session);
           this.updateWatched();
         },
+        broadcast: (data) => {
+          for (const s of this.sessions) s.push(data);
+        },
       });
       this.sessions.add(session);
     });
