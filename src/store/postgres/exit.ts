@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   try {
     if (batch) {
       await store.writeBatch({
-        runId: batch.runId, params: batch.params,
+        runId: batch.runId, params: batch.params, output: batch.output,
         series: batch.series.map((s: any) => ({ key: s.key, steps: dec(s.steps), values: dec(s.values), ts: dec(s.ts) })),
       });
     }

@@ -41,4 +41,13 @@ export const PG_MIGRATIONS: string[] = [
      ended_at DOUBLE PRECISION, error TEXT, pid INTEGER, host TEXT, warm BOOLEAN NOT NULL DEFAULT FALSE,
      PRIMARY KEY (study_id, number));
    CREATE INDEX trials_state ON trials (study_id, state);`,
+  // 3: media (figures, tables, images, text at steps; contents in blobs, as artifacts'), console
+  // output, archived runs. `seq` and `id` are what a tail follows: a replaced media item takes a new seq.
+  `ALTER TABLE runs ADD COLUMN archived BOOLEAN NOT NULL DEFAULT FALSE;
+   CREATE TABLE media (seq BIGSERIAL UNIQUE, run_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL, step BIGINT NOT NULL,
+     ts DOUBLE PRECISION NOT NULL, hash TEXT NOT NULL, bytes BIGINT NOT NULL, mime TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}',
+     PRIMARY KEY (run_id, key, step));
+   CREATE INDEX media_hash ON media (hash);
+   CREATE TABLE output (id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, stream TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, text TEXT NOT NULL);
+   CREATE INDEX output_run ON output (run_id, id);`,
 ];

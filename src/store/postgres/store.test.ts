@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "child_process";
 import * as path from "path";
+import { Client } from "pg";
 import { PostgresStore } from "./store";
+import { PG_MIGRATIONS } from "./schema";
 import { postgresBackend } from "../../../tests/support/backends";
 import * as track from "../../track";
 import { createStudy, uniform } from "../../tune";
@@ -79,6 +81,58 @@ test("postgres: a trial whose worker on another machine died becomes failed; a l
     assert.match(study.trials[0].error!, /worker \(pid 424242\) stopped before the trial ended/);
   } finally {
     alive.kill("SIGKILL");
+    await st.close();
+  }
+});
+
+test("postgres: a script that exits with its run open keeps its last output (a NUL in it too) with the last points", async () => {
+  const url = await postgresBackend.fresh();
+  const script = `
+    const t = require(${JSON.stringify(path.join(__dirname, "..", "..", "track", "index.js"))});
+    t.useStore(${JSON.stringify(url)}).then(() => t.startRun({ name: "exits" })).then((r) => {
+      console.log("id " + r.id);
+      t.log({ acc: 0.5 });
+      process.stdout.write("last words\\u0000 before exit\\n");
+    });`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "", err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  assert.equal(await new Promise((r) => child.once("exit", r)), 0, err);
+  const id = /id (\S+)/.exec(out)?.[1];
+  assert.ok(id, out + err);
+  const st = new PostgresStore(url);
+  try {
+    const run = await st.getRun(id!);
+    assert.equal(run.status, "finished");
+    assert.equal(run.metrics.acc.count, 1);
+    const text = (await st.readOutput(id!)).map((c) => c.text).join("");
+    assert.equal(text, `id ${id}\nlast words\uFFFD before exit\n`, "the NUL is shown as U+FFFD; nothing else is lost");
+  } finally {
+    await st.close();
+  }
+});
+
+test("postgres: a store written before media (schema 2) is migrated in place: its runs stay, unarchived, and take media", async () => {
+  const url = await postgresBackend.fresh();
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    for (const m of PG_MIGRATIONS.slice(0, 2)) await c.query(m);
+    await c.query("INSERT INTO meta (key, value) VALUES ('schema_version', '2')");
+    await c.query("INSERT INTO runs (id, name, project, status, started_at, pid, host) VALUES ('old-run', 'old', 'p', 'finished', 1, 1, 'h')");
+  } finally {
+    await c.end();
+  }
+  const st = new PostgresStore(url);
+  try {
+    const [run] = await st.listRuns();
+    assert.deepEqual([run.id, run.archived], ["old-run", false]);
+    await st.putMedia("old-run", { key: "k", kind: "text", step: 0, ts: 1, mime: "text/plain", meta: {}, content: Buffer.from("x") });
+    assert.deepEqual((await st.listMedia("old-run")).map((m) => m.key), ["k"]);
+    assert.equal((await st.query("SELECT value FROM meta WHERE key = 'schema_version'"))[0].value, String(PG_MIGRATIONS.length));
+  } finally {
     await st.close();
   }
 });

@@ -8,14 +8,14 @@ import * as os from "os";
 import * as path from "path";
 import { Client, Pool, types as pgTypes, type PoolClient, type QueryResultRow } from "pg";
 import { PG_MIGRATIONS } from "./schema";
+import { checkDeletable } from "../delete";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "../../track/errors";
 import {
   checkAlias, checkGoals, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, processAlive, summarize, toSummary,
 } from "../../track/records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter,
-  RunInit, RunStatus, RunSummary, Series, Store,
-  MediaInput, MediaRecord, OutputChunk,
+  MediaInput, MediaRecord, OutputChunk, RunInit, RunStatus, RunSummary, Series, Store,
 } from "../../track/types";
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
@@ -60,7 +60,7 @@ export function describePgError(uri: string, e: any): Error {
 }
 
 const RUN_COLUMNS =
-  "id, name, project, parent_id, status, tags, notes, started_at, ended_at, error, pid, host, seed, git_commit, git_branch, git_dirty";
+  "id, name, project, parent_id, status, tags, notes, started_at, ended_at, error, pid, host, seed, git_commit, git_branch, git_dirty, archived";
 
 function toInfo(r: any) {
   return {
@@ -69,6 +69,24 @@ function toInfo(r: any) {
     error: r.error, pid: r.pid, host: r.host, seed: r.seed, gitCommit: r.git_commit, gitBranch: r.git_branch, gitDirty: r.git_dirty, archived: !!r.archived,
   };
 }
+
+/** A media row as its record. */
+export function mediaFromRow(r: any): MediaRecord {
+  return { key: r.key, kind: r.kind, step: r.step, ts: r.ts, hash: r.hash, bytes: r.bytes, mime: r.mime, meta: JSON.parse(r.meta) };
+}
+
+/** What a NOTIFY names: a run, and the rows a write added (chunk and output id ranges, a media seq) for tails to read. */
+export interface RunNote {
+  run: string;
+  chunks?: [number, number];
+  output?: [number, number];
+  media?: number;
+}
+
+/** PostgreSQL text cannot hold NUL: console output that has one keeps a visible stand-in rather than failing its batch. */
+const noNul = (text: string) => (text.includes("\u0000") ? text.replace(/\u0000/g, "\uFFFD") : text);
+
+const range = (ids: number[]): [number, number] => [Math.min(...ids), Math.max(...ids)];
 
 /** Placeholders $1, $2 … collected with their values. */
 class Args {
@@ -168,12 +186,13 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Delivered at commit, in commit order. A batch names the range of chunk ids it wrote: ids come from
-   * a sequence before commit, so "everything above the last id seen" could skip a slower writer's rows,
-   * while a run's own batches are written one after the other.
+   * Delivered at commit, in commit order. A batch names the ranges of chunk and output ids it wrote (a
+   * media write its seq): ids come from a sequence before commit, so "everything above the last id
+   * seen" could skip a slower writer's rows, while a run's own batches are written one after the other.
    */
-  private notify(c: { query: PoolClient["query"] }, runId: string, chunks: [number, number] | null = null) {
-    return c.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(chunks ? { run: runId, chunks } : { run: runId })]);
+  private notify(c: { query: PoolClient["query"] }, runId: string, rows: Omit<RunNote, "run"> = {}) {
+    const note: RunNote = { run: runId, ...rows };
+    return c.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(note)]);
   }
 
   /** A model version or alias changed: tails tell their sidebars to reload the registry. */
@@ -282,9 +301,10 @@ export class PostgresStore implements Store {
       else byKey.set(s.key, { key: s.key, steps: m.steps.concat(s.steps), values: m.values.concat(s.values), ts: m.ts.concat(s.ts) });
     }
     const series = [...byKey.values()];
-    if (!series.length && !batch.params.length) return;
+    const output = batch.output ?? [];
+    if (!series.length && !batch.params.length && !output.length) return;
     await this.transaction(async (c) => {
-      let chunks: [number, number] | null = null;
+      const rows: Omit<RunNote, "run"> = {};
       if (series.length) {
         const ids = await c.query(
           `INSERT INTO metric_chunks (run_id, key, n, steps, vals, ts)
@@ -292,8 +312,7 @@ export class PostgresStore implements Store {
           [batch.runId, series.map((s) => s.key), series.map((s) => s.values.length), series.map((s) => f64(s.steps)),
             series.map((s) => f64(s.values)), series.map((s) => f64(s.ts))],
         );
-        const got = ids.rows.map((r) => r.id as number);
-        chunks = [Math.min(...got), Math.max(...got)];
+        rows.chunks = range(ids.rows.map((r) => r.id as number));
         // A key appears once per batch (the run's queue is keyed by metric), so one upsert takes them all.
         const sums = series.map((s) => ({ s, m: summarize(s) }));
         await c.query(
@@ -321,7 +340,14 @@ export class PostgresStore implements Store {
           [batch.runId, [...params.keys()], [...params.values()]],
         );
       }
-      await this.notify(c, batch.runId, chunks);
+      if (output.length) {
+        const ids = await c.query(
+          "INSERT INTO output (run_id, stream, ts, text) SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::text[]) RETURNING id",
+          [batch.runId, output.map((o) => o.stream), output.map((o) => o.ts), output.map((o) => noNul(o.text))],
+        );
+        rows.output = range(ids.rows.map((r) => r.id as number));
+      }
+      await this.notify(c, batch.runId, rows);
     });
   }
 
@@ -331,7 +357,7 @@ export class PostgresStore implements Store {
    */
   finishSync(batch: Batch | null, id: string, status: RunStatus, endedAt: number, error: string | null): void {
     const enc = (b: Batch) => ({
-      runId: b.runId, params: b.params,
+      runId: b.runId, params: b.params, output: b.output,
       series: b.series.map((s) => ({ key: s.key, steps: f64(s.steps).toString("base64"), values: f64(s.values).toString("base64"), ts: f64(s.ts).toString("base64") })),
     });
     const input = JSON.stringify({ url: this.url, batch: batch ? enc(batch) : null, end: { id, status, endedAt, error } });
@@ -382,6 +408,7 @@ export class PostgresStore implements Store {
 
   private whereOf(filter: RunFilter, args: Args): string {
     const where: string[] = [];
+    if (filter.archived !== "all") where.push(filter.archived ? "archived" : "NOT archived");
     if (filter.project) where.push(`project = ${args.add(filter.project)}`);
     if (filter.status?.length) where.push(`status = ANY(${args.add(filter.status)}::text[])`);
     if (filter.parentId !== undefined) where.push(filter.parentId === null ? "parent_id IS NULL" : `parent_id = ${args.add(filter.parentId)}`);
@@ -497,13 +524,72 @@ export class PostgresStore implements Store {
     return rec;
   }
 
-  // ---- media, output, notes, archive, delete: being written (issue 19) -------------------------
-  async setNotes(_id: string, _notes: string | null): Promise<void> { throw new StoreError(`${this.constructor.name}: notes are not written yet`); }
-  async setArchived(_id: string, _archived: boolean): Promise<void> { throw new StoreError(`${this.constructor.name}: archive is not written yet`); }
-  async deleteRun(_id: string): Promise<void> { throw new StoreError(`${this.constructor.name}: delete is not written yet`); }
-  async putMedia(_runId: string, _item: MediaInput): Promise<MediaRecord> { throw new StoreError(`${this.constructor.name}: media are not written yet`); }
-  async listMedia(_runId: string, _key?: string): Promise<MediaRecord[]> { return []; }
-  async readOutput(_runId: string, _search?: string): Promise<OutputChunk[]> { return []; }
+  async setNotes(ref: string, notes: string | null): Promise<void> {
+    const id = await this.resolveRunId(ref);
+    await this.transaction(async (c) => {
+      await c.query("UPDATE runs SET notes = $1 WHERE id = $2", [notes, id]);
+      await this.notify(c, id);
+    });
+  }
+
+  async setArchived(ref: string, archived: boolean): Promise<void> {
+    const id = await this.resolveRunId(ref);
+    await this.transaction(async (c) => {
+      await c.query("UPDATE runs SET archived = $1 WHERE id = $2", [archived, id]);
+      await this.notify(c, id);
+    });
+  }
+
+  async deleteRun(ref: string): Promise<void> {
+    const id = await this.resolveRunId(ref);
+    await this.transaction(async (c) => {
+      // The run's row stays locked until commit: the checks and the delete see the same run.
+      await c.query("SELECT 1 FROM runs WHERE id = $1 FOR UPDATE", [id]);
+      const nested = (await c.query("SELECT COUNT(*)::int AS n FROM runs WHERE parent_id = $1", [id])).rows[0].n;
+      const models = (await c.query("SELECT name || '/' || version AS v FROM model_versions WHERE run_id = $1 ORDER BY name, version", [id])).rows.map((r) => r.v);
+      checkDeletable(id, nested, models);
+      for (const t of ["params", "metric_chunks", "metric_summary", "data", "artifacts", "media", "output"]) {
+        await c.query(`DELETE FROM ${t} WHERE run_id = $1`, [id]);
+      }
+      await c.query("UPDATE trials SET run_id = NULL WHERE run_id = $1", [id]);
+      await c.query("DELETE FROM runs WHERE id = $1", [id]);
+    });
+  }
+
+  async putMedia(runId: string, item: MediaInput): Promise<MediaRecord> {
+    const { content, ...rest } = item;
+    const hash = createHash("sha256").update(content).digest("hex");
+    const rec: MediaRecord = { ...rest, hash, bytes: content.length };
+    await this.transaction(async (c) => {
+      await c.query("INSERT INTO blobs (hash, content) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING", [hash, content]);
+      // Logged again at the same step: replaced, with a new seq so that tails report it again.
+      const seq = (await c.query(
+        `INSERT INTO media (run_id, key, kind, step, ts, hash, bytes, mime, meta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (run_id, key, step) DO UPDATE SET kind = excluded.kind, ts = excluded.ts, hash = excluded.hash, bytes = excluded.bytes,
+           mime = excluded.mime, meta = excluded.meta, seq = nextval(pg_get_serial_sequence('media', 'seq'))
+         RETURNING seq`,
+        [runId, rec.key, rec.kind, rec.step, rec.ts, hash, rec.bytes, rec.mime, JSON.stringify(rec.meta ?? {})],
+      )).rows[0].seq as number;
+      await this.notify(c, runId, { media: seq });
+    });
+    return rec;
+  }
+
+  async listMedia(ref: string, key?: string): Promise<MediaRecord[]> {
+    const id = await this.resolveRunId(ref);
+    // Byte order, as SQLite sorts: the database's collation would order case and punctuation otherwise.
+    const rows = key === undefined
+      ? await this.query(`SELECT * FROM media WHERE run_id = $1 ORDER BY key COLLATE "C", step`, [id])
+      : await this.query("SELECT * FROM media WHERE run_id = $1 AND key = $2 ORDER BY step", [id, key]);
+    return rows.map(mediaFromRow);
+  }
+
+  async readOutput(ref: string, search?: string): Promise<OutputChunk[]> {
+    const id = await this.resolveRunId(ref);
+    return search
+      ? this.query<OutputChunk>("SELECT stream, ts, text FROM output WHERE run_id = $1 AND strpos(lower(text), lower($2)) > 0 ORDER BY id", [id, search])
+      : this.query<OutputChunk>("SELECT stream, ts, text FROM output WHERE run_id = $1 ORDER BY id", [id]);
+  }
 
   async readArtifact(hash: string): Promise<Buffer> {
     const rows = await this.query("SELECT content FROM blobs WHERE hash = $1", [hash]);
@@ -577,6 +663,7 @@ export class PostgresStore implements Store {
     const rows = await this.query(
       `DELETE FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.hash = b.hash)
          AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.hash = b.hash)
+         AND NOT EXISTS (SELECT 1 FROM media m WHERE m.hash = b.hash)
        RETURNING hash, length(content) AS bytes`,
     );
     return { removed: rows.map((r) => r.hash), bytes: rows.reduce((n, r) => n + r.bytes, 0) };
