@@ -9,6 +9,7 @@ export * from "./data";
 export * from "./neural";
 export * from "./train";
 export * from "./debug";
+export * from "./evaluate";
 export { Random } from "./random";
 export { ModelbenchError, InvalidInputError, NotFittedError } from "./errors";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";
