@@ -13,7 +13,13 @@ async function snapshot(s: track.Store) {
   const details = await Promise.all(runs.map((r) => s.getRun(r.id)));
   const histories = await Promise.all(runs.map((r) => s.metricHistory(r.id)));
   const blobs = await Promise.all(details.flatMap((d) => d.artifacts.map((a) => s.readArtifact(a.hash))));
-  return { runs, details, histories, blobs, models: await s.modelVersions() };
+  const all = await s.listRuns({ archived: "all" });
+  const media = await Promise.all(all.map(async (r) => {
+    const items = await s.listMedia(r.id);
+    return { items, contents: await Promise.all(items.map((m) => s.readArtifact(m.hash))) };
+  }));
+  const output = await Promise.all(all.map((r) => s.readOutput(r.id)));
+  return { runs, archived: all.filter((r) => r.archived).map((r) => r.id), details, histories, blobs, media, output, models: await s.modelVersions() };
 }
 
 test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, registry, studies; a second copy adds nothing", async () => {
@@ -23,7 +29,14 @@ test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, re
   const child = await track.startRun({ name: "child" });
   for (let i = 0; i < 500; i++) track.log({ loss: 1 / (i + 1), odd: i % 7 === 0 ? NaN : i % 11 === 0 ? -Infinity : i });
   await track.artifact("model", { weights: [1, 2, 3] });
+  await track.logFigure("eval/curve", { data: [{ type: "scatter", y: [1, 2] }], layout: {} }, { step: 2 });
+  await track.logTable("eval/errors", [{ text: "a", pred: "b" }]);
+  await track.logText("eval/errors-note", "a");
+  console.log("printed in the child run");
   await child.end();
+  const hidden = await track.startRun({ name: "hidden", parent: null });
+  await hidden.end();
+  await src.setArchived(hidden.id, true);
   await track.artifact("notes", "some text");
   await parent.end("failed", "boom");
   await src.registerModel("clf", child.id, "model", "first");
@@ -31,13 +44,15 @@ test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, re
   const study = await createStudy({ name: "mig", space: { x: uniform(0, 1), n: int(1, 3) }, sampler: "random", seed: 2, pruner: "median" });
   await study.optimize((p, trial) => { trial.report(p.x, 1); trial.report(p.x / 2, 2); return p.x; }, { trials: 4 });
   const before = await snapshot(src);
+  assert.ok(before.output.flat().some((c) => c.text.includes("printed in the child run")), "the source has output to copy");
+  assert.equal(before.archived.length, 1);
   const trialsBefore = study.trials;
 
   const to = await postgresBackend.fresh();
   const run = () => spawnSync(process.execPath, [cli, "migrate", "--from", from, "--to", to], { encoding: "utf8" });
   const first = run();
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, /copied 7 runs \(\d+ points, 2 artifacts\), 1 model versions, 1 aliases, 1 studies, 4 trials/);
+  assert.match(first.stdout, /copied 8 runs \(\d+ points, 2 artifacts, 3 media items\), 1 model versions, 1 aliases, 1 studies, 4 trials/);
   const dst = await track.useStore(to);
   const after = await snapshot(dst);
   assert.deepEqual(after, before);
@@ -48,7 +63,7 @@ test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, re
 
   const second = run();
   assert.equal(second.status, 0, second.stderr);
-  assert.match(second.stdout, /copied 0 runs .* 7 runs were already there/);
+  assert.match(second.stdout, /copied 0 runs .* 8 runs were already there/);
   assert.deepEqual(await snapshot(dst), before);
   await dst.close();
 });

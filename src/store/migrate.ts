@@ -1,5 +1,6 @@
 // Copies a SQLite store into PostgreSQL, row for row: runs with their params, every metric chunk and
-// summary, data hashes, artifact contents, the model registry and its aliases, studies and trials.
+// summary, data hashes, artifact and media contents, console output, the model registry and its
+// aliases, studies and trials.
 // Runs already in the target are left as they are, so a copy interrupted halfway can be run again.
 // Both stores are opened through the registry, so importing this module loads neither backend.
 import * as fs from "fs";
@@ -17,6 +18,7 @@ export interface MigrateStats {
   skippedRuns: number;
   points: number;
   artifacts: number;
+  media: number;
   modelVersions: number;
   aliases: number;
   studies: number;
@@ -40,7 +42,7 @@ export async function migrateStore(from: string, to: string, onProgress: (line: 
   if (!fs.existsSync(file)) throw new StoreError(`there is no store at ${file}: check the --from path`);
   const src = openStore(from) as SqliteStore;
   const dst = openStore(to) as PostgresStore;
-  const stats: MigrateStats = { runs: 0, skippedRuns: 0, points: 0, artifacts: 0, modelVersions: 0, aliases: 0, studies: 0, trials: 0 };
+  const stats: MigrateStats = { runs: 0, skippedRuns: 0, points: 0, artifacts: 0, media: 0, modelVersions: 0, aliases: 0, studies: 0, trials: 0 };
   try {
     const db = src.db;
     const have = new Set((await dst.query<{ id: string }>("SELECT id FROM runs")).map((r) => r.id));
@@ -58,18 +60,20 @@ export async function migrateStore(from: string, to: string, onProgress: (line: 
       const sums = rows("SELECT * FROM metric_summary WHERE run_id IN $IDS");
       const data = rows("SELECT * FROM data WHERE run_id IN $IDS");
       const arts = rows("SELECT * FROM artifacts WHERE run_id IN $IDS");
+      const media = rows("SELECT * FROM media WHERE run_id IN $IDS ORDER BY rowid");
+      const output = rows("SELECT * FROM output WHERE run_id IN $IDS ORDER BY rowid");
       await dst.transaction(async (c) => {
         const col = (xs: any[], k: string) => xs.map((x) => x[k]);
         await c.query(
           `INSERT INTO runs (id, name, project, parent_id, status, tags, notes, started_at, ended_at, error, pid, host, seed, source, notebook,
-             notebook_path, git_commit, git_branch, git_dirty, git_diff, env, goals)
+             notebook_path, git_commit, git_branch, git_dirty, git_diff, env, goals, archived)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::float8[], $9::float8[],
              $10::text[], $11::int[], $12::text[], $13::bigint[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bool[],
-             $20::text[], $21::jsonb[], $22::jsonb[])`,
+             $20::text[], $21::jsonb[], $22::jsonb[], $23::bool[])`,
           [col(runs, "id"), col(runs, "name"), col(runs, "project"), col(runs, "parent_id"), col(runs, "status"), col(runs, "tags"), col(runs, "notes"),
             col(runs, "started_at"), col(runs, "ended_at"), col(runs, "error"), col(runs, "pid"), col(runs, "host"), col(runs, "seed"), col(runs, "source"),
             col(runs, "notebook"), col(runs, "notebook_path"), col(runs, "git_commit"), col(runs, "git_branch"), runs.map((r) => !!r.git_dirty),
-            col(runs, "git_diff"), col(runs, "env"), col(runs, "goals")],
+            col(runs, "git_diff"), col(runs, "env"), col(runs, "goals"), runs.map((r) => !!r.archived)],
         );
         await c.query("INSERT INTO params (run_id, key, value) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
           [col(params, "run_id"), col(params, "key"), col(params, "value")]);
@@ -100,6 +104,24 @@ export async function migrateStore(from: string, to: string, onProgress: (line: 
           [col(arts, "run_id"), col(arts, "name"), col(arts, "hash"), col(arts, "bytes"), col(arts, "kind"), col(arts, "created_at")],
         );
         stats.artifacts += arts.length;
+        for (const hash of new Set(media.map((m) => m.hash as string))) {
+          await c.query("INSERT INTO blobs (hash, content) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING", [hash, await src.readArtifact(hash)]);
+        }
+        // In logging order, so a tail's sequence follows it.
+        await c.query(
+          `INSERT INTO media (run_id, key, kind, step, ts, hash, bytes, mime, meta)
+           SELECT run_id, key, kind, step, ts, hash, bytes, mime, meta
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::float8[], $6::text[], $7::bigint[], $8::text[], $9::text[])
+             WITH ORDINALITY AS u(run_id, key, kind, step, ts, hash, bytes, mime, meta, o) ORDER BY o`,
+          [col(media, "run_id"), col(media, "key"), col(media, "kind"), col(media, "step"), col(media, "ts"), col(media, "hash"), col(media, "bytes"),
+            col(media, "mime"), col(media, "meta")],
+        );
+        stats.media += media.length;
+        await c.query(
+          `INSERT INTO output (run_id, stream, ts, text)
+           SELECT run_id, stream, ts, text FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[]) WITH ORDINALITY AS u(run_id, stream, ts, text, o) ORDER BY o`,
+          [col(output, "run_id"), col(output, "stream"), col(output, "ts"), col(output, "text").map((t: string) => t.replace(/\u0000/g, "\uFFFD"))],
+        );
       });
       stats.runs += part.length;
       onProgress(`runs ${stats.runs}/${ids.length} (${stats.points} points)`);
@@ -147,5 +169,5 @@ export async function migrateStore(from: string, to: string, onProgress: (line: 
 /** A one-line account of a copy. */
 export function describeMigration(s: MigrateStats): string {
   const skipped = s.skippedRuns ? `; ${s.skippedRuns} runs were already there and left as they are` : "";
-  return `copied ${s.runs} runs (${s.points} points, ${s.artifacts} artifacts), ${s.modelVersions} model versions, ${s.aliases} aliases, ${s.studies} studies, ${s.trials} trials${skipped}`;
+  return `copied ${s.runs} runs (${s.points} points, ${s.artifacts} artifacts, ${s.media} media items), ${s.modelVersions} model versions, ${s.aliases} aliases, ${s.studies} studies, ${s.trials} trials${skipped}`;
 }
