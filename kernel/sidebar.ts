@@ -13,7 +13,7 @@
 //   { type: "detail", id?, run, history, versions, media?, thinned? }  (a curve of over MAX_CURVE_POINTS is thinned: thinned[key] = its points)
 //   { type: "mediaContent", id?, runId, key, step, kind, mime, bytes, meta, json? | text? | base64? | table? }  (kernel/sidebarMedia.ts)
 //   { type: "output", id?, runId, chunks }   { type: "setNotes" | "setTags" | "archive", id?, run }   { type: "delete", id?, runId, message }
-//   { type: "compare", id?, runs, labels, params, metrics, figure, bars, diffs }   { type: "registry", id?, versions }
+//   { type: "compare", id?, runs, labels, params, metrics, bars, diffs, curves, media }  (kernel/sidebarCompare.ts)   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
 //   { type: "changed", runs }  (pushed; also to every panel after an edit)   { type: "deleted", runIds }  (pushed to every panel)
 //   { type: "registryChanged" }  (pushed: a version or alias changed)
@@ -24,9 +24,9 @@ import type { Comm, CommData } from "../src/comm";
 import type { Tail } from "../src/store/types";
 import type { Goal, MediaEvent, MediaRecord, OutputChunk, OutputEvent, RunSummary } from "../src/track/types";
 import type { MetricColumn, RunColumns, Sparse } from "../src/track/columns";
-import { Comparison } from "../src/track/views";
 import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
 import { pairingRequest } from "./pairing";
+import { compareRuns } from "./sidebarCompare";
 import { MAX_MEDIA_FETCH_BYTES, mediaContent, TableCache } from "./sidebarMedia";
 import { thinCurve } from "./thinCurve";
 
@@ -409,20 +409,8 @@ export class SidebarSession {
     else for (const id of runIds) this.tail.watched.add(id);
   }
 
-  private async compare(runIds: string[]) {
-    const store = this.tail.reader;
-    const runs = await Promise.all(runIds.map((r) => store.getRun(r)));
-    const curves = await Promise.all(runs.map(async (run) => ({ run, points: await store.metricHistory(run.id) })));
-    const cmp = new Comparison(runs, curves);
-    return {
-      runs: runs.map((r) => ({ id: r.id, name: r.name })),
-      labels: cmp.labels(),
-      params: cmp.paramRows(),
-      metrics: cmp.metricRows(),
-      figure: cmp.figure(),
-      bars: cmp.barsFigure(),
-      diffs: cmp.codeDiffs().map((d) => ({ against: d.against.id, run: d.run.id, diff: d.diff })),
-    };
+  private compare(runIds: string[]) {
+    return compareRuns(this.tail.reader, runIds);
   }
 
   dispose(): void {
