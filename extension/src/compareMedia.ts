@@ -1,18 +1,10 @@
 // Compare's media: for every key two or more of the runs logged, one row with each run's item (at
 // its last step, or at a step chosen for the row), and a logged table across runs (stacked with a
 // run column, or side by side). Pure: which items to fetch and how tables combine.
-import type { MediaKind } from "../../src/track/types";
+import type { MediaKind, MediaRecord } from "../../src/track/types";
 
-/** A media record as Compare lists it (the kernel's MediaRecord without the content hash). */
-export interface MediaEntry {
-  key: string;
-  kind: MediaKind;
-  step: number;
-  ts: number;
-  mime: string;
-  bytes: number;
-  meta: Record<string, unknown>;
-}
+/** A media record as Compare lists it (without the content hash: content is fetched by run, key and step). */
+export type MediaEntry = Omit<MediaRecord, "hash">;
 
 export interface MediaRow {
   key: string;

@@ -33,6 +33,9 @@ test("mean ± sample std of the finite values; one value has no spread; none is 
   assert.deepEqual(meanStd([7]), { mean: 7, std: 0, n: 1 });
   assert.equal(meanStd([NaN]), null);
   assert.equal(formatStat(meanStd([0.8, 0.82, 0.84])), "0.82 ± 0.02");
+  assert.equal(formatStat({ mean: 0.052093, std: 0.009569, n: 3 }), "0.0521 ± 0.0096", "the mean to the spread's second digit");
+  assert.equal(formatStat({ mean: 1234.56, std: 12.3, n: 3 }), "1235 ± 12");
+  assert.equal(formatStat({ mean: 3, std: 0, n: 2 }), "3 ± 0");
   assert.equal(formatStat(meanStd([0.5])), "0.5");
   assert.equal(formatStat(null), "");
 });

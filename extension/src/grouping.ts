@@ -104,10 +104,18 @@ export function meanStd(values: readonly number[]): Stat | null {
   return { mean, std: n > 1 ? Math.sqrt(sq / (n - 1)) : 0, n };
 }
 
-/** `0.812 ± 0.013`; one value alone; empty for none. */
+/**
+ * `0.0521 ± 0.0096`: the std to two significant digits and the mean to the same decimal place (a
+ * digit finer than the spread says nothing); one value alone; empty for none.
+ */
 export function formatStat(s: Stat | null): string {
   if (!s) return "";
-  return s.n > 1 ? `${formatNumber(s.mean)} ± ${formatNumber(s.std)}` : formatNumber(s.mean);
+  if (s.n < 2) return formatNumber(s.mean);
+  if (!(s.std > 0) || !Number.isFinite(s.std) || !Number.isFinite(s.mean)) return `${formatNumber(s.mean)} ± ${formatNumber(s.std)}`;
+  const std = Number(s.std.toPrecision(2));
+  const decimals = Math.max(0, 1 - Math.floor(Math.log10(std)));
+  const mean = decimals <= 20 ? Number(s.mean.toFixed(decimals)) : s.mean;
+  return `${formatNumber(mean)} ± ${formatNumber(std)}`;
 }
 
 /** One run's points, sorted by step; `x` (as many as steps) when the band is drawn against something else, e.g. time. */
