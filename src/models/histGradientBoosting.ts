@@ -12,6 +12,7 @@ import { holdOutMask } from "../data/split";
 import type { Classifier } from "./estimator";
 import { type Features, argmax, checkSampleWeight, encodeLabels, rowsOf, sigmoid, softmaxRows } from "./input";
 import { type SerializedModel, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 import {
   type BoostedState,
@@ -128,7 +129,12 @@ export class HistGradientBoostingClassifier implements Classifier<Features, Hist
     return Float64Array.from(codes, (c, i) => perClass[c] * (sampleWeight ? sampleWeight[i] : 1));
   }
 
+  /** Boosts; inside an active run each round's loss (and val_loss) is logged as it is made (see autolog). */
   fit(X: Features, y: readonly Label[], options: HistGradientBoostingFitOptions = {}): this {
+    return autologFit(this, () => this.fitOnce(X, y, options));
+  }
+
+  private fitOnce(X: Features, y: readonly Label[], options: HistGradientBoostingFitOptions): this {
     const all = readFeatures(X, { model: MODEL, absentIsMissing: true });
     const nAll = nRowsOf(all);
     const { classes, codes: allCodes } = encodeLabels(y, nAll, { model: MODEL, minClasses: 2 });

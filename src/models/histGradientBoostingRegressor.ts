@@ -8,6 +8,7 @@ import { holdOutMask } from "../data/split";
 import type { Regressor } from "./estimator";
 import { type Features, checkSampleWeight } from "./input";
 import { type SerializedModel, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 import {
   type BoostedState,
@@ -105,7 +106,12 @@ export class HistGradientBoostingRegressor implements Regressor<Features, HistGr
     return this.state.validationLoss;
   }
 
+  /** Boosts; inside an active run each round's loss (and val_loss) is logged as it is made (see autolog). */
   fit(X: Features, y: readonly number[], options: HistGradientBoostingRegressorFitOptions = {}): this {
+    return autologFit(this, () => this.fitOnce(X, y, options));
+  }
+
+  private fitOnce(X: Features, y: readonly number[], options: HistGradientBoostingRegressorFitOptions): this {
     const all = readFeatures(X, { model: MODEL, absentIsMissing: true });
     const nAll = nRowsOf(all);
     const target = checkTarget(y, nAll, "y", MODEL, this.p.loss);

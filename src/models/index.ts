@@ -12,4 +12,5 @@ export { OneVsRestClassifier, type OneVsRestParams, type BinaryClassifier } from
 export { HistGradientBoostingRegressor, type HistGradientBoostingRegressorParams, type HistGradientBoostingRegressorFitOptions, type RegressionLoss } from "./histGradientBoostingRegressor";
 export { featureImportances, importanceBars, type ImportanceType, type FeatureImportance } from "./gbdt";
 export { permutationImportance, type PermutationImportance, type PermutationImportanceOptions } from "./permutation";
+export { autolog, type AutologSettings } from "./autolog";
 export { LinearRegression, Ridge, Lasso, type LinearRegressionParams, type RidgeParams, type LassoParams } from "./linear";

@@ -26,6 +26,8 @@ export interface LbfgsResult {
   converged: boolean;
   /** Why it stopped, for a warning when it did not converge. */
   message: string;
+  /** f at the start and after each iteration (nIter + 1 values): the solver's loss curve. */
+  history: number[];
 }
 
 const DEFAULTS: LbfgsOptions = { maxIter: 100, gtol: 1e-5, ftol: 64 * Number.EPSILON, memory: 10, maxLineSearch: 50 };
@@ -54,7 +56,8 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: P
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
   let f = objective(x, g);
-  if (maxAbs(g) <= o.gtol) return { x, f, nIter: 0, converged: true, message: "gradient below gtol at the start" };
+  const history = [f];
+  if (maxAbs(g) <= o.gtol) return { x, f, nIter: 0, converged: true, message: "gradient below gtol at the start", history };
 
   const S = Array.from({ length: o.memory }, () => new Float64Array(n));
   const Y = Array.from({ length: o.memory }, () => new Float64Array(n));
@@ -96,7 +99,7 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: P
     // Without curvature information yet, the first trial step moves x by at most 1.
     const first = stored === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
     const search = lineSearch(objective, x, f, slope, d, first, xNext, gNext, o.maxLineSearch);
-    if (!search.ok) return { x, f, nIter: iter - 1, converged: false, message: "the line search found no acceptable step (the tolerance may be below what float64 can resolve)" };
+    if (!search.ok) return { x, f, nIter: iter - 1, converged: false, message: "the line search found no acceptable step (the tolerance may be below what float64 can resolve)", history };
 
     const slot = (newest + 1) % o.memory;
     const s = S[slot];
@@ -115,12 +118,13 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: P
     [x, xNext] = [xNext, x];
     [g, gNext] = [gNext, g];
     f = search.f;
-    if (maxAbs(g) <= o.gtol) return { x, f, nIter: iter, converged: true, message: "gradient below gtol" };
+    history.push(f);
+    if (maxAbs(g) <= o.gtol) return { x, f, nIter: iter, converged: true, message: "gradient below gtol", history };
     if (fPrevious - f <= o.ftol * Math.max(Math.abs(fPrevious), Math.abs(f), 1)) {
-      return { x, f, nIter: iter, converged: true, message: "relative reduction of f below ftol" };
+      return { x, f, nIter: iter, converged: true, message: "relative reduction of f below ftol", history };
     }
   }
-  return { x, f, nIter: o.maxIter, converged: false, message: `reached maxIter = ${o.maxIter}` };
+  return { x, f, nIter: o.maxIter, converged: false, message: `reached maxIter = ${o.maxIter}`, history };
 }
 
 /**

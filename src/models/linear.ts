@@ -11,6 +11,7 @@ import type { Regressor } from "./estimator";
 import { type Dense, type DenseMatrix, checkNumber, toDense } from "./input";
 import { checkTarget } from "./histGradientBoostingRegressor";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 
 interface LinearState {
@@ -88,6 +89,10 @@ abstract class LinearModel<P extends { fitIntercept: boolean }> implements Regre
   protected abstract solve(Xc: Float64Array, yc: Float64Array, n: number, d: number): { coef: Float64Array; nIter: number };
 
   fit(X: DenseMatrix, y: readonly number[]): this {
+    return autologFit(this, () => this.fitOnce(X, y));
+  }
+
+  private fitOnce(X: DenseMatrix, y: readonly number[]): this {
     const dense = toDense(X, { model: this.name });
     const target = checkTarget(y, dense.nRows, "y", this.name);
     const { Xc, yc, mean, ymean } = centre(dense, target, this.p.fitIntercept);

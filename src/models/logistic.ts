@@ -11,6 +11,7 @@ import type { CsrMatrix } from "../features/sparse";
 import type { Label } from "../labels";
 import type { Classifier } from "./estimator";
 import { type Features, type FitOptions, argmax, checkNumber, checkSampleWeight, encodeLabels, rowsOf, sigmoid, softmaxRows, toRows } from "./input";
+import { autologFit } from "./autolog";
 import { minimizeLbfgs } from "./lbfgs";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
 import { modelBundle } from "./summary";
@@ -33,6 +34,8 @@ interface LogisticState {
   intercept: Float64Array;
   nIter: number;
   converged: boolean;
+  /** The objective after each L-BFGS iteration of this fit (not saved: empty for a loaded model). */
+  lossCurve?: number[];
 }
 
 /** ln(1 + eᶻ) without overflow. */
@@ -214,8 +217,20 @@ export class LogisticRegression implements Classifier<Features, LogisticRegressi
     return this.state.converged;
   }
 
+  /**
+   * The objective (mean log loss plus the penalty over C·n) at the start and after each L-BFGS
+   * iteration of the last fit; empty for a model loaded from JSON. Autolog logs it as `loss`.
+   */
+  get lossCurve(): readonly number[] {
+    return this.state.lossCurve ?? [];
+  }
+
   /** Minimises the (sample-weighted) mean log loss plus the L2 penalty ‖w‖²/(2·C·Σweights), as scikit-learn's lbfgs solver. */
   fit(X: Features, y: readonly Label[], options: FitOptions = {}): this {
+    return autologFit(this, () => this.fitOnce(X, y, options), () => ({ iterations: { loss: this.lossCurve } }));
+  }
+
+  private fitOnce(X: Features, y: readonly Label[], options: FitOptions): this {
     const rows = toRows(X, { model: "LogisticRegression" });
     const { classes, codes } = encodeLabels(y, rows.nRows, { model: "LogisticRegression", minClasses: 2 });
     const weight = checkSampleWeight(options.sampleWeight, rows.nRows, "LogisticRegression");
@@ -230,7 +245,7 @@ export class LogisticRegression implements Classifier<Features, LogisticRegressi
     const coef = new Float64Array(K * d);
     for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) coef[k * d + j] = result.x[j * K + k];
     const intercept = this.p.fitIntercept ? result.x.slice(d * K) : new Float64Array(K);
-    this.fitted = { classes, nFeatures: d, coef, intercept, nIter: result.nIter, converged: result.converged };
+    this.fitted = { classes, nFeatures: d, coef, intercept, nIter: result.nIter, converged: result.converged, lossCurve: result.history };
     return this;
   }
 

@@ -8,6 +8,7 @@ import type { Label } from "../labels";
 import type { Classifier } from "./estimator";
 import { type Features, type FitOptions, argmax, checkNumber, checkSampleWeight, encodeLabels, logSumExp, rowsOf, toRows } from "./input";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 
 export interface MultinomialNBParams {
@@ -66,6 +67,10 @@ export class MultinomialNB implements Classifier<Features, MultinomialNBParams> 
 
   /** Counts features per class; with sampleWeight each sample's counts are scaled by its weight (as scikit-learn). */
   fit(X: Features, y: readonly Label[], options: FitOptions = {}): this {
+    return autologFit(this, () => this.fitOnce(X, y, options));
+  }
+
+  private fitOnce(X: Features, y: readonly Label[], options: FitOptions): this {
     const rows = toRows(X, { model: "MultinomialNB" });
     const { classes, codes } = encodeLabels(y, rows.nRows, { model: "MultinomialNB" });
     const weight = checkSampleWeight(options.sampleWeight, rows.nRows, "MultinomialNB");

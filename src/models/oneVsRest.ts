@@ -9,6 +9,7 @@ import { isIndicator } from "../metrics/targets";
 import type { Estimator } from "./estimator";
 import { type Features, countRows } from "./input";
 import { type SerializedModel, modelFromJSON, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 
 /** What a per-label model must offer: a classifier over labels 0 and 1 that saves itself. */
@@ -72,7 +73,12 @@ export class OneVsRestClassifier<X = Features> implements Estimator<X, readonly 
     return this.state.perLabel.map((p) => ("model" in p ? p.model : null));
   }
 
+  /** Fits a copy of the estimator per label; autolog logs this fit once, the copies' settings as estimator.* params. */
   fit(X: X, y: readonly (readonly Label[])[]): this {
+    return autologFit(this, () => this.fitOnce(X, y));
+  }
+
+  private fitOnce(X: X, y: readonly (readonly Label[])[]): this {
     const n = countRows(X as Features);
     if (!Array.isArray(y)) throw new InvalidInputError("y must be an array with one label set (array of labels) per sample");
     if (y.length !== n) throw new InvalidInputError(`X has ${n} samples but y has ${y.length}: they must describe the same samples`);

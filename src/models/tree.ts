@@ -8,6 +8,7 @@ import { CART_DEFAULTS, type CartCriterion, type CartParams, type CartTree, appl
 import type { Classifier } from "./estimator";
 import { type DenseMatrix, type FitOptions, argmax, checkSampleWeight, encodeLabels, rowsOf, toDense } from "./input";
 import { type SerializedModel, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 
 export type SplitCriterion = "gini" | "entropy";
@@ -90,6 +91,10 @@ export class DecisionTreeClassifier implements Classifier<DenseMatrix, DecisionT
    * (as scikit-learn's); minSamplesLeaf and minSamplesSplit still count samples.
    */
   fit(X: DenseMatrix, y: readonly Label[], options: FitOptions = {}): this {
+    return autologFit(this, () => this.fitOnce(X, y, options));
+  }
+
+  private fitOnce(X: DenseMatrix, y: readonly Label[], options: FitOptions): this {
     const dense = toDense(X, { model: "DecisionTreeClassifier" });
     const { classes, codes } = encodeLabels(y, dense.nRows, { model: "DecisionTreeClassifier" });
     const weight = checkSampleWeight(options.sampleWeight, dense.nRows, "DecisionTreeClassifier") ?? new Float64Array(dense.nRows).fill(1);

@@ -8,6 +8,7 @@ import type { Regressor } from "./estimator";
 import { checkTarget } from "./histGradientBoostingRegressor";
 import { type DenseMatrix, type FitOptions, checkSampleWeight, toDense } from "./input";
 import { type SerializedModel, plainArray, readSerialized, registerModel, serializeModel } from "./serialize";
+import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 
 export interface DecisionTreeRegressorParams extends CartParams {
@@ -70,6 +71,10 @@ export class DecisionTreeRegressor implements Regressor<DenseMatrix, DecisionTre
 
   /** Grows the tree; with sampleWeight, sums and leaf means are weighted (minSamples* still count samples). */
   fit(X: DenseMatrix, y: readonly number[], options: FitOptions = {}): this {
+    return autologFit(this, () => this.fitOnce(X, y, options));
+  }
+
+  private fitOnce(X: DenseMatrix, y: readonly number[], options: FitOptions): this {
     const dense = toDense(X, { model: "DecisionTreeRegressor" });
     const target = checkTarget(y, dense.nRows, "y", "DecisionTreeRegressor");
     const weight = checkSampleWeight(options.sampleWeight, dense.nRows, "DecisionTreeRegressor") ?? new Float64Array(dense.nRows).fill(1);

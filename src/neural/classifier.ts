@@ -9,6 +9,7 @@ import { isIndicator } from "../metrics/targets";
 import { checkNumber, encodeLabels } from "../models/input";
 import { modelBundle } from "../models/summary";
 import { type SerializedModel, serializeModel } from "../models/serialize";
+import { autologFit } from "../models/autolog";
 import { Random } from "../random";
 import { holdOutMask } from "../data/split";
 import { EarlyStopping } from "../train/callbacks";
@@ -304,6 +305,7 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
       getWeights: () => network.getWeights(),
       setWeights: (w) => network.setWeights(w),
       nonFiniteLayer: () => network.nonFiniteLayer(),
+      activations: (rows) => tf.tidy(() => network.forward(source.batch(rows), null).hidden.map((h, i) => ({ layer: `dense_${i + 1}`, values: h.dataSync() as Float32Array }))),
       dispose() {
         optimizer.dispose();
         network.dispose();
@@ -317,8 +319,12 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
     };
   }
 
-  /** Fits with the model's own settings (early stopping on the loss, or a validation split). */
+  /** Fits with the model's own settings (early stopping on the loss, or a validation split); autolog logs each epoch's numbers. */
   fit(X: X, y: readonly unknown[]): this {
+    return autologFit(this, () => this.fitOnce(X, y), () => ({ iterations: epochSeries(this.history) }));
+  }
+
+  private fitOnce(X: X, y: readonly unknown[]): this {
     const p = this.p;
     const callbacks: Callback[] = [];
     if (p.earlyStopping) {
@@ -408,6 +414,13 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
     const learned = s ? `fitted: ${s.coding.classes.length} ${s.coding.kind === "single" ? "classes" : "labels"}, layers ${s.network.layers.join(" → ")}, ${s.history.length} epochs, final loss ${s.history.at(-1)?.loss.toFixed(4)}` : null;
     return modelBundle(this.model, this.p, learned);
   }
+}
+
+/** Epoch logs as a series per metric (loss, val_loss, …), indexed by epoch. */
+export function epochSeries(history: readonly EpochLogs[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const logs of history) for (const [k, v] of Object.entries(logs)) if (k !== "epoch") (out[k] ??= []).push(v);
+  return out;
 }
 
 /** Predictions in the form the targets were given: the most probable class, or each label of probability ≥ 0.5. */

@@ -2,13 +2,14 @@
 import { neuralBackend } from "../neural/backend";
 import type { FitOptions } from "../neural/classifier";
 import { activeRun } from "../track/tracker";
+import { autologFit } from "../models/autolog";
 import { Interrupted, onInterrupt } from "../runtime/interrupt";
 import { LogToRun } from "./callbacks";
 import { type Callback, type FitSession, runAsync, type TrainResult } from "./loop";
 import { ProgressBar } from "./progress";
 
 export { runSync, runAsync, AsyncCallbackError, type Callback, type FitSession, type TrainContext, type EpochLogs, type BatchLogs, type TrainResult } from "./loop";
-export { EarlyStopping, Checkpoint, LogToRun, type EarlyStoppingOptions, type CheckpointOptions, type CheckpointRecord } from "./callbacks";
+export { EarlyStopping, Checkpoint, LogToRun, LogGradients, LogHistograms, binCounts, type EarlyStoppingOptions, type CheckpointOptions, type CheckpointRecord, type LogHistogramsOptions } from "./callbacks";
 export { ProgressBar, progressLine, formatDuration, type ProgressState, type ProgressBarOptions } from "./progress";
 export { learningCurve, LearningCurve, type LearningCurveOptions, type Predictor } from "./learningCurve";
 
@@ -33,6 +34,11 @@ export interface TrainOptions<X> extends FitOptions {
  * given here run: the model's own stopping settings (earlyStopping, nIterNoChange) are for `fit()`.
  */
 export async function train<X, M extends Trainable<X>>(model: M, X: X, y: readonly unknown[], options: TrainOptions<X> = {}): Promise<TrainResult & { model: M }> {
+  // Autolog records the model's params, fit_time and model_size; the epochs are LogToRun's to log.
+  return autologFit(model, () => trainOnce(model, X, y, options));
+}
+
+async function trainOnce<X, M extends Trainable<X>>(model: M, X: X, y: readonly unknown[], options: TrainOptions<X>): Promise<TrainResult & { model: M }> {
   await neuralBackend();
   const { callbacks = [], progress = true, log = true, ...fitOptions } = options;
   const all: Callback[] = [...callbacks];

@@ -8,6 +8,7 @@ import { accuracy } from "../metrics";
 import { MIME, type MimeBundle } from "../display";
 import { escapeHtml } from "../metrics/render";
 import { Random } from "../random";
+import { withoutAutolog } from "../models/autolog";
 
 export interface Predictor<X> {
   fit(X: X, y: any): unknown;
@@ -130,7 +131,7 @@ export function learningCurve<X>(makeEstimator: () => Predictor<X>, X: X, y: rea
       const Xs = takeRows(X, rows);
       const ys = rows.map((i) => y[i]);
       const model = makeEstimator();
-      model.fit(Xs, ys);
+      withoutAutolog(() => model.fit(Xs, ys)); // refits for a curve are not fits to log
       tr.push(score(ys, model.predict(Xs)));
       va.push(score(split.held.y, model.predict(split.held.X)));
     }

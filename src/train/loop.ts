@@ -45,6 +45,8 @@ export interface FitSession<W = unknown> {
   setWeights(weights: W): void;
   /** The first layer with a NaN/±Infinity weight, or null. */
   nonFiniteLayer(): string | null;
+  /** Each hidden layer's outputs on these training rows at the current weights (for activation histograms), where the model can say. */
+  activations?(rows: Int32Array): { layer: string; values: ArrayLike<number> }[];
   /** Called once when the loop ends, with every epoch's logs: the model takes the trained weights. */
   finish(history: EpochLogs[]): void;
   /** Frees a session that will not be finished (a probe, or a loop that threw). */

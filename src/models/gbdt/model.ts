@@ -4,8 +4,8 @@
 import { InvalidInputError } from "../../errors";
 import { CsrMatrix } from "../../features/sparse";
 import type { Random } from "../../random";
-import { activeRun } from "../../track/tracker";
 import { type Dense, type Features, checkSparse, toDense } from "../input";
+import { iterationRun } from "../autolog";
 import { plainArray } from "../serialize";
 import { type BinnedMatrix, binDense, binSparse, indexOfSorted } from "./bins";
 import type { Boosted } from "./booster";
@@ -81,10 +81,11 @@ export function rawScores(state: BoostedState, X: Features, model: string): Floa
 
 /**
  * A round callback that logs the training (and validation) loss to the active run at step = round,
- * as `loss` and `val_loss` like the training loop does; nothing outside a run.
+ * as `loss` and `val_loss` like the training loop does; nothing outside a run, in a fit nested in
+ * another (one-vs-rest), or with autolog's iterations off.
  */
 export function lossLogger(): ((round: number, train: number, validation: number | null) => void) | undefined {
-  const run = activeRun();
+  const run = iterationRun();
   if (!run) return undefined;
   return (round, train, validation) => run.log(validation === null ? { loss: train } : { loss: train, val_loss: validation }, { step: round });
 }
