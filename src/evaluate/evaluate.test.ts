@@ -153,7 +153,7 @@ test("real models: coefficients named by the vectoriser, TreeSHAP importance, mo
   const top = r.importance!.features[0];
   assert.equal(top.name, names[top.feature]);
   assert.equal(top.value, lr.coef[0][top.feature]);
-  assert.equal(r.metrics.model_size_bytes, Buffer.byteLength(JSON.stringify(lr.toJSON())));
+  assert.equal(r.metrics.model_size, Buffer.byteLength(JSON.stringify(lr.toJSON())));
   assert.ok(r.metrics.latency_ms_per_row > 0 && r.metrics.latency_ms_per_row < 50);
   const w = r.tables.worst_errors;
   assert.deepEqual(w.columns, ["row", "id", "true", "predicted", "confidence", "p_true"]);
@@ -206,6 +206,9 @@ test("inside a run everything is logged under the prefix (two datasets in one ru
   const reg = caseOf("regression");
   await evaluate(standIn(reg), rowsOf(reg), reg.y_true, { prefix: "val/" });
   await evaluate(standIn(reg), rowsOf(reg), reg.y_true, { prefix: "quiet/", log: false });
+  const s = denseSplit("iris");
+  const lr = new LogisticRegression().fit(s.Xtrain, s.ytrain);
+  await evaluate(lr, s.Xtest, s.ytest, { prefix: "lr/", step: 3, featureNames: ["sepal length", "sepal width", "petal length", "petal width"] });
   await run.end();
   assert.deepEqual(test.logged, { runId: run.id, runName: "eval", prefix: "test/" });
 
@@ -213,7 +216,11 @@ test("inside a run everything is logged under the prefix (two datasets in one ru
   for (const [k, v] of Object.entries(test.metrics)) assert.equal(detail.metrics[`test/${k}`]?.last, v, `test/${k}`);
   assertClose(detail.metrics["val/rmse"].last, reg.rmse, "val/rmse");
   assert.ok(!Object.keys(detail.metrics).some((k) => k.startsWith("quiet/")));
-  const media = (await st.listMedia(run.id)).map((m) => `${m.kind} ${m.key}`).sort();
+  const media = (await st.listMedia(run.id)).filter((m) => !m.key.startsWith("lr/")).map((m) => `${m.kind} ${m.key}`).sort();
+  const lrMedia = (await st.listMedia(run.id)).filter((m) => m.key.startsWith("lr/"));
+  assert.ok(lrMedia.every((m) => m.step === 3));
+  assert.deepEqual(lrMedia.filter((m) => m.key.includes("importance")).map((m) => `${m.kind} ${m.key}`).sort(), ["figure lr/feature_importance", "table lr/feature_importance_values"]);
+  assert.equal(detail.metrics["lr/accuracy"].count, 1);
   assert.deepEqual(media, [
     "figure test/calibration_curve", "figure test/confusion_matrix", "figure test/confusion_matrix_normalized", "figure test/pr_curve", "figure test/roc_curve",
     "figure val/predicted_vs_true", "figure val/residuals",

@@ -4,6 +4,7 @@
 import { performance } from "perf_hooks";
 import { InvalidInputError } from "../errors";
 import { type Label, uniqueLabels } from "../labels";
+import { estimatorName } from "../models/autolog";
 import { countSamples, type Samples } from "../models/estimator";
 import { checkNumber } from "../models/input";
 import { activeRun } from "../track/tracker";
@@ -48,14 +49,6 @@ type Model = {
   readonly classes?: readonly Label[];
   toJSON?(): unknown;
 };
-
-/** The class name ("LogisticRegression"; neural models say theirs in `model`), or "model" for a plain object. */
-function modelName(model: object): string {
-  const own = (model as { model?: unknown }).model;
-  if (typeof own === "string") return own;
-  const name = model.constructor?.name;
-  return name && model.constructor !== Object ? name : "model";
-}
 
 const shown = (v: unknown) => (typeof v === "number" ? String(v) : JSON.stringify(v) ?? String(v));
 
@@ -180,11 +173,11 @@ export async function evaluate(model: unknown, X: Samples, y: ArrayLike<unknown>
   const common = emptyFindings();
   common.metrics.example_count = n;
   common.metrics.latency_ms_per_row = predictMs / n;
-  if (typeof model.toJSON === "function") common.metrics.model_size_bytes = Buffer.byteLength(JSON.stringify(model.toJSON()));
-  else common.notes.push("model_size_bytes is left out: the model has no toJSON()");
+  if (typeof model.toJSON === "function") common.metrics.model_size = Buffer.byteLength(JSON.stringify(model.toJSON()));
+  else common.notes.push("model_size is left out: the model has no toJSON()");
   const importance = featureImportance(model, X, { featureNames: options.featureNames, shapSamples });
   if (importance && importance.features.length) {
-    common.tables.feature_importance = importanceTable(importance);
+    common.tables.feature_importance_values = importanceTable(importance);
     common.figures.feature_importance = importanceFigure(importance, topFeatures);
   }
 
@@ -192,7 +185,7 @@ export async function evaluate(model: unknown, X: Samples, y: ArrayLike<unknown>
   const result = new EvaluationResult({
     task: kind,
     n,
-    model: modelName(model),
+    model: estimatorName(model),
     metrics: { ...findings.metrics, ...common.metrics },
     figures: { ...findings.figures, ...common.figures },
     tables: { ...findings.tables, ...common.tables },

@@ -19,11 +19,11 @@ export interface EvaluationFields {
   n: number;
   /** The model's class name, when it has one. */
   model: string;
-  /** By name, without the prefix: accuracy, macro_f1, roc_auc, rmse, latency_ms_per_row, model_size_bytes, … */
+  /** By name, without the prefix: accuracy, macro_f1, roc_auc, rmse, latency_ms_per_row, model_size (bytes of its JSON), … */
   metrics: Record<string, number>;
   /** confusion_matrix, roc_curve, pr_curve, calibration_curve, feature_importance, residuals, predicted_vs_true, … */
   figures: Record<string, Figure>;
-  /** per_class (or per_label), worst_errors, feature_importance. */
+  /** per_class (or per_label), worst_errors, feature_importance_values (every feature; the figure shows the top). */
   tables: Record<string, TableValue>;
   /** classification_report: scikit-learn's text. */
   texts: Record<string, string>;
@@ -123,7 +123,7 @@ export class EvaluationResult implements EvaluationFields {
       t.per_class ? section("Per class", html(t.per_class)) : "",
       t.per_label ? section("Per label", html(t.per_label)) : "",
       t.worst_errors?.data.length ? section(`Worst errors (${Math.min(WORST_SHOWN, t.worst_errors.data.length)} of ${t.worst_errors.data.length} kept)`, html(t.worst_errors, WORST_SHOWN)) : "",
-      t.feature_importance ? section(`Feature importance (${this.importance?.kind})`, html(t.feature_importance, TOP_FEATURES_SHOWN)) : "",
+      t.feature_importance_values ? section(`Feature importance (${this.importance?.kind})`, html(t.feature_importance_values, TOP_FEATURES_SHOWN)) : "",
       this.notes.length ? section("Notes", `<ul>${this.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`) : "",
       `<p style="color:var(--jp-ui-font-color2,#666)">Figures (result.figures): ${escapeHtml(Object.keys(this.figures).join(", "))}</p>`,
     ];
