@@ -1,6 +1,7 @@
 // Debugging a model that does not learn: can it overfit one tiny batch, do gradients reach every
 // layer, where did a NaN first appear, how many ReLU units are dead, does a seed reproduce a fit,
 // and which examples does it get wrong.
+import { withoutAutolog } from "../models/autolog";
 import { ModelbenchError, InvalidInputError } from "../errors";
 import { setGlobalSeed, globalSeed } from "../random";
 import type { NeuralClassifier } from "../neural/classifier";
@@ -163,7 +164,8 @@ export function checkReproducible<X>(makeEstimator: () => { fit(X: X, y: any): u
   const fitOnce = () => {
     setGlobalSeed(seed);
     const m = makeEstimator();
-    m.fit(X, y);
+    // The two fits are a check, not experiments: nothing of them is logged to the active run.
+    withoutAutolog(() => m.fit(X, y));
     return JSON.parse(JSON.stringify(m.toJSON()));
   };
   let a: unknown;

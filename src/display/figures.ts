@@ -129,7 +129,8 @@ export function confusionMatrixFigure(cm: ConfusionMatrix | { labels: readonly L
     (worst ? `; most confused: true ${labels[worst.i]} predicted as ${labels[worst.j]} (${fmt(worst.v)})` : "");
   return new Figure({
     data: [{
-      type: "heatmap", x: labels, y: labels, z, colorscale: "Blues", hoverongaps: false,
+      // plotly.js's "Blues" runs dark to light: reversed, an empty cell is light and a full one dark.
+      type: "heatmap", x: labels, y: labels, z, colorscale: "Blues", reversescale: true, hoverongaps: false,
       texttemplate: counts ? "%{z}" : "%{z:.2f}", hovertemplate: "true %{y}<br>predicted %{x}<br>%{z}<extra></extra>",
     }],
     layout: {

@@ -1,6 +1,7 @@
 // evaluate(model, X, y): one call that scores a fitted model on held-out data the way
 // mlflow.evaluate's default evaluator does — the metrics of its task, the figures and tables that
 // explain them, how fast it predicts and how big it is — and logs all of it to the active run.
+import { modelSize } from "../models/autolog";
 import { performance } from "perf_hooks";
 import { InvalidInputError } from "../errors";
 import { type Label, uniqueLabels } from "../labels";
@@ -173,7 +174,8 @@ export async function evaluate(model: unknown, X: Samples, y: ArrayLike<unknown>
   const common = emptyFindings();
   common.metrics.example_count = n;
   common.metrics.latency_ms_per_row = predictMs / n;
-  if (typeof model.toJSON === "function") common.metrics.model_size = Buffer.byteLength(JSON.stringify(model.toJSON()));
+  const size = modelSize(model);
+  if (size !== null) common.metrics.model_size = size;
   else common.notes.push("model_size is left out: the model has no toJSON()");
   const importance = featureImportance(model, X, { featureNames: options.featureNames, shapSamples });
   if (importance && importance.features.length) {

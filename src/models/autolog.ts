@@ -79,13 +79,20 @@ export function flattenParams(params: object, prefix = ""): Record<string, unkno
   return out;
 }
 
+/** Bytes of a fitted model as saved: its own modelSize() when it has one (big models), else its JSON's; null when it has neither. */
+export function modelSize(model: unknown): number | null {
+  const m = model as { modelSize?(): number; toJSON?(): unknown };
+  if (typeof m.modelSize === "function") return m.modelSize();
+  return typeof m.toJSON === "function" ? Buffer.byteLength(JSON.stringify(m.toJSON())) : null;
+}
+
 function record(estimator: object, seconds: number, report: FitReport | undefined): void {
   const run = activeRun();
   if (!run) return;
   try {
-    const m = estimator as { params?(): object; toJSON?(): unknown };
+    const m = estimator as { params?(): object };
     run.param({ estimator_name: estimatorName(estimator), ...(typeof m.params === "function" ? flattenParams(m.params()) : {}) });
-    const size = typeof m.toJSON === "function" ? Buffer.byteLength(JSON.stringify(m.toJSON())) : null;
+    const size = modelSize(estimator);
     run.log({ fit_time: seconds, ...(size === null ? {} : { model_size: size }) });
     if (report?.iterations && state().settings.iterations) {
       const first = report.firstStep ?? 0;

@@ -5,6 +5,8 @@
 // the training loop a FitSession, so train()'s callbacks (EarlyStopping, Checkpoint, the progress
 // bar, logging per step to the active run, NonFiniteCheck, overfitOneBatch) all work on it.
 // Saved models are self-contained safetensors files: weights, config, tokenizer and settings.
+import { autologFit } from "../models/autolog";
+import { epochSeries } from "../neural/classifier";
 import * as fs from "fs";
 import type * as TF from "@tensorflow/tfjs";
 import { InvalidInputError, ModelbenchError, NotFittedError, checkOption } from "../errors";
@@ -424,8 +426,12 @@ export class TransformerClassifier {
     });
   }
 
-  /** Fits with the model's own settings: all epochs, or early stopping on a held-out fraction. */
+  /** Fits with the model's own settings: all epochs, or early stopping on a held-out fraction; autolog logs each epoch's numbers. */
   fit(X: readonly string[], y: readonly unknown[]): this {
+    return autologFit(this, () => this.fitOnce(X, y), () => ({ iterations: epochSeries(this.history) }));
+  }
+
+  private fitOnce(X: readonly string[], y: readonly unknown[]): this {
     const p = this.p;
     if (p.earlyStopping) {
       if (!Array.isArray(X)) throw new InvalidInputError("X must be an array of texts");
@@ -503,6 +509,21 @@ export class TransformerClassifier {
       config: JSON.stringify(base.configJSON),
       tokenizer: JSON.stringify(base.tokenizerJSON),
     });
+  }
+
+  /**
+   * Bytes of the model as saved (toSafetensors), but for the few bytes of the tensor index, without
+   * building the file: what autolog and evaluate() report as model_size.
+   */
+  modelSize(): number {
+    const s = this.state;
+    const base = this.baseParts();
+    let bytes = 4 * (s.head.kernel.size + s.head.bias.size);
+    for (const w of s.bert.weights()) bytes += 4 * w.data.length;
+    const envelope = serializeModel(this.model, this.params(), { coding: s.coding, history: s.history, base: base.name });
+    // The metadata are JSON strings inside the header's JSON: counted escaped, as written.
+    for (const text of [JSON.stringify(envelope), JSON.stringify(base.configJSON), JSON.stringify(base.tokenizerJSON)]) bytes += Buffer.byteLength(JSON.stringify(text));
+    return bytes;
   }
 
   /** Writes the model to one .safetensors file (see toSafetensors). */
