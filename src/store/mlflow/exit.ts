@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const num = (v: number | string) => (typeof v === "number" ? v : Number(v));
   const store = new MlflowStore(uri);
   if (batch) {
-    await store.writeBatch({ runId: batch.runId, params: batch.params, series: batch.series.map((s: any) => ({ ...s, values: s.values.map(num) })) });
+    await store.writeBatch({ runId: batch.runId, params: batch.params, output: batch.output, series: batch.series.map((s: any) => ({ ...s, values: s.values.map(num) })) });
   }
   await store.endRun(end.id, end.status, end.endedAt, end.error);
 }

@@ -58,16 +58,64 @@ export class MlflowRest {
     }
   }
 
-  /** Uploads through the artifact proxy (`mlflow server` serves artifacts by default). */
-  async putArtifact(artifactUri: string, name: string, content: Buffer): Promise<void> {
+  /** The artifact proxy's URL of a run's artifact (`mlflow server` serves artifacts by default). */
+  artifactUrl(artifactUri: string, name: string): string {
     const m = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri);
     if (!m) {
-      throw new StoreError(`the MLflow server stores artifacts at ${artifactUri}, which this export cannot write: start it with artifact serving (mlflow server --serve-artifacts)`);
+      throw new StoreError(`the MLflow server stores artifacts at ${artifactUri}, which modelbench cannot reach: start it with artifact serving (mlflow server --serve-artifacts)`);
     }
-    const url = `${this.base}/api/2.0/mlflow-artifacts/artifacts/${m[1].replace(/^\/+/, "")}/${name.split("/").map(encodeURIComponent).join("/")}`;
-    const res = await fetch(url, { method: "PUT", body: content });
-    if (!res.ok) throw new StoreError(`MLflow artifact upload of '${name}' failed (${res.status}): ${(await res.text()).slice(0, 300)}`);
+    return `${this.base}/api/2.0/mlflow-artifacts/artifacts/${m[1].replace(/^\/+/, "")}/${name.split("/").map(encodeURIComponent).join("/")}`;
   }
+
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      throw new StoreError(`cannot reach the MLflow server at ${this.base} (${(e as any)?.cause?.code ?? (e as any)?.cause?.message ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
+    }
+  }
+
+  /** Uploads through the artifact proxy; a refusal says what to change. */
+  async putArtifact(artifactUri: string, name: string, content: Buffer): Promise<void> {
+    const res = await this.send(this.artifactUrl(artifactUri, name), { method: "PUT", body: content });
+    if (res.ok) return;
+    const said = whatTheServerSaid(await res.text().catch(() => ""));
+    const size = content.length >= 2 ** 20 ? `${(content.length / 2 ** 20).toFixed(1)} MB` : `${content.length.toLocaleString("en")} bytes`;
+    const advice =
+      res.status === 413 ? "it is larger than the server (or a proxy in front of it) takes: raise that upload limit (e.g. nginx client_max_body_size) or log something smaller"
+        : res.status === 401 || res.status === 403 ? "the server does not let this client write artifacts: check its authentication and permissions"
+          : res.status >= 500 ? "the server failed to store it: look at the server's log (is its artifact store full or read-only?), then try again"
+            : "check that the URI points at an MLflow tracking server with artifact serving (mlflow server --serve-artifacts)";
+    throw new StoreError(`MLflow did not store the artifact '${name}' (${size}; HTTP ${res.status}${said ? `: ${said}` : ""}): ${advice}`);
+  }
+
+  /** Downloads through the artifact proxy. */
+  async getArtifact(artifactUri: string, name: string): Promise<Buffer> {
+    const res = await this.send(this.artifactUrl(artifactUri, name), {});
+    if (!res.ok) {
+      const err = new StoreError(`MLflow artifact '${name}' could not be read (${res.status}) from ${this.base}`);
+      (err as any).status = res.status;
+      throw err;
+    }
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Deletes through the artifact proxy; a file already gone is fine. */
+  async deleteArtifact(artifactUri: string, name: string): Promise<void> {
+    const res = await this.send(this.artifactUrl(artifactUri, name), { method: "DELETE" });
+    if (!res.ok && res.status !== 404) throw new StoreError(`MLflow could not delete the artifact '${name}' (${res.status}): ${(await res.text()).slice(0, 200)}`);
+  }
+}
+
+/** A refusal's gist: MLflow's JSON message, an HTML page's title or heading (a proxy's), or the text. */
+function whatTheServerSaid(body: string): string {
+  let said = body;
+  try {
+    said = JSON.parse(body).message ?? body;
+  } catch {
+    said = /<title>([^<]*)<\/title>/i.exec(body)?.[1] ?? /<h1>([^<]*)<\/h1>/i.exec(body)?.[1] ?? body.replace(/<[^>]*>/g, " ");
+  }
+  return String(said).replace(/\s+/g, " ").trim().slice(0, 200);
 }
 
 export interface ExportStats {

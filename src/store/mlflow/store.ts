@@ -4,23 +4,33 @@
 // parent id, pid, host, seed, notebook, goals, tags list, data files (`modelbench.data.<path>`),
 // crashed. Big things are artifacts under `modelbench/`: source.txt (the code, appended) and
 // run.json (environment and git diff). Artifacts go through the server's artifact proxy; each
-// one also gets a tag `modelbench.artifact.<name>` = `<sha256> <bytes> <kind> <createdAt>`.
+// one also gets a tag `modelbench.artifact.<name>` = `<sha256> <bytes> <kind> <createdAt>`. Media
+// and console output are artifacts laid out as MLflow's own client writes them (layout.ts); notes are
+// MLflow's note tag, archive a `modelbench.archived` tag, delete MLflow's own (soft) delete.
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as os from "os";
 import * as path from "path";
-import { StoreError, UnknownRunError } from "../../track/errors";
+import { StoreError, TrackingError, UnknownRunError } from "../../track/errors";
+import { checkDeletable } from "../delete";
 import { MlflowRest, mlflowBaseUrl } from "./rest";
+import {
+  appendToSegment, emptyIndex, emptySegment, LOGGED_ARTIFACTS_TAG, LOGGED_IMAGES_TAG, MEDIA_INDEX, MEDIA_TAG, mediaFiles, OUTPUT_TAG, outputMark,
+  parseIndex, parseOutputMark, readSegment, recordOf, segmentChunks, segmentChunksPath, segmentLogPath, withEntry, withLoggedTable,
+  type MediaIndex, type OutputSegment,
+} from "./layout";
 import { pickVersion, processAlive, summarize, toSummary, checkAlias, checkModelName } from "../../track/records";
 import type {
   ArtifactRecord, Batch, DataRecord, Goal, ListShape, MetricPoint, MetricSummary, ModelVersion, RunDetail, RunFilter, RunInit,
-  RunStatus, RunSummary, Store,
-  MediaInput, MediaRecord, OutputChunk,
+  RunStatus, RunSummary, Store, MediaInput, MediaRecord, OutputChunk,
 } from "../../track/types";
 
 /** MLflow's log-batch limits per call. */
 export const MAX_METRICS = 1000, MAX_PARAMS = 100, MAX_TAGS = 100;
 const MAX_TAG_VALUE = 8000, MAX_PARAM_VALUE = 6000;
+/** What MLflow's UI shows and edits as a run's description. */
+const NOTE_TAG = "mlflow.note.content";
+const ARCHIVED_TAG = "modelbench.archived";
 
 const TO_MLFLOW: Record<RunStatus, string> = { running: "RUNNING", finished: "FINISHED", failed: "FAILED", killed: "KILLED", crashed: "FAILED" };
 const FROM_MLFLOW: Record<string, RunStatus> = { RUNNING: "running", SCHEDULED: "running", FINISHED: "finished", FAILED: "failed", KILLED: "killed" };
@@ -44,8 +54,11 @@ type Tag = { key: string; value: string };
 const tag = (key: string, value: string | number | null | undefined): Tag[] =>
   value === null || value === undefined ? [] : [{ key: key.slice(0, 250), value: String(value).slice(0, MAX_TAG_VALUE) }];
 
-interface MlRun {
-  info: { run_id: string; run_name?: string; experiment_id: string; status: string; start_time?: number; end_time?: number; artifact_uri: string };
+export interface MlRun {
+  info: {
+    run_id: string; run_name?: string; experiment_id: string; status: string; start_time?: number; end_time?: number; artifact_uri: string;
+    lifecycle_stage?: string;
+  };
   data: { metrics?: Array<{ key: string; value: unknown; step?: number; timestamp?: number }>; params?: Tag[]; tags?: Tag[] };
 }
 
@@ -62,6 +75,12 @@ export class MlflowStore implements Store {
   private sources = new Map<string, string>();
   private blobs = new Map<string, { runId: string; name: string }>();
   private experimentNames = new Map<string, string>();
+  /** MLflow run id → its artifact root. */
+  private artifactUris = new Map<string, string>();
+  /** The media index and last output segment of runs this process writes (only a run's own process does). */
+  private mediaIndexes = new Map<string, MediaIndex>();
+  private outputs = new Map<string, OutputSegment>();
+  private queues = new Map<string, Promise<unknown>>();
 
   constructor(readonly uri: string) {
     this.api = new MlflowRest(mlflowBaseUrl(uri));
@@ -96,6 +115,7 @@ export class MlflowStore implements Store {
       const runId: string = created.run.info.run_id;
       this.sources.set(init.id, init.source ?? "");
       const uri = created.run.info.artifact_uri;
+      this.artifactUris.set(runId, uri);
       await this.api.putArtifact(uri, "modelbench/run.json", Buffer.from(JSON.stringify({ env: init.env, gitDiff: init.git?.diff ?? null })));
       if (init.source) await this.api.putArtifact(uri, "modelbench/source.txt", Buffer.from(init.source));
       return runId;
@@ -129,8 +149,27 @@ export class MlflowStore implements Store {
     throw new UnknownRunError(ref);
   }
 
+  /** The run, unless MLflow deleted it (its runs/get still answers then). */
   private async run(ref: string): Promise<MlRun> {
-    return (await this.api.call("GET", "runs/get", { run_id: await this.mlflowId(ref) })).run;
+    const r: MlRun = (await this.api.call("GET", "runs/get", { run_id: await this.mlflowId(ref) })).run;
+    if (r.info.lifecycle_stage === "deleted") throw new UnknownRunError(ref);
+    this.artifactUris.set(r.info.run_id, r.info.artifact_uri);
+    return r;
+  }
+
+  private async artifactUri(runId: string): Promise<string> {
+    return this.artifactUris.get(runId) ?? (await this.run(runId)).info.artifact_uri;
+  }
+
+  /** One write at a time per key (a run's media index, its output), in call order; a failure does not block the next. */
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).catch(() => {}).then(fn);
+    this.queues.set(key, next);
+    const done = () => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    };
+    next.then(done, done);
+    return next;
   }
 
   private async experimentIds(): Promise<string[]> {
@@ -179,7 +218,7 @@ export class MlflowStore implements Store {
    */
   finishSync(batch: Batch | null, id: string, status: RunStatus, endedAt: number, error: string | null): void {
     const runId = this.known.get(id) ?? id;
-    const enc = (b: Batch) => ({ runId, params: b.params, series: b.series.map((s) => ({ key: s.key, steps: s.steps, values: s.values.map(double), ts: s.ts })) });
+    const enc = (b: Batch) => ({ runId, params: b.params, output: b.output, series: b.series.map((s) => ({ key: s.key, steps: s.steps, values: s.values.map(double), ts: s.ts })) });
     const input = JSON.stringify({ uri: this.uri, batch: batch ? enc(batch) : null, end: { id: runId, status, endedAt, error } });
     const r = spawnSync(process.execPath, [path.join(__dirname, "exit.js")], { input, stdio: ["pipe", "ignore", "pipe"], timeout: 30_000 });
     if (r.status !== 0) process.stderr.write(`modelbench: could not end run ${id.slice(0, 8)} in ${this.uri} at exit: ${r.stderr?.toString().trim() || r.error}\n`);
@@ -200,7 +239,7 @@ export class MlflowStore implements Store {
   async setTags(id: string, tags: string[]): Promise<void> {
     const r = await this.run(id);
     const old: string[] = JSON.parse(tagsOf(r)["modelbench.tags"] ?? "[]");
-    for (const t of old) if (!tags.includes(t)) await this.api.call("POST", "runs/delete-tag", { run_id: r.info.run_id, key: t });
+    for (const t of old) if (!tags.includes(t)) await this.deleteTag(r.info.run_id, t);
     await this.logTags(r.info.run_id, [...tag("modelbench.tags", JSON.stringify(tags)), ...tags.flatMap((t) => tag(t, "true"))]);
   }
 
@@ -215,9 +254,10 @@ export class MlflowStore implements Store {
   }
 
   /**
-   * Params (≤100 a call) and points (≤1000 a call) through runs/log-batch. A failed call throws, so the
-   * run keeps the batch queued and retries it; calls already made may then be sent twice (MLflow keeps
-   * identical points as duplicates, params with the same value are accepted).
+   * Params (≤100 a call) and points (≤1000 a call) through runs/log-batch, then the output. A failed
+   * call throws, so the run keeps the batch queued and retries it; calls already made may then be sent
+   * twice (MLflow keeps identical points as duplicates, params with the same value are accepted; output
+   * is rewritten from what was last written whole, so it is never doubled).
    */
   async writeBatch(batch: Batch): Promise<void> {
     const runId = await this.mlflowId(batch.runId);
@@ -234,6 +274,165 @@ export class MlflowStore implements Store {
       }
     }
     if (metrics.length) await this.api.call("POST", "runs/log-batch", { run_id: runId, metrics });
+    if (batch.output?.length) await this.appendOutput(runId, batch.output);
+  }
+
+  /**
+   * Appends to the run's last output segment (layout.ts), rewriting it whole; what this process last
+   * wrote is kept, so a retried batch rewrites from there rather than appending twice.
+   */
+  private appendOutput(runId: string, chunks: OutputChunk[]): Promise<void> {
+    return this.serial(`output ${runId}`, async () => {
+      const uri = await this.artifactUri(runId);
+      let last = this.outputs.get(runId);
+      if (!last) {
+        const mark = parseOutputMark(tagsOf(await this.run(runId))[OUTPUT_TAG]);
+        last = mark ? await this.segment(uri, mark.n) : emptySegment(1);
+      }
+      const next = appendToSegment(last, chunks);
+      await this.api.putArtifact(uri, segmentLogPath(next.n), next.log);
+      await this.api.putArtifact(uri, segmentChunksPath(next.n), Buffer.from(JSON.stringify(next.chunks)));
+      await this.logTags(runId, tag(OUTPUT_TAG, outputMark(next)));
+      this.outputs.set(runId, next);
+    });
+  }
+
+  private async segment(artifactUri: string, n: number): Promise<OutputSegment> {
+    const [log, chunks] = await Promise.all([this.api.getArtifact(artifactUri, segmentLogPath(n)), this.api.getArtifact(artifactUri, segmentChunksPath(n))]);
+    return readSegment(n, log, chunks.toString("utf8"));
+  }
+
+  /**
+   * Output chunks of a run past `from` (a mark of its output tag; null: from the start) up to `to`:
+   * what a tail reports. Chunks written after `to` wait for the next mark.
+   */
+  async outputBetween(artifactUri: string, from: { n: number; count: number } | null, to: { n: number; count: number }): Promise<OutputChunk[]> {
+    const first = from?.n ?? 1;
+    const segments = await Promise.all(Array.from({ length: to.n - first + 1 }, (_, i) => this.segment(artifactUri, first + i)));
+    return segments.flatMap((s) => segmentChunks(s, s.n === from?.n ? from.count : 0, s.n === to.n ? to.count : Infinity));
+  }
+
+  async readOutput(ref: string, search?: string): Promise<OutputChunk[]> {
+    const r = await this.run(ref);
+    const mark = parseOutputMark(tagsOf(r)[OUTPUT_TAG]);
+    if (!mark) return [];
+    const chunks = await this.outputBetween(r.info.artifact_uri, null, { n: mark.n, count: Infinity });
+    if (!search) return chunks;
+    const needle = search.toLowerCase();
+    return chunks.filter((c) => c.text.toLowerCase().includes(needle));
+  }
+
+  // ---- media --------------------------------------------------------------------------------------
+
+  /**
+   * The item's files first (layout.ts), then our index and the tags MLflow's UI reads: an upload the
+   * server refuses leaves the run's media as they were, and the error reaches the logFigure/… caller.
+   */
+  async putMedia(runRef: string, item: MediaInput): Promise<MediaRecord> {
+    const runId = await this.mlflowId(runRef);
+    const { content, ...rest } = item;
+    const rec: MediaRecord = { ...rest, hash: createHash("sha256").update(content).digest("hex"), bytes: content.length };
+    return this.serial(`media ${runId}`, async () => {
+      const uri = await this.artifactUri(runId);
+      const { files, logged } = mediaFiles(rec, content);
+      const before = this.mediaIndexes.get(runId) ?? (await this.mediaIndex(uri));
+      const written: string[] = [];
+      try {
+        for (const f of files) {
+          await this.api.putArtifact(uri, f.path, f.content);
+          written.push(f.path);
+        }
+      } catch (e) {
+        // A thumbnail without its image (or the reverse) would show in MLflow's image grid as a broken item.
+        const kept = new Set(before.items.flatMap((m) => m.files));
+        for (const p of written) if (!kept.has(p)) await this.api.deleteArtifact(uri, p).catch(() => {});
+        throw e;
+      }
+      const { index, replaced } = withEntry(before, { ...rec, path: files[0].path, files: files.map((f) => f.path) });
+      await this.api.putArtifact(uri, MEDIA_INDEX, Buffer.from(JSON.stringify(index)));
+      this.mediaIndexes.set(runId, index);
+      this.blobs.set(rec.hash, { runId, name: files[0].path });
+      const tags = tag(MEDIA_TAG, index.version);
+      if (logged === "table") {
+        const listed = withLoggedTable(tagsOf(await this.run(runId))[LOGGED_ARTIFACTS_TAG], files[0].path);
+        if (listed) tags.push({ key: LOGGED_ARTIFACTS_TAG, value: listed });
+      }
+      if (logged === "image") tags.push({ key: LOGGED_IMAGES_TAG, value: "True" });
+      await this.logTags(runId, tags);
+      // What the replaced item had that this one did not overwrite (an image's file names are unique).
+      for (const old of replaced?.files ?? []) {
+        if (!files.some((f) => f.path === old)) await this.api.deleteArtifact(uri, old).catch(() => {});
+      }
+      return rec;
+    });
+  }
+
+  /** The run's media index; none yet is an empty one (any other failure throws: an index is never rebuilt from nothing). */
+  private async mediaIndex(artifactUri: string): Promise<MediaIndex> {
+    try {
+      return parseIndex((await this.api.getArtifact(artifactUri, MEDIA_INDEX)).toString("utf8"));
+    } catch (e) {
+      if ((e as any).status === 404) return emptyIndex();
+      throw e;
+    }
+  }
+
+  async listMedia(ref: string, key?: string): Promise<MediaRecord[]> {
+    const r = await this.run(ref);
+    return this.mediaSince(r, 0, key);
+  }
+
+  /** A run's media items written after index version `version` (0: all), by key then step; what a tail reports. */
+  async mediaSince(r: MlRun, version: number, key?: string): Promise<MediaRecord[]> {
+    const runId = r.info.run_id;
+    const index = this.mediaIndexes.get(runId) ?? (await this.mediaIndex(r.info.artifact_uri));
+    const items = index.items.filter((e) => e.v > version && (key === undefined || e.key === key));
+    for (const e of items) this.blobs.set(e.hash, { runId, name: e.path });
+    return items.map(recordOf);
+  }
+
+  // ---- notes, archive, delete -------------------------------------------------------------------
+
+  async setNotes(ref: string, notes: string | null): Promise<void> {
+    if (notes !== null && notes.length > MAX_TAG_VALUE) {
+      throw new TrackingError(
+        `notes of ${notes.length.toLocaleString("en")} characters do not fit MLflow's run description (a tag of at most ${MAX_TAG_VALUE.toLocaleString("en")}): shorten them, or keep the long text with logText()`,
+      );
+    }
+    const runId = (await this.run(ref)).info.run_id;
+    if (notes === null) await this.deleteTag(runId, NOTE_TAG);
+    else await this.logTags(runId, [{ key: NOTE_TAG, value: notes }]);
+  }
+
+  async setArchived(ref: string, archived: boolean): Promise<void> {
+    const runId = (await this.run(ref)).info.run_id;
+    if (archived) await this.logTags(runId, tag(ARCHIVED_TAG, "true"));
+    else await this.deleteTag(runId, ARCHIVED_TAG);
+  }
+
+  /** MLflow's own delete: the run moves to lifecycle_stage "deleted" (its UI can restore it; `mlflow gc` removes it for good). */
+  async deleteRun(ref: string): Promise<void> {
+    const r = await this.run(ref);
+    const runId = r.info.run_id;
+    const nested = await this.search(`tags.\`mlflow.parentRunId\` = '${runId}'`);
+    const versions = await this.api.call("GET", "model-versions/search", { filter: `run_id = '${runId}'`, max_results: 10000 });
+    const models = (versions.model_versions ?? []).map((v: any) => `${v.name}/${v.version}`).sort();
+    checkDeletable(this.info(r).id, nested.length, models);
+    await this.api.call("POST", "runs/delete", { run_id: runId });
+    for (const [ours, theirs] of this.known) if (theirs === runId) this.known.delete(ours);
+    for (const [ref2, id] of [...this.ids]) if ((await id.catch(() => null)) === runId) this.ids.delete(ref2);
+    for (const [hash, at] of this.blobs) if (at.runId === runId) this.blobs.delete(hash);
+    this.mediaIndexes.delete(runId);
+    this.outputs.delete(runId);
+  }
+
+  /** Removes a tag; one that is not there is fine. */
+  private async deleteTag(runId: string, key: string): Promise<void> {
+    try {
+      await this.api.call("POST", "runs/delete-tag", { run_id: runId, key });
+    } catch (e) {
+      if ((e as any).mlflowCode !== "RESOURCE_DOES_NOT_EXIST") throw e;
+    }
   }
 
   private async logTags(runId: string, tags: Tag[]): Promise<void> {
@@ -255,18 +454,8 @@ export class MlflowStore implements Store {
     }
   }
 
-  private async download(artifactUri: string, name: string): Promise<Buffer> {
-    const m = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri);
-    if (!m) throw new StoreError(`the MLflow server stores artifacts at ${artifactUri}, which modelbench cannot read: start it with artifact serving (mlflow server --serve-artifacts)`);
-    const url = `${this.api.base}/api/2.0/mlflow-artifacts/artifacts/${m[1].replace(/^\/+/, "")}/${name.split("/").map(encodeURIComponent).join("/")}`;
-    let res: Response;
-    try {
-      res = await fetch(url);
-    } catch (e) {
-      throw new StoreError(`cannot reach the MLflow server at ${this.api.base} (${(e as any)?.cause?.code ?? (e as any)?.cause?.message ?? (e as Error).message}): start it (mlflow server) or fix the URI`);
-    }
-    if (!res.ok) throw new StoreError(`MLflow artifact '${name}' could not be read (${res.status}) from ${this.api.base}`);
-    return Buffer.from(await res.arrayBuffer());
+  private download(artifactUri: string, name: string): Promise<Buffer> {
+    return this.api.getArtifact(artifactUri, name);
   }
 
   private async history(runId: string, key: string): Promise<MetricPoint[]> {
@@ -353,12 +542,14 @@ export class MlflowStore implements Store {
 
   async listRuns(filter: RunFilter = {}, shape: ListShape = {}): Promise<RunSummary[]> {
     const clauses: string[] = [];
+    if (filter.archived === true) clauses.push(`tags.\`${ARCHIVED_TAG}\` = 'true'`);
     if (filter.status?.length === 1 && filter.status[0] !== "crashed") clauses.push(`attributes.status = '${TO_MLFLOW[filter.status[0]]}'`);
     const runs = await this.search(clauses.join(" and "), Infinity, filter.project);
     const out: RunSummary[] = [];
     for (const r of runs) {
       await this.ensureExperimentName(r);
       const info = this.info(r);
+      if (filter.archived !== "all" && info.archived !== (filter.archived === true)) continue;
       if (filter.status && !filter.status.includes(info.status)) continue;
       if (filter.tags && !filter.tags.every((t) => info.tags.includes(t))) continue;
       if (filter.parentId !== undefined && info.parentId !== filter.parentId) continue;
@@ -413,23 +604,21 @@ export class MlflowStore implements Store {
     return rec;
   }
 
-  // ---- media, output, notes, archive, delete: being written (issue 19) -------------------------
-  async setNotes(_id: string, _notes: string | null): Promise<void> { throw new StoreError(`${this.constructor.name}: notes are not written yet`); }
-  async setArchived(_id: string, _archived: boolean): Promise<void> { throw new StoreError(`${this.constructor.name}: archive is not written yet`); }
-  async deleteRun(_id: string): Promise<void> { throw new StoreError(`${this.constructor.name}: delete is not written yet`); }
-  async putMedia(_runId: string, _item: MediaInput): Promise<MediaRecord> { throw new StoreError(`${this.constructor.name}: media are not written yet`); }
-  async listMedia(_runId: string, _key?: string): Promise<MediaRecord[]> { return []; }
-  async readOutput(_runId: string, _search?: string): Promise<OutputChunk[]> { return []; }
-
+  /** Found by hash: an artifact by its tag, a media item through its run's index (a run read before is remembered). */
   async readArtifact(hash: string): Promise<Buffer> {
     let at = this.blobs.get(hash);
     if (!at) {
-      for (const r of await this.search("")) {
+      const runs = await this.search("");
+      for (const r of runs) {
         const a = artifactsOf(tagsOf(r)).find((x) => x.hash === hash);
         if (a) {
           at = { runId: r.info.run_id, name: a.name };
           break;
         }
+      }
+      for (const r of at ? [] : runs.filter((x) => tagsOf(x)[MEDIA_TAG])) {
+        await this.mediaSince(r, 0);
+        if ((at = this.blobs.get(hash))) break;
       }
     }
     if (!at) throw new StoreError(`no artifact with hash ${hash} on the MLflow server ${this.api.base}`);
