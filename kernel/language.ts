@@ -90,12 +90,45 @@ export function isCompleteCode(code: string): { completed: boolean; indent?: str
 export function createConverter(): Converter {
   const real: Converter = tslab().createConverter({ isJS: false, isBrowser: false });
   return {
-    convert: (prev, src) => real.convert(PRELUDE + prev, src),
+    convert: (prev, src) => real.convert(PRELUDE + prev, expandShorthands(src, prev)),
     inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),
     complete: (prev, src, pos) => real.complete(PRELUDE + prev, src, pos),
     addModule: (name, content, meta) => real.addModule(name, content, meta),
     close: () => real.close(),
   };
+}
+
+/**
+ * `{ q }` → `{ q: q }` where `q` may be an earlier cell's variable. tslab rewrites a reference to an
+ * earlier cell's variable as `exports.q`, but not in a shorthand property (it asks the checker for
+ * the property's symbol, not the value's), so `({ q })` threw "q is not defined". The expansion means
+ * the same in every position a shorthand can take (literals, destructuring assignments, defaults);
+ * it shifts the columns after it on its line, so only names earlier cells declared are expanded.
+ */
+export function expandShorthands(src: string, prev: string): string {
+  if (!prev || !/[{,]\s*[A-Za-z_$][\w$]*\s*[,}=]/.test(src)) return src;
+  const ts = require("@tslab/typescript-for-tslab");
+  const sf = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const at: Array<{ end: number; name: string }> = [];
+  const known = new Map<string, boolean>();
+  const declaredBefore = (name: string) => {
+    let k = known.get(name);
+    if (k === undefined) known.set(name, (k = new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, "\\$")}([^\\w$]|$)`).test(prev)));
+    return k;
+  };
+  const visit = (node: any) => {
+    if (ts.isShorthandPropertyAssignment(node) && declaredBefore(node.name.text)) at.push({ end: node.name.end, name: node.name.text });
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  if (!at.length) return src;
+  let out = "";
+  let from = 0;
+  for (const { end, name } of at.sort((a, b) => a.end - b.end)) {
+    out += src.slice(from, end) + `: ${name}`;
+    from = end;
+  }
+  return out + src.slice(from);
 }
 
 /** Text of a TypeScript QuickInfo: signature then documentation. */

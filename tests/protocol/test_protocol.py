@@ -24,6 +24,19 @@ def test_variables_persist_and_top_level_await(kernel):
     assert result_of(outs) == "21"
 
 
+def test_earlier_cells_variables_work_in_shorthand_properties(kernel):
+    """`{ q }` names an earlier cell's q, in literals, nested, in destructuring assignments and with defaults."""
+    _, kc = kernel
+    run(kc, "const q = 1\nlet m = 2\nconst texts = ['a']")
+    assert result_of(run(kc, "({ q, texts })")[1]) == "{ q: 1, texts: [ 'a' ] }"
+    assert result_of(run(kc, "const o = { inner: { q }, m }; o")[1]) == "{ inner: { q: 1 }, m: 2 }"
+    assert result_of(run(kc, "({ m } = { m: 7 }); m")[1]) == "7"
+    assert result_of(run(kc, "({ m = 9 } = {}); m")[1]) == "9"
+    # A cell's own variable of the same name is still the one meant.
+    assert result_of(run(kc, "(() => { const q = 5; return { q }; })()")[1]) == "{ q: 5 }"
+    assert result_of(run(kc, "await Promise.resolve({ q })")[1]) == "{ q: 1 }"
+
+
 def test_type_error_is_reported_before_running(kernel):
     _, kc = kernel
     reply, outs = run(kc, "console.log('ran'); const n: number = 'text'")
