@@ -31,6 +31,7 @@ export class Run {
   private failure: Error | null = null;
   /** Media writes under way: flush() and end() wait for them. */
   private mediaWrites = new Set<Promise<unknown>>();
+  private mediaChain: Promise<unknown> = Promise.resolve();
   private mediaStep = new Map<string, number>();
   private output: OutputChunk[] = [];
   private outputBytes = 0;
@@ -52,6 +53,7 @@ export class Run {
     this.backend = backendOf(store);
     // Nothing is written before the run's own record exists.
     this.chain = created.catch(() => {});
+    this.mediaChain = this.chain;
     this.sampler = setInterval(() => this.sampleSystem(), SYSTEM_SAMPLE_MS);
     this.sampler.unref();
   }
@@ -166,7 +168,10 @@ export class Run {
     let step = options?.step;
     if (step === undefined) step = this.mediaStep.get(name) ?? 0;
     this.mediaStep.set(name, Math.max(step + 1, this.mediaStep.get(name) ?? 0));
-    const write = this.chain.then(() => this.store.putMedia(this.id, { ...encoded, key: name, step: step!, ts: Date.now() }));
+    // One media write at a time, in logging order: the last of two writes to one name and step wins.
+    const ts = Date.now();
+    const write = this.mediaChain.then(() => this.store.putMedia(this.id, { ...encoded, key: name, step: step!, ts }));
+    this.mediaChain = write.catch(() => {});
     this.mediaWrites.add(write);
     const forget = () => this.mediaWrites.delete(write);
     write.then(forget, forget);
@@ -355,7 +360,15 @@ export class Run {
   }
 
   private reportBackgroundFailure(e: unknown): void {
-    process.stderr.write(`modelbench: run '${this.name}' could not write ${this.pending} points yet: ${(e as Error).message}\n`);
+    // Not captured as the run's own output: it is about the run, and would be queued behind the failure.
+    const what = [this.queued && `${this.queued} points`, this.params.length && `${this.params.length} params`, this.output.length && "console output"].filter(Boolean).join(", ");
+    const capture = this.captureOutput;
+    this.captureOutput = false;
+    try {
+      process.stderr.write(`modelbench: run '${this.name}' could not write ${what || "what it logged"} yet (kept in memory; flush() retries): ${(e as Error).message}\n`);
+    } finally {
+      this.captureOutput = capture;
+    }
   }
 
   private sampleSystem(): void {
