@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema";
+import { checkDeletable } from "../delete";
 import { StoreError, TrackingError, UnknownModelError, UnknownRunError } from "../../track/errors";
 import { processAlive, checkAlias, checkModelName, f64, nanToNull, pickVersion, pointsFromChunks, versionsFromRows, summarize, checkGoals, toSummary } from "../../track/records";
 import type {
@@ -171,9 +172,8 @@ export class SqliteStore implements Store {
   async deleteRun(id: string): Promise<void> {
     const runId = this.resolveRunId(id);
     const children = this.db.prepare("SELECT COUNT(*) FROM runs WHERE parent_id = ?").pluck().get(runId) as number;
-    if (children) throw new TrackingError(`run ${runId.slice(0, 8)} has ${children} nested run(s): delete them first (or archive the run instead)`);
-    const models = this.db.prepare("SELECT name || '/' || version FROM model_versions WHERE run_id = ?").pluck().all(runId) as string[];
-    if (models.length) throw new TrackingError(`run ${runId.slice(0, 8)} holds registered model versions (${models.join(", ")}): archive the run instead`);
+    const models = this.db.prepare("SELECT name || '/' || version FROM model_versions WHERE run_id = ? ORDER BY name, version").pluck().all(runId) as string[];
+    checkDeletable(runId, children, models);
     this.write(() =>
       this.db.transaction(() => {
         for (const t of ["params", "metric_chunks", "metric_summary", "data", "artifacts", "media", "output"]) {
