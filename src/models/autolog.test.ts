@@ -58,6 +58,29 @@ test("a boosted model: its rounds' loss and val_loss as they are made, once, wit
   assert.deepEqual((await history("val_loss")).map(([, v]) => v), model.validationLoss.slice(1));
 });
 
+test("two families in one run: the first logs plain names, the second under its own, so neither overwrites the other", async () => {
+  const s = denseSplit("wine");
+  let lr!: LogisticRegression;
+  let hgb!: HistGradientBoostingClassifier;
+  const { detail, history } = await recorded(() => {
+    hgb = new HistGradientBoostingClassifier({ maxIter: 5, earlyStopping: false }).fit(s.Xtrain, s.ytrain);
+    lr = new LogisticRegression({ C: 2, maxIter: 20 }).fit(s.Xtrain, s.ytrain);
+    new HistGradientBoostingClassifier({ maxIter: 3, earlyStopping: false }).fit(s.Xtrain, s.ytrain); // the first family again: plain names
+  });
+  assert.equal(detail.params.estimator_name, "HistGradientBoostingClassifier");
+  assert.equal(detail.params["LogisticRegression.estimator_name"], "LogisticRegression");
+  assert.equal(detail.params["LogisticRegression.C"], 2);
+  assert.equal(detail.params.maxIter, 3, "a refit of the first family updates its params");
+  assert.equal(detail.metrics.fit_time.count, 2);
+  assert.equal(detail.metrics["LogisticRegression/fit_time"].count, 1);
+  assert.equal(detail.metrics["LogisticRegression/model_size"].last, Buffer.byteLength(JSON.stringify(lr.toJSON())));
+  assert.deepEqual(await history("LogisticRegression/loss"), lr.lossCurve.map((v, i) => [i, v]));
+  // The trees' loss curve holds only the trees' rounds (5, then 3 more of the refit).
+  assert.equal((await history("loss")).length, 5 + 3);
+  const values = (await history("loss")).map(([, v]) => v);
+  for (const v of hgb.trainLoss.slice(1)) assert.ok(values.includes(v), `round loss ${v} of the first fit is in the curve`);
+});
+
 test("autolog(false) records nothing, autolog(true) turns it back on; { iterations: false } keeps all but the per-iteration losses", async () => {
   try {
     assert.deepEqual(autolog(false), { enabled: false, iterations: true });

@@ -26,13 +26,19 @@ interface State {
   settings: AutologSettings;
   /** How many fits enclose the code running now. */
   depth: AsyncLocalStorage<number>;
+  /** The name prefix of the outermost fit running now ("" or "LogisticRegression/"). */
+  prefix: AsyncLocalStorage<string>;
+  /** Per run, the estimator whose fits log without a prefix: the first one autologged there. */
+  owner: WeakMap<object, string>;
 }
 
 // On globalThis, like the tracker's state, so two copies of this module agree.
 const KEY = Symbol.for("modelbench.autolog");
 function state(): State {
   const g = globalThis as { [KEY]?: State };
-  return (g[KEY] ??= { settings: { enabled: true, iterations: true }, depth: new AsyncLocalStorage<number>() });
+  return (g[KEY] ??= {
+    settings: { enabled: true, iterations: true }, depth: new AsyncLocalStorage<number>(), prefix: new AsyncLocalStorage<string>(), owner: new WeakMap(),
+  });
 }
 
 /**
@@ -86,17 +92,20 @@ export function modelSize(model: unknown): number | null {
   return typeof m.toJSON === "function" ? Buffer.byteLength(JSON.stringify(m.toJSON())) : null;
 }
 
-function record(estimator: object, seconds: number, report: FitReport | undefined): void {
+function record(estimator: object, seconds: number, report: FitReport | undefined, prefix: string): void {
   const run = activeRun();
   if (!run) return;
   try {
     const m = estimator as { params?(): object };
-    run.param({ estimator_name: estimatorName(estimator), ...(typeof m.params === "function" ? flattenParams(m.params()) : {}) });
+    const params: Record<string, unknown> = { estimator_name: estimatorName(estimator), ...(typeof m.params === "function" ? flattenParams(m.params()) : {}) };
+    // Params of a second family go under its name with a dot, as nested params do (estimator.C).
+    const p = prefix ? prefix.replace(/\/$/, ".") : "";
+    run.param(Object.fromEntries(Object.entries(params).map(([k, v]) => [p + k, v])));
     const size = modelSize(estimator);
-    run.log({ fit_time: seconds, ...(size === null ? {} : { model_size: size }) });
+    run.log({ [`${prefix}fit_time`]: seconds, ...(size === null ? {} : { [`${prefix}model_size`]: size }) });
     if (report?.iterations && state().settings.iterations) {
       const first = report.firstStep ?? 0;
-      for (const [name, values] of Object.entries(report.iterations)) values.forEach((v, i) => run.log({ [name]: v }, { step: first + i }));
+      for (const [name, values] of Object.entries(report.iterations)) values.forEach((v, i) => run.log({ [prefix + name]: v }, { step: first + i }));
     }
   } catch (e) {
     // A fit that worked is not failed by its logging; say what was not recorded.
@@ -110,12 +119,19 @@ function record(estimator: object, seconds: number, report: FitReport | undefine
  * JSON) and the iterations `report` gives; fits inside it log nothing of their own.
  */
 export function autologFit<T>(estimator: object, fit: () => T, report?: () => FitReport | undefined): T {
-  const { depth, settings } = state();
+  const st = state();
+  const { depth, settings } = st;
   const level = depth.getStore() ?? 0;
   const started = performance.now();
-  const result = depth.run(level + 1, fit);
-  if (level > 0 || !settings.enabled || !activeRun()) return result;
-  const done = () => record(estimator, (performance.now() - started) / 1000, report?.());
+  const run = level === 0 && settings.enabled ? activeRun() : null;
+  if (!run) return depth.run(level + 1, fit);
+  // Two families fitted in one run (a network and the TF-IDF model it is compared with) must not
+  // write into each other's loss curve or params: the first logs plain names, others under their own.
+  const name = estimatorName(estimator);
+  const owner = st.owner.get(run) ?? (st.owner.set(run, name), name);
+  const prefix = owner === name ? "" : `${name}/`;
+  const result = st.prefix.run(prefix, () => depth.run(level + 1, fit));
+  const done = () => record(estimator, (performance.now() - started) / 1000, report?.(), prefix);
   if (result instanceof Promise) return result.then((value) => (done(), value)) as T;
   done();
   return result;
@@ -134,4 +150,9 @@ export function withoutAutolog<T>(fn: () => T): T {
 export function iterationRun(): ReturnType<typeof activeRun> {
   const { depth, settings } = state();
   return settings.enabled && settings.iterations && depth.getStore() === 1 ? activeRun() : null;
+}
+
+/** What the fit running now puts before the names it logs as it goes: "" for the run's first family, else "Name/". */
+export function iterationPrefix(): string {
+  return state().prefix.getStore() ?? "";
 }

@@ -5,7 +5,7 @@ import { InvalidInputError } from "../../errors";
 import { CsrMatrix } from "../../features/sparse";
 import type { Random } from "../../random";
 import { type Dense, type Features, checkSparse, toDense } from "../input";
-import { iterationRun } from "../autolog";
+import { iterationPrefix, iterationRun } from "../autolog";
 import { plainArray } from "../serialize";
 import { type BinnedMatrix, binDense, binSparse, indexOfSorted } from "./bins";
 import type { Boosted } from "./booster";
@@ -87,7 +87,8 @@ export function rawScores(state: BoostedState, X: Features, model: string): Floa
 export function lossLogger(): ((round: number, train: number, validation: number | null) => void) | undefined {
   const run = iterationRun();
   if (!run) return undefined;
-  return (round, train, validation) => run.log(validation === null ? { loss: train } : { loss: train, val_loss: validation }, { step: round });
+  const p = iterationPrefix();
+  return (round, train, validation) => run.log(validation === null ? { [`${p}loss`]: train } : { [`${p}loss`]: train, [`${p}val_loss`]: validation }, { step: round });
 }
 
 export function stateToJSON(s: BoostedState): Record<string, unknown> {
