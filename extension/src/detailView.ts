@@ -1,6 +1,7 @@
-// One run in full: params, metric summaries, live curves, system metrics, code, git, data,
-// artifacts, registry versions and the error of a failed run. The curves are redrawn in place
-// (plotly.react) as points stream in; the rest re-renders when the run's record changes.
+// One run in full, in three tabs: Overview (its notes and tags to edit, archive and delete; params,
+// metric summaries, live curves, system metrics, code, git, data, artifacts, registry versions and
+// the error of a failed run), Media (mediaPanels.ts) and Logs (logsView.ts). The curves are redrawn
+// in place (plotly.react) as points stream in; the rest re-renders when the run's record changes.
 import { Widget } from "@lumino/widgets";
 import { formatDuration, formatNumber, formatTime } from "../../src/track/format";
 import { diffBlock, h, keyValueTable, section } from "./dom";
@@ -8,6 +9,9 @@ import type { RunsModel } from "./model";
 import { detailCharts, isSystem, X_AXES, type NumberTile, type XAxis } from "./charts";
 import { metricRank } from "./model";
 import { drawFigure, purgeFigure, resizeFigure } from "./plotly";
+import { LogsView } from "./logsView";
+import { MediaPanels } from "./mediaPanels";
+import { RunEditor } from "./runEditor";
 
 function bytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -27,7 +31,12 @@ function savedXAxis(): XAxis {
 export interface RunDetailActions {
   openArtifact(runId: string, name: string): void;
   downloadArtifact(runId: string, name: string): void;
+  /** Asks before deleting a run (a JupyterLab dialog); without it the browser's confirm asks. */
+  confirm?(title: string, body: string, accept: string): Promise<boolean>;
 }
+
+type Tab = "overview" | "media" | "logs";
+const TABS: Array<[Tab, string]> = [["overview", "Overview"], ["media", "Media"], ["logs", "Logs"]];
 
 export class RunDetailView extends Widget {
   private info = h("div", { class: "mb-detail-info" });
@@ -40,7 +49,18 @@ export class RunDetailView extends Widget {
   private curvesSection: HTMLElement;
   private systemSection: HTMLElement;
   private numbersSection: HTMLElement;
+  private thinHint = h("span", { class: "mb-hint mb-thinned", hidden: true });
   private frame = 0;
+  private editor: RunEditor;
+  private media: MediaPanels;
+  private logs: LogsView;
+  private tabBar = h("div", { class: "mb-detail-tabs", role: "tablist", "aria-label": "Run detail" });
+  private tabButtons = new Map<Tab, HTMLButtonElement>();
+  private tabPanels = new Map<Tab, HTMLElement>();
+  /** The tab shown; kept as other runs are opened in this view. */
+  private tab: Tab = "overview";
+  /** The run shown last, to tell a new run from an update of the same one. */
+  private shownRun: string | null = null;
 
   constructor(private readonly model: RunsModel, private readonly actions: RunDetailActions | null = null) {
     super();
@@ -57,12 +77,62 @@ export class RunDetailView extends Widget {
       this.scheduleCurves();
     });
     this.numbersSection = section("Values", this.numbers)!;
-    this.curvesSection = h("section", { class: "mb-section" }, h("div", { class: "mb-section-head" }, h("h3", {}, "Curves"), this.xAxis), this.plots);
+    this.curvesSection = h("section", { class: "mb-section" }, h("div", { class: "mb-section-head" }, h("h3", {}, "Curves"), this.thinHint, this.xAxis), this.plots);
     this.systemSection = section("System metrics", this.systemPlots)!;
-    this.node.append(this.info, this.numbersSection, this.curvesSection, this.systemSection, this.rest);
+    const confirm = actions?.confirm;
+    this.editor = new RunEditor(model, confirm ? { confirm: (t, b, a) => confirm.call(actions, t, b, a) } : null);
+    this.media = new MediaPanels(model);
+    this.logs = new LogsView(model);
+    const overview = h("div", {}, this.editor.node, this.numbersSection, this.curvesSection, this.systemSection, this.rest);
+    for (const [tab, label] of TABS) {
+      const button = h("button", { class: "mb-detail-tab", type: "button", role: "tab", id: `mb-detail-tab-${tab}`, "data-tab": tab, onclick: () => this.showTab(tab) }, label);
+      const panel = h("div", { class: "mb-detail-tabpanel", role: "tabpanel", "aria-labelledby": button.id, "data-tab": tab },
+        tab === "overview" ? overview : tab === "media" ? this.media.node : this.logs.node);
+      this.tabButtons.set(tab, button);
+      this.tabPanels.set(tab, panel);
+      this.tabBar.append(button);
+    }
+    this.tabBar.addEventListener("keydown", (e) => {
+      const at = TABS.findIndex(([t]) => t === this.tab);
+      const to = e.key === "ArrowRight" ? at + 1 : e.key === "ArrowLeft" ? at - 1 : null;
+      if (to === null) return;
+      e.preventDefault();
+      const [tab] = TABS[(to + TABS.length) % TABS.length];
+      this.showTab(tab);
+      this.tabButtons.get(tab)!.focus();
+    });
+    this.node.append(this.info, this.tabBar, ...this.tabPanels.values());
     model.detailChanged.connect(this.render, this);
     model.curvesChanged.connect((_, id) => id === model.detailId && this.scheduleCurves(), this);
+    model.mediaChanged.connect((_, id) => id === model.detailId && this.renderMedia(), this);
+    this.showTab(this.tab);
     this.render();
+  }
+
+  /** Shows one tab; what it draws is drawn (or resized) now that it has its width. */
+  private showTab(tab: Tab): void {
+    this.tab = tab;
+    for (const [t, button] of this.tabButtons) {
+      button.setAttribute("aria-selected", String(t === tab));
+      button.tabIndex = t === tab ? 0 : -1;
+      button.classList.toggle("mb-active", t === tab);
+      this.tabPanels.get(t)!.hidden = t !== tab;
+    }
+    if (tab === "overview") {
+      for (const el of this.plotEls.values()) void resizeFigure(el);
+      this.scheduleCurves();
+    }
+    if (tab === "media") this.media.resize();
+    if (tab === "logs") this.logs.show();
+    else this.logs.hide();
+  }
+
+  private renderMedia(): void {
+    const d = this.model.detail;
+    const id = this.model.detailId;
+    this.media.update(d && d.run.id === id ? id : null, d && d.run.id === id ? d.media : []);
+    const keys = this.media.size;
+    this.tabButtons.get("media")!.textContent = keys ? `Media (${keys})` : "Media";
   }
 
   /** The run shown (for the tab's title). */
@@ -73,6 +143,12 @@ export class RunDetailView extends Widget {
   private render(): void {
     const d = this.model.detail;
     this.title.label = d ? `Run: ${d.run.name}` : "Run";
+    this.editor.update(d && d.run.id === this.model.detailId ? d : null);
+    this.renderMedia();
+    if (this.model.detailId !== this.shownRun) {
+      this.shownRun = this.model.detailId;
+      this.logs.reset();
+    }
     if (!d) {
       this.info.replaceChildren(h("p", { class: "mb-empty" }, this.model.detailId ? "Loading…" : "No run open."));
       this.rest.replaceChildren();
@@ -85,7 +161,8 @@ export class RunDetailView extends Widget {
         h("span", { class: `mb-status-dot mb-status-${r.status}`, title: r.status }),
         h("h2", {}, r.name),
         h("span", { class: `mb-badge mb-status-text-${r.status}` }, r.status),
-        ...r.tags.map((t) => h("span", { class: "mb-tag" }, t)),
+        r.archived ? h("span", { class: "mb-badge mb-archived-badge" }, "archived") : null,
+        d.deleted ? h("span", { class: "mb-badge mb-status-text-failed" }, "deleted") : null,
       ),
       keyValueTable([
         ["id", h("code", {}, r.id)],
@@ -96,7 +173,6 @@ export class RunDetailView extends Widget {
         ...(r.seed !== null ? [["seed", String(r.seed)] as [string, string]] : []),
         ["host", `${r.host} (pid ${r.pid})`],
         ...(r.notebookPath ? [["notebook", r.notebookPath] as [string, string]] : []),
-        ...(r.notes ? [["notes", r.notes] as [string, string]] : []),
       ])!,
       r.error ? h("div", { class: "mb-run-error", role: "alert" }, h("strong", {}, `This run ${r.status}: `), h("pre", {}, r.error)) : "",
     );
@@ -150,7 +226,8 @@ export class RunDetailView extends Widget {
   private async drawCurves(): Promise<void> {
     const id = this.model.detailId;
     const d = this.model.detail;
-    if (!id || !this.isVisible) return;
+    // Drawn when the Overview shows (a hidden plot has no width); showing it draws them.
+    if (!id || !this.isVisible || this.tab !== "overview") return;
     const summaries = d && d.run.id === id ? d.run.metrics : {};
     const startedAt = d && d.run.id === id ? d.run.startedAt : 0;
     const charts = detailCharts(this.model.curvesOf(id), summaries, this.xAxis.value as XAxis, startedAt, (key) => metricRank(this.model.runs, id, key));
@@ -175,8 +252,16 @@ export class RunDetailView extends Widget {
       }
       el.dataset.points = String(c.points);
       el.dataset.x = c.x;
+      const full = d && d.run.id === id ? d.thinned[c.key] : undefined;
+      if (full) el.dataset.thinned = String(full);
+      else delete el.dataset.thinned;
       await drawFigure(el, c.figure);
     }
+    const thinned = d && d.run.id === id ? Object.entries(d.thinned) : [];
+    this.thinHint.hidden = !thinned.length;
+    this.thinHint.textContent = thinned.length
+      ? `${thinned.map(([k, n]) => `${k} (${n.toLocaleString()} points)`).join(", ")} drawn from the low and high of each stretch of steps`
+      : "";
     const curves = charts.curves.filter((c) => !c.system).length;
     this.xAxis.hidden = !charts.curves.length;
     this.systemSection.hidden = !charts.curves.some((c) => c.system);
@@ -198,10 +283,14 @@ export class RunDetailView extends Widget {
 
   protected onResize(): void {
     for (const el of this.plotEls.values()) void resizeFigure(el);
+    this.media.resize();
   }
 
   dispose(): void {
     if (this.isDisposed) return;
+    this.media.dispose();
+    this.logs.dispose();
+    this.editor.dispose();
     for (const el of this.plotEls.values()) purgeFigure(el);
     if (this.frame) cancelAnimationFrame(this.frame);
     super.dispose();

@@ -2,7 +2,7 @@
 // table as tabs in the main area, and connects the model to a modelbench kernel. Wiring only:
 // state lives in model.ts, rendering in the *View.ts files, the kernel choice in connection.ts.
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from "@jupyterlab/application";
-import { ICommandPalette, MainAreaWidget, showErrorMessage } from "@jupyterlab/apputils";
+import { Dialog, ICommandPalette, MainAreaWidget, showDialog, showErrorMessage } from "@jupyterlab/apputils";
 import { INotebookTracker } from "@jupyterlab/notebook";
 import type { Widget } from "@lumino/widgets";
 import { ArtifactView, downloadBytes } from "./artifactView";
@@ -76,6 +76,8 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
             content: new RunDetailView(model, {
               openArtifact: (runId, name) => void app.commands.execute(COMMANDS.openArtifact, { runId, name }),
               downloadArtifact: (runId, name) => void app.commands.execute(COMMANDS.downloadArtifact, { runId, name }),
+              confirm: async (title, body, accept) =>
+                (await showDialog({ title, body, buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: accept })] })).button.accept,
             }),
           });
           detail.id = "modelbench-run-detail";

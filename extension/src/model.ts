@@ -14,7 +14,11 @@ import {
   type Curve,
   type DetailResult,
   type Incoming,
+  type MediaContent,
+  type MediaRecord,
   type ModelVersion,
+  type OutputChunk,
+  type TableQuery,
   type RunDetail,
   type RunRow,
   type RunStatus,
@@ -33,6 +37,8 @@ export interface RunQuery {
   tag: string;
   /** "" (newest first) or a sort spec such as `-metrics.f1.best`. */
   sort: string;
+  /** Archived runs listed too (they are left out by default). */
+  archived?: boolean;
 }
 
 export type ConnectionState = "disconnected" | "connecting" | "connected";
@@ -115,6 +121,7 @@ function matcherFor(q: RunQuery): Matcher {
   const text = search && !predicate ? search.toLowerCase() : "";
   // The filter reads no field a row lacks (src/track/query fieldValue: metrics, params, tags, the run's own fields).
   const m = ((run: RunRow) =>
+    (q.archived || !run.archived) &&
     (!q.status || run.status === q.status) &&
     (!q.tag || run.tags.includes(q.tag)) &&
     (!text || run.name.toLowerCase().includes(text) || run.id.toLowerCase().includes(text)) &&
@@ -156,6 +163,42 @@ export function mergePushed<R extends RunRow>(list: RunList<R>, changed: readonl
   return { runs: kept, total: Math.max(total, kept.length) };
 }
 
+/** `records` with `added` merged in (an item logged again at a step replaces it), by key then step. */
+export function mergeMedia(records: readonly MediaRecord[], added: readonly MediaRecord[]): MediaRecord[] {
+  const byItem = new Map(records.map((m) => [`${m.key}\u0000${m.step}`, m]));
+  for (const m of added) byItem.set(`${m.key}\u0000${m.step}`, m);
+  return [...byItem.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step));
+}
+
+/**
+ * Console output answered while more was pushed: the pushed chunks the answer already holds (it
+ * was read after they were written) are not added twice.
+ */
+export function mergeOutput(answered: readonly OutputChunk[], pushed: readonly OutputChunk[]): OutputChunk[] {
+  if (!pushed.length) return answered.slice();
+  const same = (c: OutputChunk) => `${c.ts}\u0000${c.stream}\u0000${c.text}`;
+  const recent = new Set(answered.slice(-pushed.length).map(same));
+  return [...answered, ...pushed.filter((c) => !recent.has(same(c)))];
+}
+
+/** The open run's detail: the run, its registry versions, its media records; `deleted` once a panel deleted it. */
+export interface OpenDetail {
+  run: RunDetail;
+  versions: ModelVersion[];
+  media: MediaRecord[];
+  /** Curves the kernel thinned for drawing: each one's full number of points. */
+  thinned: Record<string, number>;
+  deleted?: boolean;
+}
+
+/** The open run's console output (the Logs tab), once asked for. */
+export interface RunOutput {
+  runId: string;
+  chunks: OutputChunk[];
+  loading: boolean;
+  error: string | null;
+}
+
 /** The newest `limit` runs, newest first. */
 export function newestRuns<R extends RunRow>(runs: readonly R[], limit: number): R[] {
   return [...runs].sort((a, b) => b.startedAt - a.startedAt).slice(0, limit);
@@ -189,6 +232,10 @@ export class RunsModel {
   readonly comparisonChanged = new Signal<this, void>(this);
   readonly connectionChanged = new Signal<this, void>(this);
   readonly registryChanged = new Signal<this, void>(this);
+  /** The open run's media records changed (the argument is the run id): new items logged, or a step replaced. */
+  readonly mediaChanged = new Signal<this, string>(this);
+  /** The open run's output: `added` chunks appended, or null when it was replaced whole (loaded, reloaded, gone). */
+  readonly outputChanged = new Signal<this, { runId: string; added: OutputChunk[] | null }>(this);
 
   runs: RunSummary[] = [];
   total = 0;
@@ -197,8 +244,10 @@ export class RunsModel {
   query: RunQuery = { search: "", status: "", tag: "", sort: "" };
   limit = 200;
   readonly selection = new Set<string>();
-  detail: { run: RunDetail; versions: ModelVersion[] } | null = null;
+  detail: OpenDetail | null = null;
   detailId: string | null = null;
+  /** The open run's console output, once the Logs tab asked for it; pushes keep it current. */
+  output: RunOutput | null = null;
   comparison: CompareResult | null = null;
   /** The model registry, once asked for (by the Models view); kept current as runs change. */
   registry: RegisteredModel[] | null = null;
@@ -226,6 +275,10 @@ export class RunsModel {
   private storedGeneration = 0;
   /** Runs pushed while the prefetch was under way, applied again to its reply (which may be older). */
   private pushedWhileLoading: RunRow[] = [];
+  /** Media pushed for the run being opened before its detail came: merged into it. */
+  private mediaWhileOpening: MediaRecord[] = [];
+  /** Output pushed while the Logs tab's request was under way. */
+  private outputWhileLoading: OutputChunk[] = [];
 
   constructor(private readonly options: RunsModelOptions = {}) {}
 
@@ -324,6 +377,7 @@ export class RunsModel {
     if (q.status) payload.status = [q.status];
     if (q.tag) payload.tags = [q.tag];
     if (q.sort) payload.sort = q.sort;
+    if (q.archived) payload.archived = "all";
     return payload;
   }
 
@@ -366,6 +420,12 @@ export class RunsModel {
         for (const p of msg.points) this.addPoints(p.runId, p.key, p.steps, p.values, p.ts);
         for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
         return;
+      case "media":
+        return this.onMedia(msg.runId, msg.media);
+      case "output":
+        return this.onOutput(msg.runId, msg.chunks);
+      case "deleted":
+        return this.onDeleted(msg.runIds);
       case "error":
         return this.setError(msg.message);
     }
@@ -439,10 +499,10 @@ export class RunsModel {
 
   // ---- the runs table's rows, fetched ahead ------------------------------------------------
 
-  /** No filter, status or tag: every run of the store is wanted. */
+  /** No filter, status or tag (nor archived runs, which the fetched-ahead rows leave out): every run of the store is wanted. */
   private get queryIsEverything(): boolean {
     const q = this.query;
-    return !q.search.trim() && !q.status && !q.tag;
+    return !q.search.trim() && !q.status && !q.tag && !q.archived;
   }
 
   /**
@@ -452,7 +512,7 @@ export class RunsModel {
    */
   tableRows(): RunList<RunRow> | null {
     const stored = this.stored;
-    if (!stored) return null;
+    if (!stored || this.query.archived) return null;
     if (stored.runs.length >= stored.total) {
       const runs = this.queryIsEverything ? stored.runs.slice() : stored.runs.filter((r) => this.safeMatch(r));
       return { runs, total: runs.length };
@@ -521,7 +581,7 @@ export class RunsModel {
     const complete = stored.runs.length >= stored.total;
     let oldest = Infinity;
     for (const r of stored.runs) oldest = Math.min(oldest, r.startedAt);
-    const merged = mergePushed(stored, changed, (run, listed) => listed || complete || run.startedAt >= oldest);
+    const merged = mergePushed(stored, changed, (run, listed) => !run.archived && (listed || complete || run.startedAt >= oldest));
     this.stored = merged.runs.length > TABLE_LIMIT ? { runs: newestRuns(merged.runs, TABLE_LIMIT), total: merged.total } : merged;
   }
 
@@ -610,13 +670,16 @@ export class RunsModel {
 
   /** Loads a run's detail and follows it live until another is opened or it is closed. */
   async openDetail(runId: string): Promise<void> {
+    if (this.detailId !== runId) this.forgetOutput();
     this.detailId = runId;
+    this.mediaWhileOpening = [];
     this.updateWatch();
     try {
-      const reply = await this.request("detail", { runId });
+      const reply = await this.request("detail", { runId, media: true });
       if (this.detailId !== runId || reply.type !== "detail") return;
       this.historyLoaded.add(runId);
-      this.detail = { run: reply.run, versions: reply.versions };
+      this.detail = { run: reply.run, versions: reply.versions, media: mergeMedia(reply.media ?? [], this.mediaWhileOpening), thinned: reply.thinned ?? {} };
+      this.mediaWhileOpening = [];
       this.takeHistory(reply);
       this.detailChanged.emit();
     } catch (e) {
@@ -631,8 +694,117 @@ export class RunsModel {
   closeDetail(): void {
     this.detailId = null;
     this.detail = null;
+    this.forgetOutput();
     this.updateWatch();
     this.detailChanged.emit();
+  }
+
+  // ---- the open run's media, output and edits ---------------------------------------------
+
+  private onMedia(runId: string, records: MediaRecord[]): void {
+    if (runId !== this.detailId) return;
+    if (!this.detail || this.detail.run.id !== runId) {
+      this.mediaWhileOpening.push(...records);
+      return;
+    }
+    this.detail = { ...this.detail, media: mergeMedia(this.detail.media, records) };
+    this.mediaChanged.emit(runId);
+  }
+
+  /** One media item's content: a figure's spec, text, image bytes, or a page of a table (`table` says which). */
+  async fetchMedia(runId: string, key: string, step: number, table?: TableQuery): Promise<MediaContent> {
+    const reply = await this.request("media", { runId, key, step, ...(table ? { table } : {}) });
+    if (reply.type !== "mediaContent") throw new Error(`unexpected reply '${reply.type}' to a media request`);
+    return reply;
+  }
+
+  /** Loads the open run's console output (the Logs tab); new output is pushed while the run runs. */
+  async loadOutput(): Promise<void> {
+    const runId = this.detailId;
+    if (!runId) return;
+    this.output = { runId, chunks: [], loading: true, error: null };
+    this.outputWhileLoading = [];
+    this.outputChanged.emit({ runId, added: null });
+    try {
+      const reply = await this.request("output", { runId });
+      if (this.output?.runId !== runId || reply.type !== "output") return;
+      this.output = { runId, chunks: mergeOutput(reply.chunks, this.outputWhileLoading), loading: false, error: null };
+    } catch (e) {
+      if (this.output?.runId !== runId) return;
+      this.output = { runId, chunks: [], loading: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    this.outputWhileLoading = [];
+    this.outputChanged.emit({ runId, added: null });
+  }
+
+  private onOutput(runId: string, chunks: OutputChunk[]): void {
+    const out = this.output;
+    if (!out || out.runId !== runId) return;
+    if (out.loading) {
+      this.outputWhileLoading.push(...chunks);
+      return;
+    }
+    out.chunks.push(...chunks);
+    this.outputChanged.emit({ runId, added: chunks });
+  }
+
+  private forgetOutput(): void {
+    if (!this.output) return;
+    const { runId } = this.output;
+    this.output = null;
+    this.outputWhileLoading = [];
+    this.outputChanged.emit({ runId, added: null });
+  }
+
+  /** Runs deleted by a panel: out of the list, the table's rows, the selection; an open detail says so. */
+  private onDeleted(runIds: string[]): void {
+    const gone = new Set(runIds);
+    const kept = this.runs.filter((r) => !gone.has(r.id));
+    this.total = Math.max(kept.length, this.total - (this.runs.length - kept.length));
+    this.runs = kept;
+    if (this.stored) {
+      const rows = this.stored.runs.filter((r) => !gone.has(r.id));
+      this.stored = { runs: rows, total: Math.max(rows.length, this.stored.total - (this.stored.runs.length - rows.length)) };
+    }
+    let unselected = false;
+    for (const id of gone) {
+      this.curves.delete(id);
+      unselected = this.selection.delete(id) || unselected;
+    }
+    if (unselected) this.selectionChanged.emit();
+    if (this.detailId && gone.has(this.detailId) && this.detail) {
+      this.detail = { ...this.detail, deleted: true };
+      this.detailChanged.emit();
+    }
+    this.afterListChange();
+  }
+
+  /** The run's notes (blank clears them); resolves with the run as saved. */
+  setNotes(runId: string, notes: string): Promise<RunSummary> {
+    return this.edit("setNotes", { runId, notes });
+  }
+
+  setTags(runId: string, tags: string[]): Promise<RunSummary> {
+    return this.edit("setTags", { runId, tags });
+  }
+
+  /** Hides the run from the list (true) or restores it (false). */
+  setArchived(runId: string, archived: boolean): Promise<RunSummary> {
+    return this.edit("archive", { runId, archived });
+  }
+
+  /** Deletes a run that has ended; resolves with the kernel's word on it (run %gc to free its files). Refusals reject with their reason. */
+  async deleteRun(runId: string): Promise<string> {
+    const reply = await this.request("delete", { runId });
+    if (reply.type !== "delete") throw new Error(`unexpected reply '${reply.type}' to a delete request`);
+    return reply.message;
+  }
+
+  /** Every panel hears of the edit through the kernel's "changed" push; the answer is the run as saved. */
+  private async edit(op: "setNotes" | "setTags" | "archive", payload: Record<string, unknown>): Promise<RunSummary> {
+    const reply = await this.request(op, payload);
+    if (reply.type !== op) throw new Error(`unexpected reply '${reply.type}' to ${op}`);
+    return reply.run;
   }
 
   private registryTimer: ReturnType<typeof setTimeout> | null = null;

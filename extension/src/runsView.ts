@@ -39,6 +39,7 @@ export class RunsPanel extends Widget {
   private status = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Status" });
   private tag = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Tag" });
   private sort = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Sort by" });
+  private archived = h("input", { type: "checkbox", class: "mb-show-archived", "aria-label": "Show archived runs" });
   private compareButton = h("button", { class: "jp-mod-styled jp-mod-accept mb-compare-button", type: "button", disabled: true }, "Compare");
   private connection = h("div", { class: "mb-connection" });
   private count = h("span", { class: "mb-count" });
@@ -67,6 +68,7 @@ export class RunsPanel extends Widget {
     this.status.addEventListener("change", () => void model.setQuery({ status: this.status.value as RunSummary["status"] | "" }));
     this.tag.addEventListener("change", () => void model.setQuery({ tag: this.tag.value }));
     this.sort.addEventListener("change", () => void model.setQuery({ sort: this.sort.value }));
+    this.archived.addEventListener("change", () => void model.setQuery({ archived: this.archived.checked }));
     this.compareButton.addEventListener("click", () => actions.compare());
     this.list.addEventListener("keydown", (e) => this.onListKey(e));
 
@@ -75,7 +77,7 @@ export class RunsPanel extends Widget {
         actions.showTable ? h("button", { class: "jp-mod-styled mb-table-button", type: "button", title: "All runs as a table: columns, sort, pin (in the main area)", onclick: () => actions.showTable!() }, "Table") : null,
         actions.showModels ? h("button", { class: "jp-mod-styled mb-models-button", type: "button", title: "The model registry: versions and aliases", onclick: () => actions.showModels!() }, "Models") : null),
       this.connection,
-      h("div", { class: "mb-filters" }, this.search, h("div", { class: "mb-filter-row" }, this.status, this.tag, this.sort)),
+      h("div", { class: "mb-filters" }, this.search, h("div", { class: "mb-filter-row" }, this.status, this.tag, this.sort, h("label", { class: "mb-archived-toggle", title: "List archived runs too" }, this.archived, "archived"))),
       h("div", { class: "mb-actions" }, this.compareButton, h("span", { class: "mb-hint" }, "Enter: open · Space: select")),
       this.error,
       this.empty,
@@ -205,6 +207,7 @@ export class RunsPanel extends Widget {
     row.key = key;
     row.el.dataset.status = run.status;
     row.el.dataset.runName = run.name;
+    row.el.classList.toggle("mb-archived", !!run.archived);
     row.el.title = `${run.name} (${run.id.slice(0, 8)}) — ${run.status}${run.error ? `: ${run.error}` : ""}`;
     row.status.className = `mb-status-dot mb-status-${run.status}`;
     row.status.title = run.status;

@@ -1,9 +1,10 @@
 // The comm protocol of the kernel's "modelbench" target (kernel/sidebar.ts), as the frontend sees it:
 // message shapes, and numbers revived from the strings JSON cannot avoid ("NaN", "Infinity", "-Infinity").
-import type { Goal, MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
+import type { Goal, MediaKind, MediaRecord, MetricSummary, ModelVersion, OutputChunk, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
 import type { CompareMetricRow, CompareParamRow, RunColumns } from "../../src/track/columns";
+import type { TablePage, TableQuery } from "../../src/track/tablePage";
 
-export type { MetricSummary, ModelVersion, PointsEvent, RunDetail, RunStatus, RunSummary };
+export type { MediaKind, MediaRecord, MetricSummary, ModelVersion, OutputChunk, PointsEvent, RunDetail, RunStatus, RunSummary, TablePage, TableQuery };
 export { RUN_STATUSES } from "../../src/track/types";
 
 export const COMM_TARGET = "modelbench";
@@ -18,8 +19,11 @@ export interface Curve {
 
 export type { CompareMetricRow, CompareParamRow } from "../../src/track/columns";
 
-/** What the runs table holds of a run: a RunSummary without its process and git fields (the run's detail has them). */
-export type RunRow = Omit<RunSummary, "notes" | "pid" | "host" | "seed" | "gitCommit" | "gitBranch" | "gitDirty">;
+/**
+ * What the runs table holds of a run: a RunSummary without its process and git fields (the run's
+ * detail has them); `archived` only where the row came whole (the table's columns leave archived runs out).
+ */
+export type RunRow = Omit<RunSummary, "notes" | "pid" | "host" | "seed" | "gitCommit" | "gitBranch" | "gitDirty" | "archived"> & { archived?: boolean };
 
 /** Runs column-wise, as the kernel answers a "table" request (built by kernel/sidebar.ts runColumns). */
 export type { RunColumns };
@@ -40,6 +44,28 @@ export interface DetailResult {
   run: RunDetail;
   history: Record<string, { steps: number[]; values: number[]; ts: number[] }>;
   versions: ModelVersion[];
+  /** The run's media records (by key, then step), when asked for; content comes per item ("media"). */
+  media?: MediaRecord[];
+  /** Curves the kernel thinned for drawing: each one's full number of points. */
+  thinned?: Record<string, number>;
+}
+
+/** One media item's content, as the kernel answers a "media" request (kernel/sidebarMedia.ts MediaContent). */
+export interface MediaContent {
+  runId: string;
+  key: string;
+  step: number;
+  kind: MediaKind;
+  mime: string;
+  bytes: number;
+  meta: Record<string, unknown>;
+  /** figure: the plotly spec. */
+  json?: { data: unknown[]; layout?: Record<string, unknown> };
+  text?: string;
+  /** image: PNG or SVG bytes. */
+  base64?: string;
+  /** table: the page asked for. */
+  table?: TablePage;
 }
 
 /** An artifact's content as the kernel sends it: base64, with the MIME type it guessed. */
@@ -65,6 +91,16 @@ export type Incoming =
   /** The notebook switched its tracking store (`%store URI`): the panel now shows that one. */
   | { type: "store"; uri: string }
   | { type: "points"; points: PointsEvent[] }
+  | ({ type: "mediaContent"; id?: string } & MediaContent)
+  /** An answer (with id) or new output of a watched run (pushed). */
+  | { type: "output"; id?: string; runId: string; chunks: OutputChunk[] }
+  /** New media items of a watched run (pushed). */
+  | { type: "media"; runId: string; media: MediaRecord[] }
+  /** The answer to an edit: the run as lists show it. */
+  | { type: "setNotes" | "setTags" | "archive"; id?: string; run: RunSummary }
+  | { type: "delete"; id?: string; runId: string; message: string }
+  /** Runs deleted (from any panel): pushed. */
+  | { type: "deleted"; runIds: string[] }
   | { type: "error"; id?: string; message: string };
 
 /** A number from the wire: the kernel sends non-finite numbers as strings. */
@@ -127,6 +163,10 @@ export function reviveMessage(msg: Incoming): Incoming {
     case "runs":
     case "changed":
       return { ...msg, runs: msg.runs.map(reviveRun) };
+    case "setNotes":
+    case "setTags":
+    case "archive":
+      return { ...msg, run: reviveRun(msg.run) };
     case "points":
       return { ...msg, points: msg.points.map((p) => ({ ...p, values: p.values.map(num) })) };
     case "detail": {
