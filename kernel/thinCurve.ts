@@ -3,8 +3,8 @@
 // each stretch of steps contributes its lowest and highest value (spikes survive), a non-finite
 // value its first one (the break in the line survives), and the first and last points stay.
 
-/** At most this many points per curve in a run's detail. */
-export const MAX_CURVE_POINTS = 3000;
+/** At most this many points per curve in a run's detail (as W&B samples its line plots): more than a plot has pixels across. */
+export const MAX_CURVE_POINTS = 1500;
 
 export interface CurveColumns {
   steps: number[];
