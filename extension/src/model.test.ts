@@ -13,7 +13,7 @@ function run(name: string, extra: Partial<RunSummary> = {}): RunSummary {
   return {
     id: `${name}-id`, name, project: "p", parentId: null, status: "finished", tags: [], notes: null,
     startedAt: (clock += 1000), endedAt: null, durationMs: 1500, error: null, pid: 1, host: "h", seed: null,
-    gitCommit: null, gitBranch: null, gitDirty: false, params: {}, metrics: {}, ...extra,
+    gitCommit: null, gitBranch: null, gitDirty: false, archived: false, params: {}, metrics: {}, ...extra,
   };
 }
 
@@ -208,9 +208,10 @@ test("compare sends the selected runs in list order and keeps the result", async
   reply("compare", {
     type: "compare", runs: [], labels: [], params: [{ key: "C", values: [1, 2], differs: true }],
     metrics: [{ key: "loss", goal: "min", values: [{ last: "NaN", min: 0, max: 1, best: 0, count: 2 }, null], shown: ["NaN", null], deltas: [null, null], best: [], differs: true }],
-    figure: { data: [], layout: {} }, bars: { data: [], layout: {} }, diffs: [],
+    bars: { data: [], layout: {} }, diffs: [], curves: [{ loss: { steps: [0, 1], values: ["NaN", 0.5], ts: [10, 20] } }, {}], media: [[], []],
   });
   await compared;
+  assert.deepEqual(model.comparison!.curves[0].loss.values, [NaN, 0.5], "the curves are revived");
   assert.equal(model.comparison!.params[0].differs, true);
   assert.ok(Number.isNaN(model.comparison!.metrics[0].values[0]!.last));
   assert.ok(Number.isNaN(model.comparison!.metrics[0].shown[0]!), "the compared values are revived too");

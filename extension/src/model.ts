@@ -70,7 +70,7 @@ export function sortMetric(sort: string): string | null {
  * metric: one whose goal the run set (`--goal`), else the one it logged most (a curve over a
  * single value; one with a known direction breaks a tie); system metrics never.
  */
-export function runKeyMetric(run: RunSummary, sort = ""): string | null {
+export function runKeyMetric(run: Pick<RunSummary, "metrics">, sort = ""): string | null {
   const sorted = sortMetric(sort);
   if (sorted && run.metrics[sorted]) return sorted;
   const metrics = Object.values(run.metrics).filter((m) => !isSystem(m.key));
@@ -81,7 +81,7 @@ export function runKeyMetric(run: RunSummary, sort = ""): string | null {
 }
 
 /** The value a row shows for a metric: the best one when the metric has a goal, else the last. */
-export function displayValue(run: RunSummary, key: string | null): number | undefined {
+export function displayValue(run: Pick<RunSummary, "metrics">, key: string | null): number | undefined {
   const m = key ? run.metrics[key] : undefined;
   if (!m) return undefined;
   return m.goal ? m.best : m.last;
@@ -232,6 +232,8 @@ export class RunsModel {
   readonly comparisonChanged = new Signal<this, void>(this);
   readonly connectionChanged = new Signal<this, void>(this);
   readonly registryChanged = new Signal<this, void>(this);
+  /** The field runs are grouped by (the runs table and Compare share it). */
+  readonly groupByChanged = new Signal<this, void>(this);
   /** The open run's media records changed (the argument is the run id): new items logged, or a step replaced. */
   readonly mediaChanged = new Signal<this, string>(this);
   /** The open run's output: `added` chunks appended, or null when it was replaced whole (loaded, reloaded, gone). */
@@ -249,6 +251,8 @@ export class RunsModel {
   /** The open run's console output, once the Logs tab asked for it; pushes keep it current. */
   output: RunOutput | null = null;
   comparison: CompareResult | null = null;
+  /** `params.<name>` or `tags` to group runs by, or "" for none (grouping.ts). */
+  groupBy = "";
   /** The model registry, once asked for (by the Models view); kept current as runs change. */
   registry: RegisteredModel[] | null = null;
   registryError: string | null = null;
@@ -478,7 +482,7 @@ export class RunsModel {
   }
 
   /** The metric the run's row shows, under the current sort. */
-  keyMetricOf(run: RunSummary): string | null {
+  keyMetricOf(run: Pick<RunSummary, "metrics">): string | null {
     return runKeyMetric(run, this.query.sort);
   }
 
@@ -511,13 +515,35 @@ export class RunsModel {
    * with), as they are when the query asks for everything in the kernel's order.
    */
   tableRows(): RunList<RunRow> | null {
+    return this.rowsFor(this.query);
+  }
+
+  /**
+   * The fetched-ahead rows for `query` (the current one, or a filter still being typed) when they
+   * answer it, else null (also while the filter does not parse yet).
+   */
+  rowsFor(query: RunQuery): RunList<RunRow> | null {
     const stored = this.stored;
-    if (!stored || this.query.archived) return null;
+    if (!stored || query.archived) return null;
+    const everything = !query.search.trim() && !query.status && !query.tag;
     if (stored.runs.length >= stored.total) {
-      const runs = this.queryIsEverything ? stored.runs.slice() : stored.runs.filter((r) => this.safeMatch(r));
+      if (everything) return { runs: stored.runs.slice(), total: stored.runs.length };
+      let matcher: Matcher;
+      try {
+        matcher = query === this.query ? this.matcher : matcherFor(query);
+      } catch {
+        return null;
+      }
+      const runs = stored.runs.filter((r) => {
+        try {
+          return matcher(r);
+        } catch {
+          return false;
+        }
+      });
       return { runs, total: runs.length };
     }
-    return this.queryIsEverything && !this.query.sort ? { runs: stored.runs.slice(), total: stored.total } : null;
+    return everything && !query.sort ? { runs: stored.runs.slice(), total: stored.total } : null;
   }
 
   /** The runs table's rows for the current query: those at hand, else the ones fetched ahead once they come, else one request. */
@@ -543,6 +569,7 @@ export class RunsModel {
         if (generation !== this.storedGeneration || reply.type !== "table") return;
         this.stored = { runs: reviveColumns(reply.columns), total: reply.total };
         this.mergeStored(this.pushedWhileLoading);
+        this.runsChanged.emit(); // the panel lists them all now
       })
       .catch(() => {
         // The kernel went away or changed: the next connect fetches again; the table asks itself meanwhile.
@@ -621,6 +648,14 @@ export class RunsModel {
     if (key === this.watched) return;
     this.watched = key;
     this.channel.send({ op: "watch", runIds: ids });
+  }
+
+  /** The histories of these runs (the panel's rows in view) ahead of the others asked for; once each. */
+  loadCurvesOf(runIds: readonly string[]): void {
+    const want = runIds.filter((id) => !this.historyLoaded.has(id));
+    if (!want.length) return;
+    this.historyQueue = [...new Set([...want, ...this.historyQueue])].slice(0, 2 * SPARKLINE_ROWS);
+    void this.drainHistories();
   }
 
   /** The history of the first rows, once each, one request at a time (points keep them current). */
@@ -843,6 +878,12 @@ export class RunsModel {
     const reply = await this.request("artifact", { runId, name });
     if (reply.type !== "artifact") throw new Error(`unexpected reply '${reply.type}' to an artifact request`);
     return { name: reply.name, mime: reply.mime, kind: reply.kind, bytes: decodeBase64(reply.base64) };
+  }
+
+  setGroupBy(field: string): void {
+    if (field === this.groupBy) return;
+    this.groupBy = field;
+    this.groupByChanged.emit();
   }
 
   /** Compares the given runs, or the selected ones (those the panel lists in its order, then the others). */

@@ -28,16 +28,29 @@ export type RunRow = Omit<RunSummary, "notes" | "pid" | "host" | "seed" | "gitCo
 /** Runs column-wise, as the kernel answers a "table" request (built by kernel/sidebar.ts runColumns). */
 export type { RunColumns };
 
+/** A compared run: what grouping and x by time read of it (kernel/sidebarCompare.ts). */
+export interface ComparedRun {
+  id: string;
+  name: string;
+  status: RunStatus;
+  startedAt: number;
+  tags: string[];
+  params: Record<string, unknown>;
+}
+
 export interface CompareResult {
-  runs: Array<{ id: string; name: string }>;
+  runs: ComparedRun[];
   /** Column labels: names, with a short id where two runs share one. */
   labels: string[];
   params: CompareParamRow[];
   metrics: CompareMetricRow[];
-  /** Overlaid curves (two points or more), and one bar chart per metric across the runs. */
-  figure: { data: unknown[]; layout: Record<string, unknown> };
+  /** One bar chart per metric across the runs. */
   bars: { data: unknown[]; layout: Record<string, unknown> };
   diffs: Array<{ against: string; run: string; diff: string }>;
+  /** Per run (in `runs`' order): its curves of two points or more (thinned when long), system metrics left out. */
+  curves: Array<Record<string, Curve>>;
+  /** Per run: its media records without their content (fetched per item: "media"). */
+  media: Array<Array<Omit<MediaRecord, "hash">>>;
 }
 
 export interface DetailResult {
@@ -184,6 +197,7 @@ export function reviveMessage(msg: Incoming): Incoming {
           shown: r.shown.map(maybe),
           deltas: r.deltas.map(maybe),
         })),
+        curves: msg.curves.map((byKey) => Object.fromEntries(Object.entries(byKey).map(([k, c]) => [k, { ...c, values: c.values.map(num) }]))),
       };
     }
     default:
