@@ -1,16 +1,25 @@
 // The Runs panel in the right sidebar: filters, sort, and one row per run (status, duration,
 // tags, its key metric and sparkline, the name cut in the middle to fit). Rows are updated in
-// place as the model announces changes.
+// place as the model announces changes. Every run of the query is listed (all of the store's,
+// up to 10,000, once the model holds them; else the kernel's newest page), but only the rows in
+// view are in the page: the list is a tall box the rows are placed in, so 10,000 scroll like 10,
+// and a filter typed here is answered from the runs at hand before the kernel is asked.
 import { Widget } from "@lumino/widgets";
 import { formatDuration, formatNumber } from "../../src/track/format";
+import { sortRuns } from "../../src/track/query";
 import { h, measureIn, svg } from "./dom";
 import { fitMiddle } from "./elide";
-import { RunsModel, displayValue } from "./model";
+import { RunsModel, displayValue, newestRuns } from "./model";
+import { rowsInView, rowTops } from "./rowWindow";
 import { sparklinePath } from "./series";
-import { RUN_STATUSES, type RunSummary } from "./wire";
+import { RUN_STATUSES, type RunRow, type RunSummary } from "./wire";
 
 const SPARK_W = 64;
 const SPARK_H = 18;
+/** A row's height (name, then status and key metric), and with its tags under them. */
+export const ROW_HEIGHT = 50;
+export const TAGGED_ROW_HEIGHT = 70;
+
 
 export interface RunsPanelActions {
   openRun(runId: string): void;
@@ -21,6 +30,7 @@ export interface RunsPanelActions {
 
 interface Row {
   el: HTMLLIElement;
+  index: number;
   check: HTMLInputElement;
   name: HTMLElement;
   status: HTMLElement;
@@ -28,12 +38,18 @@ interface Row {
   tags: HTMLElement;
   value: HTMLElement;
   path: SVGElement;
-  run: RunSummary | null;
+  run: RunRow | null;
   key: string | null;
 }
 
 export class RunsPanel extends Widget {
+  /** The rows in the page (those in view), by run id. */
   private rows = new Map<string, Row>();
+  /** Every run listed, in order, and where each row starts. */
+  private listed: RunRow[] = [];
+  private tops: Float64Array = new Float64Array(1);
+  private frame = 0;
+  private curvesTimer = 0;
   private list = h("ul", { class: "mb-run-list", role: "listbox", "aria-label": "Runs", "aria-multiselectable": "true" });
   private search = h("input", { class: "mb-search jp-mod-styled", type: "search", placeholder: "name, or params.lr < 0.1", title: "Filter runs: part of a name or id, or an expression such as metrics.f1 > 0.6 and params.C < 10", "aria-label": "Filter runs", spellcheck: "false" });
   private status = h("select", { class: "mb-select jp-mod-styled", "aria-label": "Status" });
@@ -56,6 +72,8 @@ export class RunsPanel extends Widget {
     this.title.caption = "Runs (modelbench)";
     this.status.append(h("option", { value: "" }, "any status"), ...RUN_STATUSES.map((s) => h("option", { value: s }, s)));
     this.search.addEventListener("input", () => {
+      // Answered from the runs at hand at once (when the model holds them all); the kernel after a pause in the typing.
+      if (model.rowsFor({ ...model.query, search: this.search.value })) this.renderRuns();
       window.clearTimeout(this.searchTimer);
       this.searchTimer = window.setTimeout(() => void model.setQuery({ search: this.search.value }), 250);
     });
@@ -71,6 +89,7 @@ export class RunsPanel extends Widget {
     this.archived.addEventListener("change", () => void model.setQuery({ archived: this.archived.checked }));
     this.compareButton.addEventListener("click", () => actions.compare());
     this.list.addEventListener("keydown", (e) => this.onListKey(e));
+    this.list.addEventListener("scroll", () => this.scheduleRows());
 
     this.node.append(
       h("header", { class: "mb-header" }, h("h2", {}, "Runs"), this.count,
@@ -83,6 +102,7 @@ export class RunsPanel extends Widget {
       this.empty,
       this.list,
     );
+    // Also after a push (new runs, new points, ended): the model's rows of every run change with it.
     model.runsChanged.connect(this.renderRuns, this);
     model.curvesChanged.connect((_, id) => this.renderSparkline(id), this);
     model.selectionChanged.connect(this.renderSelection, this);
@@ -92,8 +112,9 @@ export class RunsPanel extends Widget {
     this.resizer.observe(this.list);
   }
 
-  /** Names cut in the middle to the width the rows have now (on every resize of the panel). */
+  /** Names cut in the middle to the width the rows have now (on every resize of the panel); rows the resize brought into view drawn. */
   private fitNames(): void {
+    this.scheduleRows();
     const first = this.rows.values().next().value as Row | undefined;
     if (!first) return;
     const width = first.name.parentElement!.clientWidth - 16; // the status dot and the gap
@@ -112,6 +133,8 @@ export class RunsPanel extends Widget {
 
   dispose(): void {
     this.resizer.disconnect();
+    if (this.frame) cancelAnimationFrame(this.frame);
+    window.clearTimeout(this.curvesTimer);
     super.dispose();
   }
 
@@ -139,31 +162,102 @@ export class RunsPanel extends Widget {
     if (m.query.sort && !sorts.some(([v]) => v === m.query.sort)) sorts.push([m.query.sort, m.query.sort]);
     this.renderOptions(this.sort, sorts, m.query.sort);
 
+    const { runs, total } = this.listedRuns();
+    this.listed = runs;
+    this.tops = rowTops(runs.map((r) => (r.tags.length ? TAGGED_ROW_HEIGHT : ROW_HEIGHT)));
     this.error.hidden = !m.error;
     this.error.textContent = m.error ?? "";
-    this.count.textContent = m.total > m.runs.length ? `${m.runs.length} of ${m.total}` : String(m.runs.length);
-    this.empty.hidden = m.runs.length > 0 || !m.connected;
-    this.empty.textContent = m.query.search || m.query.status || m.query.tag ? "No runs match." : "No runs yet: run a cell with %%track.";
+    this.count.textContent = total > runs.length ? `${runs.length} of ${total}` : String(runs.length);
+    this.empty.hidden = runs.length > 0 || !m.connected;
+    this.empty.textContent = this.search.value.trim() || m.query.status || m.query.tag ? "No runs match." : "No runs yet: run a cell with %%track.";
+    this.list.style.setProperty("--mb-list-height", `${this.tops[runs.length]}px`);
+    this.renderRows(true);
+    this.renderSelection();
+  }
 
+  /**
+   * What the panel lists: every run of the query (the filter as typed so far) when the model holds
+   * the store's runs, in the query's order (newest first without a sort); else the kernel's page.
+   */
+  private listedRuns(): { runs: RunRow[]; total: number } {
+    const m = this.model;
+    const all = m.rowsFor({ ...m.query, search: this.search.value });
+    if (!all) return { runs: m.runs, total: m.total };
+    let runs = all.runs;
+    try {
+      runs = m.query.sort ? (sortRuns(runs as RunSummary[], m.query.sort) as RunRow[]) : newestRuns(runs, runs.length);
+    } catch {
+      runs = newestRuns(runs, runs.length); // a sort the model refused is reported by the model
+    }
+    return { runs, total: all.total };
+  }
+
+  private scheduleRows(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderRows(false);
+    });
+  }
+
+  /**
+   * The rows in view, placed at their tops; rows that left the view leave the page. `all` updates
+   * every row in view from its run (after the list changed); else only rows new to the view are
+   * made (a scroll). A focused row keeps the focus when its run moves.
+   */
+  private renderRows(all: boolean): void {
+    const viewport = this.list.clientHeight || 600;
+    const [first, end] = rowsInView(this.tops, this.list.scrollTop, viewport);
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>(".mb-run")?.dataset.runId : undefined;
-    const keep = new Set(m.runs.map((r) => r.id));
+    const want = new Map<string, number>();
+    for (let i = first; i < end; i++) want.set(this.listed[i].id, i);
     for (const [id, row] of this.rows) {
-      if (!keep.has(id)) {
+      if (!want.has(id)) {
         row.el.remove();
         this.rows.delete(id);
       }
     }
+    let added = 0;
     let moved = false;
-    m.runs.forEach((run, i) => {
-      const row = this.rows.get(run.id) ?? this.createRow(run.id);
-      this.updateRow(row, run);
-      if (this.list.children[i] !== row.el) {
-        this.list.insertBefore(row.el, this.list.children[i] ?? null);
+    for (const [id, i] of want) {
+      let row = this.rows.get(id);
+      const fresh = !row;
+      if (!row) {
+        row = this.createRow(id);
+        added++;
+      }
+      if (fresh || all) this.updateRow(row, this.listed[i]);
+      if (fresh || row.index !== i) {
+        this.place(row, i);
         moved = true;
       }
-    });
-    if (moved && focused) this.rows.get(focused)?.el.focus();
-    this.renderSelection();
+    }
+    // The page's order is the list's (what a screen reader reads, and Tab follows).
+    if (moved) {
+      let child = this.list.firstElementChild;
+      for (const row of [...this.rows.values()].sort((a, b) => a.index - b.index)) {
+        if (child === row.el) child = child.nextElementSibling;
+        else this.list.insertBefore(row.el, child);
+      }
+    }
+    if (focused && want.has(focused) && document.activeElement !== this.rows.get(focused)?.el) this.rows.get(focused)?.el.focus({ preventScroll: true });
+    if (added) {
+      this.renderSelection();
+      this.wantCurves();
+    }
+  }
+
+  private place(row: Row, index: number): void {
+    row.index = index;
+    row.el.dataset.index = String(index);
+    row.el.style.top = `${this.tops[index]}px`;
+    row.el.style.height = `${this.tops[index + 1] - this.tops[index]}px`;
+  }
+
+  /** The sparklines of the rows in view, once the scrolling stops (each needs the run's history once). */
+  private wantCurves(): void {
+    window.clearTimeout(this.curvesTimer);
+    this.curvesTimer = window.setTimeout(() => this.model.loadCurvesOf([...this.rows.keys()]), 150);
   }
 
   private createRow(runId: string): Row {
@@ -177,6 +271,7 @@ export class RunsPanel extends Widget {
     spark.appendChild(path);
     const row: Row = {
       el: h("li", { class: "mb-run", tabindex: 0, role: "option", "data-run-id": runId }),
+      index: -1,
       check,
       status: h("span", { class: "mb-status-dot" }),
       name: h("span", { class: "mb-run-name" }),
@@ -200,7 +295,7 @@ export class RunsPanel extends Widget {
     return row;
   }
 
-  private updateRow(row: Row, run: RunSummary): void {
+  private updateRow(row: Row, run: RunRow): void {
     const key = this.model.keyMetricOf(run);
     if (row.run === run && row.key === key) return;
     row.run = run;
@@ -248,17 +343,23 @@ export class RunsPanel extends Widget {
     this.compareButton.textContent = n ? `Compare ${n}` : "Compare";
   }
 
+  /** Focuses the row at `index` of the whole list, scrolled into view (and drawn) first when it is not. */
   private focusRow(index: number, e?: Event): void {
-    const rows = this.list.children;
-    if (!rows.length) return;
-    (rows[Math.max(0, Math.min(rows.length - 1, index))] as HTMLElement).focus();
     e?.preventDefault();
+    if (!this.listed.length) return;
+    const i = Math.max(0, Math.min(this.listed.length - 1, index));
+    const top = this.tops[i];
+    const bottom = this.tops[i + 1];
+    if (top < this.list.scrollTop) this.list.scrollTop = top;
+    else if (bottom > this.list.scrollTop + this.list.clientHeight) this.list.scrollTop = bottom - this.list.clientHeight;
+    this.renderRows(false);
+    this.rows.get(this.listed[i].id)?.el.focus({ preventScroll: true });
   }
 
   private onListKey(e: KeyboardEvent): void {
     const row = (e.target as HTMLElement).closest<HTMLElement>(".mb-run");
     if (!row) return;
-    const index = Array.prototype.indexOf.call(this.list.children, row);
+    const index = Number(row.dataset.index);
     const id = row.dataset.runId!;
     switch (e.key) {
       case "Enter":
@@ -274,7 +375,7 @@ export class RunsPanel extends Widget {
       case "Home":
         return this.focusRow(0, e);
       case "End":
-        return this.focusRow(this.list.children.length - 1, e);
+        return this.focusRow(this.listed.length - 1, e);
     }
   }
 }
