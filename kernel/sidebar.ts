@@ -17,7 +17,7 @@
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
 //   { type: "changed", runs }  (pushed; also to every panel after an edit)   { type: "deleted", runIds }  (pushed to every panel)
 //   { type: "registryChanged" }  (pushed: a version or alias changed)
-//   { type: "points", points }   { type: "media", runId, media }   { type: "output", runId, chunks }  (pushed, watched runs only)
+//   { type: "points", points }   { type: "media", runId, media, content? }  (content: items up to 64 KB, as mediaContent)   { type: "output", runId, chunks }  (pushed, watched runs only)
 //   { type: "error", id?, message }
 // Numbers that JSON cannot carry (NaN, ±Infinity) travel as the strings "NaN", "Infinity", "-Infinity".
 import type { Comm, CommData } from "../src/comm";
@@ -27,7 +27,7 @@ import type { MetricColumn, RunColumns, Sparse } from "../src/track/columns";
 import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
 import { pairingRequest } from "./pairing";
 import { compareRuns } from "./sidebarCompare";
-import { MAX_MEDIA_FETCH_BYTES, mediaContent, TableCache } from "./sidebarMedia";
+import { inlineContents, MAX_MEDIA_FETCH_BYTES, mediaContent, TableCache } from "./sidebarMedia";
 import { thinCurve } from "./thinCurve";
 
 export const SIDEBAR_TARGET = "modelbench";
@@ -197,7 +197,7 @@ export class SidebarSession {
       if (mine.length) this.send({ type: "points", points: mine });
     };
     const onMedia = (events: MediaEvent[]) => {
-      for (const [runId, media] of byRun(events, this.watched, (e): MediaRecord[] => [e.media])) this.send({ type: "media", runId, media });
+      for (const [runId, media] of byRun(events, this.watched, (e): MediaRecord[] => [e.media])) void this.pushMedia(runId, media);
     };
     const onOutput = (events: OutputEvent[]) => {
       for (const [runId, chunks] of byRun(events, this.watched, (e): OutputChunk[] => e.chunks)) this.sendSafe({ type: "output", runId, chunks });
@@ -206,6 +206,12 @@ export class SidebarSession {
     const handlers: Array<[string, (...args: any[]) => void]> = [["runs", onRuns], ["points", onPoints], ["media", onMedia], ["output", onOutput], ["registry", onRegistry]];
     for (const [event, fn] of handlers) tail.on(event, fn);
     this.unsubscribe = handlers.map(([event, fn]) => () => tail.off(event, fn));
+  }
+
+  /** New media of a watched run, small items' content with it (JSON-safe: read from JSON); the records alone if that read fails. */
+  private async pushMedia(runId: string, media: MediaRecord[]): Promise<void> {
+    const content = await inlineContents(this.tail.reader, runId, media).catch(() => []);
+    this.sendSafe({ type: "media", runId, media, ...(content.length ? { content } : {}) });
   }
 
   /** The runs whose new points this panel shows. */

@@ -195,6 +195,7 @@ test("a watched run's new media and output are pushed to the panel watching it, 
     await until("the pushes", () => of("panel-1", "media").length > 0 && of("panel-1", "output").length > 0);
     const [media] = of("panel-1", "media");
     assert.deepEqual([media.runId, media.media.map((m: any) => [m.key, m.step, m.kind])], [RUN, [["charts/loss", 3, "figure"]]]);
+    assert.deepEqual(media.content.map((c: any) => [c.key, c.step, c.json]), [["charts/loss", 3, { data: [], layout: {} }]], "a small item's content comes with it");
     assert.equal("id" in media, false, "a push, not an answer");
     assert.deepEqual(of("panel-1", "output")[0], { type: "output", runId: RUN, chunks: [{ stream: "stderr", ts: 5, text: "live line\n" }] });
     await new Promise((r) => setTimeout(r, 250));
@@ -216,11 +217,15 @@ test("the tail's own events reach a session built on it (media and output are su
     await s.handle({ op: "watch", runIds: [RUN] });
     tail.emit("media", [{ runId: RUN, media: { key: "k", kind: "text", step: 0, ts: 1, hash: "h", bytes: 1, mime: "text/plain", meta: {} } }, { runId: "someone-else", media: {} }]);
     tail.emit("output", [{ runId: RUN, chunks: [{ stream: "stdout", ts: 1, text: "a" }] }, { runId: RUN, chunks: [{ stream: "stdout", ts: 2, text: "b" }] }]);
-    assert.deepEqual(sent.map((m) => m.type), ["media", "output"]);
-    assert.deepEqual(sent[1].chunks.map((c: any) => c.text), ["a", "b"], "one message per run");
+    await until("the media push", () => sent.some((m) => m.type === "media"));
+    assert.deepEqual(sent.map((m) => m.type).sort(), ["media", "output"]);
+    const media = sent.find((m) => m.type === "media");
+    assert.deepEqual([media.media.length, "content" in media], [1, false], "content that cannot be read stays behind; the record still comes");
+    assert.deepEqual(sent.find((m) => m.type === "output").chunks.map((c: any) => c.text), ["a", "b"], "one message per run");
     closed();
+    sent.length = 0;
     tail.emit("output", [{ runId: RUN, chunks: [{ stream: "stdout", ts: 3, text: "c" }] }]);
-    assert.equal(sent.length, 2);
+    assert.equal(sent.length, 0);
   } finally {
     tail.stop();
     await store.close();

@@ -7,6 +7,9 @@ import { tableOrder, tablePage, type LoggedTable, type TablePage, type TableQuer
 /** The largest figure, image or text the panel fetches (a table is paged: any logged size). */
 export const MAX_MEDIA_FETCH_BYTES = 16 * 2 ** 20;
 
+/** A new item this small travels with the news of it (the open panel draws it without asking). */
+export const INLINE_MEDIA_BYTES = 64 * 1024;
+
 /** What a "media" request is answered with (sent as `{ type: "mediaContent", id, ...this }`). */
 export interface MediaContent {
   runId: string;
@@ -83,8 +86,19 @@ export async function mediaContent(store: Store, req: MediaRequest, tables: Tabl
     throw new Error(`${kind} '${key}' at step ${step} is ${mib(bytes)}, over the ${mib(maxBytes)} the panel shows: ` +
       `read it in a cell with await loadMedia(${runId}, ${JSON.stringify(key)}, { step: ${step} })`);
   }
-  const content = await store.readArtifact(record.hash);
-  if (kind === "figure") return { ...out, json: JSON.parse(content.toString("utf8")) };
-  if (kind === "text") return { ...out, text: content.toString("utf8") };
+  return withContent(out, await store.readArtifact(record.hash));
+}
+
+/** A figure, text or image item's answer with its bytes in the shape the panel takes. */
+function withContent(out: MediaContent, content: Buffer): MediaContent {
+  if (out.kind === "figure") return { ...out, json: JSON.parse(content.toString("utf8")) };
+  if (out.kind === "text") return { ...out, text: content.toString("utf8") };
   return { ...out, base64: content.toString("base64") };
+}
+
+/** The content of newly logged items small enough to push with their records (tables are paged, never pushed). */
+export async function inlineContents(store: Store, runId: string, records: readonly MediaRecord[]): Promise<MediaContent[]> {
+  const small = records.filter((r) => r.kind !== "table" && r.bytes <= INLINE_MEDIA_BYTES);
+  return Promise.all(small.map(async ({ key, step, kind, mime, bytes, meta, hash }) =>
+    withContent({ runId, key, step, kind, mime, bytes, meta }, await store.readArtifact(hash))));
 }

@@ -100,7 +100,8 @@ class MediaPanel {
     if (r.kind === "table") return this.showTable(r, generation);
     let content = this.cache.get(id);
     if (!content) {
-      content = this.model.fetchMedia(this.runId, this.key, r.step);
+      const pushed = this.model.pushedMedia(r.hash);
+      content = pushed ? Promise.resolve(pushed) : this.model.fetchMedia(this.runId, this.key, r.step);
       this.cache.set(id, content);
       while (this.cache.size > CACHED_STEPS) this.cache.delete(this.cache.keys().next().value!);
       content.catch(() => this.cache.delete(id));

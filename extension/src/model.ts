@@ -283,6 +283,8 @@ export class RunsModel {
   private mediaWhileOpening: MediaRecord[] = [];
   /** Output pushed while the Logs tab's request was under way. */
   private outputWhileLoading: OutputChunk[] = [];
+  /** Content pushed with new media items (by content hash), until a panel takes it. */
+  private pushedContent = new Map<string, MediaContent>();
 
   constructor(private readonly options: RunsModelOptions = {}) {}
 
@@ -425,7 +427,7 @@ export class RunsModel {
         for (const id of new Set(msg.points.map((p) => p.runId))) this.curvesChanged.emit(id);
         return;
       case "media":
-        return this.onMedia(msg.runId, msg.media);
+        return this.onMedia(msg.runId, msg.media, msg.content ?? []);
       case "output":
         return this.onOutput(msg.runId, msg.chunks);
       case "deleted":
@@ -729,6 +731,7 @@ export class RunsModel {
   closeDetail(): void {
     this.detailId = null;
     this.detail = null;
+    this.pushedContent.clear();
     this.forgetOutput();
     this.updateWatch();
     this.detailChanged.emit();
@@ -736,14 +739,26 @@ export class RunsModel {
 
   // ---- the open run's media, output and edits ---------------------------------------------
 
-  private onMedia(runId: string, records: MediaRecord[]): void {
+  private onMedia(runId: string, records: MediaRecord[], content: MediaContent[]): void {
     if (runId !== this.detailId) return;
+    for (const c of content) {
+      const record = records.find((r) => r.key === c.key && r.step === c.step);
+      if (record) this.pushedContent.set(record.hash, c);
+    }
+    while (this.pushedContent.size > 32) this.pushedContent.delete(this.pushedContent.keys().next().value!);
     if (!this.detail || this.detail.run.id !== runId) {
       this.mediaWhileOpening.push(...records);
       return;
     }
     this.detail = { ...this.detail, media: mergeMedia(this.detail.media, records) };
     this.mediaChanged.emit(runId);
+  }
+
+  /** The content that came with a newly logged item (its hash), once: a panel showing it asks nothing. */
+  pushedMedia(hash: string): MediaContent | undefined {
+    const c = this.pushedContent.get(hash);
+    this.pushedContent.delete(hash);
+    return c;
   }
 
   /** One media item's content: a figure's spec, text, image bytes, or a page of a table (`table` says which). */

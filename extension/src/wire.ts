@@ -107,8 +107,8 @@ export type Incoming =
   | ({ type: "mediaContent"; id?: string } & MediaContent)
   /** An answer (with id) or new output of a watched run (pushed). */
   | { type: "output"; id?: string; runId: string; chunks: OutputChunk[] }
-  /** New media items of a watched run (pushed). */
-  | { type: "media"; runId: string; media: MediaRecord[] }
+  /** New media items of a watched run (pushed), small ones' content with them. */
+  | { type: "media"; runId: string; media: MediaRecord[]; content?: MediaContent[] }
   /** The answer to an edit: the run as lists show it. */
   | { type: "setNotes" | "setTags" | "archive"; id?: string; run: RunSummary }
   | { type: "delete"; id?: string; runId: string; message: string }
