@@ -8,7 +8,7 @@ const metric = (key: string, last: number): MetricSummary => ({ key, last, lastS
 const run = (name: string, params: Record<string, unknown>, metrics: Record<string, number>): RunSummary =>
   ({
     id: `${name}-id`, name, project: "p", parentId: null, status: "finished", tags: [], notes: null, startedAt: 0, endedAt: 1, durationMs: 1500, error: null,
-    pid: 1, host: "h", seed: null, gitCommit: null, gitBranch: null, gitDirty: false, params, metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, metric(k, v)])),
+    pid: 1, host: "h", seed: null, gitCommit: null, gitBranch: null, gitDirty: false, archived: false, params, metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, metric(k, v)])),
   }) as RunSummary;
 
 const runs = [run("a", { C: 1, seed: 0 }, { f1: 0.5, loss: 0.3 }), run("b", { C: 10, seed: 0 }, { f1: 0.7 })];
