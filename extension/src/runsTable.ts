@@ -134,7 +134,10 @@ export class RunsTableView extends Widget {
       actions.compare([...inTable, ...[...model.selection].filter((id) => !inTable.includes(id))]);
     });
     this.columnsButton.addEventListener("click", () => this.toggleChooser());
-    this.scroller.addEventListener("scroll", () => this.scheduleRows());
+    this.scroller.addEventListener("scroll", () => {
+      this.scroller.classList.toggle("mb-scrolled-x", this.scroller.scrollLeft > 0);
+      this.scheduleRows();
+    });
     this.scroller.append(this.header, this.body);
     this.node.append(
       h("div", { class: "mb-table-toolbar" }, h("strong", {}, "Runs"), this.count, this.search,

@@ -263,5 +263,18 @@ describe("the Runs panel and the runs table at 10,000 runs: a window of rows, sc
     await page.locator('.mb-runs-table .mb-tr[data-index="9999"]').waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('.mb-runs-table .mb-tr[data-index="9999"] .mb-td[data-column="name"]').textContent(), "sweep-0");
     assert.ok((await rows.count()) < 100);
+    // Pinned cells stick once it is scrolled sideways (they are left in place while it is not).
+    const pinned = await page.evaluate(async () => {
+      const scroller = document.querySelector(".mb-runs-table .mb-table-scroll");
+      const cell = () => document.querySelector('.mb-runs-table .mb-tr[data-index="9999"] .mb-td[data-column="name"]').getBoundingClientRect().left;
+      const before = cell();
+      scroller.scrollLeft = 200;
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      const after = cell();
+      scroller.scrollLeft = 0;
+      return { before, after, scrolled: scroller.scrollWidth > scroller.clientWidth };
+    });
+    assert.ok(pinned.scrolled, "the table is wider than its tab");
+    assert.ok(Math.abs(pinned.after - pinned.before) < 2, `the name column stays: ${JSON.stringify(pinned)}`);
   });
 });
