@@ -100,7 +100,7 @@ log({ embed_ms_per_text: embedMsPerText, macro_f1_sample: f1(genre(testSample), 
 
 // %%
 // %%track minilm-finetune --tags model,neural,transformer
-import { TransformerClassifier, TfidfVectorizer, LogisticRegression } from "modelbench";
+import { TransformerClassifier, TfidfVectorizer, LogisticRegression, evaluate } from "modelbench";
 const full = process.env.MODELBENCH_FULL === "1";
 const ftFit = full ? fit : fitSample, ftTest = full ? test : testSample;
 const minilm = new TransformerClassifier({ model: "all-MiniLM-L6-v2", maxLength: full ? 128 : 64, trainableLayers: full ? null : 2, epochs: full ? 3 : 2, batchSize: 16, learningRate: full ? 5e-5 : 2e-4, seed: 0 });
@@ -116,6 +116,9 @@ const scores = {
   tfidf_lr_macro_f1: f1(genre(ftTest), lrPred, { average: "macro", zeroDivision: 0 }), tfidf_lr_accuracy: accuracy(genre(ftTest), lrPred),
 };
 log({ ...scores, steps: ftRun.steps });
+// Its whole evaluation in its run, as 03 did for each classic family: Compare in the Runs panel puts
+// this run's confusion matrix and curves beside the boosted trees' (tfidf-hgb).
+const minilmEval = await evaluate(minilm, text(ftTest), genre(ftTest), { texts: text(ftTest) });
 `${ftFit.numRows()} training passages, ${ftRun.steps} steps: MiniLM macro-F1 ${scores.minilm_macro_f1.toFixed(3)} (accuracy ${scores.minilm_accuracy.toFixed(3)}); TF-IDF + logistic regression on the same passages ${scores.tfidf_lr_macro_f1.toFixed(3)} (${scores.tfidf_lr_accuracy.toFixed(3)})`
 
 // %%

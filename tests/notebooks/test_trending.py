@@ -145,6 +145,11 @@ def test_each_model_family_is_evaluated_into_its_run(trending):
         # evaluate's macro-F1 is the one the cell logged by hand.
         assert metric(db, run["id"], "eval/macro_f1") == pytest.approx(metric(db, run["id"], "macro_f1"))
         assert metric(db, run["id"], "eval/latency_ms_per_row") > 0 and metric(db, run["id"], "eval/model_size") > 0
+    # The fine-tuned MiniLM is evaluated into its run the same way: the "boosted trees vs. BERT" comparison.
+    run = db.execute("SELECT id FROM runs WHERE name = 'minilm-finetune' ORDER BY started_at DESC").fetchone()
+    media = {(r["key"], r["kind"]) for r in db.execute("SELECT key, kind FROM media WHERE run_id = ?", (run["id"],))}
+    assert {("eval/confusion_matrix", "figure"), ("eval/worst_errors", "table"), ("eval/calibration_curve", "figure")} <= media, sorted(media)
+    assert metric(db, run["id"], "eval/macro_f1") == pytest.approx(metric(db, run["id"], "minilm_macro_f1"))
     # The comparison table of the three families is shown, with the logistic regression's evaluation inline.
     code = [c for c in executed["03-models"].cells if c.cell_type == "code"]
     shown = [o["data"]["text/plain"] for c in code for o in c.outputs if o.output_type == "execute_result"]
