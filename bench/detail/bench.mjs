@@ -4,12 +4,12 @@
 // plotly.js, is timed apart. (2) How soon a figure logged by a running run in another process shows
 // in the open detail's Media tab, from the logFigure() call (target: 500 ms; goal: 100 ms).
 //   node bench/detail/bench.mjs [--points 100000] [--media 50] [--opens 7] [--figures 20]
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { launchChromium, openNotebook, runRow, startLab, trackModule } from "../../tests/browser/lab.mjs";
 import { wholeNumberOption } from "../lib/options.mjs";
+import { spawnProbe } from "../lib/probe.mjs";
 
 const POINTS = wholeNumberOption("detail", "points", 100_000);
 const MEDIA = wholeNumberOption("detail", "media", 50);
@@ -141,23 +141,9 @@ try {
       }
       await run.end();
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const proc = spawn(process.execPath, ["-e", script], { env: lab.env, stdio: ["pipe", "pipe", "inherit"] });
-  const sent = [];
-  let buffer = "";
-  let ready;
-  const isReady = new Promise((r) => (ready = r));
-  proc.stdout.on("data", (d) => {
-    buffer += d;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const msg = JSON.parse(buffer.slice(0, nl));
-      buffer = buffer.slice(nl + 1);
-      if (msg.ready) ready();
-      else sent.push(msg);
-    }
-  });
-  const exited = new Promise((r) => proc.once("exit", r));
-  await isReady;
+  const probe = spawnProbe(script, lab.env);
+  const { sent, exited } = probe;
+  await probe.ready;
   say("live probe started");
   await runRow(page, "live-probe").waitFor({ timeout: 30_000 });
   await runRow(page, "live-probe").click({ timeout: 30_000 });
@@ -174,7 +160,7 @@ try {
       if (el.dataset.shown && !(el.dataset.shown in seen)) seen[el.dataset.shown] = Date.now();
     }).observe(el, { attributes: true, attributeFilter: ["data-shown"] });
   });
-  proc.stdin.end("go\n");
+  probe.go();
   await exited;
   await page.waitForFunction((n) => Object.keys(window.__shown).length >= n, FIGURES, { timeout: 30_000 }).catch(() => {});
   const shown = await page.evaluate(() => window.__shown);

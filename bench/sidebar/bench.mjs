@@ -10,11 +10,12 @@
 //    frames, and a filter typed into it answers in under 200 ms (bench/sidebar/list.mjs).
 // Ends with one table of issue 19's targets.
 //   node bench/sidebar/bench.mjs [--points 50] [--runs 10000] [--settle 8000] [--no-detail]
-import { spawnSync, spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { launchChromium, openNotebook, runRow, startLab, trackModule } from "../../tests/browser/lab.mjs";
 import { writeManyRuns } from "../../tests/browser/manyRuns.mjs";
 import { wholeNumberOption } from "../lib/options.mjs";
+import { spawnProbe } from "../lib/probe.mjs";
 import { listRows, measureList } from "./list.mjs";
 
 const N = wholeNumberOption("sidebar", "points", 50);
@@ -59,23 +60,9 @@ try {
       }
       await run.end();
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const proc = spawn(process.execPath, ["-e", script], { env: lab.env, stdio: ["pipe", "pipe", "inherit"] });
-  const sent = [];
-  let buffer = "";
-  let ready;
-  const isReady = new Promise((r) => (ready = r));
-  proc.stdout.on("data", (d) => {
-    buffer += d;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const msg = JSON.parse(buffer.slice(0, nl));
-      buffer = buffer.slice(nl + 1);
-      if (msg.ready) ready();
-      else sent.push(msg);
-    }
-  });
-  const exited = new Promise((r) => proc.once("exit", r));
-  await isReady;
+  const probe = spawnProbe(script, lab.env);
+  const { sent, exited } = probe;
+  await probe.ready;
   say("probe run created");
   const row = runRow(page, "latency-probe");
   await row.waitFor({ timeout: 30_000 });
@@ -103,7 +90,7 @@ try {
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-points"], childList: true });
   });
   say("row and detail open; logging");
-  proc.stdin.end("go\n"); // and EOF, so the script can exit when done
+  probe.go(); // and EOF, so the script can exit when done
   if ((await exited) !== 0) throw new Error("the logging script failed");
   await page.waitForFunction((n) => Object.keys(window.__seen.row).length >= n && Object.keys(window.__seen.detail).length >= n, N, { timeout: 30_000 });
   const seen = await page.evaluate(() => window.__seen);
