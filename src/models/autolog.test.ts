@@ -11,6 +11,7 @@ import type { Store } from "../track";
 import { learningCurve } from "../train/learningCurve";
 import { HistGradientBoostingClassifier, LinearRegression, LogisticRegression, MultinomialNB, OneVsRestClassifier, autolog } from "./index";
 import { flattenParams } from "./autolog";
+import { recorded as record } from "../../tests/support/recorded";
 
 let st: Store;
 const iris = denseSplit("iris", "standardised");
@@ -20,19 +21,7 @@ before(async () => {
 });
 
 /** Runs `fn` in a fresh run and returns what the run recorded. */
-async function recorded(fn: () => unknown) {
-  const run = await track.startRun({ name: "autolog" });
-  try {
-    await fn();
-  } finally {
-    await run.end();
-  }
-  const detail = await st.getRun(run.id);
-  // The run's own system samples (cpu, memory) are not the fit's.
-  for (const key of Object.keys(detail.metrics)) if (key.startsWith("system/")) delete detail.metrics[key];
-  const history = async (key: string) => (await st.metricHistory(run.id, key)).map((p) => [p.step, p.value]);
-  return { detail, history };
-}
+const recorded = (fn: () => unknown) => record(st, fn, "autolog");
 
 test("LogisticRegression: params, fit_time, model_size and the L-BFGS objective per iteration", async () => {
   let model!: LogisticRegression;

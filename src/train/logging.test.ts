@@ -11,6 +11,7 @@ import { autolog } from "../models";
 import * as track from "../track";
 import type { Store } from "../track";
 import { train, LogGradients, LogHistograms, binCounts } from "./index";
+import { recorded as record } from "../../tests/support/recorded";
 
 const digits = denseSplit("digits", "standardised");
 const few = { X: digits.Xtrain.slice(0, 80), y: digits.ytrain.slice(0, 80) };
@@ -21,17 +22,7 @@ before(async () => {
   st = await track.useStore(`sqlite://${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-trainlog-")), "store.db")}`);
 });
 
-async function recorded(fn: () => unknown) {
-  const run = await track.startRun({ name: "neural" });
-  try {
-    await fn();
-  } finally {
-    await run.end();
-  }
-  const detail = await st.getRun(run.id);
-  for (const key of Object.keys(detail.metrics)) if (key.startsWith("system/")) delete detail.metrics[key];
-  return { run, detail, history: async (key: string) => (await st.metricHistory(run.id, key)).map((p) => [p.step, p.value]) };
-}
+const recorded = (fn: () => unknown) => record(st, fn, "neural");
 
 test("MLPClassifier.fit in a run: its params, fit_time, model_size and every epoch's loss (and val_loss with early stopping)", async () => {
   let model!: MLPClassifier;
