@@ -11,13 +11,9 @@ import { backendOf } from "../store/registry";
 import type { Direction, Pruner, Sampler, Space, TrialState } from "./types";
 import { leaderboardView } from "./views";
 
-/** Throw this from an objective (or return after trial.shouldPrune()) to end a trial as pruned. */
-export class TrialPruned extends Error {
-  constructor(message = "pruned") {
-    super(message);
-    this.name = "TrialPruned";
-  }
-}
+import { TrialPruned } from "./pruned";
+
+export { TrialPruned };
 
 export interface StudyOptions {
   name?: string;
