@@ -54,6 +54,7 @@ const sweepMagic: MagicDefinition = {
     if (trials.filter((t) => t.state === "complete").length >= 3) {
       ctx.display(tune.parallelCoordinatesFigure(study.space, study.metric, trials));
       ctx.display(tune.importanceFigure(study.space, trials));
+      ctx.display(tune.sliceFigure(study.space, study.metric, trials));
     }
     if (trials.some((t) => t.intermediate.size > 0)) ctx.display(tune.intermediateFigure(study.metric, trials));
     ctx.setResult(summary);

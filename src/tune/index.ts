@@ -7,3 +7,6 @@ export { StudyError } from "./storage";
 export { historyFigure, parallelCoordinatesFigure, importanceFigure, intermediateFigure, importances } from "./views";
 export * from "./samplers";
 export * from "./pruners";
+export { sliceFigure, contourFigure, edfFigure } from "./plots";
+export { fanovaImportances, type FanovaOptions } from "./fanova";
+export { paramImportances, varianceImportances, IMPORTANCE_METHODS, type ImportanceMethod, type ImportanceOptions } from "./importance";

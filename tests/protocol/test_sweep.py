@@ -26,7 +26,7 @@ def test_sweep_cell_runs_trials_and_shows_leaderboard_and_figures(kernel, store_
     assert "Sweep cell-sweep: minimize loss — 8 trials (8 complete" in result["text/plain"]
     figures = [m["content"]["data"]["application/vnd.plotly.v1+json"]["layout"]["title"]["text"]
                for m in outs if m["msg_type"] == "display_data" and "application/vnd.plotly.v1+json" in m["content"]["data"]]
-    assert figures[:3] == ["Optimization history", "Parallel coordinates", "Parameter importance (share of variance explained)"]
+    assert figures[:4] == ["Optimization history", "Parallel coordinates", "Parameter importance (fANOVA)", "Slice plot"]
     assert any(f.startswith("Intermediate loss") for f in figures)
     updates = [m for m in outs if m["msg_type"] == "update_display_data"]
     assert "8/8 trials" in updates[-1]["content"]["data"]["text/plain"]
