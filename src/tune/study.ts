@@ -390,6 +390,7 @@ export async function createStudy(options: StudyOptions): Promise<Study> {
   const metric = options.metric ?? "value";
   const sampler = typeof options.sampler === "object" ? options.sampler : makeSampler(options.sampler ?? "tpe", { seed: options.seed, ...options.samplerOptions });
   const pruner = typeof options.pruner === "object" ? options.pruner : makePruner(options.pruner ?? "none", options.prunerOptions ?? {});
+  sampler.validate?.(space);
   const st = track.store();
   const storage: StudyStorage = backendOf(st).openStudyStorage(st);
   const name = options.name ?? `sweep-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}`;

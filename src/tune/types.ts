@@ -41,6 +41,8 @@ export interface Sampler {
    * sampler can avoid it.
    */
   sample(space: Space, trials: readonly FrozenTrial[], direction: Direction): Record<string, unknown>;
+  /** Refuses a space this sampler cannot search, with what to use instead (called when a study is made). */
+  validate?(space: Space): void;
 }
 
 export interface Pruner {

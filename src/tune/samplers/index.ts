@@ -4,18 +4,21 @@ import { oneOf } from "../options";
 import { GridSampler, SearchExhausted, type GridSamplerOptions } from "./grid";
 import { RandomSampler, type RandomSamplerOptions } from "./random";
 import { TPESampler, defaultGamma, defaultWeights, optunaGamma, type TPESamplerOptions } from "./tpe";
+import { GPSampler, GPSpaceError, type GPSamplerOptions } from "./gp";
+import { CmaEsSampler, type CmaEsSamplerOptions } from "./cmaes";
 
-export { GridSampler, SearchExhausted, RandomSampler, TPESampler, defaultGamma, defaultWeights, optunaGamma };
-export type { GridSamplerOptions, RandomSamplerOptions, TPESamplerOptions };
+export { GridSampler, SearchExhausted, RandomSampler, TPESampler, GPSampler, GPSpaceError, CmaEsSampler, defaultGamma, defaultWeights, optunaGamma };
+export type { GridSamplerOptions, RandomSamplerOptions, TPESamplerOptions, GPSamplerOptions, CmaEsSamplerOptions };
 export { OptionError } from "../options";
 
-export const SAMPLERS = ["grid", "random", "tpe", "tpe-multivariate", "tpe-independent"] as const;
+export const SAMPLERS = ["grid", "random", "tpe", "tpe-multivariate", "tpe-independent", "gp", "cmaes"] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
 
 /**
  * A sampler by name (as %sweep --sampler gives it). "tpe" models the parameters jointly, as
  * Optuna 5's default does (better on coupled objectives: see bench/tune); "tpe-independent" models
- * each on its own; "tpe-multivariate" is the explicit name of the default.
+ * each on its own; "tpe-multivariate" is the explicit name of the default. "gp" is Bayesian
+ * optimisation with a Gaussian process, "cmaes" the CMA evolution strategy (see bench/tune).
  */
 export function makeSampler(name: SamplerName | (string & {}), opts: Record<string, unknown> = {}): Sampler {
   switch (oneOf("sampler", name, SAMPLERS)) {
@@ -28,5 +31,9 @@ export function makeSampler(name: SamplerName | (string & {}), opts: Record<stri
       return new TPESampler({ multivariate: true, ...opts });
     case "tpe-independent":
       return new TPESampler({ ...opts, multivariate: false });
+    case "gp":
+      return new GPSampler(opts);
+    case "cmaes":
+      return new CmaEsSampler(opts);
   }
 }
