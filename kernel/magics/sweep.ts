@@ -2,6 +2,7 @@
 import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
 import { sweepSpec } from "./specs/sweep";
+import { runPbt } from "./pbt";
 import * as tune from "../../src/tune";
 import { display } from "../../src/display";
 import { formatNumber } from "../../src/track/format";
@@ -11,6 +12,8 @@ const sweepMagic: MagicDefinition = {
   async run(ctx, args, body) {
     if (!body?.trim()) throw new MagicUsageError("%%sweep needs a cell that defines `const space = { … }` and ends with the objective function");
     const o = args.options;
+    if (o.scheduler !== undefined && o.scheduler !== "pbt") throw new MagicUsageError(`unknown --scheduler '${o.scheduler}': the only scheduler is pbt (population-based training)`);
+    if (o.scheduler === "pbt") return runPbt(ctx, args, body);
     if (o.processes !== undefined && !o.module) {
       throw new MagicUsageError("--processes needs --module FILE: worker processes cannot see this notebook's variables, so the objective must live in a module");
     }

@@ -87,3 +87,47 @@ def test_sweep_in_worker_processes_from_a_module(kernel, tmp_path):
     result = [m for m in outs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]
     assert "9 trials (9 complete" in result
     assert_error(run(kc, "%%sweep --processes 2\nconst space = { x: uniform(0, 1) };")[0], "UsageError", "--processes needs --module")
+
+
+PBT_CELL = """%%sweep --scheduler pbt --population 4 --rounds 5 --interval 3 --metric acc --direction max --name pbt-cell --seed 2
+const space = { lr: uniform(0.1, 2), kind: choice(["a", "b"]) };
+async (p, { checkpoint, interval }) => {
+  const acc = (checkpoint?.acc ?? 0) + interval * p.lr * (p.kind === "a" ? 1 : 0.5);
+  return { value: acc, checkpoint: { acc } };
+}"""
+
+
+def test_pbt_cell_trains_a_population_and_keeps_its_lineage(kernel, store_path):
+    _, kc = kernel
+    reply, outs = run(kc, PBT_CELL)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    result = [m for m in outs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert "PBT pbt-cell: maximize acc — 4 members, 5 rounds, 4 copies" in result["text/plain"]
+    figures = [m["content"]["data"]["application/vnd.plotly.v1+json"]["layout"]["title"]["text"]
+               for m in outs if m["msg_type"] == "display_data" and "application/vnd.plotly.v1+json" in m["content"]["data"]]
+    assert figures[0] == "Population-based training: acc of each member"
+    updates = [m for m in outs if m["msg_type"] == "update_display_data"]
+    assert "round 5/5 · 4 members" in updates[-1]["content"]["data"]["text/plain"]
+    db = sqlite3.connect(store_path)
+    (sweep_id,) = db.execute("SELECT id FROM runs WHERE name = 'pbt-cell'").fetchone()
+    members = db.execute("SELECT id FROM runs WHERE parent_id = ?", (sweep_id,)).fetchall()
+    assert len(members) == 4
+    (lineage,) = db.execute("SELECT COUNT(*) FROM params WHERE key = 'pbt_lineage' AND run_id IN (SELECT id FROM runs WHERE parent_id = ?)", (sweep_id,)).fetchone()
+    assert lineage >= 1
+
+
+@pytest.mark.parametrize(
+    "cell,needle",
+    [
+        ("%%sweep --scheduler pbt\nconst space = { x: uniform(0, 1) };\n42", "must end with the round function"),
+        ("%%sweep --scheduler pbt --processes 2 --module m.js\nconst space = { x: uniform(0, 1) };\n(p) => 1", "--processes, --module cannot be used with it"),
+        ("%%sweep --scheduler fifo\nconst space = { x: uniform(0, 1) };\n(p) => 1", "unknown --scheduler 'fifo'"),
+        ("%%sweep --scheduler pbt --population 1\nconst space = { x: uniform(0, 1) };\n(p) => 1", "at least 2"),
+        ("%%sweep --scheduler pbt --quantile 0.7\nconst space = { x: uniform(0, 1) };\n(p, c) => ({ value: 1, checkpoint: null })", "quantile must be a number in (0, 0.5]"),
+    ],
+)
+def test_bad_pbt_cells_are_clear_errors(kernel, cell, needle):
+    _, kc = kernel
+    reply, _ = run(kc, cell)
+    assert reply["content"]["status"] == "error"
+    assert needle in reply["content"]["evalue"], reply["content"]

@@ -9,7 +9,8 @@ export const sweepSpec: MagicSpec = {
   summary: "Hyperparameter search: the cell defines `space` and ends with the objective (params, trial) => metric.",
   usage:
     "%%sweep [--trials N] [--sampler tpe|tpe-independent|random|grid] [--pruner none|median|asha|sha|hyperband] " +
-    "[--metric NAME] [--direction min|max] [--name NAME] [--workers N] [--seed S] [--timeout SECONDS] [--warm-start FILTER]",
+    "[--metric NAME] [--direction min|max] [--name NAME] [--workers N] [--seed S] [--timeout SECONDS] [--warm-start FILTER] " +
+    "| --scheduler pbt [--population N] [--rounds R] [--interval STEPS] [--quantile Q] [--resample P]",
   options: [
     { name: "trials", type: "int", min: 1, default: 20, help: "trials of the study in all (a resumed sweep runs what is missing)" },
     { name: "sampler", type: "string", default: "tpe", help: "tpe (multivariate, as Optuna 5), tpe-independent, random or grid" },
@@ -23,10 +24,19 @@ export const sweepSpec: MagicSpec = {
     { name: "warm-start", type: "string", help: "earlier runs to learn from, as a %runs filter" },
     { name: "processes", type: "int", min: 1, help: "run trials in this many worker processes (needs --module)" },
     { name: "module", type: "string", help: "a .js module exporting objective(params, trial), for --processes" },
+    { name: "scheduler", type: "string", choices: ["pbt"], help: "pbt: population-based training; the cell ends with a round (params, { checkpoint, interval }) => ({ value, checkpoint })" },
+    { name: "population", type: "int", min: 2, help: "pbt: members trained side by side (default 8)" },
+    { name: "rounds", type: "int", min: 1, help: "pbt: rounds of training, with exploit and explore between them (default 10)" },
+    { name: "interval", type: "int", min: 1, help: "pbt: steps per round, handed to the round function (default 1)" },
+    { name: "quantile", type: "number", min: 0, help: "pbt: share of members in the bottom (and top) quantile, at most 0.5 (default 0.25)" },
+    { name: "resample", type: "number", min: 0, help: "pbt: chance of redrawing a parameter instead of perturbing it (default 0.25)" },
   ],
   examples: [
     "%%sweep --trials 60 --sampler tpe --pruner hyperband --metric f1_macro --direction max\n" +
       "const space = { lr: logUniform(1e-4, 1e-1), depth: int(2, 10), loss: choice(['log', 'hinge']) };\n" +
       "async (p, trial) => { /* train with p, trial.report(value, epoch) each epoch */ return f1; }",
+    "%%sweep --scheduler pbt --population 8 --rounds 10 --interval 2 --metric val_accuracy --direction max\n" +
+      "const space = { learningRate: logUniform(1e-4, 1e-1) };\n" +
+      "trainRounds({ model: (p) => new MLPClassifier({ learningRate: p.learningRate }), fit: (m, ctx) => train(m, X, y, { epochs: ctx.interval, warmStart: true }), score: (m) => accuracy(yVal, m.predict(Xval)) })",
   ],
 };
