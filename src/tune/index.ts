@@ -11,3 +11,5 @@ export { sliceFigure, contourFigure, edfFigure } from "./plots";
 export { fanovaImportances, type FanovaOptions } from "./fanova";
 export { paramImportances, varianceImportances, IMPORTANCE_METHODS, type ImportanceMethod, type ImportanceOptions } from "./importance";
 export { populationBasedTraining, trainRounds, isResumable, PbtError, PbtResult, explore as pbtExplore, quantiles as pbtQuantiles, type PbtOptions, type PbtRound, type RoundContext, type RoundResult, type Resumable, type TrainRoundsOptions, type Member as PbtMember, type LineageEvent } from "./pbt";
+export { headlessSweep, formatSweepReport, gateOf, SweepUsageError, type HeadlessSweepOptions, type SweepReport, type Gate } from "./headless";
+export { loadObjectiveModule, ObjectiveModuleError } from "./objectiveModule";

@@ -317,6 +317,8 @@ export interface ProcessOptions {
   processes: number;
   /** The module's export that is the objective (default "objective", else the default export). */
   exportName?: string;
+  /** Workers stop starting trials after this many seconds. */
+  timeout?: number;
 }
 
 /**
@@ -329,7 +331,7 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const fs = await import("fs");
   const path = await import("path");
   const file = path.resolve(modulePath);
-  if (!fs.existsSync(file)) throw new StudyError(`no objective module at ${file}: write a .js module that exports objective(params, trial)`);
+  if (!fs.existsSync(file)) throw new StudyError(`no objective module at ${file}: write a .js or .ts module that exports objective(params, trial)`);
   if (typeof study.options.sampler === "object" || typeof study.options.pruner === "object") {
     throw new StudyError("worker processes make their own sampler and pruner: give them by name (sampler: \"tpe\"), not as objects");
   }
@@ -338,7 +340,7 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const sweepRunId = typeof sweep === "string" ? sweep : sweep?.id;
   const { sampler, pruner, samplerOptions, prunerOptions, seed } = study.options;
   const base = {
-    store: backendOf(track.store()).address(track.store()), module: file, exportName: options.exportName, trials: options.trials,
+    store: backendOf(track.store()).address(track.store()), module: file, exportName: options.exportName, trials: options.trials, timeout: options.timeout,
     study: { name: study.name, direction: study.direction, metric: study.metric, space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
   };
   const children = Array.from({ length: options.processes }, (_, i) => {
