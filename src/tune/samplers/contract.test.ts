@@ -107,7 +107,7 @@ test("cmaes: tells a generation when its population is complete, and restarts (I
   optimise(s, space, (p) => p.x ** 2 + p.y ** 2, 600);
   const p = s.progress!;
   assert.ok(p.restarts >= 1, `restarts ${p.restarts}`);
-  assert.equal(p.populationSize, 6 * 2 ** p.restarts, "4 + ⌊3 ln 2⌋ = 6, doubled at each restart");
+  assert.equal(p.populationSize, 5 * 2 ** p.restarts, "4 + ⌊2 ln 2⌋ = 5, doubled at each restart");
 });
 
 test("cmaes: starts from the best of earlier trials it did not ask (warm start)", () => {
