@@ -61,6 +61,21 @@ test("checkpoint() is plain data; restore() into a new model continues exactly a
   for (const m of [a, b, c, d]) m.dispose();
 });
 
+test("a TextClassifier checkpoints its vocabulary with its weights: restored, it predicts and trains on exactly as the original", async () => {
+  const docs = ["the cat sat", "a dog ran", "the cat ran", "a dog sat", "cats purr", "dogs bark", "the cat purrs", "a dog barks"];
+  const labels = ["cat", "dog", "cat", "dog", "cat", "dog", "cat", "dog"];
+  const params = { epochs: 3, batchSize: 4, seed: 1, shuffle: false, embeddingDim: 8 };
+  const a = new TextClassifier(params);
+  await train(a, docs, labels, { progress: false, warmStart: true });
+  const b = await new TextClassifier(params).restore(JSON.parse(JSON.stringify(await a.checkpoint())));
+  assert.deepEqual(b.predictProba(["the dog purrs"]), a.predictProba(["the dog purrs"]));
+  await train(a, docs, labels, { progress: false, warmStart: true });
+  await train(b, docs, labels, { progress: false, warmStart: true });
+  assert.equal(maxDiff(a.getWeights(), b.getWeights()), 0);
+  a.dispose();
+  b.dispose();
+});
+
 test("restore() refuses what does not fit, and leaves the model as it was; checkpoint() needs a fitted model; no tensors leak", async () => {
   const tf = tfjs();
   const a = new MLPClassifier({ ...base, epochs: 1 });
