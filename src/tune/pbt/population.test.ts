@@ -102,6 +102,23 @@ test("lineage in the store: every member a run under the study's run, params upd
   assert.deepEqual(trials.map((t) => t.value), r.members.map((m) => m.value));
 });
 
+test("workers train members of a round at once; the outcome is the same as one at a time", async () => {
+  const opts = { space: { lr: uniform(0.1, 10) }, population: 6, rounds: 4, direction: "max" as const, seed: 5, track: false };
+  let inFlight = 0, most = 0;
+  const slow: PbtRound = async (params, ctx) => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight--;
+    return lineRound(params, ctx);
+  };
+  const one = await populationBasedTraining({ ...opts, name: "w1" }, slow);
+  assert.equal(most, 1);
+  const three = await populationBasedTraining({ ...opts, name: "w3", workers: 3 }, slow);
+  assert.equal(most, 3);
+  assert.deepEqual(three.lineage, one.lineage);
+  assert.deepEqual(three.members.map((m) => m.value), one.members.map((m) => m.value));
+});
+
 test("a member whose round throws fails and leaves the population; the rest go on and never copy from it", async () => {
   let calls = 0;
   const r = await populationBasedTraining({ name: "one-fails", space: { lr: uniform(1, 2) }, population: 4, rounds: 3, direction: "max", seed: 0, track: false }, (params, ctx) => {
