@@ -41,4 +41,9 @@ export const PG_MIGRATIONS: string[] = [
      ended_at DOUBLE PRECISION, error TEXT, pid INTEGER, host TEXT, warm BOOLEAN NOT NULL DEFAULT FALSE,
      PRIMARY KEY (study_id, number));
    CREATE INDEX trials_state ON trials (study_id, state);`,
+  // 3: studies with several objectives (as SQLite's migration 4): directions and metrics as JSON
+  // arrays (NULL for one objective) and each trial's values.
+  `ALTER TABLE studies ADD COLUMN directions TEXT;
+   ALTER TABLE studies ADD COLUMN metrics TEXT;
+   ALTER TABLE trials ADD COLUMN objective_values TEXT;`,
 ];

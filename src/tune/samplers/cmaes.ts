@@ -11,6 +11,7 @@ import { checkKeys, oneOf, realNumber, wholeNumber, flag } from "../options";
 import { fillSpace, randomValue, seedOption } from "./random";
 import { CMA, warmStartGaussian } from "./cma";
 import { fromUnit, jointParams, toUnit, type Numeric } from "./unit";
+import { checkSingleObjective } from "./gp";
 
 export interface CmaEsSamplerOptions {
   seed?: number;
@@ -81,6 +82,10 @@ export class CmaEsSampler implements Sampler {
   /** Generations told and restarts made so far (for tests and the bench). */
   get progress(): { generation: number; restarts: number; populationSize: number } | null {
     return this.state && { generation: this.state.cma.generation, restarts: this.state.restarts, populationSize: this.state.cma.populationSize };
+  }
+
+  validate(_space: Space, directions: readonly Direction[] = ["minimize"]): void {
+    checkSingleObjective("cmaes", directions);
   }
 
   sample(space: Space, trials: readonly FrozenTrial[], direction: Direction): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GPSampler } from "./gp";
 import { CmaEsSampler } from "./cmaes";
+import { NSGAIISampler } from "./nsga2";
 import { RandomSampler } from "./random";
 import { choice, contains, int, logUniform, toSpace, uniform } from "../space";
 import { frozenTrial } from "../../../tests/support/trials";
@@ -13,6 +14,7 @@ import type { Direction, FrozenTrial, Sampler, Space } from "../types";
 const SAMPLERS: Record<string, (seed: number) => Sampler> = {
   gp: (seed) => new GPSampler({ seed, nCandidates: 256 }),
   cmaes: (seed) => new CmaEsSampler({ seed }),
+  nsga2: (seed) => new NSGAIISampler({ seed, populationSize: 8 }),
 };
 
 function optimise(sampler: Sampler, space: Space, objective: (p: Record<string, any>) => number, n: number, direction: Direction = "minimize"): FrozenTrial[] {

@@ -49,6 +49,11 @@ function dimsOf(space: Space): Dim[] {
   });
 }
 
+/** Refuses several objectives for a sampler that optimises one, naming the ones that take several. */
+export function checkSingleObjective(sampler: string, directions: readonly Direction[]): void {
+  if (directions.length > 1) throw new OptionError(`the ${sampler} sampler optimises one objective and this study has ${directions.length}: use --sampler nsga2 or tpe (or random) for several`);
+}
+
 /** Refuses a space with nothing for the GP to model but categories (the issue's "refuse clearly"). */
 export function checkGPSpace(space: Space): void {
   const joint = jointParams(space);
@@ -82,7 +87,8 @@ export class GPSampler implements Sampler {
     this.deterministic = flag(what, "deterministic", options.deterministic ?? false);
   }
 
-  validate(space: Space): void {
+  validate(space: Space, directions: readonly Direction[] = ["minimize"]): void {
+    checkSingleObjective("gp", directions);
     checkGPSpace(space);
   }
 

@@ -5,20 +5,22 @@ import { GridSampler, SearchExhausted, type GridSamplerOptions } from "./grid";
 import { RandomSampler, type RandomSamplerOptions } from "./random";
 import { TPESampler, defaultGamma, defaultWeights, optunaGamma, type TPESamplerOptions } from "./tpe";
 import { GPSampler, GPSpaceError, type GPSamplerOptions } from "./gp";
-import { CmaEsSampler, type CmaEsSamplerOptions } from "./cmaes";
+import { CmaEsSampler, defaultPopulationSize, type CmaEsSamplerOptions } from "./cmaes";
+import { NSGAIISampler, type NSGAIISamplerOptions } from "./nsga2";
 
-export { GridSampler, SearchExhausted, RandomSampler, TPESampler, GPSampler, GPSpaceError, CmaEsSampler, defaultGamma, defaultWeights, optunaGamma };
-export type { GridSamplerOptions, RandomSamplerOptions, TPESamplerOptions, GPSamplerOptions, CmaEsSamplerOptions };
+export { GridSampler, SearchExhausted, RandomSampler, TPESampler, GPSampler, GPSpaceError, CmaEsSampler, NSGAIISampler, defaultGamma, defaultWeights, optunaGamma, defaultPopulationSize };
+export type { GridSamplerOptions, RandomSamplerOptions, TPESamplerOptions, GPSamplerOptions, CmaEsSamplerOptions, NSGAIISamplerOptions };
 export { OptionError } from "../options";
 
-export const SAMPLERS = ["grid", "random", "tpe", "tpe-multivariate", "tpe-independent", "gp", "cmaes"] as const;
+export const SAMPLERS = ["grid", "random", "tpe", "tpe-multivariate", "tpe-independent", "gp", "cmaes", "nsga2"] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
 
 /**
  * A sampler by name (as %sweep --sampler gives it). "tpe" models the parameters jointly, as
  * Optuna 5's default does (better on coupled objectives: see bench/tune); "tpe-independent" models
  * each on its own; "tpe-multivariate" is the explicit name of the default. "gp" is Bayesian
- * optimisation with a Gaussian process, "cmaes" the CMA evolution strategy (see bench/tune).
+ * optimisation with a Gaussian process, "cmaes" the CMA evolution strategy, "nsga2" the genetic
+ * algorithm for several objectives (TPE, random and grid also take several; see bench/tune).
  */
 export function makeSampler(name: SamplerName | (string & {}), opts: Record<string, unknown> = {}): Sampler {
   switch (oneOf("sampler", name, SAMPLERS)) {
@@ -35,5 +37,7 @@ export function makeSampler(name: SamplerName | (string & {}), opts: Record<stri
       return new GPSampler(opts);
     case "cmaes":
       return new CmaEsSampler(opts);
+    case "nsga2":
+      return new NSGAIISampler(opts);
   }
 }
