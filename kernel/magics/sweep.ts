@@ -25,13 +25,14 @@ const sweepMagic: MagicDefinition = {
       throw new MagicUsageError("the cell must end with the objective, e.g. `async (p, trial) => score` (its last expression is not a function)");
     }
     if (!space || typeof space !== "object") throw new MagicUsageError("the cell must define the search space: `const space = { lr: logUniform(1e-4, 1e-1), … }`");
+    const objectives = objectivesOf(o);
+    const sampler = (o.sampler as string | undefined) ?? tune.defaultSamplerFor(tune.toSpace(space as Record<string, tune.Dist>), o.trials as number, objectives.directions?.length ?? 1);
     const study = await tune.createStudy({
       name: o.name as string | undefined,
       space: space as Record<string, tune.Dist>,
-      sampler: o.sampler as string,
+      sampler,
       pruner: o.pruner as string,
-      metric: o.metric as string,
-      direction: o.direction as "min",
+      ...objectives,
       seed: o.seed as number | undefined,
       warmStart: o["warm-start"] as string | undefined,
     });
@@ -45,6 +46,11 @@ const sweepMagic: MagicDefinition = {
       timeout: o.timeout as number | undefined,
       onTrialEnd: (t, s) => {
         const done = s.trials.filter((x) => !x.warm && x.state !== "running").length;
+        if (s.isMultiObjective) {
+          const last = t.values ? ` ${t.values.map((v) => formatNumber(v)).join(" / ")}` : "";
+          progress.update(`sweep ${s.name}: ${done}/${total} trials · last #${t.number} ${t.state}${last} · Pareto front ${s.bestTrials.length} trials`);
+          return;
+        }
         const best = s.bestTrial;
         progress.update(
           `sweep ${s.name}: ${done}/${total} trials · last #${t.number} ${t.state}${t.value !== null ? ` ${formatNumber(t.value)}` : ""}` +
@@ -53,6 +59,11 @@ const sweepMagic: MagicDefinition = {
       },
     });
     const trials = study.trials.filter((t) => !t.warm);
+    if (study.isMultiObjective) {
+      ctx.display(tune.paretoFigure(study.metrics, study.directions, trials));
+      ctx.setResult(summary);
+      return;
+    }
     ctx.display(tune.historyFigure(study.direction, study.metric, trials));
     if (trials.filter((t) => t.state === "complete").length >= 3) {
       ctx.display(tune.parallelCoordinatesFigure(study.space, study.metric, trials));
@@ -63,5 +74,19 @@ const sweepMagic: MagicDefinition = {
     ctx.setResult(summary);
   },
 };
+
+/** --direction for one objective, or --directions with one --metric name each (comma lists). */
+function objectivesOf(o: Record<string, unknown>): { direction?: "min" | "max"; metric?: string; directions?: Array<"min" | "max">; metrics?: string[] } {
+  if (o.directions === undefined) return { direction: o.direction as "min", metric: o.metric as string };
+  const list = (v: string) => v.split(",").map((s) => s.trim()).filter(Boolean);
+  const directions = list(String(o.directions));
+  if (o.direction !== "min") throw new MagicUsageError("give --direction (one objective) or --directions (several), not both");
+  if (directions.length < 2) throw new MagicUsageError(`--directions takes two or more, e.g. --directions max,min; for one objective use --direction ${directions[0] ?? "min"}`);
+  const metrics = o.metric === "value" ? undefined : list(String(o.metric));
+  if (metrics && metrics.length !== directions.length) {
+    throw new MagicUsageError(`--directions has ${directions.length} objectives (${directions.join(",")}) but --metric names ${metrics.length} (${metrics.join(",")}): name one metric per direction, e.g. --metric f1_macro,latency_ms`);
+  }
+  return { directions: directions as Array<"min" | "max">, metrics };
+}
 
 export const sweepMagics: MagicDefinition[] = [sweepMagic];

@@ -1,9 +1,10 @@
-// Hyperparameter search: studies, samplers (grid, random, TPE), pruners (median, ASHA, Hyperband),
-// every trial a tracked run. Modelled on Optuna's seams; works from a plain Node script.
+// Hyperparameter search: studies of one objective or several, samplers (grid, random, TPE, GP,
+// CMA-ES, NSGA-II), pruners (median, ASHA, Hyperband), every trial a tracked run. Modelled on Optuna's seams; works from a plain Node script.
 export * from "./types";
 export { uniform, logUniform, int, choice, toSpace, SpaceError, type Dist } from "./space";
 export { createStudy, optimizeInProcesses, Study, Trial, TrialPruned, StudySummary, type StudyOptions, type Objective, type OptimizeOptions, type ProcessOptions } from "./study";
 export { StudyError } from "./storage";
+export { paretoFront, paretoFigure, paretoView, hypervolume, nonDominatedSort, crowdingDistance, dominates } from "./pareto";
 export { historyFigure, parallelCoordinatesFigure, importanceFigure, intermediateFigure, importances } from "./views";
 export * from "./samplers";
 export * from "./pruners";

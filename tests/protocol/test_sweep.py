@@ -63,6 +63,14 @@ def test_interrupted_sweep_resumes_by_name(kernel, store_path):
         ("%%sweep --trials 0\nconst space = { x: uniform(0, 1) };\n(p) => p.x", "at least 1"),
         ("%%sweep --direction sideways\nconst space = { x: uniform(0, 1) };\n(p) => p.x", "\"minimize\" or \"maximize\""),
         ("%sweep --trials 3", "is a cell magic"),
+        ("%%sweep --sampler bohb\nconst space = { x: uniform(0, 1) };\n(p) => p.x", 'unknown sampler "bohb": use one of'),
+        ("%%sweep --sampler gp\nconst space = { a: choice([1, 2]), b: choice(['x', 'y']) };\n(p) => p.a",
+         "every parameter of this space is categorical (a, b): use --sampler tpe"),
+        ("%%sweep --directions max,min --metric acc\nconst space = { x: uniform(0, 1) };\n(p) => [p.x, p.x]",
+         "--directions has 2 objectives (max,min) but --metric names 1 (acc)"),
+        ("%%sweep --directions max\nconst space = { x: uniform(0, 1) };\n(p) => [p.x]", "--directions takes two or more"),
+        ("%%sweep --directions max,min --sampler cmaes\nconst space = { x: uniform(0, 1) };\n(p) => [p.x, p.x]",
+         "the cmaes sampler optimises one objective and this study has 2: use --sampler nsga2 or tpe"),
     ],
 )
 def test_bad_sweep_cells_are_clear_errors(kernel, cell, needle):
@@ -70,6 +78,40 @@ def test_bad_sweep_cells_are_clear_errors(kernel, cell, needle):
     reply, _ = run(kc, cell)
     assert reply["content"]["status"] == "error"
     assert needle in reply["content"]["evalue"], reply["content"]  # UsageError or the study's own error
+
+
+MO_CELL = """%%sweep --trials 12 --directions max,min --metric acc,ms --sampler nsga2 --name mo-cell --seed 1
+const space = { size: uniform(1, 100) };
+(p) => [1 - 1 / Math.sqrt(p.size), 0.3 * p.size]"""
+
+
+def test_sweep_with_two_objectives_shows_the_pareto_front(kernel, store_path):
+    _, kc = kernel
+    reply, outs = run(kc, MO_CELL)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    result = [m for m in outs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]
+    assert "Sweep mo-cell: max acc, min ms — 12 trials (12 complete" in result
+    assert "Pareto front: 12 trials" in result  # every trial trades accuracy for time here
+    figures = [m["content"]["data"]["application/vnd.plotly.v1+json"]["layout"]["title"]["text"]
+               for m in outs if m["msg_type"] == "display_data" and "application/vnd.plotly.v1+json" in m["content"]["data"]]
+    assert figures == ["Pareto front"]
+    db = sqlite3.connect(store_path)
+    (directions, metrics) = db.execute("SELECT directions, metrics FROM studies WHERE name = 'mo-cell'").fetchone()
+    assert (directions, metrics) == ('["maximize","minimize"]', '["acc","ms"]')
+    values = [v for (v,) in db.execute("SELECT objective_values FROM trials t JOIN studies s ON s.id = t.study_id WHERE s.name = 'mo-cell'")]
+    assert len(values) == 12 and all(v.startswith("[") for v in values)
+
+
+def test_sweep_picks_gp_for_a_small_continuous_space_and_tpe_otherwise(kernel, store_path):
+    _, kc = kernel
+    for name, space, expected in [
+        ("auto-gp", "{ x: uniform(-2, 2), n: int(1, 8) }", "gp"),
+        ("auto-tpe", "{ x: uniform(-2, 2), act: choice(['relu', 'tanh']) }", "tpe-multivariate"),
+    ]:
+        reply, _ = run(kc, f"%%sweep --trials 12 --name {name} --seed 3\nconst space = {space};\n(p) => p.x ** 2")
+        assert reply["content"]["status"] == "ok", reply["content"]
+        (sampler,) = sqlite3.connect(store_path).execute("SELECT sampler FROM studies WHERE name = ?", (name,)).fetchone()
+        assert sampler == expected
 
 
 def test_sweep_without_a_space_in_a_fresh_kernel():

@@ -1,5 +1,5 @@
 // Samplers: the parameters of the next trial, from the space and the trials so far.
-import type { Sampler } from "../types";
+import type { Sampler, Space } from "../types";
 import { oneOf } from "../options";
 import { GridSampler, SearchExhausted, type GridSamplerOptions } from "./grid";
 import { RandomSampler, type RandomSamplerOptions } from "./random";
@@ -14,6 +14,22 @@ export { OptionError } from "../options";
 
 export const SAMPLERS = ["grid", "random", "tpe", "tpe-multivariate", "tpe-independent", "gp", "cmaes", "nsga2"] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
+
+/** Most trials for which `%%sweep` picks the GP by itself: its cost per trial grows with n³. */
+export const GP_DEFAULT_MAX_TRIALS = 200;
+/** Most parameters for which `%%sweep` picks the GP by itself. */
+export const GP_DEFAULT_MAX_PARAMS = 8;
+
+/**
+ * The sampler `%%sweep` uses when none is named: "gp" for a small continuous space — one objective,
+ * at most 8 parameters, every one numeric (float or int) and unconditional, at most 200 trials —
+ * where it found optima 100–1000× closer than TPE in bench/tune for ~30 ms per trial; "tpe"
+ * otherwise (categorical or conditional parameters, wide spaces, long or multi-objective studies).
+ */
+export function defaultSamplerFor(space: Space, trials: number, objectives = 1): "gp" | "tpe" {
+  const small = space.length > 0 && space.length <= GP_DEFAULT_MAX_PARAMS && space.every((p) => !p.condition && p.dist.kind !== "categorical");
+  return objectives === 1 && small && trials <= GP_DEFAULT_MAX_TRIALS ? "gp" : "tpe";
+}
 
 /**
  * A sampler by name (as %sweep --sampler gives it). "tpe" models the parameters jointly, as
