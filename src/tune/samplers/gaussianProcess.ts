@@ -19,12 +19,14 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
 
-/** Matérn 5/2 of a squared (scaled) distance s, and its derivative in s. */
-function matern(s: number): [number, number] {
+/** Matérn 5/2 of a squared (scaled) distance s. */
+function matern(s: number): number {
   const r = Math.sqrt(5 * s);
-  const e = Math.exp(-r);
-  return [e * ((5 / 3) * s + r + 1), (-5 / 6) * (r + 1) * e];
+  return Math.exp(-r) * ((5 / 3) * s + r + 1);
 }
+
+/** Its derivative in s, given r = √(5s) and e = exp(−r) (computed once for both). */
+const maternSlope = (r: number, e: number) => (-5 / 6) * (r + 1) * e;
 
 /** In-place Cholesky of an n×n row-major matrix (lower triangle); false when not positive definite. */
 function cholesky(a: Float64Array, n: number): boolean {
@@ -118,7 +120,7 @@ export class GaussianProcess {
     const K = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
-        const v = params.kernelScale * matern(this.sqdist(X[i], X[j]))[0];
+        const v = params.kernelScale * matern(this.sqdist(X[i], X[j]));
         K[i * n + j] = K[j * n + i] = v;
       }
       K[i * n + i] += params.noise;
@@ -147,13 +149,55 @@ export class GaussianProcess {
     const { n, kx } = this;
     let mean = 0;
     for (let i = 0; i < n; i++) {
-      kx[i] = this.params.kernelScale * matern(this.sqdist(x, this.X[i]))[0];
+      kx[i] = this.params.kernelScale * matern(this.sqdist(x, this.X[i]));
       mean += kx[i] * this.alpha[i];
     }
     forward(this.L, n, kx);
     let vv = 0;
     for (let i = 0; i < n; i++) vv += kx[i] * kx[i];
     return { mean, variance: Math.max(0, this.params.kernelScale - vv) };
+  }
+
+  /**
+   * log EI over `threshold` at many points at once (the acquisition's random candidates): the same
+   * values as logEI, with the triangular solves done for all points together, row by row of L, so
+   * the inner loops run over contiguous memory.
+   */
+  logEIMany(xs: readonly Float64Array[], threshold: number): Float64Array {
+    const m = xs.length;
+    const { n, L } = this;
+    const scale = this.params.kernelScale;
+    const V = new Float64Array(n * m);
+    const mean = new Float64Array(m);
+    for (let c = 0; c < m; c++) {
+      for (let i = 0; i < n; i++) {
+        const kv = scale * matern(this.sqdist(xs[c], this.X[i]));
+        V[i * m + c] = kv;
+        mean[c] += kv * this.alpha[i];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const io = i * m;
+      for (let k = 0; k < i; k++) {
+        const l = L[i * n + k];
+        if (l === 0) continue;
+        const ko = k * m;
+        for (let c = 0; c < m; c++) V[io + c] -= l * V[ko + c];
+      }
+      const inv = 1 / L[i * n + i];
+      for (let c = 0; c < m; c++) V[io + c] *= inv;
+    }
+    const vv = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      const io = i * m;
+      for (let c = 0; c < m; c++) vv[c] += V[io + c] * V[io + c];
+    }
+    const out = new Float64Array(m);
+    for (let c = 0; c < m; c++) {
+      const sigma = Math.sqrt(Math.max(0, scale - vv[c]) + 1e-12);
+      out[c] = logH((mean[c] - threshold) / sigma)[0] + Math.log(sigma);
+    }
+    return out;
   }
 
   /**
@@ -166,9 +210,11 @@ export class GaussianProcess {
     const scale = this.params.kernelScale;
     let mean = 0;
     for (let i = 0; i < n; i++) {
-      const [m, dm] = matern(this.sqdist(x, this.X[i]));
-      kx[i] = scale * m;
-      dk[i] = scale * dm;
+      const s = this.sqdist(x, this.X[i]);
+      const r = Math.sqrt(5 * s);
+      const e = Math.exp(-r);
+      kx[i] = scale * e * ((5 / 3) * s + r + 1);
+      dk[i] = scale * maternSlope(r, e);
       mean += kx[i] * this.alpha[i];
     }
     const v = this.v;
@@ -250,9 +296,11 @@ export function fitGP(X: readonly Float64Array[], y: Float64Array, isCategorical
         let s = 0;
         const base = (i * n + j) * d;
         for (let k = 0; k < d; k++) s += isl[k] * sqd[base + k];
-        const [m, dm] = matern(s);
+        const r = Math.sqrt(5 * s);
+        const e = Math.exp(-r);
+        const m = e * ((5 / 3) * s + r + 1);
         Kf[i * n + j] = Kf[j * n + i] = scale * m;
-        Mp[i * n + j] = Mp[j * n + i] = scale * dm;
+        Mp[i * n + j] = Mp[j * n + i] = scale * maternSlope(r, e);
         K[i * n + j] = K[j * n + i] = scale * m;
       }
       K[i * n + i] += noise;

@@ -130,13 +130,12 @@ export class GPSampler implements Sampler {
   private maximise(gp: GaussianProcess, dims: Dim[], threshold: number, incumbent: Float64Array): Float64Array {
     const d = dims.length;
     const cands: Float64Array[] = [];
-    const vals: number[] = [];
     for (let c = 0; c < this.nCandidates; c++) {
       const x = new Float64Array(d);
       dims.forEach((dim, k) => (x[k] = dim.grid ? dim.grid[Math.floor(this.rng() * dim.grid.length)] : this.rng()));
       cands.push(x);
-      vals.push(gp.logEI(x, threshold));
     }
+    const vals = Array.from(gp.logEIMany(cands, threshold));
     let best = 0;
     for (let i = 1; i < vals.length; i++) if (vals[i] > vals[best]) best = i;
     // Starts: the best candidate, others drawn in proportion to exp(logEI) (Optuna's roulette),
