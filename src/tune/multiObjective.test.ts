@@ -11,7 +11,9 @@ import { createStudy, uniform, choice, StudyError } from "./index";
 import { paretoFront } from "./pareto";
 import { MIME } from "../display";
 import { MIGRATIONS } from "../store/sqlite/schema";
-import { BACKENDS, type Backend } from "../../tests/support/backends";
+import { PG_MIGRATIONS } from "../store/postgres/schema";
+import { Client } from "pg";
+import { BACKENDS, testPostgres, type Backend } from "../../tests/support/backends";
 
 for (const b of BACKENDS) suite(b);
 
@@ -117,4 +119,27 @@ nodeTest("sqlite: a store from before several objectives (schema 3) is migrated;
   const mo = await createStudy({ name: "new", space: { x: uniform(0, 1) }, directions: ["min", "min"], sampler: "random", seed: 1, track: false });
   await mo.optimize((p) => [p.x, 1 - p.x], { trials: 3 });
   assert.equal(mo.bestTrials.length, 3);
+});
+
+nodeTest("postgres: a store from before several objectives (schema 2) is migrated; its studies read as before", async () => {
+  const url = await (await testPostgres()).createDatabase();
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    for (const m of PG_MIGRATIONS.slice(0, 2)) await client.query(m);
+    await client.query("INSERT INTO meta VALUES ('schema_version', '2')");
+    await client.query("INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, created_at) VALUES ('s1', 'old', 'maximize', 'acc', $1, 'tpe', 'none', 0)", [JSON.stringify([{ name: "x", dist: { kind: "float", low: 0, high: 1, log: false } }])]);
+    await client.query("INSERT INTO trials (study_id, number, state, params, value, started_at, ended_at) VALUES ('s1', 0, 'complete', '{\"x\":0.25}', 0.75, 0, 1)");
+  } finally {
+    await client.end();
+  }
+  await track.useStore(url);
+  const old = await createStudy({ name: "old", space: { x: uniform(0, 1) }, direction: "max", metric: "acc", track: false });
+  assert.equal(old.bestTrial!.value, 0.75);
+  assert.deepEqual(old.directions, ["maximize"]);
+  const mo = await createStudy({ name: "new", space: { x: uniform(0, 1) }, directions: ["min", "min"], sampler: "random", seed: 1, track: false });
+  await mo.optimize((p) => [p.x, 1 - p.x], { trials: 3 });
+  assert.equal(mo.bestTrials.length, 3);
+  assert.deepEqual(mo.trials[0].values, [mo.trials[0].params.x, 1 - (mo.trials[0].params.x as number)]);
 });
