@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `modelbench` command line: keep notebooks and their paired percent scripts in sync, and show
-// cell-aware diffs. A thin shell over src/notebook (built into dist/); exit codes: 0 done,
-// 1 refused (conflict or a file that cannot be read), 2 usage error.
+// `modelbench` command line: keep notebooks and their paired percent scripts in sync, show
+// cell-aware diffs, copy stores, run a sweep headless. A thin shell over src/ (built into dist/);
+// exit codes: 0 done, 1 refused (conflict or a file that cannot be read; for sweep, a missed gate),
+// 2 usage error.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -31,10 +32,21 @@ commands:
       Label held-out Brown passages yourself (the test split of notebooks/02-baselines), one at
       a time: your macro-F1 on them becomes the leaderboard's 'human' reference in the project's
       store. Every answer is saved as you give it; q stops, and running it again resumes.
+  sweep --module objective.ts --trials N [--sampler tpe|random|grid|gp|cmaes…] [--pruner none|median|asha|hyperband]
+        [--processes P] [--timeout SECONDS] [--direction min|max] [--metric NAME] [--seed S]
+        [--fail-under VALUE | --fail-over VALUE] [--study NAME] [--resume] [--json out.json] [--store URI]
+      A hyperparameter sweep without a notebook, for CI. The module (.js, or .ts compiled on load)
+      exports objective(params, trial) and space (e.g. { lr: logUniform(1e-4, 1e-1) }). Prints the
+      best trial, the trial counts and fANOVA importance, and writes them to --json. --fail-under
+      (with --direction max) or --fail-over (with --direction min) fails the command when the best
+      value misses the threshold. The study is kept in the store: --resume continues it (up to N
+      trials in all); without --resume a --study name already used is refused.
   help
       This text.
 
-exit codes: 0 done, 1 refused (conflict or unreadable file; nothing was written), 2 usage error`;
+exit codes: 0 done, 1 refused (conflict or unreadable file; nothing was written) or, for sweep,
+the gate missed or no trial completed, 2 usage error (for sweep also: a missing module, a module
+without an objective or space export, a study that exists without --resume), 130 interrupted`;
 
 class UsageError extends Error {}
 
@@ -225,6 +237,57 @@ async function label(args) {
   }
 }
 
+async function sweep(args) {
+  const { positional, flags } = parseArgs(args, {
+    module: "string", trials: "string", sampler: "string", pruner: "string", processes: "string", timeout: "string",
+    direction: ["min", "max", "minimize", "maximize"], metric: "string", seed: "string",
+    "fail-under": "string", "fail-over": "string", study: "string", resume: "boolean", json: "string", store: "string",
+  });
+  if (positional.length) throw new UsageError(`sweep takes options only (got ${positional.join(" ")}): modelbench sweep --module objective.ts --trials 20`);
+  if (!flags.module) throw new UsageError("sweep needs --module FILE: a .js or .ts module exporting objective(params, trial) and space");
+  if (flags.trials === undefined) throw new UsageError("sweep needs --trials N: how many trials the study should have");
+  const number = (name, { whole = false, min = -Infinity, above = false } = {}) => {
+    if (flags[name] === undefined) return undefined;
+    const v = Number(flags[name]);
+    const ok = flags[name].trim() !== "" && Number.isFinite(v) && (!whole || Number.isInteger(v)) && (above ? v > min : v >= min);
+    if (!ok) throw new UsageError(`--${name} must be ${whole ? "a whole number" : "a number"}${min > -Infinity ? ` ${above ? ">" : "≥"} ${min}` : ""}, not '${flags[name]}'`);
+    return v;
+  };
+  const options = {
+    module: flags.module, trials: number("trials", { whole: true, min: 1 }), sampler: flags.sampler, pruner: flags.pruner,
+    processes: number("processes", { whole: true, min: 1 }), timeout: number("timeout", { min: 0, above: true }),
+    direction: flags.direction, metric: flags.metric, seed: number("seed", { whole: true, min: 0 }),
+    failUnder: number("fail-under"), failOver: number("fail-over"), study: flags.study, resume: !!flags.resume, store: flags.store,
+    onTrialEnd: (line) => process.stderr.write(`${line}\n`),
+  };
+  const headless = load(join(root, "dist", "src", "tune", "headless.js"));
+  const { fireInterrupt, Interrupted } = load(join(root, "dist", "src", "runtime", "interrupt.js"));
+  const track = load(join(root, "dist", "src", "track", "index.js"));
+  const onSigint = () => fireInterrupt();
+  process.on("SIGINT", onSigint);
+  try {
+    const report = await headless.headlessSweep(options);
+    console.log(headless.formatSweepReport(report));
+    if (flags.json) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    return report.passed ? 0 : 1;
+  } catch (e) {
+    if (e instanceof headless.SweepUsageError) throw new UsageError(e.message);
+    if (e instanceof Interrupted) {
+      process.stderr.write(`modelbench sweep: ${e.message}; run it again with --study NAME --resume to continue\n`);
+      return 130;
+    }
+    if (!(e instanceof track.TrackingError) && !(e?.name === "StudyError")) throw e;
+    process.stderr.write(`modelbench sweep: ${e.message}\n`);
+    return 1;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await track.store().close().catch(() => {});
+  }
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -241,6 +304,7 @@ async function main(argv) {
     if (command === "migrate") return await migrate(rest);
     if (command === "export") return await exportRuns(rest);
     if (command === "label") return await label(rest);
+    if (command === "sweep") return await sweep(rest);
     throw new UsageError(`unknown command '${command}'`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

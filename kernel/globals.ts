@@ -25,7 +25,7 @@ export const KERNEL_GLOBALS: readonly KernelGlobal[] = [
   ...["display", "clearOutput", "html", "markdown", "mime", "MIME"].map((name) => ({ name, from: "display" as const })),
   { name: "comms", from: "comm" },
   ...["log", "param", "artifact", "logFigure", "logTable", "logImage", "logText", "startRun", "endRun", "activeRun", "listRuns", "compareRuns", "loadModel", "loadArtifact", "loadMedia", "runOutput"].map((name) => ({ name, from: "track" as const })),
-  ...["uniform", "logUniform", "int", "choice", "createStudy", "TrialPruned"].map((name) => ({ name, from: "tune" as const })),
+  ...["uniform", "logUniform", "int", "choice", "createStudy", "TrialPruned", "trainRounds"].map((name) => ({ name, from: "tune" as const })),
   {
     name: "input",
     from: "runtime",

@@ -1,4 +1,4 @@
-// `npm run bench [kernel|track|tune|models|data|baselines|sidebar|notebook|transformers ...]`: every benchmark under bench/ (or the ones named),
+// `npm run bench [kernel|track|tune|pbt|models|data|baselines|sidebar|notebook|transformers ...]`: every benchmark under bench/ (or the ones named),
 // each printing its comparison table against the peer it names, measured in the same run.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,6 +11,7 @@ const benches = {
   kernel: [join(root, ".venv", "bin", "python"), ["bench/kernel/bench.py"]],
   track: [process.execPath, ["bench/track/bench.mjs"]],
   tune: [process.execPath, ["bench/tune/bench.mjs"]],
+  pbt: [process.execPath, ["bench/tune/pbt.mjs"]],
   models: [process.execPath, ["bench/models/bench.mjs"]],
   data: [process.execPath, ["bench/data/bench.mjs"]],
   baselines: [process.execPath, ["bench/baselines/bench.mjs"]],

@@ -20,7 +20,7 @@ export interface DecisionTreeRegressorParams extends CartParams {
  * Σwy and Σwy² per node. Minimising the children's squared error is maximising
  * Σ_L²/W_L + Σ_R²/W_R (scikit-learn's proxy), so the cost is its negative.
  */
-function squaredErrorCriterion(y: Float64Array): CartCriterion {
+export function squaredErrorCriterion(y: Float64Array): CartCriterion {
   return {
     width: 2,
     add: (stats, i, w) => {

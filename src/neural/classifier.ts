@@ -1,6 +1,8 @@
 // What the MLP and the text classifier share: targets (one label, label sets or 0/1 indicator rows),
 // the seeded fit session the training loop drives, batched prediction, and saving with weights.
-// Subclasses say only how samples become input tensors and which network to build.
+// Subclasses say only how samples become input tensors and which network to build. Training can
+// go on in rounds (`warmStart`) and stop and resume from a checkpoint (weights and the optimiser's
+// state), which is what population-based training copies from one member to another.
 import type * as TF from "@tensorflow/tfjs";
 import { InvalidInputError, NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
@@ -100,12 +102,30 @@ export interface FitOptions {
    * from this X and y: a probe of the fitted network on a few rows (gradient norms) needs its shapes.
    */
   keepLayout?: boolean;
+  /**
+   * Continue from the fitted weights instead of a fresh initialisation, and from the optimiser's
+   * state (Adam's moments) of the last warm-start fit or of restore(): training in rounds. The
+   * model keeps its input layout and classes; the first warm-start fit of an unfitted model starts
+   * fresh. (scikit-learn's MLP warm_start / partial_fit.)
+   */
+  warmStart?: boolean;
+}
+
+/** What checkpoint() returns: plain data, so it can be copied, stored as JSON and restored. */
+export interface NeuralCheckpoint {
+  format: "modelbench.checkpoint";
+  version: 1;
+  model: SerializedModel<unknown>;
+  /** The optimiser's state after the last warm-start fit (its kind and every slot), or null. */
+  optimizer: { kind: "adam" | "sgd"; slots: Array<{ name: string; shape: number[]; dtype: string; values: number[] }> } | null;
 }
 
 interface Fitted {
   coding: TargetCoding;
   network: Network;
   history: EpochLogs[];
+  /** Kept by a warm-start fit (and restore()) so the next round continues its moments. */
+  optimizer?: TF.Optimizer;
 }
 
 /** 1 where row i has class j, as a flat n × k matrix. */
@@ -193,6 +213,7 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
   /** Frees the tensors behind the fitted weights (tfjs memory is not garbage-collected); the model is unfitted again. */
   dispose(): void {
     this.fitted?.network.dispose();
+    this.fitted?.optimizer?.dispose();
     this.fitted = undefined;
   }
 
@@ -229,7 +250,8 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
 
   private openSession(X: X, y: readonly unknown[], options: FitOptions, previousInput: unknown): FitSession<LayerWeights[]> {
     const tf = tfjs();
-    const keep = options.keepLayout === true && this.fitted !== undefined;
+    const warm = options.warmStart === true ? this.fitted : undefined;
+    const keep = (options.keepLayout === true || warm !== undefined) && this.fitted !== undefined;
     const source = this.inputs(X, !keep);
     const coding = keep ? this.fitted!.coding : codingOf(y, source.nRows, this.model);
     const targets = targetMatrix(y, coding, "y");
@@ -258,10 +280,11 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
       }
       validation = { source: vs, targets: targetMatrix(options.validation.y, coding, "validation y"), y: options.validation.y };
     }
-    // Tensors last, once every check has passed, so that a bad argument leaks nothing.
-    const rng = new Random(p.seed ?? undefined);
-    const network = new Network(this.architecture(k), rng);
-    const optimizer = p.optimizer === "adam" ? tf.train.adam(p.learningRate, 0.9, 0.999, 1e-8) : tf.train.momentum(p.learningRate, p.momentum, true);
+    // Tensors last, once every check has passed, so that a bad argument leaks nothing. A warm start
+    // shuffles from a seed moved on by the epochs done, so rounds do not repeat one order.
+    const rng = new Random(p.seed === null ? undefined : warm ? (p.seed + warm.history.length) % 2 ** 32 : p.seed);
+    const network = warm ? warm.network : new Network(this.architecture(k), rng);
+    const optimizer = warm?.optimizer ?? newOptimizer(p);
     const model = this;
     const vars = network.variables;
     return {
@@ -307,14 +330,25 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
       nonFiniteLayer: () => network.nonFiniteLayer(),
       activations: (rows) => tf.tidy(() => network.forward(source.batch(rows), null).hidden.map((h, i) => ({ layer: `dense_${i + 1}`, values: h.dataSync() as Float32Array }))),
       dispose() {
+        // A warm start's network and optimiser stay the model's.
+        if (warm) return;
         optimizer.dispose();
         network.dispose();
         if (previousInput !== null) model.restoreInputState(previousInput);
       },
       finish(history) {
-        optimizer.dispose();
+        if (warm) {
+          const offset = warm.history.length;
+          model.fitted = { coding, network, history: [...warm.history, ...history.map((h) => ({ ...h, epoch: h.epoch + offset }))], optimizer };
+          return;
+        }
         model.fitted?.network.dispose();
-        model.fitted = { coding, network, history };
+        model.fitted?.optimizer?.dispose();
+        if (options.warmStart) model.fitted = { coding, network, history, optimizer };
+        else {
+          optimizer.dispose();
+          model.fitted = { coding, network, history };
+        }
       },
     };
   }
@@ -396,8 +430,62 @@ export abstract class NeuralClassifier<X, P extends NeuralParams> {
     return serializeModel(this.model, this.params(), s && { coding: s.coding, input: this.inputState(), weights: s.network.getWeights(), history: s.history });
   }
 
+  /**
+   * Everything needed to go on training later, or in another model of the same layers with other
+   * hyperparameters (a new learning rate): the fitted model and the optimiser's state of the last
+   * warm-start fit. Plain data.
+   */
+  async checkpoint(): Promise<NeuralCheckpoint> {
+    const s = this.state;
+    let optimizer: NeuralCheckpoint["optimizer"] = null;
+    if (s.optimizer) {
+      const slots = await s.optimizer.getWeights();
+      optimizer = { kind: this.p.optimizer, slots: await Promise.all(slots.map(async (w) => ({ name: w.name, shape: w.tensor.shape.slice(), dtype: w.tensor.dtype, values: Array.from(await w.tensor.data()) }))) };
+      // The iteration count is a fresh scalar each time; the moments are the optimiser's own.
+      slots[0]?.tensor.dispose();
+    }
+    return { format: "modelbench.checkpoint", version: 1, model: this.toJSON() as SerializedModel<unknown>, optimizer };
+  }
+
+  /**
+   * Continues from a checkpoint (of this kind of model, with the same layers): the weights, input
+   * layout and classes, and the optimiser's moments when it is the same kind of optimiser (this
+   * model's learning rate applies from now on). Then `fit…({ warmStart: true })` trains on.
+   */
+  async restore(checkpoint: NeuralCheckpoint): Promise<this> {
+    const c = checkpoint as Partial<NeuralCheckpoint> | null;
+    if (!c || c.format !== "modelbench.checkpoint" || !c.model) throw new InvalidInputError("not a checkpoint: pass what a model's checkpoint() returned");
+    if (c.model.model !== this.model) throw new InvalidInputError(`this checkpoint is of a ${c.model.model}, not a ${this.model}`);
+    if (!c.model.state) throw new InvalidInputError("this checkpoint is of a model that was never fitted");
+    const previous = this.fitted;
+    const previousInput = previous ? this.inputState() : null;
+    this.fitted = undefined;
+    try {
+      this.restoreSaved(c.model as SerializedModel<P, any>);
+      if (c.optimizer && c.optimizer.kind === this.p.optimizer) {
+        const tf = tfjs();
+        const optimizer = newOptimizer(this.p);
+        const slots = c.optimizer.slots.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape, w.dtype as TF.DataType) }));
+        try {
+          await optimizer.setWeights(slots);
+        } finally {
+          tf.dispose(slots.map((w) => w.tensor)); // the optimiser's variables hold their own references
+        }
+        this.fitted!.optimizer = optimizer;
+      }
+    } catch (e) {
+      (this.fitted as Fitted | undefined)?.network.dispose();
+      this.fitted = previous;
+      if (previousInput !== null) this.restoreInputState(previousInput);
+      throw e;
+    }
+    previous?.network.dispose();
+    previous?.optimizer?.dispose();
+    return this;
+  }
+
   /** Puts back what toJSON saved (subclasses call it from their static fromJSON). */
-  protected restore(saved: SerializedModel<P, any>): this {
+  protected restoreSaved(saved: SerializedModel<P, any>): this {
     const s = saved.state;
     if (s) {
       backendSync();
@@ -421,6 +509,11 @@ export function epochSeries(history: readonly EpochLogs[]): Record<string, numbe
   const out: Record<string, number[]> = {};
   for (const logs of history) for (const [k, v] of Object.entries(logs)) if (k !== "epoch") (out[k] ??= []).push(v);
   return out;
+}
+
+function newOptimizer(p: NeuralParams): TF.Optimizer {
+  const tf = tfjs();
+  return p.optimizer === "adam" ? tf.train.adam(p.learningRate, 0.9, 0.999, 1e-8) : tf.train.momentum(p.learningRate, p.momentum, true);
 }
 
 /** Predictions in the form the targets were given: the most probable class, or each label of probability ≥ 0.5. */

@@ -77,7 +77,7 @@ export class MLPClassifier extends NeuralClassifier<Features, MLPClassifierParam
 
   static fromJSON(json: unknown): MLPClassifier {
     const saved = readSerialized<MLPClassifierParams, unknown>(json, "MLPClassifier");
-    return new MLPClassifier(saved.params).restore(saved as SerializedModel<MLPClassifierParams, any>);
+    return new MLPClassifier(saved.params).restoreSaved(saved as SerializedModel<MLPClassifierParams, any>);
   }
 }
 

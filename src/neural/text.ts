@@ -121,7 +121,7 @@ export class TextClassifier extends NeuralClassifier<TextInput, TextClassifierPa
 
   static fromJSON(json: unknown): TextClassifier {
     const saved = readSerialized<TextClassifierParams, unknown>(json, "TextClassifier");
-    return new TextClassifier(saved.params).restore(saved as SerializedModel<TextClassifierParams, any>);
+    return new TextClassifier(saved.params).restoreSaved(saved as SerializedModel<TextClassifierParams, any>);
   }
 }
 

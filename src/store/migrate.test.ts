@@ -43,6 +43,9 @@ test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, re
   await src.setAlias("clf", "champion", 1);
   const study = await createStudy({ name: "mig", space: { x: uniform(0, 1), n: int(1, 3) }, sampler: "random", seed: 2, pruner: "median" });
   await study.optimize((p, trial) => { trial.report(p.x, 1); trial.report(p.x / 2, 2); return p.x; }, { trials: 4 });
+  const pareto = await createStudy({ name: "mig-mo", space: { x: uniform(0, 1) }, directions: ["min", "min"], sampler: "random", seed: 3, track: false });
+  await pareto.optimize((p) => [p.x, 1 - p.x], { trials: 3 });
+  const paretoBefore = pareto.trials;
   const before = await snapshot(src);
   assert.ok(before.output.flat().some((c) => c.text.includes("printed in the child run")), "the source has output to copy");
   assert.equal(before.archived.length, 1);
@@ -52,7 +55,7 @@ test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, re
   const run = () => spawnSync(process.execPath, [cli, "migrate", "--from", from, "--to", to], { encoding: "utf8" });
   const first = run();
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, /copied 8 runs \(\d+ points, 2 artifacts, 3 media items\), 1 model versions, 1 aliases, 1 studies, 4 trials/);
+  assert.match(first.stdout, /copied 8 runs \(\d+ points, 2 artifacts, 3 media items\), 1 model versions, 1 aliases, 2 studies, 7 trials/);
   const dst = await track.useStore(to);
   const after = await snapshot(dst);
   assert.deepEqual(after, before);
@@ -60,6 +63,9 @@ test("migrate copies a SQLite store into PostgreSQL: runs, points, artifacts, re
   assert.deepEqual((await track.loadModel("clf@champion")).value, { weights: [1, 2, 3] });
   const resumed = await createStudy({ name: "mig", space: { x: uniform(0, 1), n: int(1, 3) }, sampler: "random", pruner: "median" });
   assert.deepEqual(resumed.trials, trialsBefore);
+  const paretoAfter = await createStudy({ name: "mig-mo", space: { x: uniform(0, 1) }, directions: ["min", "min"], sampler: "random", track: false });
+  assert.deepEqual(paretoAfter.trials, paretoBefore, "a study with several objectives keeps its directions and each trial's values");
+  assert.deepEqual(paretoAfter.directions, ["minimize", "minimize"]);
 
   const second = run();
   assert.equal(second.status, 0, second.stderr);

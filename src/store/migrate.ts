@@ -143,18 +143,18 @@ export async function migrateStore(from: string, to: string, onProgress: (line: 
       }
       for (const s of db.prepare("SELECT * FROM studies").all() as any[]) {
         const r = await c.query(
-          `INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, run_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT DO NOTHING`,
-          [s.id, s.name, s.direction, s.metric, s.space, s.sampler, s.pruner, s.run_id, s.created_at],
+          `INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, run_id, created_at, directions, metrics)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+          [s.id, s.name, s.direction, s.metric, s.space, s.sampler, s.pruner, s.run_id, s.created_at, s.directions ?? null, s.metrics ?? null],
         );
         stats.studies += r.rowCount ?? 0;
       }
       for (const t of db.prepare("SELECT * FROM trials ORDER BY study_id, number").all() as any[]) {
         const r = await c.query(
-          `INSERT INTO trials (study_id, number, run_id, state, params, value, intermediate, started_at, ended_at, error, pid, host, warm)
-           SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13 WHERE EXISTS (SELECT 1 FROM studies WHERE id = $1)
+          `INSERT INTO trials (study_id, number, run_id, state, params, value, intermediate, started_at, ended_at, error, pid, host, warm, objective_values)
+           SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14 WHERE EXISTS (SELECT 1 FROM studies WHERE id = $1)
            ON CONFLICT DO NOTHING`,
-          [t.study_id, t.number, t.run_id, t.state, t.params, t.value, t.intermediate, t.started_at, t.ended_at, t.error, t.pid, t.host, !!t.warm],
+          [t.study_id, t.number, t.run_id, t.state, t.params, t.value, t.intermediate, t.started_at, t.ended_at, t.error, t.pid, t.host, !!t.warm, t.objective_values ?? null],
         );
         stats.trials += r.rowCount ?? 0;
       }

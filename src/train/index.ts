@@ -1,4 +1,5 @@
-// Training helpers: the callback loop, built-in callbacks, a progress bar and learning curves.
+// Training helpers: the callback loop, built-in callbacks, a progress bar, learning curves and
+// cross-validation.
 import { neuralBackend } from "../neural/backend";
 import type { FitOptions } from "../neural/classifier";
 import { activeRun } from "../track/tracker";
@@ -12,6 +13,7 @@ export { runSync, runAsync, AsyncCallbackError, type Callback, type FitSession, 
 export { EarlyStopping, Checkpoint, LogToRun, LogGradients, LogHistograms, binCounts, type EarlyStoppingOptions, type CheckpointOptions, type CheckpointRecord, type LogHistogramsOptions } from "./callbacks";
 export { ProgressBar, progressLine, formatDuration, type ProgressState, type ProgressBarOptions } from "./progress";
 export { learningCurve, LearningCurve, type LearningCurveOptions, type Predictor } from "./learningCurve";
+export { crossValidate, crossValidateTrial, CrossValidation, SCORERS, type CrossValidateOptions, type FoldResult, type Scorer, type Splitter, type ReportingTrial } from "./crossValidate";
 
 /** A model the loop can train: the neural models hand out a fit session. */
 export interface Trainable<X> {

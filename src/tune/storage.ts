@@ -7,8 +7,12 @@ export type StoredState = TrialState | "waiting";
 export interface StudyRecord {
   id: string;
   name: string;
+  /** The first objective's direction and metric (the only ones of a single-objective study). */
   direction: Direction;
   metric: string;
+  /** One per objective, in order; a single-objective study has one of each. */
+  directions: Direction[];
+  metrics: string[];
   space: Space;
   sampler: string;
   pruner: string;
@@ -26,6 +30,8 @@ export interface TrialRow {
   number: number; run_id: string | null; state: StoredState; params: string; value: number | null;
   intermediate: string | Record<string, number | null>; started_at: number; ended_at: number | null; error: string | null; pid: number | null;
   host: string | null; warm: number | boolean;
+  /** A JSON array of the objectives' values (several objectives), else null. */
+  objective_values?: string | null;
 }
 
 export interface StoredTrial extends FrozenTrial {
@@ -40,7 +46,29 @@ export function toTrial(r: TrialRow): StoredTrial {
   return {
     number: r.number, state: r.state as TrialState, params: JSON.parse(r.params), value: r.value, intermediate: inter,
     startedAt: r.started_at, endedAt: r.ended_at, error: r.error, runId: r.run_id, warm: !!r.warm,
+    ...(r.objective_values ? { values: JSON.parse(r.objective_values) as number[] } : {}),
   };
+}
+
+/** What the studies table holds for the objectives: NULL columns mean one objective (stores from before). */
+export function objectivesColumns(study: Pick<StudyRecord, "directions" | "metrics">): { directions: string | null; metrics: string | null } {
+  return study.directions.length > 1 ? { directions: JSON.stringify(study.directions), metrics: JSON.stringify(study.metrics) } : { directions: null, metrics: null };
+}
+
+/** A studies row as a record. */
+export function toStudyRecord(row: any): StudyRecord {
+  const directions: Direction[] = row.directions ? JSON.parse(row.directions) : [row.direction];
+  const metrics: string[] = row.metrics ? JSON.parse(row.metrics) : [row.metric];
+  return { id: row.id, name: row.name, direction: row.direction, metric: row.metric, directions, metrics, space: JSON.parse(row.space), sampler: row.sampler, pruner: row.pruner, runId: row.run_id };
+}
+
+/** The refusal when a stored study's objectives differ from the ones asked for. */
+export function checkSameObjectives(name: string, stored: StudyRecord, init: Pick<StudyRecord, "directions" | "metrics">): void {
+  const same = stored.directions.join() === init.directions.join() && stored.metrics.join("\u0000") === init.metrics.join("\u0000");
+  if (!same) {
+    const what = (r: Pick<StudyRecord, "directions" | "metrics">) => r.metrics.map((m, i) => `${r.directions[i]} '${m}'`).join(", ");
+    throw new StudyError(`study '${name}' already exists to ${what(stored)}; resume it with the same --metric and --direction(s), or choose another --name`);
+  }
 }
 
 type Maybe<T> = T | Promise<T>;
@@ -62,7 +90,8 @@ export interface StudyStorage {
   reserve(studyId: string, limit: number | null, sample: (trials: StoredTrial[]) => Record<string, unknown>): Maybe<StoredTrial | null>;
   setTrialRun(studyId: string, number: number, runId: string): Maybe<void>;
   report(studyId: string, number: number, step: number, value: number): void;
-  finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null): Maybe<void>;
+  /** Ends a trial; `values` holds every objective's value for a complete trial of a study with several. */
+  finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null, values?: number[] | null): Maybe<void>;
   /** Running trials whose worker process is gone (a killed worker, an interrupted kernel) become failed. */
   failOrphans(studyId: string, alsoPid?: number): Maybe<number[]>;
 }

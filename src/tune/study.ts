@@ -10,20 +10,27 @@ import { StudyError, type StudyStorage, type StoredTrial, type StudyRecord } fro
 import { backendOf } from "../store/registry";
 import type { Direction, Pruner, Sampler, Space, TrialState } from "./types";
 import { leaderboardView } from "./views";
+import { paretoFront, paretoView } from "./pareto";
 
-/** Throw this from an objective (or return after trial.shouldPrune()) to end a trial as pruned. */
-export class TrialPruned extends Error {
-  constructor(message = "pruned") {
-    super(message);
-    this.name = "TrialPruned";
-  }
-}
+import { TrialPruned } from "./pruned";
+
+export { TrialPruned };
+
+export type DirectionName = Direction | "min" | "max";
 
 export interface StudyOptions {
   name?: string;
-  direction?: Direction | "min" | "max";
+  direction?: DirectionName;
   /** The metric the objective optimizes; its value is what the objective returns (or logs). */
   metric?: string;
+  /**
+   * Several objectives, e.g. ["max", "min"] for macro-F1 against latency: the objective returns one
+   * value per direction (or logs each of `metrics`), and the result is the Pareto front
+   * (`study.bestTrials`). Use instead of `direction`.
+   */
+  directions?: readonly DirectionName[];
+  /** The metric of each objective, with `directions` (default value0, value1, …). */
+  metrics?: readonly string[];
   space: Record<string, Dist> | Space;
   sampler?: Sampler | string;
   samplerOptions?: Record<string, unknown>;
@@ -38,7 +45,7 @@ export interface StudyOptions {
   sweepRunId?: string;
 }
 
-export type Objective = (params: Record<string, any>, trial: Trial) => number | void | Promise<number | void>;
+export type Objective = (params: Record<string, any>, trial: Trial) => number | number[] | void | Promise<number | number[] | void>;
 
 export interface OptimizeOptions {
   /** Trials of the study in all (a resumed study runs only what is missing). */
@@ -56,6 +63,25 @@ function normDirection(d: StudyOptions["direction"]): Direction {
   throw new StudyError(`direction is "minimize" or "maximize" (or min/max), not '${d}'`);
 }
 
+/** The study's objectives: directions and metrics of the same length (one for a single objective). */
+function objectivesOf(options: StudyOptions): { directions: Direction[]; metrics: string[] } {
+  if (options.directions === undefined) {
+    if (options.metrics !== undefined) throw new StudyError("metrics (several) go with directions: give directions: [\"max\", \"min\"] too, or use metric for one objective");
+    return { directions: [normDirection(options.direction)], metrics: [options.metric ?? "value"] };
+  }
+  if (options.direction !== undefined) throw new StudyError("give direction (one objective) or directions (several), not both");
+  if (!Array.isArray(options.directions) || options.directions.length === 0) throw new StudyError("directions must be a list such as [\"max\", \"min\"]");
+  const directions = options.directions.map(normDirection);
+  const metrics = options.metrics ? [...options.metrics] : options.metric !== undefined && directions.length === 1 ? [options.metric] : directions.map((_, i) => `value${i}`);
+  if (metrics.length !== directions.length) {
+    throw new StudyError(`${directions.length} directions but ${metrics.length} metrics (${metrics.join(", ")}): name one metric per direction`);
+  }
+  if (new Set(metrics).size !== metrics.length) throw new StudyError(`each objective needs its own metric; ${metrics.join(", ")} repeats one`);
+  return { directions, metrics };
+}
+
+const isValues = (o: unknown): o is readonly number[] => Array.isArray(o);
+
 export class Trial {
   private pruned = false;
   constructor(
@@ -67,6 +93,7 @@ export class Trial {
 
   /** An intermediate value (e.g. the validation score after an epoch), for pruning and curves. */
   report(value: number, step: number): void {
+    if (this.study.isMultiObjective) throw new StudyError("trial.report() is for studies with one objective: a study with several cannot be pruned (as in Optuna)");
     if (typeof value !== "number") throw new StudyError(`trial.report() takes a number, got ${typeof value}`);
     if (!Number.isInteger(step) || step < 0) throw new StudyError(`trial.report() needs a whole-number step ≥ 0, got ${step}`);
     this.study.storage.report(this.study.id, this.number, step, value);
@@ -118,6 +145,16 @@ export class Study {
   get metric(): string {
     return this.record.metric;
   }
+  /** One per objective (a single-objective study has one). */
+  get directions(): Direction[] {
+    return this.record.directions;
+  }
+  get metrics(): string[] {
+    return this.record.metrics;
+  }
+  get isMultiObjective(): boolean {
+    return this.record.directions.length > 1;
+  }
   get space(): Space {
     return this.record.space;
   }
@@ -127,10 +164,23 @@ export class Study {
     return this.storage.trials(this.id);
   }
 
+  /** The best trial of a single-objective study (see bestTrials for several objectives). */
   get bestTrial(): StoredTrial | null {
+    if (this.isMultiObjective) throw new StudyError(`study '${this.name}' has ${this.directions.length} objectives, so no single best trial: use study.bestTrials (the Pareto front)`);
     const done = this.trials.filter((t) => t.state === "complete" && t.value !== null && !t.warm);
     if (!done.length) return null;
     return done.reduce((a, b) => ((this.direction === "minimize" ? b.value! < a.value! : b.value! > a.value!) ? b : a));
+  }
+
+  /**
+   * The Pareto front: complete trials that no other complete trial beats in every objective (for a
+   * single objective, the best trial and any tied with it).
+   */
+  get bestTrials(): StoredTrial[] {
+    const done = this.trials.filter((t) => !t.warm);
+    if (this.isMultiObjective) return paretoFront(done, this.directions);
+    const best = this.bestTrial;
+    return best ? done.filter((t) => t.state === "complete" && t.value === best.value) : [];
   }
 
   /** Runs these params next (before the sampler is asked again). */
@@ -157,8 +207,10 @@ export class Study {
       const run = await track.startRun({
         name: this.name,
         tags: ["sweep"],
-        params: { sampler: this.sampler.name, pruner: this.pruner.name, direction: this.direction, metric: this.metric },
-        goals: { [`best_${this.metric}`]: this.direction === "minimize" ? "min" : "max" },
+        params: this.isMultiObjective
+          ? { sampler: this.sampler.name, pruner: this.pruner.name, directions: this.directions.join(","), metrics: this.metrics.join(",") }
+          : { sampler: this.sampler.name, pruner: this.pruner.name, direction: this.direction, metric: this.metric },
+        goals: this.isMultiObjective ? {} : { [`best_${this.metric}`]: this.direction === "minimize" ? "min" : "max" },
       });
       await this.storage.setStudyRun(this.id, run.id);
       this.sweepRun = run;
@@ -180,7 +232,8 @@ export class Study {
     if (!stored) return null;
     let run: track.Run | null = null;
     if (this.tracked) {
-      run = await track.startRun({ name: `${this.name}#${stored.number}`, parent: parent!, tags: ["trial"], params: stored.params, goals: { [this.metric]: this.direction === "minimize" ? "min" : "max" } });
+      const goals: Record<string, "min" | "max"> = Object.fromEntries(this.metrics.map((m, i) => [m, this.directions[i] === "minimize" ? "min" : "max"]));
+      run = await track.startRun({ name: `${this.name}#${stored.number}`, parent: parent!, tags: ["trial"], params: stored.params, goals });
       await this.storage.setTrialRun(this.id, stored.number, run.id);
     }
     const trial = new Trial(this, stored.number, stored.params, run);
@@ -191,18 +244,34 @@ export class Study {
   /** No two running trials get the same parameters: resample a few times if the sampler repeats one. */
   private sampleDistinct(trials: StoredTrial[]): Record<string, unknown> {
     const running = new Set(trials.filter((t) => t.state === "running").map((t) => JSON.stringify(t.params)));
-    let params = this.sampler.sample(this.space, trials, this.direction);
-    for (let i = 0; i < 20 && running.has(JSON.stringify(params)); i++) params = this.sampler.sample(this.space, trials, this.direction);
+    const sample = () => this.sampler.sample(this.space, trials, this.direction, this.directions);
+    let params = sample();
+    for (let i = 0; i < 20 && running.has(JSON.stringify(params)); i++) params = sample();
     return params;
   }
 
-  /** Ends a trial: a value (complete), or { state: "pruned" | "failed", error }. */
-  async tell(trial: Trial, outcome: number | { state: Exclude<TrialState, "running" | "complete">; error?: string; value?: number }): Promise<StoredTrial> {
+  /** Ends a trial: a value (complete; one per objective as an array), or { state: "pruned" | "failed", error }. */
+  async tell(trial: Trial, outcome: number | readonly number[] | { state: Exclude<TrialState, "running" | "complete">; error?: string; value?: number }): Promise<StoredTrial> {
     this.live.delete(trial);
     let state: Exclude<TrialState, "running">;
     let value: number | null = null;
+    let values: number[] | null = null;
     let error: string | null = null;
-    if (typeof outcome === "number") {
+    if (isValues(outcome) || (this.isMultiObjective && typeof outcome === "number")) {
+      const vs: number[] = Array.isArray(outcome) ? [...outcome] : [outcome as number];
+      const bad = vs.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (vs.length !== this.directions.length) {
+        state = "failed";
+        error = `the objective returned ${vs.length} value${vs.length === 1 ? "" : "s"} for ${this.directions.length} objectives: return [${this.metrics.join(", ")}]`;
+      } else if (bad >= 0) {
+        state = "failed";
+        error = `the objective returned ${vs[bad]} for ${this.metrics[bad]}: return finite values`;
+      } else {
+        state = "complete";
+        values = vs;
+        value = vs[0];
+      }
+    } else if (typeof outcome === "number") {
       if (!Number.isFinite(outcome)) {
         state = "failed";
         error = `the objective returned ${outcome}: return a finite ${this.metric}`;
@@ -218,7 +287,7 @@ export class Study {
         value = outcome.value ?? (last ? last[1] : null);
       }
     }
-    await this.storage.finish(this.id, trial.number, state, value, error);
+    await this.storage.finish(this.id, trial.number, state, value, error, this.isMultiObjective ? values : null);
     if (trial.run) {
       if (state === "pruned") await trial.run.store.setTags(trial.run.id, ["trial", "pruned"]);
       await trial.run.end(state === "failed" ? "failed" : "finished", error);
@@ -229,15 +298,36 @@ export class Study {
 
   private async logProgress(): Promise<void> {
     if (!this.sweepRun || this.sweepRun.status !== "running") return;
-    const best = this.bestTrial;
     const c = this.storage.counts(this.id);
     this.sweepRun.log({ trials_complete: c.complete, trials_pruned: c.pruned, trials_failed: c.failed });
+    if (this.isMultiObjective) {
+      this.sweepRun.log({ pareto_front_size: this.bestTrials.length });
+      return;
+    }
+    const best = this.bestTrial;
     if (best) this.sweepRun.log({ [`best_${this.metric}`]: best.value! });
+  }
+
+  /** Every objective's value for a trial of a study with several: returned as an array, else logged for each metric. */
+  private async valuesOf(trial: Trial, returned: unknown): Promise<number[]> {
+    if (Array.isArray(returned)) return returned as number[];
+    if (returned !== undefined && returned !== null) {
+      throw new StudyError(`the objective returned ${typeof returned}; a study with ${this.directions.length} objectives needs [${this.metrics.join(", ")}] (or log each of them)`);
+    }
+    if (trial.run) {
+      await trial.run.flush();
+      const logged = (await trial.run.store.getRun(trial.run.id)).metrics;
+      const missing = this.metrics.filter((m) => !logged[m]);
+      if (!missing.length) return this.metrics.map((m) => logged[m].last);
+      throw new StudyError(`trial ${trial.number} never reported ${missing.map((m) => `'${m}'`).join(", ")}: return [${this.metrics.join(", ")}] from the objective, or log each`);
+    }
+    throw new StudyError(`trial ${trial.number} returned nothing: return [${this.metrics.join(", ")}] from the objective`);
   }
 
   /** The objective's value for a trial: its return value, else the last value it logged for the metric. */
   private async valueOf(trial: Trial, returned: unknown): Promise<number> {
     if (typeof returned === "number") return returned;
+    if (Array.isArray(returned)) throw new StudyError(`the objective returned ${returned.length} values for a study with one objective: return the ${this.metric} as a number, or give directions: […] for several`);
     if (returned !== undefined && returned !== null) {
       throw new StudyError(`the objective returned ${typeof returned}; return the ${this.metric} as a number (or log({ ${this.metric}: … }))`);
     }
@@ -257,6 +347,16 @@ export class Study {
       const running = Promise.resolve(objective(trial.params, trial));
       const returned = await (abort ? Promise.race([running, abort]) : running);
       if (trial.wasPruned) return this.tell(trial, { state: "pruned" });
+      if (this.isMultiObjective) {
+        const values = await this.valuesOf(trial, returned);
+        if (Array.isArray(returned) && trial.run && values.length === this.metrics.length && values.every(Number.isFinite)) {
+          await trial.run.flush();
+          const logged = (await trial.run.store.getRun(trial.run.id)).metrics;
+          const fresh = Object.fromEntries(this.metrics.map((m, i) => [m, values[i]]).filter(([m]) => !logged[m as string]));
+          if (Object.keys(fresh).length) trial.run.log(fresh as Record<string, number>);
+        }
+        return this.tell(trial, values);
+      }
       const value = await this.valueOf(trial, returned);
       if (typeof returned === "number" && trial.run) {
         // The returned value is the trial's metric: log it unless the objective already did.
@@ -321,6 +421,8 @@ export interface ProcessOptions {
   processes: number;
   /** The module's export that is the objective (default "objective", else the default export). */
   exportName?: string;
+  /** Workers stop starting trials after this many seconds. */
+  timeout?: number;
 }
 
 /**
@@ -333,7 +435,7 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const fs = await import("fs");
   const path = await import("path");
   const file = path.resolve(modulePath);
-  if (!fs.existsSync(file)) throw new StudyError(`no objective module at ${file}: write a .js module that exports objective(params, trial)`);
+  if (!fs.existsSync(file)) throw new StudyError(`no objective module at ${file}: write a .js or .ts module that exports objective(params, trial)`);
   if (typeof study.options.sampler === "object" || typeof study.options.pruner === "object") {
     throw new StudyError("worker processes make their own sampler and pruner: give them by name (sampler: \"tpe\"), not as objects");
   }
@@ -342,8 +444,8 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
   const sweepRunId = typeof sweep === "string" ? sweep : sweep?.id;
   const { sampler, pruner, samplerOptions, prunerOptions, seed } = study.options;
   const base = {
-    store: backendOf(track.store()).address(track.store()), module: file, exportName: options.exportName, trials: options.trials,
-    study: { name: study.name, direction: study.direction, metric: study.metric, space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
+    store: backendOf(track.store()).address(track.store()), module: file, exportName: options.exportName, trials: options.trials, timeout: options.timeout,
+    study: { name: study.name, ...(study.isMultiObjective ? { directions: study.directions, metrics: study.metrics } : { direction: study.direction, metric: study.metric }), space: study.space, sampler, pruner, samplerOptions, prunerOptions, sweepRunId, track: study.tracked },
   };
   const children = Array.from({ length: options.processes }, (_, i) => {
     const cfg = { ...base, study: { ...base.study, seed: seed === undefined ? undefined : seed + i } };
@@ -379,10 +481,16 @@ export async function optimizeInProcesses(study: Study, modulePath: string, opti
 /** What a sweep shows when it ends: the best trial and a leaderboard. */
 export class StudySummary {
   constructor(readonly study: Study, readonly recoveredOrphans: number[] = []) {}
+  /** The best trial (null for several objectives: see bestTrials). */
   get best(): StoredTrial | null {
-    return this.study.bestTrial;
+    return this.study.isMultiObjective ? null : this.study.bestTrial;
+  }
+  /** The Pareto front (several objectives) or the best trial. */
+  get bestTrials(): StoredTrial[] {
+    return this.study.bestTrials;
   }
   [MIME]() {
+    if (this.study.isMultiObjective) return paretoView(this.study.name, this.study.directions, this.study.metrics, this.study.trials.filter((t) => !t.warm));
     return leaderboardView(this.study.name, this.study.direction, this.study.metric, this.study.trials.filter((t) => !t.warm), 10);
   }
 }
@@ -390,14 +498,16 @@ export class StudySummary {
 /** Creates a study, or loads the one of the same name from the store (so a sweep can resume). */
 export async function createStudy(options: StudyOptions): Promise<Study> {
   const space = Array.isArray(options.space) ? options.space : toSpace(options.space);
-  const direction = normDirection(options.direction);
-  const metric = options.metric ?? "value";
+  const { directions, metrics } = objectivesOf(options);
+  const [direction, metric] = [directions[0], metrics[0]];
+  if (directions.length > 1 && options.warmStart) throw new StudyError("warm start reads one metric from earlier runs: it is for studies with one objective");
   const sampler = typeof options.sampler === "object" ? options.sampler : makeSampler(options.sampler ?? "tpe", { seed: options.seed, ...options.samplerOptions });
   const pruner = typeof options.pruner === "object" ? options.pruner : makePruner(options.pruner ?? "none", options.prunerOptions ?? {});
+  sampler.validate?.(space, directions);
   const st = track.store();
   const storage: StudyStorage = backendOf(st).openStudyStorage(st);
   const name = options.name ?? `sweep-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}`;
-  const { study: record, created } = await storage.openStudy({ name, direction, metric, space, sampler: sampler.name, pruner: pruner.name });
+  const { study: record, created } = await storage.openStudy({ name, direction, metric, directions, metrics, space, sampler: sampler.name, pruner: pruner.name });
   const study = new Study(record, storage, sampler, pruner, options.track ?? true, options);
   if (created && options.warmStart) {
     const runs = (await track.listRuns({ where: options.warmStart })).runs;

@@ -24,8 +24,10 @@ export interface FrozenTrial {
   number: number;
   state: TrialState;
   params: Record<string, unknown>;
-  /** The objective's value for complete trials (and the last reported one for pruned trials). */
+  /** The objective's value for complete trials (and the last reported one for pruned trials); the first objective's with several. */
   value: number | null;
+  /** Every objective's value, in the study's order, for a complete trial of a study with several objectives. */
+  values?: number[] | null;
   /** step → value reported with trial.report(). */
   intermediate: Map<number, number>;
   startedAt: number;
@@ -38,9 +40,15 @@ export interface Sampler {
   /**
    * Parameters for a new trial: a value for every parameter of the space whose condition holds.
    * `trials` are all trials so far (any state); `running` ones must not be duplicated when the
-   * sampler can avoid it.
+   * sampler can avoid it. `direction` is the first objective's; `directions` has one per objective
+   * (a study with several objectives passes them; trials then carry `values`).
    */
-  sample(space: Space, trials: readonly FrozenTrial[], direction: Direction): Record<string, unknown>;
+  sample(space: Space, trials: readonly FrozenTrial[], direction: Direction, directions?: readonly Direction[]): Record<string, unknown>;
+  /**
+   * Refuses a space, or a number of objectives, this sampler cannot search, saying what to use
+   * instead (called when a study is made).
+   */
+  validate?(space: Space, directions: readonly Direction[]): void;
 }
 
 export interface Pruner {

@@ -4,6 +4,9 @@ import { escapeHtml } from "../display/html";
 import { formatNumber, textTable } from "../track/format";
 import { Figure } from "../track/views";
 import type { Direction, FrozenTrial, Space } from "./types";
+import { paramImportances, type ImportanceOptions } from "./importance";
+
+export { varianceImportances as importances } from "./importance";
 
 function better(direction: Direction) {
   return (a: number, b: number) => (direction === "minimize" ? a - b : b - a);
@@ -59,61 +62,28 @@ export function parallelCoordinatesFigure(space: Space, metric: string, trials: 
   });
 }
 
-/**
- * How much of the objective's variance each parameter explains on its own (η², the correlation
- * ratio over bins of the parameter), normalised to sum to one. Cheaper than fANOVA, and says the
- * same thing for the usual few-parameter sweeps.
- */
-export function importances(space: Space, trials: FrozenTrial[]): Record<string, number> {
-  const done = trials.filter((t) => t.state === "complete" && t.value !== null && Number.isFinite(t.value));
-  const raw: Record<string, number> = {};
-  if (done.length < 3) return raw;
-  const mean = done.reduce((a, t) => a + t.value!, 0) / done.length;
-  const total = done.reduce((a, t) => a + (t.value! - mean) ** 2, 0);
-  for (const spec of space) {
-    const groups = new Map<string, number[]>();
-    const nums = done.map((t) => t.params[spec.name]).filter((v): v is number => typeof v === "number");
-    const lo = Math.min(...nums), hi = Math.max(...nums);
-    const bins = Math.max(2, Math.min(8, Math.round(Math.sqrt(done.length))));
-    for (const t of done) {
-      const v = t.params[spec.name];
-      let key: string;
-      if (v === undefined) key = "(inactive)";
-      else if (spec.dist.kind === "categorical" || typeof v !== "number" || hi === lo) key = JSON.stringify(v);
-      else {
-        const x = spec.dist.log ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (v - lo) / (hi - lo);
-        key = String(Math.min(bins - 1, Math.floor(x * bins)));
-      }
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push(t.value!);
-    }
-    let between = 0;
-    for (const g of groups.values()) {
-      const m = g.reduce((a, b) => a + b, 0) / g.length;
-      between += g.length * (m - mean) ** 2;
-    }
-    raw[spec.name] = total > 0 ? between / total : 0;
-  }
-  const sum = Object.values(raw).reduce((a, b) => a + b, 0);
-  for (const k of Object.keys(raw)) raw[k] = sum > 0 ? raw[k] / sum : 0;
-  return raw;
-}
-
-export function importanceFigure(space: Space, trials: FrozenTrial[]): Figure {
-  const imp = Object.entries(importances(space, trials)).sort((a, b) => a[1] - b[1]);
+/** Importance of each parameter as horizontal bars: fANOVA by default, or `method: "variance"` (η², see ./importance). */
+export function importanceFigure(space: Space, trials: FrozenTrial[], options: ImportanceOptions = {}): Figure {
+  const imp = Object.entries(paramImportances(space, trials, options)).sort((a, b) => a[1] - b[1]);
+  const how = (options.method ?? "fanova") === "fanova" ? "fANOVA" : "share of variance explained";
   return new Figure({
     data: [{ type: "bar", orientation: "h", x: imp.map(([, v]) => v), y: imp.map(([k]) => k) }],
-    layout: { title: { text: "Parameter importance (share of variance explained)" }, height: 120 + 30 * imp.length },
+    layout: { title: { text: `Parameter importance (${how})` }, height: 120 + 30 * imp.length },
   });
 }
 
-/** Learning curves of every trial, pruned ones apart from complete ones. */
+/**
+ * Learning curves of every trial that reported (Optuna's plot_intermediate_values): complete ones
+ * solid, pruned ones dotted, running ones dashed, so a live sweep shows where its trials stand.
+ */
 export function intermediateFigure(metric: string, trials: FrozenTrial[]): Figure {
-  const data = trials.filter((t) => t.intermediate.size > 0 && (t.state === "complete" || t.state === "pruned")).map((t) => {
+  const dash = { complete: "solid", pruned: "dot", running: "dash" } as Record<string, string>;
+  const data = trials.filter((t) => t.intermediate.size > 0 && t.state in dash).sort((a, b) => a.number - b.number).map((t) => {
     const pts = [...t.intermediate.entries()].sort((a, b) => a[0] - b[0]);
     return {
-      type: "scatter", mode: "lines", name: `#${t.number} (${t.state})`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]),
-      line: { dash: t.state === "pruned" ? "dot" : "solid" }, opacity: t.state === "pruned" ? 0.5 : 1,
+      type: "scatter", mode: "lines+markers", marker: { maxdisplayed: 10 }, name: `#${t.number} (${t.state})`, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]),
+      line: { dash: dash[t.state] }, opacity: t.state === "pruned" ? 0.5 : 1,
     };
   });
-  return new Figure({ data, layout: { title: { text: `Intermediate ${metric}: complete (solid) vs pruned (dotted)` }, xaxis: { title: { text: "step" } }, height: 360 } });
+  return new Figure({ data, layout: { title: { text: `Intermediate ${metric}: complete (solid), pruned (dotted), running (dashed)` }, xaxis: { title: { text: "step" } }, yaxis: { title: { text: metric } }, height: 360 } });
 }

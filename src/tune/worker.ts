@@ -1,19 +1,15 @@
 // A worker process of optimizeInProcesses(): joins the study through the store and runs trials of
-// the objective exported by a module until the study has its trials.
-import * as path from "path";
+// the objective exported by a module (.js, or .ts compiled on load) until the study has its trials.
+import { loadObjectiveModule } from "./objectiveModule";
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? "{}");
   process.env.MODELBENCH_STORE = cfg.store;
   // Required after MODELBENCH_STORE is set, so the tracker opens the study's store.
   const { createStudy } = require("./study") as typeof import("./study");
-  const mod = require(path.resolve(cfg.module));
-  const objective = mod[cfg.exportName ?? "objective"] ?? mod.default ?? (typeof mod === "function" ? mod : undefined);
-  if (typeof objective !== "function") {
-    throw new Error(`${cfg.module} exports no objective function (export ${cfg.exportName ?? "objective"})`);
-  }
+  const { objective } = loadObjectiveModule(cfg.module, cfg.exportName);
   const study = await createStudy(cfg.study);
-  await study.optimize(objective, { trials: cfg.trials });
+  await study.optimize(objective, { trials: cfg.trials, timeout: cfg.timeout });
 }
 
 main().catch((e) => {

@@ -50,4 +50,9 @@ export const PG_MIGRATIONS: string[] = [
    CREATE INDEX media_hash ON media (hash);
    CREATE TABLE output (id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, stream TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, text TEXT NOT NULL);
    CREATE INDEX output_run ON output (run_id, id);`,
+  // 4: studies with several objectives (as SQLite's migration 4): directions and metrics as JSON
+  // arrays (NULL for one objective) and each trial's values.
+  `ALTER TABLE studies ADD COLUMN directions TEXT;
+   ALTER TABLE studies ADD COLUMN metrics TEXT;
+   ALTER TABLE trials ADD COLUMN objective_values TEXT;`,
 ];

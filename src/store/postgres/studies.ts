@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import * as os from "os";
 import { RUN_LOCKS, type PostgresStore } from "./store";
 import { processAlive } from "../../track/records";
-import { orphanError, StudyError, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
+import { checkSameObjectives, objectivesColumns, orphanError, toStudyRecord, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
 import type { TrialState } from "../../tune/types";
 
 const STATES: StoredState[] = ["running", "complete", "pruned", "failed", "waiting"];
@@ -23,18 +23,15 @@ export class PgStudyStorage implements StudyStorage {
   async openStudy(init: Omit<StudyRecord, "id" | "runId">): Promise<{ study: StudyRecord; created: boolean }> {
     const fresh: StudyRecord = { ...init, id: randomUUID(), runId: null };
     // Two processes creating the same study at once: one insert wins, both read the winner.
+    const objectives = objectivesColumns(fresh);
     const inserted = await this.store.query(
-      `INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, created_at, directions, metrics) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (name) DO NOTHING RETURNING id`,
-      [fresh.id, fresh.name, fresh.direction, fresh.metric, JSON.stringify(fresh.space), fresh.sampler, fresh.pruner, Date.now()],
+      [fresh.id, fresh.name, fresh.direction, fresh.metric, JSON.stringify(fresh.space), fresh.sampler, fresh.pruner, Date.now(), objectives.directions, objectives.metrics],
     );
     const [row] = await this.store.query("SELECT * FROM studies WHERE name = $1", [init.name]);
-    const study: StudyRecord = { id: row.id, name: row.name, direction: row.direction, metric: row.metric, space: JSON.parse(row.space), sampler: row.sampler, pruner: row.pruner, runId: row.run_id };
-    if (!inserted.length && (study.direction !== init.direction || study.metric !== init.metric)) {
-      throw new StudyError(
-        `study '${init.name}' already exists to ${study.direction} '${study.metric}'; resume it with the same --metric and --direction, or choose another --name`,
-      );
-    }
+    const study = toStudyRecord(row);
+    if (!inserted.length) checkSameObjectives(init.name, study, init);
     await this.refresh(study.id);
     return { study, created: inserted.length > 0 };
   }
@@ -143,12 +140,12 @@ export class PgStudyStorage implements StudyStorage {
     }
   }
 
-  async finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null): Promise<void> {
+  async finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null, values: number[] | null = null): Promise<void> {
     // A lost intermediate value must not lose the outcome: said, then the trial ends anyway.
     await this.flushReports().catch((e) => process.stderr.write(`modelbench: trial ${number}'s intermediate values were not all written: ${(e as Error).message}\n`));
     await this.store.query(
-      "UPDATE trials SET state = $1, value = $2, ended_at = $3, error = $4 WHERE study_id = $5 AND number = $6",
-      [state, value === null || Number.isNaN(value) ? null : value, Date.now(), error, studyId, number],
+      "UPDATE trials SET state = $1, value = $2, ended_at = $3, error = $4, objective_values = $7 WHERE study_id = $5 AND number = $6",
+      [state, value === null || Number.isNaN(value) ? null : value, Date.now(), error, studyId, number, values ? JSON.stringify(values) : null],
     );
     await this.refresh(studyId);
   }

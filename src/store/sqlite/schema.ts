@@ -49,6 +49,11 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX media_hash ON media (hash);
    CREATE TABLE output (run_id TEXT NOT NULL, stream TEXT NOT NULL, ts REAL NOT NULL, text TEXT NOT NULL);
    CREATE INDEX output_run ON output (run_id);`,
+  // 4: studies with several objectives: their directions and metrics (JSON arrays; NULL for one
+  // objective) and each trial's values (a JSON array). Stores from before keep working as they are.
+  `ALTER TABLE studies ADD COLUMN directions TEXT;
+   ALTER TABLE studies ADD COLUMN metrics TEXT;
+   ALTER TABLE trials ADD COLUMN objective_values TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

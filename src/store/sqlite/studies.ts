@@ -4,7 +4,7 @@ import { randomUUID } from "crypto";
 import * as os from "os";
 import type { SqliteStore } from "./store";
 import { processAlive } from "../../track/records";
-import { orphanError, StudyError, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
+import { checkSameObjectives, objectivesColumns, orphanError, toStudyRecord, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
 import type { TrialState } from "../../tune/types";
 
 export class SqliteStudyStorage implements StudyStorage {
@@ -16,22 +16,19 @@ export class SqliteStudyStorage implements StudyStorage {
     return this.store.db;
   }
 
-  /** Loads the study of that name, or creates it. A loaded study must agree on direction and metric. */
+  /** Loads the study of that name, or creates it. A loaded study must agree on its objectives (directions and metrics). */
   openStudy(init: Omit<StudyRecord, "id" | "runId">): { study: StudyRecord; created: boolean } {
     return this.db.transaction(() => {
       const row = this.db.prepare("SELECT * FROM studies WHERE name = ?").get(init.name) as any;
       if (row) {
-        const study: StudyRecord = { id: row.id, name: row.name, direction: row.direction, metric: row.metric, space: JSON.parse(row.space), sampler: row.sampler, pruner: row.pruner, runId: row.run_id };
-        if (study.direction !== init.direction || study.metric !== init.metric) {
-          throw new StudyError(
-            `study '${init.name}' already exists to ${study.direction} '${study.metric}'; resume it with the same --metric and --direction, or choose another --name`,
-          );
-        }
+        const study = toStudyRecord(row);
+        checkSameObjectives(init.name, study, init);
         return { study, created: false };
       }
       const study: StudyRecord = { ...init, id: randomUUID(), runId: null };
-      this.db.prepare("INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .run(study.id, study.name, study.direction, study.metric, JSON.stringify(study.space), study.sampler, study.pruner, Date.now());
+      const objectives = objectivesColumns(study);
+      this.db.prepare("INSERT INTO studies (id, name, direction, metric, space, sampler, pruner, created_at, directions, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .run(study.id, study.name, study.direction, study.metric, JSON.stringify(study.space), study.sampler, study.pruner, Date.now(), objectives.directions, objectives.metrics);
       return { study, created: true };
     }).immediate();
   }
@@ -102,9 +99,9 @@ export class SqliteStudyStorage implements StudyStorage {
       .run(String(step), Number.isNaN(value) ? null : value, studyId, number);
   }
 
-  finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null): void {
-    this.db.prepare("UPDATE trials SET state = ?, value = ?, ended_at = ?, error = ? WHERE study_id = ? AND number = ?")
-      .run(state, value === null || Number.isNaN(value) ? null : value, Date.now(), error, studyId, number);
+  finish(studyId: string, number: number, state: Exclude<TrialState, "running">, value: number | null, error: string | null, values: number[] | null = null): void {
+    this.db.prepare("UPDATE trials SET state = ?, value = ?, ended_at = ?, error = ?, objective_values = ? WHERE study_id = ? AND number = ?")
+      .run(state, value === null || Number.isNaN(value) ? null : value, Date.now(), error, values ? JSON.stringify(values) : null, studyId, number);
   }
 
   failOrphans(studyId: string, alsoPid?: number): number[] {

@@ -10,6 +10,9 @@ test("samplers: made by name; unknown names are clear errors listing the valid o
   assert.equal(tpe.name, "tpe-multivariate"); // like Optuna 5's default
   assert.equal(makeSampler("tpe-multivariate", { seed: undefined }).name, "tpe-multivariate");
   assert.equal(makeSampler("tpe-independent", { seed: 1 }).name, "tpe");
-  assert.throws(() => makeSampler("cmaes"), (e: Error) => e instanceof OptionError && e.message === 'unknown sampler "cmaes": use one of "grid", "random", "tpe", "tpe-multivariate", "tpe-independent"');
+  assert.equal(makeSampler("gp", { seed: 1 }).name, "gp");
+  assert.equal(makeSampler("cmaes", { seed: 1 }).name, "cmaes");
+  assert.throws(() => makeSampler("bohb"), (e: Error) => e instanceof OptionError && e.message.startsWith('unknown sampler "bohb": use one of "grid", "random", "tpe", "tpe-multivariate", "tpe-independent", "gp", "cmaes", "nsga2"'));
+  assert.throws(() => makeSampler("gp", { nCandidate: 10 }), /GPSampler has no option 'nCandidate'/);
   assert.throws(() => makeSampler("tpe", { nEiCandidates: -3 }), /nEiCandidates must be a whole number ≥ 1, got -3/);
 });

@@ -8,6 +8,7 @@ import { seededRng, type Rng } from "../random";
 import { OptionError, checkKeys, flag, realNumber, wholeNumber } from "../options";
 import { fillSpace, randomValue, seedOption } from "./random";
 import { ParzenEstimator, type Encoded, type ParzenOptions } from "./parzen";
+import { asLosses, nonDominatedSort, referencePoint, selectByHypervolume } from "../pareto";
 
 export interface TPESamplerOptions {
   seed?: number;
@@ -95,6 +96,32 @@ function prunedRank(t: FrozenTrial, sign: number): [number, number] {
   return [-step, Number.isNaN(v) ? Infinity : sign * v];
 }
 
+/**
+ * With several objectives (Optuna's MOTPE): the good group is the first non-dominated fronts of
+ * the complete trials, the front that does not fit whole cut by greedy hypervolume subset
+ * selection; the rest (and running trials, with the constant liar) is the other group.
+ */
+export function splitTrialsMulti(trials: readonly FrozenTrial[], nBelow: number, directions: readonly Direction[], constantLiar: boolean): { below: FrozenTrial[]; above: FrozenTrial[] } {
+  const byNumber = [...trials].sort((a, b) => a.number - b.number);
+  const complete = byNumber.filter((t) => t.state === "complete" && Array.isArray(t.values) && t.values.length === directions.length && t.values.every(Number.isFinite));
+  const losses = complete.map((t) => asLosses(t.values!, directions));
+  const chosen = new Set<number>();
+  for (const front of nonDominatedSort(losses)) {
+    if (chosen.size >= nBelow) break;
+    if (chosen.size + front.length <= nBelow) {
+      for (const i of front) chosen.add(i);
+    } else {
+      const pts = front.map((i) => losses[i]);
+      for (const k of selectByHypervolume(pts, nBelow - chosen.size, referencePoint(pts))) chosen.add(front[k]);
+    }
+  }
+  const below = complete.filter((_, i) => chosen.has(i));
+  const above = complete.filter((_, i) => !chosen.has(i));
+  if (constantLiar) above.push(...byNumber.filter((t) => t.state === "running"));
+  const order = (a: FrozenTrial, b: FrozenTrial) => a.number - b.number;
+  return { below: below.sort(order), above: above.sort(order) };
+}
+
 /** The good group (best `nBelow` finished trials) and the rest, each in trial-number order. */
 export function splitTrials(trials: readonly FrozenTrial[], nBelow: number, direction: Direction, constantLiar: boolean): { below: FrozenTrial[]; above: FrozenTrial[] } {
   const sign = direction === "minimize" ? 1 : -1;
@@ -163,12 +190,14 @@ export class TPESampler implements Sampler {
     this.name = this.multivariate ? "tpe-multivariate" : "tpe";
   }
 
-  sample(space: Space, trials: readonly FrozenTrial[], direction: Direction): Record<string, unknown> {
-    const finished = trials.filter(isFinished);
+  sample(space: Space, trials: readonly FrozenTrial[], direction: Direction, directions: readonly Direction[] = [direction]): Record<string, unknown> {
+    const multi = directions.length > 1;
+    // Several objectives cannot rank pruned trials (a study with several is never pruned).
+    const finished = multi ? trials.filter((t) => t.state === "complete" && Array.isArray(t.values)) : trials.filter(isFinished);
     if (finished.length < this.nStartupTrials) return fillSpace(space, (_n, dist) => randomValue(dist, this.random));
 
     const nBelow = this.nBelow(finished.length);
-    const { below, above } = splitTrials(trials, nBelow, direction, this.constantLiar);
+    const { below, above } = multi ? splitTrialsMulti(trials, nBelow, directions, this.constantLiar) : splitTrials(trials, nBelow, direction, this.constantLiar);
     let chosen: Record<string, unknown> = {};
     if (this.multivariate) {
       // Params without a condition are active in every trial, so one joint model can cover them;

@@ -7,7 +7,7 @@ const SQRT1_2 = Math.SQRT1_2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** erfc(x) · e^(x²) for x ≥ 0: erfc with its underflowing factor taken out, so logs of it stay exact. */
-function erfcScaledPositive(x: number): number {
+export function erfcScaledPositive(x: number): number {
   if (x < 2) {
     // erf(x) = 2/√π · e^(−x²) · Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)): all terms positive, no cancellation.
     let term = x;
