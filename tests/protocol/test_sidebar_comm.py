@@ -99,7 +99,9 @@ def test_compare_and_registry(sidebar):
     send(kc, comm_id, {"op": "compare", "id": "c", "runIds": ["cmp-x", "cmp-y"]})
     cmp = comm_messages(kc, comm_id, lambda d: d.get("id") == "c")[-1]
     assert [r["key"] for r in cmp["params"]] == ["C"] and cmp["params"][0]["differs"]
-    assert len(cmp["figure"]["data"]) == 2
+    # Each run's curves, for the panel to overlay (and smooth, group, put on a log axis) itself.
+    assert [c["loss"]["values"] for c in cmp["curves"]] == [[0, 1, 2], [0, 2, 4]]
+    assert [r["name"] for r in cmp["runs"]] == ["cmp-x", "cmp-y"] and cmp["media"] == [[], []]
     send(kc, comm_id, {"op": "registry", "id": "r"})
     assert comm_messages(kc, comm_id, lambda d: d.get("id") == "r")[-1]["type"] == "registry"
 
