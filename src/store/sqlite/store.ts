@@ -258,9 +258,11 @@ export class SqliteStore implements Store {
     };
   }
 
-  private whereOf(filter: RunFilter): { clause: string; args: unknown[] } {
+  /** The WHERE clause of a filter; `narrows` when it selects more than "not archived" (the default, which leaves out few). */
+  private whereOf(filter: RunFilter): { clause: string; args: unknown[]; narrows: boolean } {
     const where: string[] = [];
     const args: unknown[] = [];
+    const hidesArchived = filter.archived === undefined || filter.archived === false;
     if (filter.archived !== "all") where.push(filter.archived ? "archived = 1" : "archived = 0");
     if (filter.project) {
       where.push("project = ?");
@@ -297,7 +299,7 @@ export class SqliteStore implements Store {
         args.push(n.key, n.value);
       }
     }
-    return { clause: where.length ? `WHERE ${where.join(" AND ")}` : "", args };
+    return { clause: where.length ? `WHERE ${where.join(" AND ")}` : "", args, narrows: where.length > (hidesArchived ? 1 : 0) };
   }
 
   async countRuns(filter: RunFilter = {}): Promise<number> {
@@ -306,7 +308,7 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(filter: RunFilter = {}, shape: ListShape = {}): Promise<RunSummary[]> {
-    const { clause, args } = this.whereOf(filter);
+    const { clause, args, narrows } = this.whereOf(filter);
     const limit = shape.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(shape.limit))}` : "";
     // Raw rows and plain object literals: with 10,000 runs, object spreads and helpers add up.
     const rows = this.db.prepare(`SELECT ${RUN_COLUMNS}, goals FROM runs ${clause} ORDER BY started_at DESC${limit}`).raw(true).all(...args) as any[][];
@@ -322,7 +324,7 @@ export class SqliteStore implements Store {
       if (r[17] !== "{}") goalsOf.set(r[0], JSON.parse(r[17]));
     }
     // The side tables are read for the listed runs only when something narrowed them down.
-    const narrowed = filter.archived === true || clause.replace(/^WHERE archived = [01]$/, "") !== "" || limit !== "";
+    const narrowed = narrows || limit !== "";
     const runCond = narrowed ? "run_id IN (SELECT value FROM json_each(?))" : "1";
     const runArgs = narrowed ? [JSON.stringify([...byId.keys()])] : [];
     const side = (table: string, cols: string, keys: "all" | string[] | undefined) => {
