@@ -9,12 +9,14 @@
 //   { op: "output", id?, runId }   { op: "compare", id?, runIds }   { op: "registry", id? }   { op: "artifact", id?, runId, name }
 //   { op: "setNotes", id?, runId, notes }   { op: "setTags", id?, runId, tags }   { op: "archive", id?, runId, archived }   { op: "delete", id?, runId }
 //   { op: "pair" | "sync" | "git-head", id, root, path }  (kernel/pairing.ts)
+//   { op: "studies", id? }   { op: "study", id?, name }  (the Sweeps view: src/tune/studyReport.ts)
 // Kernel → frontend:   { type: "runs", id?, runs, total }   { type: "table", id?, columns, total }  (RunColumns)
 //   { type: "detail", id?, run, history, versions, media?, thinned? }  (a curve of over MAX_CURVE_POINTS is thinned: thinned[key] = its points)
 //   { type: "mediaContent", id?, runId, key, step, kind, mime, bytes, meta, json? | text? | base64? | table? }  (kernel/sidebarMedia.ts)
 //   { type: "output", id?, runId, chunks }   { type: "setNotes" | "setTags" | "archive", id?, run }   { type: "delete", id?, runId, message }
 //   { type: "compare", id?, runs, labels, params, metrics, bars, diffs, curves, media }  (kernel/sidebarCompare.ts)   { type: "registry", id?, versions }
 //   { type: "artifact", id?, runId, name, kind, mime, bytes, base64 }
+//   { type: "studies", id?, studies: StudyListing[], unsupported? }  (unsupported: why this store has no studies)   { type: "study", id?, report: StudyReport }
 //   { type: "changed", runs }  (pushed; also to every panel after an edit)   { type: "deleted", runIds }  (pushed to every panel)
 //   { type: "registryChanged" }  (pushed: a version or alias changed)
 //   { type: "points", points }   { type: "media", runId, media, content? }  (content: items up to 64 KB, as mediaContent)   { type: "output", runId, chunks }  (pushed, watched runs only)
@@ -25,6 +27,8 @@ import type { Tail } from "../src/store/types";
 import type { Goal, MediaEvent, MediaRecord, OutputChunk, OutputEvent, RunSummary } from "../src/track/types";
 import type { MetricColumn, RunColumns, Sparse } from "../src/track/columns";
 import { fieldValue, keysOf, parseFilter, sortField, sortRuns } from "../src/track/query";
+import { StudyError } from "../src/tune/storage";
+import { listStudies, studyReport } from "../src/tune/studyReport";
 import { pairingRequest } from "./pairing";
 import { compareRuns } from "./sidebarCompare";
 import { inlineContents, MAX_MEDIA_FETCH_BYTES, mediaContent, TableCache } from "./sidebarMedia";
@@ -271,12 +275,22 @@ export class SidebarSession {
           return this.send({ type: "registry", id, versions: await this.tail.reader.modelVersions() });
         case "artifact":
           return this.send({ type: "artifact", id, ...(await this.artifact(String(msg.runId ?? ""), String(msg.name ?? ""))) });
+        case "studies":
+          try {
+            return this.send({ type: "studies", id, studies: await listStudies(this.tail.reader) });
+          } catch (e) {
+            // A store without studies (MLflow) says so in the view rather than as an error.
+            if (e instanceof StudyError) return this.send({ type: "studies", id, studies: [], unsupported: e.message });
+            throw e;
+          }
+        case "study":
+          return this.send({ type: "study", id, report: await studyReport(this.tail.reader, String(msg.name ?? "")) });
         case "pair":
         case "sync":
         case "git-head":
           return this.send({ type: msg.op, id, ...(await pairingRequest(msg)) });
         default:
-          throw new Error(`unknown op '${String(msg.op)}': use list, table, detail, watch, media, output, setNotes, setTags, archive, delete, compare, registry, artifact, pair, sync or git-head`);
+          throw new Error(`unknown op '${String(msg.op)}': use list, table, detail, watch, media, output, setNotes, setTags, archive, delete, compare, registry, artifact, studies, study, pair, sync or git-head`);
       }
     } catch (e) {
       this.send({ type: "error", id, message: e instanceof Error ? e.message : String(e) });

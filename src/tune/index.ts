@@ -12,5 +12,6 @@ export { sliceFigure, contourFigure, edfFigure } from "./plots";
 export { fanovaImportances, type FanovaOptions } from "./fanova";
 export { paramImportances, varianceImportances, IMPORTANCE_METHODS, type ImportanceMethod, type ImportanceOptions } from "./importance";
 export { populationBasedTraining, trainRounds, isResumable, PbtError, PbtResult, explore as pbtExplore, quantiles as pbtQuantiles, type PbtOptions, type PbtRound, type RoundContext, type RoundResult, type Resumable, type TrainRoundsOptions, type Member as PbtMember, type LineageEvent } from "./pbt";
+export { listStudies, studyReport, studyStorageOf, type StudyReport, type StudyListing, type TrialOverview, type StudyFigureKey } from "./studyReport";
 export { headlessSweep, formatSweepReport, gateOf, SweepUsageError, type HeadlessSweepOptions, type SweepReport, type Gate } from "./headless";
 export { loadObjectiveModule, ObjectiveModuleError } from "./objectiveModule";

@@ -62,6 +62,34 @@ export function toStudyRecord(row: any): StudyRecord {
   return { id: row.id, name: row.name, direction: row.direction, metric: row.metric, directions, metrics, space: JSON.parse(row.space), sampler: row.sampler, pruner: row.pruner, runId: row.run_id };
 }
 
+/** A study as the Sweeps view lists it: its record, trial counts (warm-start trials left out), best value and last activity. */
+export interface StudyListing {
+  study: StudyRecord;
+  createdAt: number;
+  counts: Record<StoredState, number>;
+  /** The best complete value of the first objective, by its direction; null before one completes. */
+  best: number | null;
+  /** The newest trial start or end, else the study's creation. */
+  updatedAt: number;
+}
+
+/** Listings from the rows of the two aggregate queries every backend runs (newest activity first). */
+export function toListings(studies: any[], byState: Array<{ study_id: string; state: string; n: number | string; last: number | string | null }>, extremes: Array<{ study_id: string; lo: number | null; hi: number | null }>): StudyListing[] {
+  const out = studies.map((row): StudyListing => {
+    const study = toStudyRecord(row);
+    const counts: Record<StoredState, number> = { running: 0, complete: 0, pruned: 0, failed: 0, waiting: 0 };
+    let updatedAt = Number(row.created_at);
+    for (const r of byState.filter((x) => x.study_id === study.id)) {
+      counts[r.state as StoredState] = Number(r.n);
+      if (r.last !== null) updatedAt = Math.max(updatedAt, Number(r.last));
+    }
+    const e = extremes.find((x) => x.study_id === study.id);
+    const best = e ? (study.direction === "minimize" ? e.lo : e.hi) : null;
+    return { study, createdAt: Number(row.created_at), counts, best: best === null || best === undefined ? null : Number(best), updatedAt };
+  });
+  return out.sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
 /** The refusal when a stored study's objectives differ from the ones asked for. */
 export function checkSameObjectives(name: string, stored: StudyRecord, init: Pick<StudyRecord, "directions" | "metrics">): void {
   const same = stored.directions.join() === init.directions.join() && stored.metrics.join("\u0000") === init.metrics.join("\u0000");
@@ -79,6 +107,10 @@ type Maybe<T> = T | Promise<T>;
  * a networked backend answers them from its copy, refreshed after each of its writes and by `refresh`.
  */
 export interface StudyStorage {
+  /** Every study in the store, newest activity first (what the Sweeps view lists). */
+  listStudies(): Maybe<StudyListing[]>;
+  /** The study of that name, or null; never creates one. */
+  findStudy(name: string): Maybe<StudyRecord | null>;
   openStudy(init: Omit<StudyRecord, "id" | "runId">): Maybe<{ study: StudyRecord; created: boolean }>;
   setStudyRun(studyId: string, runId: string): Maybe<void>;
   trials(studyId: string): StoredTrial[];

@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import * as os from "os";
 import { RUN_LOCKS, type PostgresStore } from "./store";
 import { processAlive } from "../../track/records";
-import { checkSameObjectives, objectivesColumns, orphanError, toStudyRecord, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
+import { checkSameObjectives, objectivesColumns, orphanError, toListings, toStudyRecord, toTrial, type StoredState, type StudyListing, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
 import type { TrialState } from "../../tune/types";
 
 const STATES: StoredState[] = ["running", "complete", "pruned", "failed", "waiting"];
@@ -34,6 +34,20 @@ export class PgStudyStorage implements StudyStorage {
     if (!inserted.length) checkSameObjectives(init.name, study, init);
     await this.refresh(study.id);
     return { study, created: inserted.length > 0 };
+  }
+
+  async listStudies(): Promise<StudyListing[]> {
+    const [studies, byState, extremes] = await Promise.all([
+      this.store.query("SELECT * FROM studies"),
+      this.store.query<any>("SELECT study_id, state, COUNT(*) AS n, MAX(COALESCE(ended_at, started_at)) AS last FROM trials WHERE NOT warm GROUP BY study_id, state"),
+      this.store.query<any>("SELECT study_id, MIN(value) AS lo, MAX(value) AS hi FROM trials WHERE NOT warm AND state = 'complete' AND value IS NOT NULL GROUP BY study_id"),
+    ]);
+    return toListings(studies, byState, extremes);
+  }
+
+  async findStudy(name: string): Promise<StudyRecord | null> {
+    const [row] = await this.store.query("SELECT * FROM studies WHERE name = $1", [name]);
+    return row ? toStudyRecord(row) : null;
   }
 
   async setStudyRun(studyId: string, runId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { randomUUID } from "crypto";
 import * as os from "os";
 import type { SqliteStore } from "./store";
 import { processAlive } from "../../track/records";
-import { checkSameObjectives, objectivesColumns, orphanError, toStudyRecord, toTrial, type StoredState, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
+import { checkSameObjectives, objectivesColumns, orphanError, toListings, toStudyRecord, toTrial, type StoredState, type StudyListing, type StoredTrial, type StudyRecord, type StudyStorage, type TrialRow } from "../../tune/storage";
 import type { TrialState } from "../../tune/types";
 
 export class SqliteStudyStorage implements StudyStorage {
@@ -31,6 +31,19 @@ export class SqliteStudyStorage implements StudyStorage {
         .run(study.id, study.name, study.direction, study.metric, JSON.stringify(study.space), study.sampler, study.pruner, Date.now(), objectives.directions, objectives.metrics);
       return { study, created: true };
     }).immediate();
+  }
+
+  listStudies(): StudyListing[] {
+    return this.db.transaction(() => toListings(
+      this.db.prepare("SELECT * FROM studies").all() as any[],
+      this.db.prepare("SELECT study_id, state, COUNT(*) AS n, MAX(COALESCE(ended_at, started_at)) AS last FROM trials WHERE warm = 0 GROUP BY study_id, state").all() as any[],
+      this.db.prepare("SELECT study_id, MIN(value) AS lo, MAX(value) AS hi FROM trials WHERE warm = 0 AND state = 'complete' AND value IS NOT NULL GROUP BY study_id").all() as any[],
+    ))();
+  }
+
+  findStudy(name: string): StudyRecord | null {
+    const row = this.db.prepare("SELECT * FROM studies WHERE name = ?").get(name) as any;
+    return row ? toStudyRecord(row) : null;
   }
 
   setStudyRun(studyId: string, runId: string): void {

@@ -86,22 +86,7 @@ export class PbtResult {
 
   /** Every member's value over steps; a copy is a dotted jump from the donor's point to the member's next. */
   lineageFigure(): Figure {
-    const metric = this.study.metric;
-    const data: unknown[] = this.members.map((m) => ({
-      type: "scatter", mode: "lines+markers", name: `#${m.number}${m.state === "failed" ? " (failed)" : ""}`,
-      x: m.history.map((h) => h.step), y: m.history.map((h) => h.value), marker: { size: 5 },
-    }));
-    const jumps = this.lineage.map((e) => {
-      const next = this.members.find((m) => m.number === e.member)!.history.find((h) => h.step > e.step);
-      return next ? { x: [e.step, next.step, null], y: [e.donorValue, next.value, null] } : null;
-    }).filter((j): j is { x: (number | null)[]; y: (number | null)[] } => j !== null);
-    if (jumps.length) {
-      data.push({ type: "scatter", mode: "lines", name: "copied a checkpoint", x: jumps.flatMap((j) => j.x), y: jumps.flatMap((j) => j.y), line: { dash: "dot", color: "grey", width: 1 }, hoverinfo: "skip" });
-    }
-    return new Figure(
-      { data, layout: { title: { text: `Population-based training: ${metric} of each member` }, xaxis: { title: { text: "step" } }, yaxis: { title: { text: metric } }, height: 380 } },
-      `<PBT lineage: ${this.members.length} members, ${this.lineage.length} copies>`,
-    );
+    return lineageFigure(this.study.metric, this.members, this.lineage);
   }
 
   [MIME](): MimeBundle {
@@ -124,4 +109,30 @@ export class PbtResult {
         .map((r, i) => `<tr${i === 0 ? ' style="font-weight:bold"' : ""}>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`,
     };
   }
+}
+
+/**
+ * Every member's value over steps, a copy drawn as a dotted jump from the donor's point to the
+ * member's next one. From a finished population, or from a study's stored trials (the Sweeps view).
+ */
+export function lineageFigure(
+  metric: string,
+  members: ReadonlyArray<{ number: number; state: string; history: ReadonlyArray<{ step: number; value: number }> }>,
+  lineage: ReadonlyArray<{ member: number; step: number; donorValue: number }>,
+): Figure {
+  const data: unknown[] = members.map((m) => ({
+    type: "scatter", mode: "lines+markers", name: `#${m.number}${m.state === "failed" ? " (failed)" : ""}`,
+    x: m.history.map((h) => h.step), y: m.history.map((h) => h.value), marker: { size: 5 },
+  }));
+  const jumps = lineage.map((e) => {
+    const next = members.find((m) => m.number === e.member)?.history.find((h) => h.step > e.step);
+    return next ? { x: [e.step, next.step, null], y: [e.donorValue, next.value, null] } : null;
+  }).filter((j): j is { x: (number | null)[]; y: (number | null)[] } => j !== null);
+  if (jumps.length) {
+    data.push({ type: "scatter", mode: "lines", name: "copied a checkpoint", x: jumps.flatMap((j) => j.x), y: jumps.flatMap((j) => j.y), line: { dash: "dot", color: "grey", width: 1 }, hoverinfo: "skip" });
+  }
+  return new Figure(
+    { data, layout: { title: { text: `Population-based training: ${metric} of each member` }, xaxis: { title: { text: "step" } }, yaxis: { title: { text: metric } }, height: 380 } },
+    `<PBT lineage: ${members.length} members, ${lineage.length} copies>`,
+  );
 }
