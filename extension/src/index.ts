@@ -17,6 +17,8 @@ import { RegistryView } from "./registryView";
 import { pairingPlugin } from "./pairingPlugin";
 import { RunsTableView } from "./runsTable";
 import { RunsPanel } from "./runsView";
+import { SweepsModel } from "./sweeps";
+import { SweepView } from "./sweepView";
 import { IRunsModel } from "./tokens";
 
 const COMMANDS = {
@@ -26,6 +28,7 @@ const COMMANDS = {
   refresh: "modelbench:refresh-runs",
   models: "modelbench:show-models",
   table: "modelbench:show-runs-table",
+  sweeps: "modelbench:show-sweeps",
   openArtifact: "modelbench:open-artifact",
   downloadArtifact: "modelbench:download-artifact",
 };
@@ -56,6 +59,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
       compare: () => void app.commands.execute(COMMANDS.compare),
       showModels: () => void app.commands.execute(COMMANDS.models),
       showTable: () => void app.commands.execute(COMMANDS.table),
+      showSweeps: () => void app.commands.execute(COMMANDS.sweeps),
     });
     panel.title.icon = runsIcon;
     app.shell.add(panel, "right", { rank: 650 });
@@ -167,6 +171,18 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
         compare: (runIds) => void app.commands.execute(COMMANDS.compare, { runIds }),
       })),
     });
+    let sweeps: SweepsModel | null = null;
+    const showSweeps = singleTab("modelbench-sweeps", "Sweeps", () => new SweepView((sweeps = new SweepsModel(model)), {
+      openRun: (runId) => void app.commands.execute(COMMANDS.open, { runId }),
+    }));
+    app.commands.addCommand(COMMANDS.sweeps, {
+      label: "Show Sweeps (modelbench)",
+      // With { name }: that study (a sweep's own output can link to it).
+      execute: (args) => {
+        showSweeps();
+        if (typeof args.name === "string" && args.name) void sweeps?.select(args.name);
+      },
+    });
     // A tracked cell's `run NAME (id)` line (mime.ts) asks for its run this way.
     document.addEventListener(OPEN_RUN_EVENT, (e) => {
       const runId = (e as CustomEvent<{ runId?: string }>).detail?.runId;
@@ -180,6 +196,7 @@ const sidebar: JupyterFrontEndPlugin<RunsModel> = {
     palette?.addItem({ command: COMMANDS.refresh, category: "modelbench" });
     palette?.addItem({ command: COMMANDS.models, category: "modelbench" });
     palette?.addItem({ command: COMMANDS.table, category: "modelbench" });
+    palette?.addItem({ command: COMMANDS.sweeps, category: "modelbench" });
 
     const follower = new KernelFollower(model, notebooks, app.serviceManager);
     void Promise.all([app.restored, notebooks.restored]).then(() => {

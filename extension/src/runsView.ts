@@ -26,6 +26,7 @@ export interface RunsPanelActions {
   compare(): void;
   showModels?(): void;
   showTable?(): void;
+  showSweeps?(): void;
 }
 
 interface Row {
@@ -94,6 +95,7 @@ export class RunsPanel extends Widget {
     this.node.append(
       h("header", { class: "mb-header" }, h("h2", {}, "Runs"), this.count,
         actions.showTable ? h("button", { class: "jp-mod-styled mb-table-button", type: "button", title: "All runs as a table: columns, sort, pin (in the main area)", onclick: () => actions.showTable!() }, "Table") : null,
+        actions.showSweeps ? h("button", { class: "jp-mod-styled mb-sweeps-button", type: "button", title: "Studies of %%sweep and PBT: trials, history, importance (in the main area)", onclick: () => actions.showSweeps!() }, "Sweeps") : null,
         actions.showModels ? h("button", { class: "jp-mod-styled mb-models-button", type: "button", title: "The model registry: versions and aliases", onclick: () => actions.showModels!() }, "Models") : null),
       this.connection,
       h("div", { class: "mb-filters" }, this.search, h("div", { class: "mb-filter-row" }, this.status, this.tag, this.sort, h("label", { class: "mb-archived-toggle", title: "List archived runs too" }, this.archived, "archived"))),

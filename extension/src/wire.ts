@@ -3,6 +3,10 @@
 import type { Goal, MediaKind, MediaRecord, MetricSummary, ModelVersion, OutputChunk, PointsEvent, RunDetail, RunStatus, RunSummary } from "../../src/track/types";
 import type { CompareMetricRow, CompareParamRow, RunColumns } from "../../src/track/columns";
 import type { TablePage, TableQuery } from "../../src/track/tablePage";
+import type { StudyListing } from "../../src/tune/storage";
+import type { StudyReport, StudyFigureKey, TrialOverview } from "../../src/tune/reportTypes";
+
+export type { StudyListing, StudyReport, StudyFigureKey, TrialOverview };
 
 export type { MediaKind, MediaRecord, MetricSummary, ModelVersion, OutputChunk, PointsEvent, RunDetail, RunStatus, RunSummary, TablePage, TableQuery };
 export { RUN_STATUSES } from "../../src/track/types";
@@ -101,6 +105,8 @@ export type Incoming =
   | ({ type: "artifact"; id?: string } & ArtifactResult)
   | { type: "changed"; runs: RunSummary[] }
   | { type: "registryChanged" }
+  | { type: "studies"; id?: string; studies: StudyListing[]; unsupported?: string }
+  | { type: "study"; id?: string; report: StudyReport }
   /** The notebook switched its tracking store (`%store URI`): the panel now shows that one. */
   | { type: "store"; uri: string }
   | { type: "points"; points: PointsEvent[] }
@@ -199,6 +205,15 @@ export function reviveMessage(msg: Incoming): Incoming {
         })),
         curves: msg.curves.map((byKey) => Object.fromEntries(Object.entries(byKey).map(([k, c]) => [k, { ...c, values: c.values.map(num) }]))),
       };
+    }
+    case "studies":
+      return { ...msg, studies: msg.studies.map((l) => ({ ...l, best: l.best === null ? null : num(l.best) })) };
+    case "study": {
+      // Figures keep their "NaN" strings: plotly draws a non-number as a gap.
+      const maybe = (v: unknown) => (v === null || v === undefined ? null : num(v));
+      const trials = msg.report.trials.map((t) => ({ ...t, value: maybe(t.value), values: t.values ? t.values.map(num) : null }));
+      const importance = msg.report.importance && Object.fromEntries(Object.entries(msg.report.importance).map(([k, v]) => [k, num(v)]));
+      return { ...msg, report: { ...msg.report, trials, importance } };
     }
     default:
       return msg;
