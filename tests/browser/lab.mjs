@@ -28,9 +28,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts JupyterLab and waits until it answers; `stop()` ends it (and its kernels) in any case.
- * `args` are added to the command line (e.g. to turn a server extension off).
+ * `args` are added to the command line (e.g. to turn a server extension off); `storeUri` tracks
+ * into another store than the throw-away SQLite one (a PostgreSQL database).
  */
-export async function startLab({ args: extraArgs = [] } = {}) {
+export async function startLab({ args: extraArgs = [], storeUri = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "modelbench-browser-"));
   const notebooks = join(dir, "notebooks");
   for (const d of [notebooks, join(dir, "config"), join(dir, "data"), join(dir, "runtime")]) mkdirSync(d, { recursive: true });
@@ -45,7 +46,7 @@ export async function startLab({ args: extraArgs = [] } = {}) {
   if (!existsSync(jupyter)) throw new Error(`no ${jupyter}: run the set-up first (node scripts/setup.mjs)`);
   const env = {
     ...process.env,
-    MODELBENCH_STORE: `sqlite://${store}`,
+    MODELBENCH_STORE: storeUri ?? `sqlite://${store}`,
     JUPYTER_CONFIG_DIR: join(dir, "config"),
     JUPYTER_DATA_DIR: join(dir, "data"),
     JUPYTER_RUNTIME_DIR: join(dir, "runtime"),

@@ -8,7 +8,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { ROOT, launchChromium, openNotebook, startLab } from "./lab.mjs";
+
+const require = createRequire(import.meta.url);
 
 const ARTIFACTS = join(ROOT, "tests", "browser", "artifacts");
 
@@ -144,3 +147,65 @@ describe("the Sweeps view follows studies run by other processes", { timeout: 30
     await page.screenshot({ path: join(ARTIFACTS, "sweeps-pbt.png") });
   });
 });
+
+describe("the Sweeps view on PostgreSQL follows two worker processes of one sweep", { timeout: 300_000 }, () => {
+  let pg;
+  let lab;
+  let browser;
+  let page;
+  let project;
+  let uri;
+  const children = [];
+
+  before(async () => {
+    const { startTestPostgres } = require(join(ROOT, "dist", "tests", "support", "pgserver.js"));
+    pg = await startTestPostgres();
+    uri = await pg.createDatabase();
+    lab = await startLab({ storeUri: uri });
+    browser = await launchChromium();
+    page = await openNotebook(lab, browser, "pg-sweeps.ipynb", [`"ready"`]);
+    project = mkdtempSync(join(tmpdir(), "mb-sweep-view-pg-"));
+    mkdirSync(join(project, "node_modules"));
+    symlinkSync(ROOT, join(project, "node_modules", "modelbench"), "dir");
+    writeFileSync(join(project, "objective.js"), OBJECTIVE);
+  });
+
+  after(async () => {
+    for (const c of children) if (c.running) c.proc.kill("SIGKILL");
+    if (page && !page.isClosed()) await page.screenshot({ path: join(ARTIFACTS, "sweeps-pg-last.png") }).catch(() => {});
+    await browser?.close().catch(() => {});
+    await lab?.stop();
+    await pg?.stop();
+  });
+
+  test("trials of both workers appear while they run, and the study ends complete", async () => {
+    await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="modelbench-runs"]').click();
+    await page.waitForFunction(() => document.querySelector("#modelbench-runs .mb-connection")?.textContent?.includes("pg-sweeps.ipynb"), null, { timeout: 90_000 });
+    await page.locator("#modelbench-runs .mb-sweeps-button").click();
+    await page.locator(".mb-sweeps .mb-empty", { hasText: "No sweeps in this store yet" }).waitFor({ timeout: 30_000 });
+
+    const sweep = start(process.execPath, [join(ROOT, "bin", "modelbench.mjs"), "sweep", "--module", "objective.js", "--trials", "10", "--processes", "2", "--sampler", "random", "--seed", "1", "--study", "pg-live", "--direction", "max", "--metric", "score", "--store", uri], project, { ...process.env, MODELBENCH_STORE: uri });
+    children.push(sweep);
+    await page.waitForFunction(() => document.querySelector(".mb-sweeps .mb-sweep-summary")?.dataset.study === "pg-live", null, { timeout: 60_000 });
+    const seen = new Set();
+    let twoRunning = false;
+    while (sweep.running) {
+      const [n, running] = await Promise.all([summary(page).getAttribute("data-complete"), summary(page).getAttribute("data-running")]);
+      if (sweep.running) {
+        seen.add(Number(n));
+        if (Number(running) === 2) twoRunning = true;
+      }
+      await page.waitForTimeout(250);
+    }
+    assert.equal(await sweep.done, 0, sweep.out);
+    assert.ok(twoRunning, "the two workers' trials were seen running at once");
+    assert.ok([...seen].filter((n) => n > 0 && n < 10).length >= 2, `complete counts seen while it ran: ${[...seen].sort((a, b) => a - b).join(", ")}`);
+    await page.waitForFunction(() => document.querySelector(".mb-sweeps .mb-sweep-summary")?.dataset.complete === "10", null, { timeout: 30_000 });
+    assert.equal(await page.locator(".mb-sweeps tr[data-trial]").count(), 10);
+    await page.locator('.mb-sweep-figure[data-figure="importance"] .main-svg').first().waitFor({ timeout: 30_000 });
+  });
+});
+
+function summary(page) {
+  return page.locator(".mb-sweeps .mb-sweep-summary");
+}
