@@ -10,6 +10,7 @@ export * from "./neural";
 export * from "./train";
 export * from "./debug";
 export * from "./evaluate";
+export * from "./automl";
 export { Random } from "./random";
 export { ModelbenchError, InvalidInputError, NotFittedError } from "./errors";
 export { display, clearOutput, html, markdown, mime, MIME, DisplayHandle, setDisplaySink, toDisplayOutput, type MimeBundle } from "./display";

@@ -110,6 +110,21 @@ export class TfidfVectorizer implements Transformer<readonly string[], CsrMatrix
     return { ...this.p };
   }
 
+  /** Its settings and what fit learned (vocabulary in column order, idf), as plain JSON. */
+  toJSON(): { params: TfidfParams; featureNames: string[] | null; idf: number[] | null } {
+    return { params: this.params(), featureNames: this.fitted ? [...this.fitted.featureNames] : null, idf: this.fitted?.idf ? Array.from(this.fitted.idf) : null };
+  }
+
+  /** Revives what toJSON wrote: transform gives the same matrix as the vectorizer that wrote it. */
+  static fromJSON(json: ReturnType<TfidfVectorizer["toJSON"]>): TfidfVectorizer {
+    if (!json || typeof json !== "object" || typeof json.params !== "object") throw new InvalidInputError("not a saved TfidfVectorizer: pass what its toJSON() returned");
+    const v = new TfidfVectorizer(json.params);
+    if (json.featureNames) {
+      v.fitted = { vocabulary: new Map(json.featureNames.map((t, i) => [t, i])), featureNames: [...json.featureNames], idf: json.idf ? Float64Array.from(json.idf) : null };
+    }
+    return v;
+  }
+
   private get state(): Fitted {
     if (!this.fitted) throw new NotFittedError("TfidfVectorizer");
     return this.fitted;
