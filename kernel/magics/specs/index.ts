@@ -5,11 +5,12 @@ import { envSpec, lsmagicSpec, seedSpec, timeitSpec, timeSpec, whoSpec } from ".
 import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, runsSpec, storeSpec, trackSpec } from "./track";
 import { sweepSpec } from "./sweep";
 import { baselineSpec } from "./baseline";
+import { automlSpec } from "./automl";
 
 export const MAGIC_SPECS: readonly MagicSpec[] = [
   lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec,
   trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec,
-  sweepSpec, baselineSpec,
+  sweepSpec, baselineSpec, automlSpec,
 ];
 
 /** The specs by name, as completion and inspection look them up. */
