@@ -2,22 +2,8 @@
 import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
 import { automlSpec } from "./specs/automl";
-import { isTableLike } from "../../src/baselines/table";
+import { tableVariable as table } from "./locals";
 import { globalSeed } from "../../src/random";
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-/** A table variable by name, with an error that says how to define it. */
-function table(locals: Record<string, unknown>, name: string, flag: string): unknown {
-  if (!IDENT.test(name)) throw new MagicUsageError(`${flag} takes the name of a variable, got '${name}': define it in a cell first, e.g. const ${flag === "TABLE" ? "data" : "test"} = aq.from(rows)`);
-  if (!(name in locals)) {
-    const close = Object.keys(locals).filter((k) => k.toLowerCase() === name.toLowerCase());
-    throw new MagicUsageError(`no variable '${name}' in this notebook${close.length ? ` (did you mean '${close[0]}'?)` : ""}: define it in a cell first`);
-  }
-  const value = locals[name];
-  if (!isTableLike(value)) throw new MagicUsageError(`'${name}' is ${value === null ? "null" : typeof value}, not a table: ${flag} takes an arquero table, a danfojs DataFrame or an array of row objects`);
-  return value;
-}
 
 /** "90", "90s", "1.5m", "2h" → seconds. */
 export function parseDuration(text: string): number {

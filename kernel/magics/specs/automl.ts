@@ -11,7 +11,7 @@ export const automlSpec: MagicSpec = {
     "for numbers), their hyperparameters and the TF-IDF settings of a text column under a time budget, cheap families and small " +
     "samples first (cost-aware, as FLAML), every candidate cross-validated (grouped with --groups). Every trial is a tracked run " +
     "(the Sweeps view follows it); shows a leaderboard by family beside a baseline; the winner is refitted on all rows, scored " +
-    "once on --test with evaluate(), and registered as NAME@automl with --register. The result is in `_` (its model in `_.model`).",
+    "once on --test with evaluate(), and registered as NAME@automl with --register (from a script: automl(data, { target, … })).",
   usage: "%automl TABLE --target COL [--time 60s] [--metric macro_f1] [--families lr,nb,gbdt,mlp] [--groups COL] [--text COL] [--cv K] [--test TABLE] [--register NAME] [--max-trials N] [--ignore a,b] [--seed N] [--name NAME]",
   positional: [{ name: "TABLE", help: "a variable: an arquero table, a danfojs DataFrame or an array of row objects" }],
   options: [
