@@ -1,4 +1,4 @@
-// `npm run bench [kernel|track|tune|pbt|models|data|baselines|sidebar|notebook|transformers ...]`: every benchmark under bench/ (or the ones named),
+// `npm run bench [kernel|track|tune|pbt|models|data|baselines|sidebar|notebook|transformers|automl ...]`: every benchmark under bench/ (or the ones named),
 // each printing its comparison table against the peer it names, measured in the same run.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -19,6 +19,7 @@ const benches = {
   "sidebar-table": [process.execPath, ["bench/sidebar/table.mjs"]],
   notebook: [process.execPath, ["bench/notebook/diffview.mjs"]],
   transformers: [process.execPath, ["bench/transformers/bench.mjs"]],
+  automl: [process.execPath, ["bench/automl/bench.mjs"]],
 };
 // Names pick benchmarks; flags after them (`npm run bench kernel -- --baseline ../main`) go to each one picked.
 const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith("-") && !all.slice(0, i).some((b) => b.startsWith("-")));
