@@ -95,6 +95,26 @@ test("the same seed with one worker and maxTrials gives the same trials and lead
   assert.notDeepEqual(shape(a), shape(c), "another seed searches differently");
 });
 
+test("on 4,000 rows or more, new candidates start on a quarter of the rows and the best of every three is promoted to half, then to all", async () => {
+  const data = tabular(4400, 7);
+  const result = await automl(data, { target: "label", maxTrials: 24, seed: 1, ignore: ["group"], families: ["lr", "tree"], cv: 3, track: false });
+  const fraction = (t: { params: Record<string, unknown> }) => t.params.sample as number;
+  const key = (t: { params: Record<string, unknown> }) => JSON.stringify(Object.entries(t.params).filter(([k]) => k !== "sample").sort());
+  const at = (f: number) => result.trials.filter((t) => fraction(t) === f);
+  assert.ok(at(0.25).length >= 9, `new candidates on a quarter: ${at(0.25).length}`);
+  assert.ok(at(0.5).length >= 2 && at(1).length >= 1, `promoted: ${at(0.5).length} to half, ${at(1).length} to all`);
+  for (const t of [...at(0.5), ...at(1)]) {
+    const below = fraction(t) === 0.5 ? 0.25 : 0.5;
+    const earlier = result.trials.filter((u) => u.number < t.number && fraction(u) === below);
+    assert.ok(earlier.some((u) => key(u) === key(t)), `trial #${t.number} at ${fraction(t)} was scored at ${below} first`);
+    // The promoted one was the best of its rung among those not promoted yet.
+    const promotedBefore = new Set(result.trials.filter((u) => u.number < t.number && fraction(u) === fraction(t)).map(key));
+    const candidates = earlier.filter((u) => !promotedBefore.has(key(u)));
+    assert.equal(key(t), key(candidates.reduce((a, b) => (b.value! > a.value! ? b : a))));
+  }
+  assert.ok(result.leaderboard.every((f) => f.scored === result.trials.filter((t) => t.params.family === f.family && fraction(t) === 1).length));
+});
+
 test("grouped folds never put one group on both sides", () => {
   const data = tabular(240);
   const cols = columnSource(data);
