@@ -93,17 +93,18 @@ check.found ? check.found.message : "NonFiniteCheck found nothing: every loss, g
 // %% [markdown]
 // ## What does the champion get wrong?
 //
-// `genre@champion` from `05-tuning` is a logistic regression over TF-IDF features; its run recorded
-// the vectorizer settings, so the same features are rebuilt from the training passages. Errors
+// `genre@champion` from `05-tuning` is the tuned family that cross-validated best (boosted trees or
+// the text network) over TF-IDF features; its run recorded the vectorizer settings, so the same
+// features are rebuilt from the training passages. Errors
 // grouped by true → predicted genre, with the passages, show whether mistakes are near misses
 // (fiction genres among themselves) or something to fix.
 
 // %%
-import { loadModel, store, errorAnalysis, LogisticRegression } from "modelbench";
+import { loadModel, store, errorAnalysis } from "modelbench";
 const { value, version } = await loadModel("genre@champion");
-const champion = value as LogisticRegression;
+const champion = value as { predict(X: unknown): string[] };
 const made = await store().getRun(version.runId);
-const vec = new TfidfVectorizer({ stopWords: "english", maxFeatures: made.params.maxFeatures as number, sublinearTf: made.params.sublinearTf as boolean });
+const vec = new TfidfVectorizer(made.params.tfidf as ConstructorParameters<typeof TfidfVectorizer>[0]);
 vec.fit(trainSet.array("text") as string[]);
 const predicted = champion.predict(vec.transform(test.array("text") as string[]));
 const errors = errorAnalysis(yte, predicted, { text: test.array("text") as string[] });

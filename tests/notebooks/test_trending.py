@@ -254,3 +254,147 @@ def test_06_fine_tune_with_too_high_a_learning_rate_is_diagnosed_from_loss_and_g
     assert fixed["last_epoch_loss"]["last"] < min(chance, 0.6 * fixed["first_epoch_loss"]["last"])
     assert fixed["max_grad_norm"]["last"] < 4 * fixed["first_grad_norm"]["last"]
     assert fixed["test_accuracy"]["last"] > high["test_accuracy"]["last"]
+
+
+def study_trials(db, name):
+    study = db.execute("SELECT * FROM studies WHERE name = ?", (name,)).fetchone()
+    assert study is not None, f"no study {name}"
+    rows = db.execute("SELECT * FROM trials WHERE study_id = ? AND warm = 0 ORDER BY number", (study["id"],)).fetchall()
+    return study, [{**dict(r), "params": json.loads(r["params"]), "intermediate": {int(k): v for k, v in json.loads(r["intermediate"]).items()}} for r in rows]
+
+
+def run_params(db, name):
+    run = db.execute("SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC", (name,)).fetchone()
+    assert run is not None, f"no run {name}"
+    return {r["key"]: json.loads(r["value"]) for r in db.execute("SELECT key, value FROM params WHERE run_id = ?", (run["id"],))}
+
+
+def markdown_of(nb, heading):
+    cells = [c.source for c in nb.cells if c.cell_type == "markdown" and heading in c.source]
+    assert len(cells) == 1, f"{len(cells)} markdown cells contain {heading!r}"
+    return " ".join(cells[0].split())
+
+
+HYPERBAND = {"trees-hyperband": [3, 9, 27], "net-hyperband": [1, 3, 9]}
+
+
+def test_05_tunes_trees_and_network_with_hyperband_on_rounds_and_epochs_cross_validated_by_text(trending):
+    executed, db = trending
+    for name, budgets in HYPERBAND.items():
+        study, trials = study_trials(db, name)
+        assert study["pruner"] == "hyperband" and study["metric"] == "cv_macro_f1", dict(study)
+        states = [t["state"] for t in trials]
+        assert "complete" in states and "pruned" in states, (name, states)
+        for t in trials:
+            steps = sorted(t["intermediate"])
+            # Scores come at the budgets (rounds or epochs), in order, and a trial stops only where Hyperband said so.
+            assert steps == budgets[: len(steps)], (name, t["number"], steps)
+            if t["state"] == "complete":
+                assert steps == budgets, (name, t["number"], steps)
+                # A trial's value is its best budget's score; that budget is what best_budget logged.
+                assert t["value"] == pytest.approx(max(t["intermediate"].values()))
+                best_budget = max(steps, key=lambda s: t["intermediate"][s])
+                assert metric(db, t["run_id"], "best_budget") == best_budget
+        # The closing text: Hyperband stopped some trials after the first budget and others after the second.
+        stopped = {len(t["intermediate"]) for t in trials if t["state"] == "pruned"}
+        assert {1, 2} <= stopped, (name, stopped)
+    assert "Hyperband stopped some trials after the first budget and others after the second" in markdown_of(executed["05-tuning"], "What we learned")
+    # The folds are groups of texts: three folds of the 375 tuning texts' passages.
+    assert "1125 tuning passages from 375 texts" in outputs_of(executed["05-tuning"], "new GroupKFold({ nSplits: 3 })")
+
+
+def test_05_says_which_parameter_mattered_as_the_sweeps_trials_measured_it(trending):
+    executed, db = trending
+    nb = executed["05-tuning"]
+    summary = run_metrics(db, "tuning-summary")
+    out = outputs_of(nb, "%%track tuning-summary")
+    names = {"learningRate": "the learning rate", "maxDepth": "the depth", "batchSize": "the batch size"}
+    top = {}
+    for family, name in (("trees", "trees-hyperband"), ("network", "net-hyperband")):
+        study, trials = study_trials(db, name)
+        space = [p["name"] for p in json.loads(study["space"])]
+        importance = {k.split(".")[-1]: m["last"] for k, m in summary.items() if k.startswith(f"importance.{family}.")}
+        # One importance per parameter of the sweep's space, summing to one (fANOVA's normalisation).
+        assert sorted(importance) == sorted(space), (family, importance, space)
+        assert sum(importance.values()) == pytest.approx(1)
+        top[family] = max(importance, key=importance.get)
+        complete = [t for t in trials if t["state"] == "complete"]
+        assert f"{family}: {names[top[family]]} mattered most (importance {importance[top[family]]:.2f} over {len(complete)} complete trials)" in out, out
+        best = max(complete, key=lambda t: t["value"])
+        assert summary[f"cv_macro_f1.{family}"]["last"] == pytest.approx(best["value"])
+    # The closing text names the learning rate for both families.
+    learned = markdown_of(nb, "What we learned")
+    assert "the learning rate mattered most for both families" in learned
+    assert top == {"trees": "learningRate", "network": "learningRate"}, top
+
+
+def test_05_pbt_and_random_search_spend_the_same_compute_and_the_verdict_is_the_stores(trending):
+    executed, db = trending
+    nb = executed["05-tuning"]
+    out = outputs_of(nb, "%%track pbt-vs-random")
+    verdicts, winners = {}, {}
+    for every, rounds in ((2, 6), (4, 3)):
+        pbt_study, members = study_trials(db, f"net-pbt-every-{every}")
+        _, randoms = study_trials(db, f"net-random-every-{every}")
+        assert len(members) == len(randoms) == 8 and all(t["state"] == "complete" for t in members + randoms)
+        # Same compute: every line and every random trial is 12 epochs, scored every `every` epochs.
+        for t in members + randoms:
+            assert sorted(t["intermediate"]) == [every * (k + 1) for k in range(rounds)], t["intermediate"]
+        # The same starting draws: PBT member i starts where random trial i is.
+        initial = {t["number"]: run_params(db, db.execute("SELECT name FROM runs WHERE id = ?", (t["run_id"],)).fetchone()["name"])["pbt_initial"] for t in members}
+        assert [initial[t["number"]] for t in members] == [r["params"] for r in randoms]
+        copies = db.execute("SELECT COUNT(*) FROM metric_summary WHERE key = 'pbt.copied_from' AND run_id IN (SELECT run_id FROM trials WHERE study_id = ?)", (pbt_study["id"],)).fetchone()[0]
+        assert copies > 0, "PBT copied no checkpoint"
+        # The winners by validation score, and their scores on the check texts, as the cell printed them.
+        best_pbt, best_random = max(members, key=lambda t: t["value"]), max(randoms, key=lambda t: t["value"])
+        pbt_check, random_check = metric(db, best_pbt["run_id"], "check_macro_f1"), metric(db, best_random["run_id"], "check_macro_f1")
+        word = lambda a, b: "beat" if a > b else "did not beat"
+        line = (f"copying every {every} epochs: on the validation texts PBT {word(best_pbt['value'], best_random['value'])} random search, "
+                f"{best_pbt['value']:.3f} against {best_random['value']:.3f}")
+        assert line in out, (line, out)
+        assert f"on the check texts PBT {word(pbt_check, random_check)} it, {pbt_check:.3f} against {random_check:.3f}" in out, out
+        verdicts[every] = (best_pbt["value"] > best_random["value"], pbt_check > random_check)
+        copied = {t["number"]: db.execute("SELECT last, last_step FROM metric_summary WHERE run_id = ? AND key = 'pbt.copied_from'", (t["run_id"],)).fetchone() for t in members}
+        winners[every] = (best_pbt, best_random, copied)
+    # The closing text: copying every 2 epochs lost on both sets, every 4 epochs won on both.
+    learned = markdown_of(nb, "What we learned")
+    assert "Copying every 2 epochs PBT lost to the random search on both" in learned and "Copying every 4 epochs it won on both" in learned
+    assert verdicts == {2: (False, False), 4: (True, True)}, verdicts
+    # Every 2 epochs: the random search's winner, as the PBT member with the same start, was overwritten by a copy.
+    _, best_random, copied = winners[2]
+    assert "was, as a PBT member, overwritten by a copy" in learned and copied[best_random["number"]] is not None
+    # Every 4 epochs: PBT's winner took the random winner's weights after 4 epochs and went on with a lower learning rate.
+    best_pbt, best_random, copied = winners[4]
+    assert "took the random search's winner's weights after 4 epochs and went on with a lower learning rate" in learned
+    assert (copied[best_pbt["number"]]["last"], copied[best_pbt["number"]]["last_step"]) == (best_random["number"], 4), dict(copied[best_pbt["number"]] or {})
+    final_lr = run_params(db, db.execute("SELECT name FROM runs WHERE id = ?", (best_pbt["run_id"],)).fetchone()["name"])["learningRate"]
+    assert final_lr < best_random["params"]["learningRate"], (final_lr, best_random["params"])
+
+
+def test_05_the_champion_is_the_better_family_by_cross_validation_scored_once_on_the_test_texts(trending):
+    executed, db = trending
+    nb = executed["05-tuning"]
+    best = {name: max(t["value"] for t in study_trials(db, name)[1] if t["state"] == "complete") for name in HYPERBAND}
+    family = "trees" if best["trees-hyperband"] >= best["net-hyperband"] else "network"
+    params = run_params(db, "tuned-champion")
+    assert params["family"] == family and params["cv_macro_f1"] == pytest.approx(max(best.values())), params
+    assert params["model"] == {"trees": "HistGradientBoostingClassifier", "network": "MLPClassifier"}[family]
+    champion = run_metrics(db, "tuned-champion")
+    assert champion["macro_f1"]["count"] == 1, "scored once on the test texts"
+    # The closing sentence: where the tuned model lands among the baselines and the untuned models.
+    tuned = champion["macro_f1"]["last"]
+    untuned = {n: run_metrics(db, n)["macro_f1"]["last"] for n in ("tfidf-nb", "tfidf-lr", "tfidf-hgb", "text-net")}
+    above = sorted(n for n, v in untuned.items() if v > tuned)
+    out = outputs_of(nb, "const untuned = scored.filter")
+    assert f"tuned {family}: test macro-F1 {tuned:.3f}" in out and f"untuned models above it: " in out, out
+    assert sorted(out.split("untuned models above it: ")[1].strip("'\" \n").split(", ")) == above, (out, above)
+    learned = markdown_of(nb, "What we learned")
+    assert "The network cross-validated better than the trees" in learned and family == "network"
+    assert "beats every baseline but lands below the untuned logistic regression and naive Bayes of 03" in learned
+    assert above == ["tfidf-lr", "tfidf-nb"], above
+    baselines = [metric(db, r["id"], "macro_f1") for r in db.execute("SELECT id, tags FROM runs").fetchall() if "baseline" in json.loads(r["tags"])]
+    assert tuned > max(b for b in baselines if b is not None)
+    # 06 rebuilds the champion's features from its run and gets the score its run logged.
+    shown = outputs_of(executed["06-debugging"], "champion macro-F1 on the test texts")
+    got, logged = re.search(r"test texts: ([0-9.]+) \(its run logged ([0-9.]+)\)", shown).groups()
+    assert got == logged == f"{tuned:.3f}", shown
