@@ -140,4 +140,4 @@ const top = board.rows.find((r) => r.kind === "model")!;
 // same sparse features, and their importance chart shows the words their splits rely on. The report shows which genres are still hard: the small ones
 // (look at their support). Each family's run holds its whole evaluation (confusion matrix, curves,
 // worst errors), so selecting the three runs in the Runs panel and pressing **Compare** shows them
-// side by side. `05-tuning` tunes the best family.
+// side by side. `05-tuning` tunes the boosted trees and a network on the same features.
