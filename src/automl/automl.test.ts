@@ -158,7 +158,7 @@ test("bad input: each refused with what to do", async () => {
   const data = tabular(60);
   const cases: Array<[Record<string, unknown>, RegExp, unknown?]> = [
     [{ target: "genre" }, /no target column 'genre': the data has 'a', 'b', 'c', 'noise', 'group', 'label'/],
-    [{ target: "label", families: ["lr", "xgboost"] }, /unknown family 'xgboost' for classification: use nb, lr, tree, gbdt, mlp/],
+    [{ target: "label", families: ["lr", "xgboost"] }, /unknown family 'xgboost' for classification: use nb, lr, knn, tree, gbdt, mlp/],
     [{ target: "label", timeBudget: 0.2 }, /a budget of 200 ms is too small for any fit: give at least 1 s/],
     [{ target: "label", metric: "f2" }, /unknown metric 'f2': use one of accuracy/],
     [{ target: "label", groups: "nope" }, /no groups column 'nope'/],

@@ -40,7 +40,7 @@ export interface AutoMLOptions {
    * seed gives the same trials on any machine.
    */
   maxTrials?: number;
-  /** Families to search (default: all for the task): nb, lr, tree, gbdt, mlp; ridge, lasso, tree, gbdt. */
+  /** Families to search (default: all for the task): nb, lr, knn, tree, gbdt, mlp; ridge, lasso, knn, tree, gbdt. */
   families?: readonly string[];
   /** Folds (default 5; 3 above 5,000 rows). */
   cv?: number;

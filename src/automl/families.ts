@@ -11,6 +11,10 @@ import { HistGradientBoostingClassifier } from "../models/histGradientBoosting";
 import { HistGradientBoostingRegressor } from "../models/histGradientBoostingRegressor";
 import { Ridge, Lasso } from "../models/linear";
 import { MLPClassifier } from "../neural/mlp";
+import { KNeighborsClassifier, KNeighborsRegressor } from "../models/neighbors";
+
+const knnSpace = { nNeighbors: int(1, 50, { log: true }), weights: choice(["uniform", "distance"]), p: choice([1, 2]) };
+const knnStart = { nNeighbors: 5, weights: "uniform", p: 2 };
 
 export type Task = "classification" | "regression";
 
@@ -45,6 +49,11 @@ const classification: Family[] = [
     make: (p) => new LogisticRegression({ C: p.C, maxIter: 200 }),
   },
   {
+    name: "knn", title: "k-nearest neighbours", task: "classification", sparse: false, nonNegative: false, scale: true, cost: 3,
+    space: knnSpace, start: knnStart,
+    make: (p) => new KNeighborsClassifier({ nNeighbors: p.nNeighbors, weights: p.weights, p: p.p }),
+  },
+  {
     name: "tree", title: "decision tree", task: "classification", sparse: false, nonNegative: false, scale: false, cost: 3,
     space: { maxDepth: int(2, 24), minSamplesLeaf: int(1, 32, { log: true }) }, start: { maxDepth: 6, minSamplesLeaf: 4 },
     make: (p, seed) => new DecisionTreeClassifier({ maxDepth: p.maxDepth, minSamplesLeaf: p.minSamplesLeaf, randomState: seed }),
@@ -73,6 +82,11 @@ const regression: Family[] = [
     name: "lasso", title: "lasso regression", task: "regression", sparse: false, nonNegative: false, scale: true, cost: 2,
     space: { alpha: logUniform(1e-4, 10) }, start: { alpha: 0.1 },
     make: (p) => new Lasso({ alpha: p.alpha, maxIter: 2000 }),
+  },
+  {
+    name: "knn", title: "k-nearest neighbours", task: "regression", sparse: false, nonNegative: false, scale: true, cost: 3,
+    space: knnSpace, start: knnStart,
+    make: (p) => new KNeighborsRegressor({ nNeighbors: p.nNeighbors, weights: p.weights, p: p.p }),
   },
   {
     name: "tree", title: "decision tree", task: "regression", sparse: false, nonNegative: false, scale: false, cost: 3,

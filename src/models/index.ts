@@ -14,3 +14,4 @@ export { featureImportances, importanceBars, type ImportanceType, type FeatureIm
 export { permutationImportance, type PermutationImportance, type PermutationImportanceOptions } from "./permutation";
 export { autolog, type AutologSettings } from "./autolog";
 export { LinearRegression, Ridge, Lasso, type LinearRegressionParams, type RidgeParams, type LassoParams } from "./linear";
+export { KNeighborsClassifier, KNeighborsRegressor, type KNeighborsParams } from "./neighbors";

@@ -7,7 +7,7 @@ export const automlSpec: MagicSpec = {
   line: true,
   cell: false,
   summary:
-    "Search model families (naive Bayes, logistic regression, trees, boosted trees, an MLP; ridge, lasso, trees and boosted trees " +
+    "Search model families (naive Bayes, logistic regression, k-nearest neighbours, trees, boosted trees, an MLP; ridge, lasso, k-NN, trees and boosted trees " +
     "for numbers), their hyperparameters and the TF-IDF settings of a text column under a time budget, cheap families and small " +
     "samples first (cost-aware, as FLAML), every candidate cross-validated (grouped with --groups). Every trial is a tracked run " +
     "(the Sweeps view follows it); shows a leaderboard by family beside a baseline; the winner is refitted on all rows, scored " +
@@ -18,7 +18,7 @@ export const automlSpec: MagicSpec = {
     { name: "target", type: "string", help: "the column to predict: labels (classification) or numbers (regression)" },
     { name: "time", type: "string", help: "search time: 30s, 2m, or seconds (default 60s; none with --max-trials alone)" },
     { name: "metric", type: "string", choices: ["macro_f1", "f1_macro", "accuracy", "f1_weighted", "roc_auc", "neg_log_loss", "r2", "mae", "rmse"], help: "what to maximise (default macro_f1 for labels, r2 for numbers)" },
-    { name: "families", type: "list", choices: ["nb", "lr", "tree", "gbdt", "mlp", "ridge", "lasso"], help: "the families to search (default: all that fit the data)" },
+    { name: "families", type: "list", choices: ["nb", "lr", "knn", "tree", "gbdt", "mlp", "ridge", "lasso"], help: "the families to search (default: all that fit the data)" },
     { name: "groups", type: "string", help: "a column naming each row's group: no group is on both sides of a fold" },
     { name: "text", type: "string", help: "the text column (TF-IDF); otherwise one is recognised by its long, mostly distinct strings" },
     { name: "cv", type: "int", min: 2, help: "folds (default 5; 3 above 5,000 rows)" },
