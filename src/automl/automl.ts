@@ -7,6 +7,7 @@
 // configurations are scored on a quarter of the rows first and the best of each three promoted to
 // half, then to all (successive halving). The winner is refitted on all rows, scored once on the
 // held-out rows when given (evaluate()), and registered as NAME@automl when asked.
+import { createHash } from "crypto";
 import { InvalidInputError } from "../errors";
 import { GroupKFold, KFold, StratifiedKFold, type Fold } from "../data/split";
 import { Random } from "../random";
@@ -332,7 +333,15 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
   const sampler = new AutoMLSampler(families, fidelities, plan, o.seed);
   const name = o.name ?? `automl-${o.target}-${new Date().toISOString().slice(0, 23).replace(/[:T.]/g, "-")}`;
 
-  const outer = o.track ? await track.startRun({ name, tags: ["automl"], params: { target: o.target, metric: plan.metric, task: plan.task, time_budget_s: o.timeBudget, families: families.map((f) => f.name).join(","), cv: k, groups: o.groups ?? null, text: plan.columns.text, rows: n, seed: o.seed } }) : null;
+  const outer = o.track ? await track.startRun({ name, tags: ["automl"], seed: o.seed, params: { target: o.target, metric: plan.metric, task: plan.task, time_budget_s: o.timeBudget, families: families.map((f) => f.name).join(","), cv: k, groups: o.groups ?? null, text: plan.columns.text, rows: n, seed: o.seed } }) : null;
+  // What data the run saw: a digest of the table's columns and values (as mlflow.data records a DataFrame's).
+  if (outer) {
+    await outer.store.recordData(outer.id, tableDigest(`training table (${n} rows; ${cols.names.join(", ")})`, cols));
+    if (o.test !== undefined) {
+      const t = columnSource(o.test);
+      await outer.store.recordData(outer.id, tableDigest(`held-out table (${t.n} rows)`, t));
+    }
+  }
   let study: Study | null = null;
   let interrupted = false;
   const stopListening = onInterrupt(() => (interrupted = true));
@@ -342,7 +351,8 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
   const stats = new Map<number, TrialStats>();
   const t0 = Date.now();
   try {
-    study = await createStudy({ name, space, metric: `cv_${plan.metric}`, direction: "maximize", sampler, pruner: "none", track: o.track, seed: o.seed });
+    // Trials nest straight under the automl run (no second run for the study).
+    study = await createStudy({ name, space, metric: `cv_${plan.metric}`, direction: "maximize", sampler, pruner: "none", track: o.track, seed: o.seed, ...(outer ? { sweepRunId: outer.id } : {}) });
     if (study.trials.length) throw new InvalidInputError(`a study named '${name}' already exists: choose another name`);
     sampler.deadline = t0 + o.timeBudget * 1000;
     sampler.budget = o.timeBudget;
@@ -449,6 +459,18 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
     families: rows, baseline, best: { trial: best.number, family: family.name, params: model.info.params, score: best.value! }, trials, importance, within, model, testScore, evaluation, registered,
     runId: outer?.id ?? null, folds: k, grouped: !!o.groups,
   });
+}
+
+/** A data record for a table: sha256 over its column names and values, in order. */
+function tableDigest(label: string, cols: ColumnSource): { path: string; hash: string; bytes: number } {
+  const h = createHash("sha256");
+  let bytes = 0;
+  for (const name of cols.names) {
+    const text = JSON.stringify([name, cols.get(name)]);
+    bytes += text.length;
+    h.update(text).update("\0");
+  }
+  return { path: label, hash: h.digest("hex"), bytes };
 }
 
 export interface TrialStats {

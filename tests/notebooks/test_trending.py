@@ -57,7 +57,7 @@ def metric(db, run_id, key):
 
 
 def test_the_worked_example_is_all_there():
-    assert [p.stem for p in TRENDING] == ["01-eda", "02-baselines", "03-models", "04-neural", "05-tuning", "06-debugging"]
+    assert [p.stem for p in TRENDING] == ["01-eda", "02-baselines", "03-models", "04-neural", "05-tuning", "06-debugging", "07-automl"]
 
 
 def test_every_notebook_runs_without_error_and_shows_results(trending):
@@ -398,3 +398,46 @@ def test_05_the_champion_is_the_better_family_by_cross_validation_scored_once_on
     shown = outputs_of(executed["06-debugging"], "champion macro-F1 on the test texts")
     got, logged = re.search(r"test texts: ([0-9.]+) \(its run logged ([0-9.]+)\)", shown).groups()
     assert got == logged == f"{tuned:.3f}", shown
+
+
+def test_07_automl_searches_by_text_and_is_compared_with_the_champion_on_the_same_held_out_texts(trending):
+    executed, db = trending
+    nb = executed["07-automl"]
+    run = db.execute("SELECT * FROM runs WHERE name = 'automl-genre' AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = 'automl')").fetchone()
+    assert run is not None and run["status"] == "finished", run and dict(run)
+    params = run_params(db, "automl-genre")
+    assert params["groups"] == "file" and params["text"] == "text" and params["metric"] == "f1_macro" and params["time_budget_s"] == 60
+    assert params["winner"] in {"nb", "lr", "gbdt", "mlp"}, params
+    m = {r["key"]: r["last"] for r in db.execute("SELECT key, last FROM metric_summary WHERE run_id = ?", (run["id"],))}
+    # Every trial a run under it, the one minute kept (within 10% or one trial).
+    trials = db.execute("SELECT t.* FROM trials t JOIN studies s ON s.id = t.study_id WHERE s.name = 'automl-genre'").fetchall()
+    children = db.execute("SELECT COUNT(*) FROM runs WHERE parent_id = ? AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = 'trial')", (run["id"],)).fetchone()[0]
+    assert len(trials) == children == m["trials"] >= 4, (len(trials), children, m["trials"])
+    longest = max((t["ended_at"] - t["started_at"]) / 1000 for t in trials if t["ended_at"])
+    assert m["search_seconds"] <= max(66, 60 + longest + 1), (m["search_seconds"], longest)
+    families = {json.loads(t["params"])["family"] for t in trials}
+    assert families == {"nb", "lr", "gbdt", "mlp"}, families
+    # Its leaderboard names each family it tried, and the baseline.
+    board = outputs_of(nb, "%automl train")
+    for title in ("multinomial naive Bayes", "logistic regression", "gradient-boosted trees", "neural network (MLP)", "baseline: most frequent class"):
+        assert title in board, title
+    # The comparison sentence is the store's: the same held-out texts (05's split), each scored once.
+    champion = db.execute("SELECT v.run_id FROM model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version WHERE a.name = 'genre' AND a.alias = 'champion'").fetchone()["run_id"]
+    tuned = metric(db, champion, "macro_f1")
+    auto = m["test_f1_macro"]
+    said = outputs_of(nb, "AutoML is ahead by")
+    assert f"scores macro-F1 {auto:.3f} against the hand-tuned champion's {tuned:.3f}" in said, said
+    gap = auto - tuned
+    verdict = "a tie within 0.01." if abs(gap) < 0.01 else f"AutoML is ahead by {gap:.3f}." if gap > 0 else f"the champion is ahead by {-gap:.3f}."
+    assert said.strip().strip("'\"").endswith(verdict), (said, verdict)
+    # The held-out table is the champion's test split: same rows, by the data digest both record.
+    digests = [r["path"] for r in db.execute("SELECT path FROM data WHERE run_id = ?", (run["id"],))]
+    test_rows = int(re.search(r"held-out table \((\d+) rows\)", " ".join(digests)).group(1))
+    champion_test = outputs_of(executed["05-tuning"], "%%track tuned-champion")
+    assert f"scored on {test_rows} test passages" in champion_test, (champion_test, test_rows)
+    # Both stay registered: genre@automl is this run's version, genre@champion 05's.
+    automl_version = db.execute("SELECT v.run_id FROM model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version WHERE a.name = 'genre' AND a.alias = 'automl'").fetchone()
+    assert automl_version["run_id"] == run["id"] and champion != run["id"]
+    learned = markdown_of(nb, "What we learned")
+    assert "Both models stay in the registry (`genre@champion`, `genre@automl`)" in learned
+    assert "cv_macro_f1" in outputs_of(nb, "const automlRun")

@@ -27,8 +27,7 @@ def test_automl_shows_a_leaderboard_tracks_each_trial_and_registers_the_winner(k
     assert "On the held-out rows, scored once: f1_macro" in text
     db = sqlite3.connect(store_path)
     (automl_id,) = db.execute("SELECT id FROM runs WHERE name = 'am-kernel' AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = 'automl')").fetchone()
-    (study_run,) = db.execute("SELECT id FROM runs WHERE parent_id = ?", (automl_id,)).fetchone()
-    (n,) = db.execute("SELECT COUNT(*) FROM runs WHERE parent_id = ?", (study_run,)).fetchone()
+    (n,) = db.execute("SELECT COUNT(*) FROM runs WHERE parent_id = ? AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = 'trial')", (automl_id,)).fetchone()
     (trials,) = db.execute("SELECT COUNT(*) FROM trials t JOIN studies s ON s.id = t.study_id WHERE s.name = 'am-kernel'").fetchone()
     assert n == trials >= 3
     reply, outs = run(kc, 'import { loadModel } from "modelbench";\n((await loadModel("toy-automl@automl")).value as any).predict(test).length')
