@@ -440,7 +440,10 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
     const testCols = columnSource(o.test);
     const yTest = testCols.get(o.target);
     testScore = scorer(model, o.test, yTest as any[]);
-    evaluation = await evaluate(model, o.test as any, yTest, { task: plan.task, ...(outer ? {} : { log: false }), ...(plan.columns.text ? { texts: testCols.get(plan.columns.text).map(String) } : {}) } as any);
+    // evaluate() takes rows (it samples and slices them): the table as row objects.
+    const columns = testCols.names.map((c) => [c, testCols.get(c)] as const);
+    const testRows = Array.from({ length: testCols.n }, (_, i) => Object.fromEntries(columns.map(([c, v]) => [c, v[i]])));
+    evaluation = await evaluate(model, testRows as any, yTest, { task: plan.task, ...(outer ? {} : { log: false }), ...(plan.columns.text ? { texts: testCols.get(plan.columns.text).map(String) } : {}) } as any);
   }
   let registered: { name: string; version: number } | null = null;
   if (outer) {
