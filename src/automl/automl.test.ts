@@ -10,6 +10,7 @@ import { Random } from "../random";
 import { fireInterrupt } from "../runtime/interrupt";
 import { automl, planColumns, columnSource } from "./index";
 import { makeFolds } from "./automl";
+import { makeTable } from "../data/table";
 
 before(async () => {
   await track.useStore(`sqlite://${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mb-automl-")), "store.db")}`);
@@ -131,7 +132,10 @@ test("grouped folds never put one group on both sides", () => {
 
 test("a text column becomes TF-IDF (recognised without being named), searched with the families that take sparse input", async () => {
   const data = texts(400);
-  const result = await automl(data.slice(0, 300), { target: "label", timeBudget: 5, test: data.slice(300), families: ["nb", "lr", "gbdt"], cv: 3, track: false });
+  // Arquero tables, as loadBrown and groupSplit give them (held-out rows too: evaluate() runs on them).
+  const table = (rows: typeof data) => makeTable({ body: rows.map((r) => r.body), label: rows.map((r) => r.label) });
+  const result = await automl(table(data.slice(0, 300)), { target: "label", timeBudget: 5, test: table(data.slice(300)), families: ["nb", "lr", "gbdt"], cv: 3 });
+  assert.ok(result.r.evaluation, "evaluated on the held-out table");
   assert.deepEqual(result.r.notes, ["'body' is read as text (long, mostly distinct strings): TF-IDF features"]);
   assert.ok(result.testScore! > 0.85, `held-out f1 ${result.testScore}`);
   assert.ok(result.trials.some((t) => "tfidf.maxFeatures" in t.params));
