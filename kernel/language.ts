@@ -3,6 +3,7 @@
 // inspect while a cell runs).
 import * as path from "path";
 import { KERNEL_GLOBALS, preludeOf } from "./globals";
+import { compose, decodeMappings, encodeMappings, inlineMapComment, takeInlineMap } from "./debug/sourceMap";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
@@ -18,11 +19,14 @@ function installTranspileCache(): void {
   const id = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
   const bundled = require(id);
   if (bundled.__modelbenchTranspileCache) return;
-  const cache = new Map<string, { outputText: string; diagnostics?: unknown[]; sourceMapText?: string }>();
-  const cached = (input: string, options: any) => {
+  type Transpiled = { outputText: string; diagnostics?: unknown[]; sourceMapText?: string };
+  const cache = new Map<string, Transpiled>();
+  const cached = (input: string, options: any): Transpiled => {
     if (options?.transformers || options?.reportDiagnostics) return bundled.transpileModule(input, options);
+    const mapped = takeInlineMap(input);
+    if (mapped.mappings !== null) return withComposedMap(mapped.code, mapped.mappings, options);
     const key = `${options?.fileName}\0${JSON.stringify(options?.compilerOptions ?? {})}\0${options?.moduleName ?? ""}\0${input}`;
-    let result = cache.get(key);
+    let result: Transpiled | undefined = cache.get(key);
     if (result) {
       cache.delete(key); // most recently used last
     } else {
@@ -30,14 +34,26 @@ function installTranspileCache(): void {
     }
     cache.set(key, result!);
     if (cache.size > 32) cache.delete(cache.keys().next().value!);
-    return { ...result };
+    return { ...result! };
+  };
+  /** The second compile of a cell (ES module → CommonJS) with a map, composed with the first's
+   * (cell → ES module) into one map from the code that runs to the cell, appended inline. */
+  const withComposedMap = (code: string, firstMappings: string, options: any): Transpiled => {
+    const result: Transpiled = cached(code, { ...options, compilerOptions: { ...options?.compilerOptions, sourceMap: true } });
+    if (!result.sourceMapText) return result;
+    const outer = decodeMappings(String(JSON.parse(result.sourceMapText).mappings ?? ""));
+    // tslab compiles the cell behind a one-line prefix (`export {};`): its line 1 is the cell's line 0.
+    const mappings = encodeMappings(compose(outer, decodeMappings(firstMappings), -1));
+    const text = String(result.outputText).replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, "");
+    return { ...result, outputText: `${text}\n${inlineMapComment(mappings)}`, sourceMapText: undefined };
   };
   // tslab sets no `types`, so every package under node_modules/@types joins the cells' globals:
   // tfjs's @types/seedrandom adds `Math.seedrandom`, which completion then offers on `Math.` and
   // which does not exist at run time. Only Node's are global, as in the project's tsconfig; an
-  // `import` still finds any @types package.
+  // `import` still finds any @types package. Cells carry an inline source map, so the debugger can
+  // put a breakpoint on the line the user clicked (see withComposedMap).
   const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) =>
-    bundled.createWatchCompilerHost(rootFiles, { types: ["node"], ...options }, ...rest);
+    bundled.createWatchCompilerHost(rootFiles, { types: ["node"], inlineSourceMap: true, ...options }, ...rest);
   const wrapper: Record<string, unknown> = {};
   for (const k of Object.keys(bundled)) {
     const own = k === "transpileModule" ? cached : k === "createWatchCompilerHost" ? watchHost : null;

@@ -9,6 +9,7 @@ import type { ErrorContent, UserExpressionResult } from "../ipc";
 import { toDisplayOutput } from "../../src/display";
 import { CellError, fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
 import { signalsSettled, type Interrupts } from "./interrupts";
+import type { ChildDebugger } from "./debugging";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createExecutor } = require("tslab/dist/executor");
@@ -45,7 +46,7 @@ export class CellExecutor {
    * convert of the same source against the same declarations then takes this result. */
   private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
 
-  constructor(cwd: string, private readonly interrupts: Interrupts) {
+  constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
     const converter = this.converter;
     const watched = {
       ...converter,
@@ -92,6 +93,7 @@ export class CellExecutor {
     const t0 = performance.now();
     const result = this.converter.convert(this.decl, code);
     this.preconverted = { prev: this.decl, src: code, result, ms: performance.now() - t0 };
+    if (this.debug?.attached && result.diagnostics.length === 0) await this.debug.beforeRun(result, code, lineOffset);
     await signalsSettled();
     if (this.interrupts.sinceCellStart()) {
       this.preconverted = null;
