@@ -416,10 +416,13 @@ export class DebugAdapter {
 
   private variable(name: string, value: any): object {
     const expandable = value.objectId && (value.type === "object" || value.type === "function") && value.subtype !== "null";
+    // JupyterLab's variable tree shows a value's `type` when it has one (it knows only Python's
+    // int, float, str and bool as values): primitives go without, so the tree shows their value.
+    const type = expandable ? value.className ?? value.subtype ?? value.type : undefined;
     return {
       name,
       value: describe(value),
-      type: value.className ?? value.subtype ?? value.type,
+      ...(type ? { type } : {}),
       evaluateName: name,
       variablesReference: expandable ? this.ref({ kind: "object", objectId: value.objectId }) : 0,
     };
