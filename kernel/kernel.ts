@@ -89,9 +89,11 @@ export class Kernel {
       decl: () => this.decl,
       history: this.history,
       comms: this.comms,
+      // Paused in the debugger, the SIGINT is taken first and the runtime then resumed, so the
+      // cell ends interrupted there instead of running on.
       interrupt: async () => {
-        await this.debugger.beforeInterrupt();
         this.runtime.interrupt();
+        await this.debugger.resumeForInterrupt();
       },
       debugRequest: (request) => this.debugger.request(request),
       shutdown: () => this.shutdown(),

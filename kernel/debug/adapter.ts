@@ -148,7 +148,7 @@ export class DebugAdapter {
   }
 
   /** An interrupt while paused: resume without stopping again so the interrupt can end the cell. */
-  async beforeInterrupt(): Promise<void> {
+  async resumeForInterrupt(): Promise<void> {
     if (!this.paused || !this.link?.connected) return;
     this.interrupting = true;
     await this.link.send("Debugger.setSkipAllPauses", { skip: true }).catch(() => undefined);

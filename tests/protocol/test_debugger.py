@@ -1,0 +1,171 @@
+"""JupyterLab's debugger against the kernel: the Debug Adapter Protocol messages JupyterLab sent
+while a breakpoint was set, hit, inspected, stepped over and continued (recorded from a real
+JupyterLab by tests/browser/debugger.test.mjs into tests/fixtures/debugger/jupyterlab.json) are
+replayed on the control channel, and the kernel's replies and events are checked against what it
+answered then: same commands succeed, the same frames, lines and variable values come back."""
+import json
+import os
+import time
+from queue import Empty
+
+import pytest
+
+from kernel_helpers import fresh_kernel
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "debugger", "jupyterlab.json")
+TIMEOUT = 30
+
+
+class Client:
+    def __init__(self, kc):
+        self.kc = kc
+        self.events = []
+
+    def request(self, content):
+        msg = self.kc.session.msg("debug_request", content)
+        self.kc.control_channel.send(msg)
+        deadline = time.time() + TIMEOUT
+        while time.time() < deadline:
+            r = self.kc.control_channel.get_msg(timeout=TIMEOUT)
+            if r["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                assert r["msg_type"] == "debug_reply"
+                return r["content"]
+        raise TimeoutError(content)
+
+    def command(self, command, arguments=None, seq=1):
+        return self.request({"type": "request", "seq": seq, "command": command, "arguments": arguments or {}})
+
+    def event(self, name, timeout=TIMEOUT):
+        deadline = time.time() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e["event"] == name:
+                    return self.events.pop(i)
+            try:
+                m = self.kc.get_iopub_msg(timeout=max(0.05, deadline - time.time()))
+            except Empty:
+                raise TimeoutError(f"no {name} event") from None
+            if m["msg_type"] == "debug_event":
+                self.events.append(m["content"])
+
+
+def ids_of(recorded, ours, mapping):
+    """Pairs the frame ids and variable references of a recorded reply with ours, by position."""
+    if isinstance(recorded, dict) and isinstance(ours, dict):
+        for key, value in recorded.items():
+            if key in ("variablesReference", "id") and isinstance(value, int) and isinstance(ours.get(key), int):
+                mapping[value] = ours[key]
+            elif key in ours:
+                ids_of(value, ours[key], mapping)
+    elif isinstance(recorded, list) and isinstance(ours, list):
+        for a, b in zip(recorded, ours):
+            ids_of(a, b, mapping)
+
+
+def translated(arguments, mapping, old_prefix, new_prefix):
+    text = json.dumps(arguments).replace(old_prefix, new_prefix)
+    args = json.loads(text)
+    for key in ("variablesReference", "frameId"):
+        if isinstance(args.get(key), int):
+            args[key] = mapping.get(args[key], args[key])
+    return args
+
+
+def shape(command, body):
+    """What must match between the recorded reply and ours (ids and the temp folder aside)."""
+    if command == "stackTrace":
+        return [(f["name"], f["line"], os.path.basename(f["source"]["path"])) for f in body["stackFrames"]]
+    if command == "scopes":
+        return [s["name"] for s in body["scopes"]]
+    if command in ("variables", "inspectVariables"):
+        return [(v["name"], v["value"], v.get("type")) for v in body["variables"]]
+    if command == "setBreakpoints":
+        return [(b["line"], b["verified"]) for b in body["breakpoints"]]
+    if command == "dumpCell":
+        return os.path.basename(body["sourcePath"])
+    if command == "source":
+        return body["content"]
+    if command == "debugInfo":
+        return (body["hashMethod"], body["hashSeed"], body["tmpFileSuffix"], len(body["breakpoints"]), body["stoppedThreads"])
+    return None
+
+
+def test_replays_jupyterlab_session():
+    with open(FIXTURE) as f:
+        fixture = json.load(f)
+    messages = fixture["messages"]
+    replies = [m for m in messages if m["direction"] == "received" and m["msg_type"] == "debug_reply"]
+    old_prefix = next(r["content"]["body"]["tmpFilePrefix"] for r in replies if r["content"]["command"] == "debugInfo")
+    with fresh_kernel() as (km, kc):
+        assert kc.kernel_info(reply=True)["content"]["debugger"] is True
+        client = Client(kc)
+        new_prefix = client.command("debugInfo")["body"]["tmpFilePrefix"]
+        mapping = {}
+        execute_id = None
+        checked = set()
+        for m in messages:
+            if m["direction"] == "sent" and m["msg_type"] == "execute_request":
+                execute_id = kc.execute(m["content"]["code"])
+            elif m["direction"] == "sent" and m["msg_type"] == "debug_request":
+                req = m["content"]
+                content = dict(req, arguments=translated(req.get("arguments", {}), mapping, old_prefix, new_prefix))
+                if "arguments" not in req:
+                    content.pop("arguments")
+                ours = client.request(content)
+                recorded = next(r["content"] for r in replies if r["content"]["request_seq"] == req["seq"] and r["content"]["command"] == req["command"] and id(r) not in checked and not checked.add(id(r)))
+                assert ours["success"] == recorded["success"], (req, ours)
+                assert ours["command"] == req["command"] and ours["request_seq"] == req["seq"]
+                if ours["success"]:
+                    ids_of(recorded["body"], ours["body"], mapping)
+                    assert shape(req["command"], ours["body"]) == shape(req["command"], recorded["body"]), req["command"]
+            elif m["direction"] == "received" and m["msg_type"] == "debug_event":
+                event = client.event(m["content"]["event"])
+                assert event["body"].get("reason") == m["content"]["body"].get("reason")
+                assert event["body"].get("threadId") == m["content"]["body"].get("threadId")
+            elif m["direction"] == "received" and m["msg_type"] == "execute_reply":
+                reply = kc.get_shell_msg(timeout=TIMEOUT)
+                assert reply["parent_header"]["msg_id"] == execute_id
+                assert reply["content"]["status"] == m["content"]["status"] == "ok"
+
+
+def test_bad_requests_say_what_is_wrong():
+    with fresh_kernel() as (km, kc):
+        client = Client(kc)
+        r = client.command("evaluate", {"expression": "1 + 1"})
+        assert not r["success"] and "not started" in r["message"] and "attach" in r["message"]
+        r = client.command("frobnicate")
+        assert not r["success"] and "unknown debug command 'frobnicate'" in r["message"]
+        r = client.command("dumpCell", {})
+        assert not r["success"] and "code" in r["message"]
+        assert client.command("initialize", {"adapterID": "modelbench"})["success"]
+        assert client.command("attach")["success"]
+        r = client.command("stackTrace", {"threadId": 1})
+        assert r["success"] and r["body"]["stackFrames"] == []
+        r = client.command("scopes", {"frameId": 1})
+        assert not r["success"] and "not paused" in r["message"]
+        r = client.command("continue", {"threadId": 1})
+        assert not r["success"] and "not paused" in r["message"]
+        assert client.command("disconnect", {"restart": False, "terminateDebuggee": False})["success"]
+
+
+def test_debugger_statement_stops_and_interrupt_ends_the_cell():
+    """`debugger;` stops while the debugger is on; an interrupt while stopped ends the cell as
+    KeyboardInterrupt and the kernel keeps its variables."""
+    with fresh_kernel() as (km, kc):
+        client = Client(kc)
+        assert client.command("initialize", {"adapterID": "modelbench"})["success"]
+        assert client.command("attach")["success"]
+        kc.execute("const kept = 41;")
+        assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok"
+        msg_id = kc.execute("let spun = 0;\ndebugger;\nspun = 1;")
+        stopped = client.event("stopped")
+        assert stopped["body"]["threadId"] == 1
+        frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
+        assert frames[0]["line"] == 2
+        assert client.command("evaluate", {"expression": "kept + 1", "frameId": frames[0]["id"]})["body"]["result"] == "42"
+        kc.interrupt_kernel() if km.kernel_spec.interrupt_mode == "signal" else kc.control_channel.send(kc.session.msg("interrupt_request", {}))
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        kc.execute("kept")
+        assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok"
