@@ -7,6 +7,9 @@ import { compose, decodeMappings, encodeMappings, inlineMapComment, takeInlineMa
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
+/** tslab's file for the cell being compiled (the first map's source): behind tslab's one-line prefix. */
+const CELL_SOURCE = /(^|\/)__tslab__\.[jt]sx?$/;
+
 /**
  * tslab turns every cell's emitted ES module into CommonJS with `ts.transpileModule`, which builds
  * and type-checks a one-file program each time: about a millisecond and a half, most of what
@@ -24,7 +27,7 @@ function installTranspileCache(): void {
   const cached = (input: string, options: any): Transpiled => {
     if (options?.transformers || options?.reportDiagnostics) return bundled.transpileModule(input, options);
     const mapped = takeInlineMap(input);
-    if (mapped.mappings !== null) return withComposedMap(mapped.code, mapped.mappings, options);
+    if (mapped.mappings !== null) return withComposedMap(mapped.code, mapped.mappings, mapped.source, options);
     const key = `${options?.fileName}\0${JSON.stringify(options?.compilerOptions ?? {})}\0${options?.moduleName ?? ""}\0${input}`;
     let result: Transpiled | undefined = cache.get(key);
     if (result) {
@@ -36,22 +39,25 @@ function installTranspileCache(): void {
     if (cache.size > 32) cache.delete(cache.keys().next().value!);
     return { ...result! };
   };
-  /** The second compile of a cell (ES module → CommonJS) with a map, composed with the first's
-   * (cell → ES module) into one map from the code that runs to the cell, appended inline. */
-  const withComposedMap = (code: string, firstMappings: string, options: any): Transpiled => {
+  /** The second compile of a cell or of a local module it imports (ES module → CommonJS) with a
+   * map, composed with the first's (TypeScript → ES module) into one map from the code that runs to
+   * the source, appended inline and naming the first map's source. */
+  const withComposedMap = (code: string, firstMappings: string, source: string | null, options: any): Transpiled => {
     const result: Transpiled = cached(code, { ...options, compilerOptions: { ...options?.compilerOptions, sourceMap: true } });
     if (!result.sourceMapText) return result;
     const outer = decodeMappings(String(JSON.parse(result.sourceMapText).mappings ?? ""));
-    // tslab compiles the cell behind a one-line prefix (`export {};`): its line 1 is the cell's line 0.
-    const mappings = encodeMappings(compose(outer, decodeMappings(firstMappings), -1));
+    // tslab compiles the cell behind a one-line prefix (`export {};`): its line 1 is the cell's
+    // line 0. A module is read from its file as it is.
+    const shift = source !== null && CELL_SOURCE.test(source) ? -1 : 0;
+    const mappings = encodeMappings(compose(outer, decodeMappings(firstMappings), shift));
     const text = String(result.outputText).replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, "");
-    return { ...result, outputText: `${text}\n${inlineMapComment(mappings)}`, sourceMapText: undefined };
+    return { ...result, outputText: `${text}\n${inlineMapComment(mappings, source ?? undefined)}`, sourceMapText: undefined };
   };
   // tslab sets no `types`, so every package under node_modules/@types joins the cells' globals:
   // tfjs's @types/seedrandom adds `Math.seedrandom`, which completion then offers on `Math.` and
   // which does not exist at run time. Only Node's are global, as in the project's tsconfig; an
-  // `import` still finds any @types package. Cells carry an inline source map, so the debugger can
-  // put a breakpoint on the line the user clicked (see withComposedMap).
+  // `import` still finds any @types package. Cells and local modules carry an inline source map, so
+  // the debugger can put a breakpoint on the line the user clicked (see withComposedMap).
   const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) =>
     bundled.createWatchCompilerHost(rootFiles, { types: ["node"], inlineSourceMap: true, ...options }, ...rest);
   const wrapper: Record<string, unknown> = {};
@@ -85,6 +91,8 @@ export interface ConvertResult {
   diagnostics: Diagnostic[];
   lastExpressionVar?: string;
   hasToplevelAwait?: boolean;
+  /** Local modules the cell imports, compiled to CommonJS (each once, again when its file changes). */
+  sideOutputs?: Array<{ path: string; data: string }>;
 }
 
 export interface Converter {

@@ -1,12 +1,15 @@
 // The runtime's side of the debugger. While the protocol process debugs (debug_attach), a worker
 // relays the inspector to it, and every compiled cell is named after the file JupyterLab dumps it to
-// and announced with its source map before it runs, so breakpoints are set on it in time.
+// and announced with its source map before it runs, so breakpoints are set on it in time; so is
+// every local module the cells import (tslab compiles those too), under its own file.
+import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import { Worker } from "worker_threads";
 import type { ToChild } from "../ipc";
 import type { ConvertResult } from "../language";
 import { cellFile, type CellFiles } from "../debug/cells";
-import { LineMap, takeInlineMap } from "../debug/sourceMap";
+import { LineMap, takeInlineMap, type Mapping } from "../debug/sourceMap";
 import { toDisplayOutput } from "../../src/display";
 import type { Channel } from "./channel";
 
@@ -14,12 +17,17 @@ import type { Channel } from "./channel";
 const READY_TIMEOUT_MS = 5000;
 
 type Attach = Extract<ToChild, { type: "debug_attach" }>;
+type ModuleOutput = NonNullable<ConvertResult["sideOutputs"]>[number];
 
 export class ChildDebugger {
   private worker: Worker | null = null;
   private files: CellFiles | null = null;
   private runs = 0;
   private waiting = new Map<string, () => void>();
+  /** The compiled code of every local module so far, by the file it runs as. tslab emits a module
+   * once (again when its file changes), so one imported before the debugger attached is announced
+   * at attach from here. The strings are tslab's own, kept for its require. */
+  private readonly modules = new Map<string, string>();
   /** The whole source of the execute being run (its file name is its hash). */
   cellSource: string | null = null;
 
@@ -41,6 +49,7 @@ export class ChildDebugger {
     worker.on("exit", () => {
       if (this.worker === worker) this.worker = null;
     });
+    for (const [file, code] of this.modules) void this.announceModule({ path: file, data: code });
   }
 
   detach(): void {
@@ -58,24 +67,55 @@ export class ChildDebugger {
     this.waiting.delete(url);
   }
 
+  /** A cell's compile emitted these local modules (debugging or not). */
+  modulesCompiled(outputs: ModuleOutput[] | undefined): void {
+    for (const o of outputs ?? []) this.modules.set(o.path, o.data);
+  }
+
   /**
-   * While debugging: names a compiled piece of the cell (its script URL) and waits until the
-   * protocol process has put the breakpoints on it. `code` is the piece, `result` its compile.
+   * While debugging: names a compiled piece of the cell (its script URL), announces the local
+   * modules its compile emitted, and waits until the protocol process has put the breakpoints on
+   * them. `code` is the piece, `result` its compile.
    */
   async beforeRun(result: ConvertResult, code: string, lineOffset: number): Promise<void> {
-    if (!this.worker || !this.files || !result.output) return;
+    if (!this.worker || !this.files) return;
+    const announced = (result.sideOutputs ?? []).map((o) => this.announceModule(o));
+    if (result.output) announced.push(this.announceCell(result, code, lineOffset, this.files));
+    await Promise.all(announced);
+  }
+
+  private announceCell(result: ConvertResult, code: string, lineOffset: number, files: CellFiles): Promise<void> {
     const source = this.cellSource ?? code;
     const at = source.indexOf(code);
     const offset = at >= 0 ? source.slice(0, at).split("\n").length - 1 : lineOffset;
-    const file = cellFile(this.files, source);
+    const file = cellFile(files, source);
     const url = `${file.slice(0, -path.extname(file).length)}.run${++this.runs}.js`;
-    const { mappings } = takeInlineMap(result.output);
+    const { mappings } = takeInlineMap(result.output!);
     const map = mappings === null ? null : LineMap.decode(mappings).within(code.split("\n").length);
     result.output += `\n//# sourceURL=${url}`;
-    if (!map) return;
+    if (!map) return Promise.resolve();
+    // tslab runs the cell's code behind a one-line function prefix: its first line's columns shift.
+    const prefix = result.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
+    return this.announce(url, file, offset, prefix.length, map.mappings);
+  }
+
+  /** A local module runs as the file tslab names (`helpers.js` beside `helpers.ts`, as node's
+   * require loads it: no prefix) and is debugged in its source file. */
+  private announceModule(output: ModuleOutput): Promise<void> {
+    const { mappings, source } = takeInlineMap(output.data);
+    if (mappings === null || source === null) return Promise.resolve();
+    // tslab mirrors the notebook's folder into its output folder: the source sits beside its output.
+    const file = path.join(path.dirname(output.path), path.basename(source));
+    if (!fs.existsSync(file)) return Promise.resolve(); // a module declared in a cell (`//%module`)
+    return this.announce(pathToFileURL(output.path).href, file, 0, 0, LineMap.decode(mappings).mappings);
+  }
+
+  /** Sends a script's map to the protocol process; resolves once its breakpoints are set. */
+  private announce(url: string, file: string, lineOffset: number, firstLineShift: number, mappings: Mapping[]): Promise<void> {
     const ready = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        process.stderr.write("debugger: no answer from the kernel about this cell's breakpoints; running it without them\n");
+        this.waiting.delete(url);
+        process.stderr.write(`debugger: no answer from the kernel about the breakpoints of ${path.basename(file)}; running it without them\n`);
         resolve();
       }, READY_TIMEOUT_MS);
       this.waiting.set(url, () => {
@@ -83,10 +123,8 @@ export class ChildDebugger {
         resolve();
       });
     });
-    // tslab runs the cell's code behind a one-line function prefix: its first line's columns shift.
-    const prefix = result.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
-    this.channel.send({ type: "debug_script", url, path: file, lineOffset: offset, firstLineShift: prefix.length, mappings: map.mappings });
-    await ready;
+    this.channel.send({ type: "debug_script", url, path: file, lineOffset, firstLineShift, mappings });
+    return ready;
   }
 }
 

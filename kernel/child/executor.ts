@@ -3,7 +3,7 @@
 import * as util from "util";
 import * as vm from "vm";
 import { performance } from "perf_hooks";
-import { createConverter, quickInfoText, type ConvertResult } from "../language";
+import { createConverter, quickInfoText, type Converter, type ConvertResult } from "../language";
 import type { Compiled } from "../magics/contract";
 import type { ErrorContent, UserExpressionResult } from "../ipc";
 import { toDisplayOutput } from "../../src/display";
@@ -37,7 +37,7 @@ const tslabGlobals = () => (globalThis as any).__tslab__ as { exports: Record<st
 export class CellExecutor {
   /** Declarations of every cell so far (what the next cell is type-checked against). */
   decl = "";
-  private readonly converter = createConverter();
+  private readonly converter: Converter;
   private readonly executor: any;
   private lastConvert: ConvertResult | null = null;
   private compileMs = 0;
@@ -47,7 +47,7 @@ export class CellExecutor {
   private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
 
   constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
-    const converter = this.converter;
+    const converter = (this.converter = createConverter());
     const watched = {
       ...converter,
       convert: (prev: string, src: string) => {
@@ -93,6 +93,7 @@ export class CellExecutor {
     const t0 = performance.now();
     const result = this.converter.convert(this.decl, code);
     this.preconverted = { prev: this.decl, src: code, result, ms: performance.now() - t0 };
+    this.debug?.modulesCompiled(result.sideOutputs);
     if (this.debug?.attached && result.diagnostics.length === 0) await this.debug.beforeRun(result, code, lineOffset);
     await signalsSettled();
     if (this.interrupts.sinceCellStart()) {

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CdpError, CdpLink } from "./cdp";
-import { cellFilesOf, dumpCell, HASH_METHOD, removeCellFiles, type CellFiles } from "./cells";
+import { cellFile, cellFilesOf, dumpCell, HASH_METHOD, removeCellFiles, type CellFiles } from "./cells";
 import { LineMap, type Mapping } from "./sourceMap";
 
 /** The one thread a kernel has: its runtime's main thread. */
@@ -46,7 +46,7 @@ export interface DebuggeeControl {
   scriptReady(url: string): void;
 }
 
-/** A compiled piece of a cell that ran while debugging. */
+/** A compiled piece of a cell that ran while debugging, or a local module a cell imported. */
 interface CellScript {
   url: string;
   path: string;
@@ -119,25 +119,41 @@ export class DebugAdapter {
 
   // ---- the runtime
 
-  /** A cell piece is about to run: put the breakpoints of its file on it, then let it run. */
+  /** A cell piece or a local module is about to run: put the breakpoints of its file on it, then let it run. */
   async scriptCompiled(s: { url: string; path: string; lineOffset: number; firstLineShift: number; mappings: Mapping[] }): Promise<void> {
     const script: CellScript = { ...s, map: new LineMap(s.mappings) };
     try {
+      const replaced = this.scripts.has(script.url);
       this.scripts.set(script.url, script);
-      this.scriptsOf.set(script.path, [...(this.scriptsOf.get(script.path) ?? []), script]);
-      const lines = this.breakpoints.get(script.path);
-      if (lines?.length && this.link?.connected) {
-        const ids = this.placed.get(script.path) ?? [];
-        for (const line of lines) {
-          const placed = await this.place(script, line);
-          if (placed) ids.push(placed.id);
+      for (const source of this.sourcesOf(script)) {
+        this.scriptsOf.set(source, [...(this.scriptsOf.get(source) ?? []).filter((o) => o.url !== script.url), script]);
+        const lines = this.breakpoints.get(source);
+        // A module compiled again (its file changed) keeps its URL: its breakpoints move to the new code.
+        if (replaced) await this.placeBreakpoints(source);
+        else if (lines?.length && this.link?.connected) {
+          const ids = this.placed.get(source) ?? [];
+          for (const line of lines) {
+            const placed = await this.place(script, line);
+            if (placed) ids.push(placed.id);
+          }
+          this.placed.set(source, ids);
         }
-        this.placed.set(script.path, ids);
       }
     } catch (e) {
       this.log(`breakpoints for ${s.path} not set: ${(e as Error).message}`);
     } finally {
       this.debuggee.scriptReady(s.url);
+    }
+  }
+
+  /** Where breakpoints for a script come from: its file; for a local module also the file of its
+   * text, as JupyterLab's file editor sets breakpoints (by hash, as for a cell: see dumpCell). */
+  private sourcesOf(script: CellScript): string[] {
+    if (script.path.startsWith(this.files.prefix)) return [script.path];
+    try {
+      return [script.path, cellFile(this.files, fs.readFileSync(script.path, "utf8"))];
+    } catch {
+      return [script.path];
     }
   }
 
@@ -293,28 +309,33 @@ export class DebugAdapter {
 
   async setBreakpoints(args: { source?: { path?: string }; breakpoints?: Array<{ line?: number }>; lines?: number[] }): Promise<object> {
     const source = args.source?.path;
-    if (typeof source !== "string" || !source) throw new DebugRequestError("setBreakpoints needs `source.path`: the cell's file from dumpCell");
+    if (typeof source !== "string" || !source) throw new DebugRequestError("setBreakpoints needs `source.path`: the cell's file from dumpCell, or a local module's own file");
     const lines = (args.breakpoints?.map((b) => b.line) ?? args.lines ?? []).filter((l): l is number => Number.isInteger(l) && (l as number) > 0);
     this.breakpoints.set(source, lines);
     if (!lines.length) this.breakpoints.delete(source);
+    const actual = await this.placeBreakpoints(source);
+    return { breakpoints: lines.map((line) => ({ verified: true, line: actual.get(line) ?? line, source: { path: source } })) };
+  }
+
+  /** Puts a file's breakpoints on every script of it, in place of those put before; returns the
+   * line each breakpoint landed on. */
+  private async placeBreakpoints(source: string): Promise<Map<number, number>> {
     const link = this.link?.connected ? this.link : null;
     for (const id of this.placed.get(source) ?? []) await link?.send("Debugger.removeBreakpoint", { breakpointId: id }).catch(() => undefined);
     this.placed.delete(source);
-    const scripts = this.scriptsOf.get(source) ?? [];
     const actual = new Map<number, number>();
-    if (link) {
-      const ids: string[] = [];
-      for (const script of scripts) {
-        for (const line of lines) {
-          const placed = await this.place(script, line);
-          if (!placed) continue;
-          ids.push(placed.id);
-          actual.set(line, placed.line);
-        }
+    if (!link) return actual;
+    const ids: string[] = [];
+    for (const script of this.scriptsOf.get(source) ?? []) {
+      for (const line of this.breakpoints.get(source) ?? []) {
+        const placed = await this.place(script, line);
+        if (!placed) continue;
+        ids.push(placed.id);
+        actual.set(line, placed.line);
       }
-      this.placed.set(source, ids);
     }
-    return { breakpoints: lines.map((line) => ({ verified: true, line: actual.get(line) ?? line, source: { path: source } })) };
+    this.placed.set(source, ids);
+    return actual;
   }
 
   /** Sets one cell line's breakpoint on a script; returns its id and the cell line it landed on. */

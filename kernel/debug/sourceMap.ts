@@ -112,12 +112,13 @@ export function compose(outer: Mapping[], inner: Mapping[], lineShift = 0): Mapp
 
 const INLINE = /\n?\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/;
 
-/** Splits code from its inline source map comment (null when it has none). */
-export function takeInlineMap(code: string): { code: string; mappings: string | null } {
+/** Splits code from its inline source map comment (mappings null when it has none), with the
+ * map's source file as the map names it. */
+export function takeInlineMap(code: string): { code: string; mappings: string | null; source: string | null } {
   const m = INLINE.exec(code);
-  if (!m) return { code, mappings: null };
+  if (!m) return { code, mappings: null, source: null };
   const map = JSON.parse(Buffer.from(m[1], "base64").toString("utf8"));
-  return { code: code.slice(0, m.index), mappings: String(map.mappings ?? "") };
+  return { code: code.slice(0, m.index), mappings: String(map.mappings ?? ""), source: typeof map.sources?.[0] === "string" ? map.sources[0] : null };
 }
 
 export function inlineMapComment(mappings: string, source = "cell.ts"): string {

@@ -10,6 +10,8 @@ from queue import Empty
 
 import pytest
 
+from jupyter_client.manager import start_new_kernel
+
 from kernel_helpers import fresh_kernel
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "debugger", "jupyterlab.json")
@@ -169,3 +171,91 @@ def test_debugger_statement_stops_and_interrupt_ends_the_cell():
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
         kc.execute("kept")
         assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok"
+
+
+HELPERS = """\
+// helpers beside the notebook
+export function double(x: number): number {
+  const twice = x * 2;
+  return twice;
+}
+
+export function halve(x: number): number {
+  debugger;
+  return x / 2;
+}
+"""
+
+EARLY = """\
+export function triple(x: number): number {
+  const thrice = x * 3;
+  return thrice;
+}
+"""
+
+
+def test_breakpoints_in_imported_local_modules(tmp_path):
+    """A cell importing `./helpers.ts` from the notebook's folder (tslab compiles it) stops at a
+    breakpoint set in the module's own file (or, as JupyterLab's file editor does, in the file named
+    by the hash of its text), before or after the import, and at a `debugger;` in it; stackTrace shows the module's file and line above the cell's. A module imported before the
+    debugger attached (`./early.ts`) stops at its breakpoints too."""
+    (tmp_path / "helpers.ts").write_text(HELPERS)
+    (tmp_path / "early.ts").write_text(EARLY)
+    helpers, early = str(tmp_path / "helpers.ts"), str(tmp_path / "early.ts")
+    km, kc = start_new_kernel(kernel_name="modelbench", startup_timeout=60, cwd=str(tmp_path))
+    try:
+        client = Client(kc)
+        kc.execute('import { triple } from "./early";')
+        assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok"
+        assert client.command("initialize", {"adapterID": "modelbench"})["success"]
+        assert client.command("attach")["success"]
+        # Set before any cell imports helpers: it lands once the import compiles the module.
+        r = client.command("setBreakpoints", {"source": {"path": helpers}, "breakpoints": [{"line": 3}]})
+        assert r["success"] and r["body"]["breakpoints"][0]["line"] == 3
+        assert client.command("configurationDone")["success"]
+
+        cell = 'import { double, halve } from "./helpers";\nconst doubled = double(4);\ndoubled'
+        msg_id = kc.execute(cell)
+        assert client.event("stopped")["body"]["reason"] == "breakpoint"
+        frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
+        assert (frames[0]["name"], frames[0]["line"], frames[0]["source"]["path"]) == ("double", 3, helpers)
+        assert frames[1]["line"] == 2 and frames[1]["source"]["path"] == client.command("dumpCell", {"code": cell})["body"]["sourcePath"]
+        assert client.command("evaluate", {"expression": "x", "frameId": frames[0]["id"]})["body"]["result"] == "4"
+        assert client.command("next", {"threadId": 1})["success"]
+        assert client.event("stopped")["body"]["reason"] == "step"
+        frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
+        assert (frames[0]["line"], frames[0]["source"]["path"]) == (4, helpers)
+        assert client.command("evaluate", {"expression": "twice", "frameId": frames[0]["id"]})["body"]["result"] == "8"
+        assert client.command("continue", {"threadId": 1})["success"]
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+
+        # A breakpoint set once the module is loaded, as JupyterLab's file editor sets it (on the
+        # file named by the hash of the module's text); `debugger;` in the module.
+        dumped = client.command("dumpCell", {"code": HELPERS})["body"]["sourcePath"]
+        r = client.command("setBreakpoints", {"source": {"path": dumped}, "breakpoints": [{"line": 9}]})
+        assert r["body"]["breakpoints"][0]["line"] == 9
+        msg_id = kc.execute("halve(doubled)")
+        assert client.event("stopped")["body"]["description"] == "debugger statement"
+        frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
+        assert (frames[0]["name"], frames[0]["line"], frames[0]["source"]["path"]) == ("halve", 8, helpers)
+        assert client.command("continue", {"threadId": 1})["success"]
+        assert client.event("stopped")["body"]["reason"] == "breakpoint"
+        assert client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"][0]["line"] == 9
+        assert client.command("continue", {"threadId": 1})["success"]
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+
+        # The module imported before attach.
+        assert client.command("setBreakpoints", {"source": {"path": early}, "breakpoints": [{"line": 3}]})["success"]
+        msg_id = kc.execute("triple(2)")
+        assert client.event("stopped")["body"]["reason"] == "breakpoint"
+        frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
+        assert (frames[0]["name"], frames[0]["line"], frames[0]["source"]["path"]) == ("triple", 3, early)
+        assert client.command("evaluate", {"expression": "thrice", "frameId": frames[0]["id"]})["body"]["result"] == "6"
+        assert client.command("continue", {"threadId": 1})["success"]
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
