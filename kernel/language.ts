@@ -56,10 +56,36 @@ function installTranspileCache(): void {
   // tslab sets no `types`, so every package under node_modules/@types joins the cells' globals:
   // tfjs's @types/seedrandom adds `Math.seedrandom`, which completion then offers on `Math.` and
   // which does not exist at run time. Only Node's are global, as in the project's tsconfig; an
-  // `import` still finds any @types package. Cells and local modules carry an inline source map, so
-  // the debugger can put a breakpoint on the line the user clicked (see withComposedMap).
-  const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) =>
-    bundled.createWatchCompilerHost(rootFiles, { types: ["node"], inlineSourceMap: true, ...options }, ...rest);
+  // `import` still finds any @types package.
+  const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) => {
+    const maps = creatingMaps ?? { cells: false };
+    const compilerOptions = { types: ["node"], ...options };
+    // The emitter reads the option as it emits each file: a cell's emit has a map only while
+    // `maps.cells` is on, a local module's always (see SourceMaps; withComposedMap composes them).
+    let emittingCell = false;
+    Object.defineProperty(compilerOptions, "inlineSourceMap", { enumerable: true, get: () => maps.cells || !emittingCell });
+    const host = bundled.createWatchCompilerHost(rootFiles, compilerOptions, ...rest);
+    // tslab keeps each new program through afterProgramCreate: its emit is wrapped to say whose it is.
+    let keep: ((builder: any) => void) | undefined;
+    Object.defineProperty(host, "afterProgramCreate", {
+      get: () => (builder: any) => {
+        const emit = builder.emit;
+        builder.emit = (file: any, ...args: unknown[]) => {
+          emittingCell = CELL_SOURCE.test(String(file?.fileName ?? ""));
+          try {
+            return emit(file, ...args);
+          } finally {
+            emittingCell = false;
+          }
+        };
+        keep?.(builder);
+      },
+      set: (f: (builder: any) => void) => {
+        keep = f;
+      },
+    });
+    return host;
+  };
   const wrapper: Record<string, unknown> = {};
   for (const k of Object.keys(bundled)) {
     const own = k === "transpileModule" ? cached : k === "createWatchCompilerHost" ? watchHost : null;
@@ -68,6 +94,19 @@ function installTranspileCache(): void {
   Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
   require.cache[id]!.exports = wrapper;
 }
+/**
+ * Which of a converter's emits carry a source map, for the debugger: its cells' only while `cells`
+ * is on (the runtime turns it on while a debugger is attached: a map costs each cell time), its
+ * local modules' always (tslab emits a module once, until its file changes, so one imported before
+ * the debugger attached can still be debugged).
+ */
+export interface SourceMaps {
+  cells: boolean;
+}
+
+/** The switch of the converter being created: tslab creates its watch host during that call. */
+let creatingMaps: SourceMaps | null = null;
+
 /** tslab's converter, loaded on first use with the transpile cache in front of its TypeScript
  * (so importing this module changes nothing until a converter is wanted). */
 let tslabModule: any = null;
@@ -111,8 +150,15 @@ export function isCompleteCode(code: string): { completed: boolean; indent?: str
 }
 
 /** A converter whose every call sees PRELUDE before the previous cells' declarations. */
-export function createConverter(): Converter {
-  const real: Converter = tslab().createConverter({ isJS: false, isBrowser: false });
+export function createConverter(maps: SourceMaps = { cells: false }): Converter {
+  const create = tslab().createConverter;
+  creatingMaps = maps;
+  let real: Converter;
+  try {
+    real = create({ isJS: false, isBrowser: false });
+  } finally {
+    creatingMaps = null;
+  }
   return {
     convert: (prev, src) => real.convert(PRELUDE + prev, expandShorthands(src, prev)),
     inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),

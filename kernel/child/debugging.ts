@@ -7,7 +7,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { Worker } from "worker_threads";
 import type { ToChild } from "../ipc";
-import type { ConvertResult } from "../language";
+import type { ConvertResult, SourceMaps } from "../language";
 import { cellFile, type CellFiles } from "../debug/cells";
 import { LineMap, takeInlineMap, type Mapping } from "../debug/sourceMap";
 import { toDisplayOutput } from "../../src/display";
@@ -30,6 +30,8 @@ export class ChildDebugger {
   private readonly modules = new Map<string, string>();
   /** The whole source of the execute being run (its file name is its hash). */
   cellSource: string | null = null;
+  /** Cells are compiled with source maps only while attached (the runtime's converter reads this). */
+  readonly sourceMaps: SourceMaps = { cells: false };
 
   constructor(private readonly channel: Channel) {}
 
@@ -42,12 +44,16 @@ export class ChildDebugger {
     this.files = msg.files;
     const worker = new Worker(path.join(__dirname, "inspectorRelay.js"), { workerData: { socket: msg.socket } });
     this.worker = worker;
+    this.sourceMaps.cells = true;
     worker.on("error", (e) => {
       process.stderr.write(`debugger: the inspector relay failed: ${e.message}\n`);
       if (this.worker === worker) this.detach();
     });
     worker.on("exit", () => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker === worker) {
+        this.worker = null;
+        this.sourceMaps.cells = false;
+      }
     });
     for (const [file, code] of this.modules) void this.announceModule({ path: file, data: code });
   }
@@ -56,6 +62,7 @@ export class ChildDebugger {
     const worker = this.worker;
     this.worker = null;
     this.files = null;
+    this.sourceMaps.cells = false;
     for (const go of this.waiting.values()) go();
     this.waiting.clear();
     void worker?.terminate();

@@ -47,7 +47,7 @@ export class CellExecutor {
   private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
 
   constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
-    const converter = (this.converter = createConverter());
+    const converter = (this.converter = createConverter(debug?.sourceMaps));
     const watched = {
       ...converter,
       convert: (prev: string, src: string) => {
