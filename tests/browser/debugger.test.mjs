@@ -1,6 +1,7 @@
 // JupyterLab's visual debugger on a TypeScript cell, in a real JupyterLab and Chromium: turn the
 // debugger on from the notebook toolbar, click a breakpoint in a cell's gutter, run the cell, see it
-// stop on that line, read a variable in the Variables panel, step, and continue to the result.
+// stop on that line, read a variable in the Variables panel, step and continue with the Callstack
+// panel's toolbar buttons, and see the result.
 // Every debug message between the page and the kernel is recorded; MODELBENCH_RECORD_DAP=FILE saves
 // them as the fixture the protocol test replays (tests/fixtures/debugger/jupyterlab.json).
 import { after, before, describe, test } from "node:test";
@@ -78,8 +79,9 @@ describe("JupyterLab's debugger on a modelbench notebook", { timeout: 240_000 },
     await lab?.stop();
   });
 
-  /** Runs the command behind a button of the Callstack panel's toolbar (Next, Continue). */
-  const debuggerCommand = (command) => page.evaluate((c) => window.jupyterapp.commands.execute(c), command);
+  /** A button of the Callstack panel's toolbar (in its accordion title), by the command it runs. */
+  const callstackButton = (command) =>
+    page.locator("#jp-debugger-sidebar .jp-AccordionPanel-title", { hasText: "Callstack" }).locator(`jp-button[data-command="${command}"]`);
 
   test("breakpoint, variables, step and continue from the debugger panel", async () => {
     await showNotebook(page);
@@ -127,18 +129,22 @@ describe("JupyterLab's debugger on a modelbench notebook", { timeout: 240_000 },
     assert.match(await variables.innerText(), /xs\s+Array/);
     await page.screenshot({ path: join(ARTIFACTS, "debugger-stopped.png") });
 
-    // Next: on to line 3, where `scaled` has its value.
-    await debuggerCommand("debugger:next");
+    // Next, clicked in the Callstack toolbar: on to line 3, where `scaled` has its value.
+    const next = callstackButton("debugger:next");
+    assert.equal(await next.getAttribute("aria-disabled"), "false", "Next is enabled while stopped");
+    await next.click();
     await page.waitForFunction(() => /\.ts:3\b/.test(document.querySelector(".jp-DebuggerCallstack .jp-DebuggerCallstackFrame-location")?.textContent ?? ""), null, { timeout: 15_000 });
     await page.waitForFunction(() => /scaled\s+Array/.test(document.querySelector(".jp-DebuggerVariables")?.innerText ?? ""), null, { timeout: 15_000 });
     // Expanded, the array shows its items.
     await variables.getByText("scaled", { exact: false }).first().click();
     await page.waitForFunction(() => /\b0\s+1(?![\d.])[\s\S]*\b1\s+3(?![\d.])[\s\S]*\b2\s+5(?![\d.])/.test(document.querySelector(".jp-DebuggerVariables")?.innerText ?? ""), null, { timeout: 15_000 });
 
-    // Continue: the cell finishes with its result.
-    await debuggerCommand("debugger:continue");
+    // Continue, clicked in the Callstack toolbar: the cell finishes with its result.
+    await callstackButton("debugger:continue").click();
     await cell.locator(".jp-OutputArea-output").filter({ hasText: "9" }).waitFor({ timeout: 30_000 });
     assert.equal(await page.locator(".jp-DebuggerCallstack .jp-DebuggerCallstackFrame").count(), 0);
+    // Not stopped any more: the toolbar's stepping buttons are disabled.
+    await page.waitForFunction(() => document.querySelector('#jp-debugger-sidebar jp-button[data-command="debugger:next"]')?.getAttribute("aria-disabled") === "true", null, { timeout: 15_000 });
     await showNotebook(page);
 
     const commands = recorded.filter((m) => m.msg_type === "debug_request").map((m) => m.content.command);
