@@ -259,3 +259,108 @@ def test_breakpoints_in_imported_local_modules(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def murmur2(text, seed):
+    """MurmurHash2 (32 bits, Appleby's definition) of the text's UTF-8 bytes, written here apart from
+    the kernel's (kernel/debug/murmur2.ts) and JupyterLab's (@jupyterlab/debugger's hash)."""
+    data = text.encode("utf-8")
+    m, mask = 0x5BD1E995, 0xFFFFFFFF
+    h = (seed ^ len(data)) & mask
+    whole = len(data) // 4 * 4
+    for i in range(0, whole, 4):
+        k = (int.from_bytes(data[i:i + 4], "little") * m) & mask
+        k = ((k ^ (k >> 24)) * m) & mask
+        h = ((h * m) & mask) ^ k
+    tail = data[whole:]
+    if len(tail) == 3:
+        h ^= tail[2] << 16
+    if len(tail) >= 2:
+        h ^= tail[1] << 8
+    if len(tail) >= 1:
+        h = ((h ^ tail[0]) * m) & mask
+    h = ((h ^ (h >> 13)) * m) & mask
+    return h ^ (h >> 15)
+
+
+# JupyterLab 4.6.4's own murmur2 of these strings with the kernel's seed (its bundled function, run in
+# node); kernel/debug/murmur2.test.ts holds the same values.
+JUPYTERLAB_HASHES = {"": 3990065800, "abc": 3350977461, "é😀 ünïcode": 3230883218}
+
+
+def test_cell_files_are_named_by_jupyterlabs_hash():
+    """dumpCell names a cell's file as JupyterLab computes it from debugInfo (prefix, murmur2 of the
+    code with the seed, suffix), so the panel finds the cell of a stopped frame."""
+    with fresh_kernel() as (km, kc):
+        client = Client(kc)
+        info = client.command("debugInfo")["body"]
+        assert (info["hashMethod"], info["hashSeed"]) == ("Murmur2", 0xC70F6907)
+        for text, expected in JUPYTERLAB_HASHES.items():
+            assert murmur2(text, info["hashSeed"]) == expected, text
+        for code in ["x", "xy", "xyz", "wxyz", "const π = 3.14;\n// ünïcode 😀\nπ * 2", *JUPYTERLAB_HASHES]:
+            path = client.command("dumpCell", {"code": code})["body"]["sourcePath"]
+            assert path == f"{info['tmpFilePrefix']}{murmur2(code, info['hashSeed'])}{info['tmpFileSuffix']}", code
+            with open(path, encoding="utf-8") as f:
+                assert f.read() == code
+
+
+def stop_at(client, kc, code, line):
+    """Sets a breakpoint on `line` of the cell `code`, runs it, and checks it stops there; returns the msg_id."""
+    path = client.command("dumpCell", {"code": code})["body"]["sourcePath"]
+    assert client.command("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": line}]})["success"]
+    msg_id = kc.execute(code)
+    assert client.event("stopped")["body"]["reason"] == "breakpoint"
+    frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
+    assert (frames[0]["line"], frames[0]["source"]["path"]) == (line, path)
+    return msg_id
+
+
+def test_runtime_restart_then_the_debugger_is_back():
+    """While the runtime is being replaced (a cell killed it), a request that needs it says so
+    clearly; once the new runtime is up the debugger is attached to it again, without the client
+    attaching anew, and a breakpoint set in a cell run there stops."""
+    with fresh_kernel() as (km, kc):
+        client = Client(kc)
+        assert client.command("initialize", {"adapterID": "modelbench"})["success"]
+        assert client.command("attach")["success"]
+        kc.execute('process.kill(process.pid, "SIGKILL")')
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "DeadKernelError"
+        r = client.command("evaluate", {"expression": "1 + 1"})
+        assert not r["success"], r
+        assert "not connected to the debugger" in r["message"] and "restarted" in r["message"] and "try again" in r["message"]
+        deadline = time.time() + TIMEOUT
+        while not client.command("evaluate", {"expression": "1 + 1"})["success"]:
+            assert time.time() < deadline, "the debugger did not re-attach to the new runtime"
+            time.sleep(0.2)
+        assert client.command("debugInfo")["body"]["isStarted"] is True
+        msg_id = stop_at(client, kc, "const a = 1;\nconst b = a + 1;\nb", 2)
+        assert client.command("evaluate", {"expression": "a", "frameId": 1})["body"]["result"] == "1"
+        assert client.command("continue", {"threadId": 1})["success"]
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+
+
+def test_kernel_restart_from_the_client_while_debugging():
+    """A kernel restarted by its client (as JupyterLab's restart button does) while the debugger is
+    on and stopped at a breakpoint: the restart completes, the new kernel's debugger is off until the
+    client attaches again, and then breakpoints stop as before."""
+    with fresh_kernel() as (km, kc):
+        client = Client(kc)
+        assert client.command("initialize", {"adapterID": "modelbench"})["success"]
+        assert client.command("attach")["success"]
+        stop_at(client, kc, "const before = 1;\nconst again = before;", 2)
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=60)
+        client.events.clear()
+        info = client.command("debugInfo")["body"]
+        assert info["isStarted"] is False and info["breakpoints"] == [] and info["stoppedThreads"] == []
+        assert client.command("initialize", {"adapterID": "modelbench"})["success"]
+        assert client.command("attach")["success"]
+        msg_id = stop_at(client, kc, "const after = 2;\nconst twice = after * 2;\ntwice", 2)
+        assert client.command("continue", {"threadId": 1})["success"]
+        while True:
+            reply = kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"]["msg_id"] == msg_id:
+                break
+        assert reply["content"]["status"] == "ok"
