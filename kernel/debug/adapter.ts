@@ -159,6 +159,8 @@ export class DebugAdapter {
 
   /** The runtime was replaced: its scripts are gone; a started debugger attaches to the new one. */
   runtimeReplaced(): void {
+    // The dead runtime's socket may not have closed yet: requests must not go to it meanwhile.
+    this.link?.drop();
     this.forgetRuntime();
     if (this.started && this.link) this.debuggee.attach(this.link.socketPath, this.files);
   }

@@ -100,7 +100,7 @@ export class CdpLink extends EventEmitter {
   private lost(socket: net.Socket): void {
     if (this.socket !== socket) return;
     this.socket = null;
-    for (const p of this.pending.values()) p.reject(new CdpError(`the runtime went away during ${p.method}`));
+    for (const p of this.pending.values()) p.reject(new CdpError(`the runtime went away during ${p.method} (it died, is being restarted or the debugger was turned off)`));
     this.pending.clear();
     this.emit("closed");
   }
