@@ -1,7 +1,8 @@
 // JupyterLab's visual debugger on a TypeScript cell, in a real JupyterLab and Chromium: turn the
 // debugger on from the notebook toolbar, click a breakpoint in a cell's gutter, run the cell, see it
 // stop on that line, read a variable in the Variables panel, step and continue with the Callstack
-// panel's toolbar buttons, and see the result.
+// panel's toolbar buttons, and see the result; then restart the kernel from the Kernel menu and see
+// JupyterLab attach its debugger again and the breakpoint stop the cell again.
 // Every debug message between the page and the kernel is recorded; MODELBENCH_RECORD_DAP=FILE saves
 // them as the fixture the protocol test replays (tests/fixtures/debugger/jupyterlab.json).
 import { after, before, describe, test } from "node:test";
@@ -39,6 +40,8 @@ describe("JupyterLab's debugger on a modelbench notebook", { timeout: 240_000 },
   let browser;
   let page;
   const recorded = [];
+  /** The first test's messages: the session the protocol test replays (no kernel restart in it). */
+  let replayable = null;
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -73,7 +76,7 @@ describe("JupyterLab's debugger on a modelbench notebook", { timeout: 240_000 },
     if (page && !page.isClosed()) await page.screenshot({ path: join(ARTIFACTS, "debugger-last.png") }).catch(() => {});
     if (process.env.MODELBENCH_RECORD_DAP) {
       mkdirSync(dirname(process.env.MODELBENCH_RECORD_DAP), { recursive: true });
-      writeFileSync(process.env.MODELBENCH_RECORD_DAP, JSON.stringify({ recordedWith: "tests/browser/debugger.test.mjs", cell: CELL, messages: recorded }, null, 1) + "\n");
+      writeFileSync(process.env.MODELBENCH_RECORD_DAP, JSON.stringify({ recordedWith: "tests/browser/debugger.test.mjs", cell: CELL, messages: replayable ?? recorded }, null, 1) + "\n");
     }
     await browser?.close().catch(() => {});
     await lab?.stop();
@@ -152,6 +155,28 @@ describe("JupyterLab's debugger on a modelbench notebook", { timeout: 240_000 },
       assert.ok(commands.includes(c), `JupyterLab sent no ${c}: ${commands.join(", ")}`);
     }
     const failed = recorded.filter((m) => m.msg_type === "debug_reply" && !m.content.success);
+    assert.deepEqual(failed.map((m) => `${m.content.command}: ${m.content.message}`), []);
+    replayable = recorded.slice();
+  });
+
+  test("after a kernel restart from the Kernel menu the debugger is back and the breakpoint stops the cell again", async () => {
+    const before = recorded.length;
+    await showNotebook(page);
+    void page.evaluate(() => window.jupyterapp.commands.execute("kernelmenu:restart"));
+    await page.locator(".jp-Dialog .jp-mod-accept").click({ timeout: 30_000 });
+    // JupyterLab attaches its debugger to the restarted kernel by itself.
+    const deadline = Date.now() + 60_000;
+    while (!recorded.slice(before).some((m) => m.msg_type === "debug_reply" && m.content.command === "attach" && m.content.success)) {
+      assert.ok(Date.now() < deadline, "JupyterLab did not attach its debugger to the restarted kernel");
+      await page.waitForTimeout(250);
+    }
+    const cell = page.locator(".jp-Notebook .jp-CodeCell").first();
+    await cell.locator(".cm-content").click();
+    await page.keyboard.press("Control+Enter");
+    await page.waitForFunction(() => /\.ts:2\b/.test(document.querySelector(".jp-DebuggerCallstack .jp-DebuggerCallstackFrame-location")?.textContent ?? ""), null, { timeout: 30_000 });
+    await callstackButton("debugger:continue").click();
+    await cell.locator(".jp-OutputArea-output").filter({ hasText: "9" }).waitFor({ timeout: 30_000 });
+    const failed = recorded.slice(before).filter((m) => m.msg_type === "debug_reply" && !m.content.success);
     assert.deepEqual(failed.map((m) => `${m.content.command}: ${m.content.message}`), []);
   });
 });
