@@ -6,6 +6,7 @@ import type { History } from "./history";
 import type { LanguageService } from "./language-worker";
 import type { CommRouter } from "./comms";
 import type { MagicRegistry, MagicSpec } from "./magics/spec";
+import type { DapRequest, DapResponse } from "./debug/adapter";
 import { PROTOCOL_VERSION } from "./wire";
 import { codePointToIndex, completeness, indexToCodePoint } from "./language";
 import { completeMagic, magicAt } from "./magics/complete";
@@ -23,7 +24,9 @@ export interface KernelServices {
   decl(): string;
   readonly history: History;
   readonly comms: CommRouter;
-  interrupt(): void;
+  interrupt(): Promise<void>;
+  /** A Debug Adapter Protocol request of JupyterLab's debugger, answered by the debug adapter. */
+  debugRequest(request: DapRequest): Promise<DapResponse>;
   shutdown(): Promise<void>;
   /** Hands an input_reply to the waiting input(); false when none waits. */
   answerInput(value: string): boolean;
@@ -50,7 +53,7 @@ function kernelInfo(k: KernelServices, msg: Message, channel: Channel) {
       pygments_lexer: "typescript",
     },
     banner: `modelbench ${pkg.version}: TypeScript ${tsVersion} on Node.js ${process.version}. %lsmagic lists the magics.`,
-    debugger: false,
+    debugger: true,
     help_links: [
       { text: "modelbench magics", url: "https://github.com/modelbench/modelbench#magics" },
       { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
@@ -129,8 +132,8 @@ function comm(k: KernelServices, msg: Message) {
   return k.comms.fromFrontend(msg);
 }
 
-function interrupt(k: KernelServices, msg: Message, channel: Channel) {
-  k.interrupt();
+async function interrupt(k: KernelServices, msg: Message, channel: Channel) {
+  await k.interrupt();
   return k.reply(channel, msg, "interrupt_reply", { status: "ok" });
 }
 
@@ -143,6 +146,10 @@ async function shutdown(k: KernelServices, msg: Message, channel: Channel) {
 
 function inputReply(k: KernelServices, msg: Message) {
   if (!k.answerInput(String(msg.content.value ?? ""))) k.log("input_reply with no input() waiting: ignored");
+}
+
+async function debug(k: KernelServices, msg: Message, channel: Channel) {
+  return k.reply(channel, msg, "debug_reply", await k.debugRequest(msg.content));
 }
 
 function connect(k: KernelServices, msg: Message, channel: Channel) {
@@ -171,4 +178,5 @@ export const handlers: Record<string, Handler> = {
   shutdown_request: shutdown,
   input_reply: inputReply,
   connect_request: connect,
+  debug_request: debug,
 };

@@ -1,4 +1,7 @@
 // Messages between the protocol process and the runtime child that runs cells.
+import type { CellFiles } from "./debug/cells";
+import type { Mapping } from "./debug/sourceMap";
+
 // Every child message names the request (`req`) it belongs to, so outputs get the right parent.
 
 export interface ErrorContent {
@@ -21,7 +24,12 @@ export type ToChild =
   | { type: "input_reply"; value: string }
   | { type: "comm_open"; req: string; commId: string; target: string; data: any }
   | { type: "comm_msg"; req: string; commId: string; data: any; buffers: Uint8Array[] }
-  | { type: "comm_close"; req: string; commId: string; data: any };
+  | { type: "comm_close"; req: string; commId: string; data: any }
+  /** Start relaying the inspector to the protocol process's socket; cells are named after `files`. */
+  | { type: "debug_attach"; socket: string; files: CellFiles }
+  | { type: "debug_detach" }
+  /** The breakpoints of the script at `url` are set: it may run. */
+  | { type: "debug_ready"; url: string };
 
 export type FromChild =
   | { type: "ready" }
@@ -50,5 +58,8 @@ export type FromChild =
   | { type: "store"; uri: string }
   /** The runtime's TypeScript program is built (sent once, after start). */
   | { type: "warmed" }
+  /** While debugging, a compiled piece of a cell about to run: its script URL, the cell's file, the
+   * piece's first line within the cell and the map from the script to the piece's lines. */
+  | { type: "debug_script"; url: string; path: string; lineOffset: number; firstLineShift: number; mappings: Mapping[] }
   /** A forwarded comm message was handled: its outputs have all been sent. */
   | { type: "handled"; req: string };

@@ -16,6 +16,7 @@ import { SidebarStore } from "./sidebarStore";
 import { sqliteUri } from "../src/store/location";
 import { Sockets, type Channel, type ConnectionInfo } from "./sockets";
 import { StreamBuffer } from "./streams";
+import { DebugAdapter } from "./debug/adapter";
 
 export type { Channel, ConnectionInfo } from "./sockets";
 
@@ -36,6 +37,8 @@ export class Kernel {
   private readonly sockets: Sockets;
   private readonly comms: CommRouter;
   private readonly sidebarStore: SidebarStore;
+  /** JupyterLab's debugger, served from the runtime's inspector. */
+  private readonly debugger: DebugAdapter;
   /** Completion and inspection, on their own thread. */
   private readonly language = new LanguageService();
   private readonly warmup = new LanguageWarmup(() => this.language.warm(), () => this.draining);
@@ -68,6 +71,15 @@ export class Kernel {
       log: this.log,
     });
     this.sidebarStore = new SidebarStore(options.storeUri ?? sqliteUri(options.historyFile), this.log);
+    this.debugger = new DebugAdapter(
+      {
+        attach: (socket, files) => this.runtime.send({ type: "debug_attach", socket, files }),
+        detach: () => this.runtime.send({ type: "debug_detach" }),
+        scriptReady: (url) => this.runtime.send({ type: "debug_ready", url }),
+      },
+      (event) => this.publish("debug_event", event, null),
+      this.log,
+    );
     this.services = {
       connection: options.connection,
       reply: (channel, request, type, content, metadata) => this.reply(channel, request, type, content, metadata),
@@ -77,7 +89,13 @@ export class Kernel {
       decl: () => this.decl,
       history: this.history,
       comms: this.comms,
-      interrupt: () => this.runtime.interrupt(),
+      // Paused in the debugger, the SIGINT is taken first and the runtime then resumed, so the
+      // cell ends interrupted there instead of running on.
+      interrupt: async () => {
+        this.runtime.interrupt();
+        await this.debugger.resumeForInterrupt();
+      },
+      debugRequest: (request) => this.debugger.request(request),
       shutdown: () => this.shutdown(),
       answerInput: (value) => {
         if (!this.awaitingInput) return false;
@@ -180,6 +198,7 @@ export class Kernel {
       if (!silent) this.publish("execute_input", { code, execution_count: count }, msg);
       if (storeHistory) this.safely(() => this.history.add(count, code));
       const done = await running;
+      this.debugger.cellEnded();
       this.silent.delete(msg.header.msg_id);
       if (done.decl !== undefined) this.decl = done.decl;
       if (done.status === "error" && done.error) {
@@ -256,6 +275,8 @@ export class Kernel {
         return this.sidebarStore.follow(m.uri);
       case "warmed":
         return this.warmup.runtimeReady();
+      case "debug_script":
+        return void this.debugger.scriptCompiled(m);
     }
   }
 
@@ -271,6 +292,7 @@ export class Kernel {
     this.sidebarStore.runtimeDied(pid);
     this.decl = "";
     this.comms.runtimeGone();
+    this.debugger.runtimeReplaced();
   }
 
   private safely(fn: () => void): void {
@@ -287,6 +309,7 @@ export class Kernel {
     this.warmup.stop();
     this.streams.flush();
     await this.runtime.stop();
+    await this.debugger.close();
     await this.language.close();
     this.sidebarStore.stop();
     this.history.close();

@@ -3,8 +3,12 @@
 // inspect while a cell runs).
 import * as path from "path";
 import { KERNEL_GLOBALS, preludeOf } from "./globals";
+import { compose, decodeMappings, encodeMappings, inlineMapComment, takeInlineMap } from "./debug/sourceMap";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
+
+/** tslab's file for the cell being compiled (the first map's source): behind tslab's one-line prefix. */
+const CELL_SOURCE = /(^|\/)__tslab__\.[jt]sx?$/;
 
 /**
  * tslab turns every cell's emitted ES module into CommonJS with `ts.transpileModule`, which builds
@@ -18,11 +22,14 @@ function installTranspileCache(): void {
   const id = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
   const bundled = require(id);
   if (bundled.__modelbenchTranspileCache) return;
-  const cache = new Map<string, { outputText: string; diagnostics?: unknown[]; sourceMapText?: string }>();
-  const cached = (input: string, options: any) => {
+  type Transpiled = { outputText: string; diagnostics?: unknown[]; sourceMapText?: string };
+  const cache = new Map<string, Transpiled>();
+  const cached = (input: string, options: any): Transpiled => {
     if (options?.transformers || options?.reportDiagnostics) return bundled.transpileModule(input, options);
+    const mapped = takeInlineMap(input);
+    if (mapped.mappings !== null) return withComposedMap(mapped.code, mapped.mappings, mapped.source, options);
     const key = `${options?.fileName}\0${JSON.stringify(options?.compilerOptions ?? {})}\0${options?.moduleName ?? ""}\0${input}`;
-    let result = cache.get(key);
+    let result: Transpiled | undefined = cache.get(key);
     if (result) {
       cache.delete(key); // most recently used last
     } else {
@@ -30,14 +37,55 @@ function installTranspileCache(): void {
     }
     cache.set(key, result!);
     if (cache.size > 32) cache.delete(cache.keys().next().value!);
-    return { ...result };
+    return { ...result! };
+  };
+  /** The second compile of a cell or of a local module it imports (ES module → CommonJS) with a
+   * map, composed with the first's (TypeScript → ES module) into one map from the code that runs to
+   * the source, appended inline and naming the first map's source. */
+  const withComposedMap = (code: string, firstMappings: string, source: string | null, options: any): Transpiled => {
+    const result: Transpiled = cached(code, { ...options, compilerOptions: { ...options?.compilerOptions, sourceMap: true } });
+    if (!result.sourceMapText) return result;
+    const outer = decodeMappings(String(JSON.parse(result.sourceMapText).mappings ?? ""));
+    // tslab compiles the cell behind a one-line prefix (`export {};`): its line 1 is the cell's
+    // line 0. A module is read from its file as it is.
+    const shift = source !== null && CELL_SOURCE.test(source) ? -1 : 0;
+    const mappings = encodeMappings(compose(outer, decodeMappings(firstMappings), shift));
+    const text = String(result.outputText).replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, "");
+    return { ...result, outputText: `${text}\n${inlineMapComment(mappings, source ?? undefined)}`, sourceMapText: undefined };
   };
   // tslab sets no `types`, so every package under node_modules/@types joins the cells' globals:
   // tfjs's @types/seedrandom adds `Math.seedrandom`, which completion then offers on `Math.` and
   // which does not exist at run time. Only Node's are global, as in the project's tsconfig; an
   // `import` still finds any @types package.
-  const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) =>
-    bundled.createWatchCompilerHost(rootFiles, { types: ["node"], ...options }, ...rest);
+  const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) => {
+    const maps = creatingMaps ?? { cells: false };
+    const compilerOptions = { types: ["node"], ...options };
+    // The emitter reads the option as it emits each file: a cell's emit has a map only while
+    // `maps.cells` is on, a local module's always (see SourceMaps; withComposedMap composes them).
+    let emittingCell = false;
+    Object.defineProperty(compilerOptions, "inlineSourceMap", { enumerable: true, get: () => maps.cells || !emittingCell });
+    const host = bundled.createWatchCompilerHost(rootFiles, compilerOptions, ...rest);
+    // tslab keeps each new program through afterProgramCreate: its emit is wrapped to say whose it is.
+    let keep: ((builder: any) => void) | undefined;
+    Object.defineProperty(host, "afterProgramCreate", {
+      get: () => (builder: any) => {
+        const emit = builder.emit;
+        builder.emit = (file: any, ...args: unknown[]) => {
+          emittingCell = CELL_SOURCE.test(String(file?.fileName ?? ""));
+          try {
+            return emit(file, ...args);
+          } finally {
+            emittingCell = false;
+          }
+        };
+        keep?.(builder);
+      },
+      set: (f: (builder: any) => void) => {
+        keep = f;
+      },
+    });
+    return host;
+  };
   const wrapper: Record<string, unknown> = {};
   for (const k of Object.keys(bundled)) {
     const own = k === "transpileModule" ? cached : k === "createWatchCompilerHost" ? watchHost : null;
@@ -46,6 +94,19 @@ function installTranspileCache(): void {
   Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
   require.cache[id]!.exports = wrapper;
 }
+/**
+ * Which of a converter's emits carry a source map, for the debugger: its cells' only while `cells`
+ * is on (the runtime turns it on while a debugger is attached: a map costs each cell time), its
+ * local modules' always (tslab emits a module once, until its file changes, so one imported before
+ * the debugger attached can still be debugged).
+ */
+export interface SourceMaps {
+  cells: boolean;
+}
+
+/** The switch of the converter being created: tslab creates its watch host during that call. */
+let creatingMaps: SourceMaps | null = null;
+
 /** tslab's converter, loaded on first use with the transpile cache in front of its TypeScript
  * (so importing this module changes nothing until a converter is wanted). */
 let tslabModule: any = null;
@@ -69,6 +130,8 @@ export interface ConvertResult {
   diagnostics: Diagnostic[];
   lastExpressionVar?: string;
   hasToplevelAwait?: boolean;
+  /** Local modules the cell imports, compiled to CommonJS (each once, again when its file changes). */
+  sideOutputs?: Array<{ path: string; data: string }>;
 }
 
 export interface Converter {
@@ -87,8 +150,15 @@ export function isCompleteCode(code: string): { completed: boolean; indent?: str
 }
 
 /** A converter whose every call sees PRELUDE before the previous cells' declarations. */
-export function createConverter(): Converter {
-  const real: Converter = tslab().createConverter({ isJS: false, isBrowser: false });
+export function createConverter(maps: SourceMaps = { cells: false }): Converter {
+  const create = tslab().createConverter;
+  creatingMaps = maps;
+  let real: Converter;
+  try {
+    real = create({ isJS: false, isBrowser: false });
+  } finally {
+    creatingMaps = null;
+  }
   return {
     convert: (prev, src) => real.convert(PRELUDE + prev, expandShorthands(src, prev)),
     inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),

@@ -15,7 +15,7 @@ export function installKernelspec(prefix = join(root, ".venv")) {
     language: "typescript",
     interrupt_mode: "message",
     env: { NODE_OPTIONS: "--max-old-space-size=8192" },
-    metadata: { debugger: false, modelbench: { root } },
+    metadata: { debugger: true, modelbench: { root } },
   };
   writeFileSync(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
   for (const icon of ["logo-64x64.png", "logo-32x32.png", "logo-svg.svg"]) {

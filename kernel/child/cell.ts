@@ -14,6 +14,7 @@ import type { CellContext } from "./context";
 import type { CellExecutor } from "./executor";
 import type { Interrupts } from "./interrupts";
 import type { NotebookCapture } from "./notebook";
+import type { ChildDebugger } from "./debugging";
 
 type ExecuteRequest = Extract<ToChild, { type: "execute" }>;
 
@@ -35,6 +36,7 @@ export interface CellRunnerParts {
   notebook: NotebookCapture;
   /** The kernel's globals, which %who leaves out of the user's variables. */
   globals: Record<string, unknown>;
+  debug?: ChildDebugger;
 }
 
 export function toError(e: unknown): ErrorContent {
@@ -93,6 +95,7 @@ export class CellRunner {
     context.execute = msg;
     interrupts.cellStarted();
     notebook.cellStarted(msg.code);
+    if (this.parts.debug) this.parts.debug.cellSource = msg.code;
     let error: ErrorContent | undefined;
     let resultText: string | undefined;
     try {

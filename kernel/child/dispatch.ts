@@ -5,11 +5,17 @@ import type { Channel } from "./channel";
 import type { CellContext } from "./context";
 import type { CellRunner } from "./cell";
 import { fromThrown } from "./errors";
+import type { ChildDebugger } from "./debugging";
 
 export class Dispatcher {
   private queue = Promise.resolve();
 
-  constructor(private readonly channel: Channel, private readonly runner: CellRunner, private readonly context: CellContext) {}
+  constructor(
+    private readonly channel: Channel,
+    private readonly runner: CellRunner,
+    private readonly context: CellContext,
+    private readonly debug: ChildDebugger,
+  ) {}
 
   handle(msg: ToChild): void {
     const registry = this.context.comms;
@@ -30,6 +36,12 @@ export class Dispatcher {
         return this.forComm(msg.req, () => registry.get(msg.commId)?.deliver(msg.data ?? {}, (msg.buffers ?? []).map((b) => Buffer.from(b))));
       case "comm_close":
         return this.forComm(msg.req, () => registry.get(msg.commId)?.remoteClose(msg.data ?? {}));
+      case "debug_attach":
+        return this.debug.attach(msg);
+      case "debug_detach":
+        return this.debug.detach();
+      case "debug_ready":
+        return this.debug.ready(msg.url);
     }
   }
 

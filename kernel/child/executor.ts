@@ -3,12 +3,13 @@
 import * as util from "util";
 import * as vm from "vm";
 import { performance } from "perf_hooks";
-import { createConverter, quickInfoText, type ConvertResult } from "../language";
+import { createConverter, quickInfoText, type Converter, type ConvertResult } from "../language";
 import type { Compiled } from "../magics/contract";
 import type { ErrorContent, UserExpressionResult } from "../ipc";
 import { toDisplayOutput } from "../../src/display";
 import { CellError, fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt } from "./errors";
 import { signalsSettled, type Interrupts } from "./interrupts";
+import type { ChildDebugger } from "./debugging";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createExecutor } = require("tslab/dist/executor");
@@ -36,7 +37,7 @@ const tslabGlobals = () => (globalThis as any).__tslab__ as { exports: Record<st
 export class CellExecutor {
   /** Declarations of every cell so far (what the next cell is type-checked against). */
   decl = "";
-  private readonly converter = createConverter();
+  private readonly converter: Converter;
   private readonly executor: any;
   private lastConvert: ConvertResult | null = null;
   private compileMs = 0;
@@ -45,8 +46,8 @@ export class CellExecutor {
    * convert of the same source against the same declarations then takes this result. */
   private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
 
-  constructor(cwd: string, private readonly interrupts: Interrupts) {
-    const converter = this.converter;
+  constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
+    const converter = (this.converter = createConverter(debug?.sourceMaps));
     const watched = {
       ...converter,
       convert: (prev: string, src: string) => {
@@ -92,6 +93,8 @@ export class CellExecutor {
     const t0 = performance.now();
     const result = this.converter.convert(this.decl, code);
     this.preconverted = { prev: this.decl, src: code, result, ms: performance.now() - t0 };
+    this.debug?.modulesCompiled(result.sideOutputs);
+    if (this.debug?.attached && result.diagnostics.length === 0) await this.debug.beforeRun(result, code, lineOffset);
     await signalsSettled();
     if (this.interrupts.sinceCellStart()) {
       this.preconverted = null;

@@ -9,6 +9,7 @@ import { Channel } from "./channel";
 import { CellContext } from "./context";
 import { CellExecutor } from "./executor";
 import { CellRunner } from "./cell";
+import { ChildDebugger, installDebugHelpers } from "./debugging";
 import { Dispatcher } from "./dispatch";
 import { fromThrown } from "./errors";
 import { installGlobals } from "./globals";
@@ -23,15 +24,17 @@ export function startRuntime(proc: NodeJS.Process = process): void {
   // First of all: without a SIGINT handler, an interrupt kills the process.
   proc.on("SIGINT", () => interrupts.fire());
   interrupts.onInterrupt(fireInterrupt); // helpers that run long (sweeps, training loops) stop cleanly
-  const executor = new CellExecutor(proc.cwd(), interrupts);
+  const debug = new ChildDebugger(channel);
+  const executor = new CellExecutor(proc.cwd(), interrupts, debug);
   const context = new CellContext(channel, interrupts);
   context.install();
   registerTableDisplays(); // arquero tables and danfo DataFrames display as HTML tables
   const notebook = new NotebookCapture(proc.env, () => proc.cwd());
   setCodeProvider(() => notebook.context());
   const globals = installGlobals(executor.locals, { input: context.input });
-  const runner = new CellRunner({ channel, interrupts, executor, context, magics: defaultMagics(), notebook, globals });
-  const dispatcher = new Dispatcher(channel, runner, context);
+  const runner = new CellRunner({ channel, interrupts, executor, context, magics: defaultMagics(), notebook, globals, debug });
+  installDebugHelpers(() => runner.magicContext.locals());
+  const dispatcher = new Dispatcher(channel, runner, context, debug);
   proc.on("message", (msg: ToChild) => dispatcher.handle(msg));
 
   const report = (what: string) => (e: unknown) => {
