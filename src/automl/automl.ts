@@ -178,7 +178,15 @@ class AutoMLSampler implements Sampler {
   /** Costs from the families' relative costs, not the clock (a search bounded by trials alone). */
   clockless = false;
 
-  constructor(private readonly families: readonly Family[], private readonly fidelities: readonly number[], private readonly plan: Plan, seed: number) {
+  constructor(
+    private readonly families: readonly Family[],
+    private readonly fidelities: readonly number[],
+    private readonly plan: Plan,
+    seed: number,
+    /** Each finished trial's fit seconds per fold (filled by the objective), and the number of folds. */
+    private readonly stats: ReadonlyMap<number, TrialStats>,
+    private readonly folds: number,
+  ) {
     this.rng = new Random(seed);
     for (const [i, f] of families.entries()) this.tpe.set(f.name, new TPESampler({ seed: seed + 1 + i, nStartupTrials: 4, multivariate: true }));
   }
@@ -187,7 +195,12 @@ class AutoMLSampler implements Sampler {
     return (t.params.sample as number | undefined) ?? 1;
   }
 
-  /** Seconds a trial of `family` at `fraction` is expected to take: its own timings, scaled; else a guess from its relative cost. */
+  /**
+   * Seconds a trial of `family` at `fraction` is expected to take: its own timings when it has
+   * some; else the part every trial pays (features, scoring: a trial's time less its fits) plus
+   * the fits, scaled from the tried families' fit times by the relative costs. Features dominate
+   * on text, fits on tables: a guess from whole trial times would be wrong one way or the other.
+   */
   expectedCost(trials: readonly FrozenTrial[], family: Family, fraction: number): number {
     if (this.clockless) return family.cost * fraction;
     const done = trials.filter((t) => t.params.family === family.name && t.state !== "running");
@@ -195,10 +208,13 @@ class AutoMLSampler implements Sampler {
       const per = done.map((t) => duration(t) / this.fraction(t));
       return (per.reduce((a, b) => a + b, 0) / per.length) * fraction;
     }
-    const timed = trials.filter((t) => t.state !== "running");
+    const timed = trials.filter((t) => t.state !== "running" && this.stats.has(t.number));
     if (!timed.length) return 0;
-    const ref = timed.map((t) => duration(t) / this.fraction(t) / (this.families.find((f) => f.name === t.params.family)?.cost ?? 1));
-    return (ref.reduce((a, b) => a + b, 0) / ref.length) * family.cost * fraction;
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const fits = timed.map((t) => this.stats.get(t.number)!.fitSeconds * this.folds);
+    const overhead = mean(timed.map((t, i) => Math.max(0, duration(t) - fits[i]) / this.fraction(t)));
+    const fitPerCost = mean(timed.map((t, i) => fits[i] / this.fraction(t) / (this.families.find((f) => f.name === t.params.family)?.cost ?? 1)));
+    return (overhead + fitPerCost * family.cost) * fraction;
   }
 
   private fits(trials: readonly FrozenTrial[], family: Family, fraction: number): boolean {
@@ -330,7 +346,8 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
   const fidelities = n >= FIDELITY_ROWS ? [0.25, 0.5, 1] : [1];
   const space = searchSpace(families, plan, fidelities);
   const scorer = SCORERS[plan.metric];
-  const sampler = new AutoMLSampler(families, fidelities, plan, o.seed);
+  const stats = new Map<number, TrialStats>();
+  const sampler = new AutoMLSampler(families, fidelities, plan, o.seed, stats, folds.length);
   const name = o.name ?? `automl-${o.target}-${new Date().toISOString().slice(0, 23).replace(/[:T.]/g, "-")}`;
 
   const outer = o.track ? await track.startRun({ name, tags: ["automl"], seed: o.seed, params: { target: o.target, metric: plan.metric, task: plan.task, time_budget_s: o.timeBudget, families: families.map((f) => f.name).join(","), cv: k, groups: o.groups ?? null, text: plan.columns.text, rows: n, seed: o.seed } }) : null;
@@ -348,7 +365,6 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
   const autologWas = autolog();
   autolog(false);
   const cache = new Map<string, { Xtr: unknown; Xte: unknown; ytr: unknown[]; yte: unknown[] }>();
-  const stats = new Map<number, TrialStats>();
   const t0 = Date.now();
   try {
     // Trials nest straight under the automl run (no second run for the study).

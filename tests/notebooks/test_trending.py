@@ -416,7 +416,8 @@ def test_07_automl_searches_by_text_and_is_compared_with_the_champion_on_the_sam
     longest = max((t["ended_at"] - t["started_at"]) / 1000 for t in trials if t["ended_at"])
     assert m["search_seconds"] <= max(66, 60 + longest + 1), (m["search_seconds"], longest)
     families = {json.loads(t["params"])["family"] for t in trials}
-    assert families == {"nb", "lr", "gbdt", "mlp"}, families
+    # Cheap families first, the dear ones as the minute allows (their cost is estimated from the first trials).
+    assert {"nb", "lr"} <= families <= {"nb", "lr", "gbdt", "mlp"} and len(families) >= 3, families
     # Its leaderboard names each family it tried, and the baseline.
     board = outputs_of(nb, "%automl train")
     for title in ("multinomial naive Bayes", "logistic regression", "gradient-boosted trees", "neural network (MLP)", "baseline: most frequent class"):
