@@ -25,6 +25,12 @@ interface Stored {
   nRows: number;
 }
 
+/** The training rows as saved by toJSON. */
+function storedFrom(state: { nFeatures: number; X: number[] }): Stored {
+  const X = Float64Array.from(state.X);
+  return { nFeatures: state.nFeatures, X, nRows: X.length / state.nFeatures };
+}
+
 function checkParams(p: KNeighborsParams, model: string): void {
   checkNumber("nNeighbors", p.nNeighbors, { min: 1, integer: true });
   if (p.weights !== "uniform" && p.weights !== "distance") throw new InvalidInputError(`${model} weights is "uniform" or "distance", got ${JSON.stringify(p.weights)}`);
@@ -163,8 +169,7 @@ export class KNeighborsClassifier extends KNeighborsBase implements Classifier<D
     const saved = readSerialized<KNeighborsParams, any>(json, "KNeighborsClassifier");
     const m = new KNeighborsClassifier(saved.params);
     if (saved.state) {
-      const X = Float64Array.from(saved.state.X);
-      m.stored = { nFeatures: saved.state.nFeatures, X, nRows: X.length / saved.state.nFeatures };
+      m.stored = storedFrom(saved.state);
       m.labels = { classes: saved.state.classes, codes: Int32Array.from(saved.state.codes) };
     }
     return m;
@@ -218,8 +223,7 @@ export class KNeighborsRegressor extends KNeighborsBase implements Regressor<Den
     const saved = readSerialized<KNeighborsParams, any>(json, "KNeighborsRegressor");
     const m = new KNeighborsRegressor(saved.params);
     if (saved.state) {
-      const X = Float64Array.from(saved.state.X);
-      m.stored = { nFeatures: saved.state.nFeatures, X, nRows: X.length / saved.state.nFeatures };
+      m.stored = storedFrom(saved.state);
       m.y = Float64Array.from(saved.state.y);
     }
     return m;
