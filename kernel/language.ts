@@ -142,17 +142,17 @@ export function quickInfoText(info: any): string | null {
   return [sig, doc, tags].filter(Boolean).join("\n\n") || null;
 }
 
-/** Blanks out magic lines (keeping offsets) so TypeScript sees only the code of a cell. */
+/** Blanks out magic and `!cmd` lines (keeping offsets) so TypeScript sees only the code of a cell. */
 export function maskMagics(code: string): string {
   return code
     .split("\n")
-    .map((line, i) => (/^\s*%/.test(line) || (i === 0 && /^\?/.test(line)) ? " ".repeat(line.length) : line))
+    .map((line, i) => (/^\s*(%|!(?!=))/.test(line) || (i === 0 && /^\?/.test(line)) ? " ".repeat(line.length) : line))
     .join("\n");
 }
 
 /** is_complete: incomplete (with the indent for the next line), invalid (a syntax error), or complete. */
 export function completeness(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
-  if (/^\s*%/.test(code) && !code.includes("\n")) return { status: "complete" };
+  if (/^\s*(%|!(?!=))/.test(code) && !code.includes("\n")) return { status: "complete" };
   const r = isCompleteCode(maskMagics(code));
   if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
   const ts = require("@tslab/typescript-for-tslab");
