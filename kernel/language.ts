@@ -1,8 +1,10 @@
 // TypeScript for cells: tslab's converter with the kernel's globals declared, plus the declarations
 // of earlier cells. Used by the runtime (to execute) and by the protocol process (to complete and
 // inspect while a cell runs).
+import * as fs from "fs";
 import * as path from "path";
 import { KERNEL_GLOBALS, preludeOf } from "./globals";
+import { Rewritten, rewriteRelativeImports } from "./project";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
@@ -41,11 +43,67 @@ function installTranspileCache(): void {
   const wrapper: Record<string, unknown> = {};
   for (const k of Object.keys(bundled)) {
     const own = k === "transpileModule" ? cached : k === "createWatchCompilerHost" ? watchHost : null;
-    Object.defineProperty(wrapper, k, own ? { enumerable: true, value: own } : { enumerable: true, get: () => bundled[k] });
+    // `sys` records the project's watched files (see refreshWatchedSources), and while a converter
+    // is created its current directory is the project's (see createConverter).
+    const get = k === "sys" ? () => sysOverride ?? watchingSys(bundled) : () => bundled[k];
+    Object.defineProperty(wrapper, k, own ? { enumerable: true, value: own } : { enumerable: true, get });
   }
   Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
   require.cache[id]!.exports = wrapper;
 }
+/** The `ts.sys` tslab sees while it creates a converter: it takes its root from getCurrentDirectory(). */
+let sysOverride: unknown = null;
+
+/** The project's files the cells' programs watch (not node_modules, not TypeScript's libs), with
+ * the modification time last reported. */
+const watchedSources = new Map<string, { mtimeMs: number; callbacks: Set<(file: string, kind: number) => void> }>();
+let watching: unknown = null;
+
+/** ts.sys, with watchFile recording the project's files it is asked to watch. */
+function watchingSys(bundled: any): unknown {
+  return (watching ??= Object.create(bundled.sys, {
+    watchFile: {
+      writable: true,
+      value: (file: string, cb: (f: string, kind: number) => void, ...rest: unknown[]) => {
+        const watcher = bundled.sys.watchFile(file, cb, ...rest);
+        if (/[\\/]node_modules[\\/]|[\\/]lib\.[^\\/]*\.d\.ts$/.test(file)) return watcher;
+        let entry = watchedSources.get(file);
+        if (!entry) watchedSources.set(file, (entry = { mtimeMs: mtimeOf(file), callbacks: new Set() }));
+        entry.callbacks.add(cb);
+        return {
+          close: () => {
+            watcher.close();
+            entry!.callbacks.delete(cb);
+            if (!entry!.callbacks.size) watchedSources.delete(file);
+          },
+        };
+      },
+    },
+  }));
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Reports edits of watched project files now. TypeScript's own watchers report them only when the
+ * event loop turns, so a module saved a moment before a cell (or by the cell before, without a turn
+ * in between) would otherwise be compiled from its old text.
+ */
+export function refreshWatchedSources(): void {
+  for (const [file, entry] of watchedSources) {
+    const mtimeMs = mtimeOf(file);
+    if (mtimeMs === entry.mtimeMs) continue;
+    entry.mtimeMs = mtimeMs;
+    for (const cb of [...entry.callbacks]) cb(file, mtimeMs < 0 ? 2 /* Deleted */ : 1 /* Changed */);
+  }
+}
+
 /** tslab's converter, loaded on first use with the transpile cache in front of its TypeScript
  * (so importing this module changes nothing until a converter is wanted). */
 let tslabModule: any = null;
@@ -61,6 +119,8 @@ export interface Diagnostic {
   start: { line: number; character: number };
   messageText: string;
   code: number;
+  /** The imported module it is in (absolute); absent for the cell's own. */
+  fileName?: string;
 }
 
 export interface ConvertResult {
@@ -69,6 +129,8 @@ export interface ConvertResult {
   diagnostics: Diagnostic[];
   lastExpressionVar?: string;
   hasToplevelAwait?: boolean;
+  /** Imported local modules compiled with the cell: their JavaScript, by the path it would have. */
+  sideOutputs?: Array<{ path: string; data: string }>;
 }
 
 export interface Converter {
@@ -86,13 +148,51 @@ export function isCompleteCode(code: string): { completed: boolean; indent?: str
   return tslab().isCompleteCode(code);
 }
 
+export interface ConverterOptions {
+  /** The project folder (kernel/project.ts): the program's root, from which cells import anywhere in it. */
+  root?: string;
+  /** The notebook's folder, which the relative imports of cells are written from. */
+  cellDir?: string;
+}
+
 /** A converter whose every call sees PRELUDE before the previous cells' declarations. */
-export function createConverter(): Converter {
-  const real: Converter = tslab().createConverter({ isJS: false, isBrowser: false });
+export function createConverter(options: ConverterOptions = {}): Converter {
+  const t = tslab();
+  const { root, cellDir = root } = options;
+  let real: Converter;
+  if (root) {
+    // tslab's own `ts` (the transpile cache's wrapper), whose sys already records watched files.
+    const sys = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] })).sys;
+    sysOverride = Object.create(sys, {
+      getCurrentDirectory: { value: () => root, writable: true, configurable: true },
+    });
+  }
+  try {
+    real = t.createConverter({ isJS: false, isBrowser: false });
+  } finally {
+    sysOverride = null;
+  }
+  const rewrite = (src: string) => (root && cellDir ? rewriteRelativeImports(src, cellDir, root) : new Rewritten(src, src));
   return {
-    convert: (prev, src) => real.convert(PRELUDE + prev, expandShorthands(src, prev)),
-    inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),
-    complete: (prev, src, pos) => real.complete(PRELUDE + prev, src, pos),
+    convert: (prev, src) => {
+      refreshWatchedSources();
+      const r = rewrite(expandShorthands(src, prev));
+      const out = real.convert(PRELUDE + prev, r.code);
+      // A diagnostic in an imported module names its file (relative to the root): made absolute.
+      const fix = (d: Diagnostic) => (d.fileName ? { ...d, fileName: path.resolve(root ?? process.cwd(), d.fileName) } : r.changed ? r.diagnostic(d) : d);
+      return out.diagnostics.length ? { ...out, diagnostics: out.diagnostics.map(fix) } : out;
+    },
+    inspect: (prev, src, pos) => {
+      refreshWatchedSources();
+      const r = rewrite(src);
+      return real.inspect(PRELUDE + prev, r.code, r.toNew(pos));
+    },
+    complete: (prev, src, pos) => {
+      refreshWatchedSources();
+      const r = rewrite(src);
+      const c = real.complete(PRELUDE + prev, r.code, r.toNew(pos));
+      return r.changed ? { ...c, start: r.toOld(c.start), end: r.toOld(c.end) } : c;
+    },
     addModule: (name, content, meta) => real.addModule(name, content, meta),
     close: () => real.close(),
   };

@@ -89,6 +89,7 @@ export class CellRunner {
         }, fn);
         return { value, items };
       },
+      modules: () => executor.modules,
       setNextInput(text, replace) {
         cell().payload.push({ source: "set_next_input", text, replace });
       },

@@ -29,6 +29,14 @@ export interface MagicContext {
   /** Runs `fn` with the cell's stdout, stderr and displays (those `which` names; all by default)
    * collected instead of shown (%%capture). */
   capture<T>(fn: () => Promise<T>, which?: { stdout: boolean; stderr: boolean; display: boolean }): Promise<{ value: T; items: CapturedItem[] }>;
+  /** The project's modules that cells imported: %autoreload turns their reloading off and on. */
+  modules(): {
+    autoreload: boolean;
+    pending(): string[];
+    loaded(): string[];
+    /** Each loaded module's path, sha256 and text, as appended to a run's code ("" when none). */
+    section(): string;
+  };
   /** Puts text in the next input cell (`replace`: in this cell instead), as IPython's set_next_input. */
   setNextInput(text: string, replace: boolean): void;
   magics(): MagicDefinition[];

@@ -8,7 +8,7 @@ import { describe, whosTable } from "./describe";
 import { History, type HistoryEntry } from "../history";
 import { CapturedOutput } from "../../src/display/capture";
 import { toDisplayOutput, isQuiet } from "../../src/display";
-import { captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./specs/session";
+import { autoreloadSpec, captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./specs/session";
 
 /** Where the compiled CapturedOutput lives, for the declared type of a %%capture variable. */
 const CAPTURE_MODULE = path.join(__dirname, "..", "..", "src", "display", "capture");
@@ -202,6 +202,32 @@ const whos: MagicDefinition = {
   },
 };
 
+const shownPath = (file: string) => {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith(".") ? rel : `./${rel}`;
+};
+
+const autoreload: MagicDefinition = {
+  spec: autoreloadSpec,
+  run(ctx, args) {
+    const modules = ctx.modules();
+    const [value] = args.positional;
+    if (value !== undefined) {
+      if (/^(on|1|2|true)$/i.test(value)) modules.autoreload = true;
+      else if (/^(off|0|false)$/i.test(value)) modules.autoreload = false;
+      else throw new MagicUsageError(`%autoreload takes on or off, got '${value}'`);
+    }
+    const loaded = modules.loaded().map(shownPath);
+    const pending = modules.pending().map(shownPath);
+    const lines = [
+      `autoreload ${modules.autoreload ? "on: edited modules are reloaded before the next cell" : "off: the modules keep the code first loaded (types follow the files)"}`,
+      loaded.length ? `loaded: ${loaded.join(", ")}` : "no project module imported yet",
+    ];
+    if (pending.length) lines.push(`edited since loaded: ${pending.join(", ")}${modules.autoreload ? "" : " (%autoreload on loads them)"}`);
+    ctx.print(lines.join("\n"));
+  },
+};
+
 export function sessionMagics(): MagicDefinition[] {
-  return [capture, load, runFile, ...historyMagics(), whos];
+  return [capture, load, runFile, ...historyMagics(), whos, autoreload];
 }

@@ -7,14 +7,14 @@ import { sweepSpec } from "./sweep";
 import { baselineSpec } from "./baseline";
 import { automlSpec } from "./automl";
 import { bashSpec, cdSpec, npmSpec, pwdSpec, shSpec } from "./system";
-import { captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./session";
+import { autoreloadSpec, captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./session";
 
 export const MAGIC_SPECS: readonly MagicSpec[] = [
   lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec,
   trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec,
   sweepSpec, baselineSpec, automlSpec,
   shSpec, bashSpec, npmSpec, pwdSpec, cdSpec,
-  captureSpec, loadSpec, runSpec, historySpec, recallSpec, whosSpec,
+  captureSpec, loadSpec, runSpec, historySpec, recallSpec, whosSpec, autoreloadSpec,
 ];
 
 /** The specs by name, as completion and inspection look them up. */

@@ -79,3 +79,14 @@ export const whosSpec: MagicSpec = {
   positional: [{ name: "type", rest: true, help: "keep only values of these kinds: number, string, function, array, object, Tensor, …" }],
   examples: ["%whos", "%whos array Tensor"],
 };
+
+export const autoreloadSpec: MagicSpec = {
+  name: "autoreload",
+  line: true,
+  cell: false,
+  summary: "Whether edits to the project's modules that cells import are loaded by the next cell (on, the default) or the code first loaded is kept (off); alone, shows the setting and the modules.",
+  usage: "%autoreload [on | off]",
+  options: [],
+  positional: [{ name: "on|off", help: "on (or 1, 2): reload edited modules before the next cell; off (or 0): keep the loaded code" }],
+  examples: ["%autoreload off", "%autoreload"],
+};
