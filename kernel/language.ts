@@ -54,7 +54,7 @@ function installTranspileCache(): void {
 /** The `ts.sys` tslab sees while it creates a converter: it takes its root from getCurrentDirectory(). */
 let sysOverride: unknown = null;
 
-/** The project's files the cells' programs watch (not node_modules, not TypeScript's libs), with
+/** The project's files the cells' programs watch (not node_modules, not declaration files), with
  * the modification time last reported. */
 const watchedSources = new Map<string, { mtimeMs: number; callbacks: Set<(file: string, kind: number) => void> }>();
 let watching: unknown = null;
@@ -66,7 +66,8 @@ function watchingSys(bundled: any): unknown {
       writable: true,
       value: (file: string, cb: (f: string, kind: number) => void, ...rest: unknown[]) => {
         const watcher = bundled.sys.watchFile(file, cb, ...rest);
-        if (/[\\/]node_modules[\\/]|[\\/]lib\.[^\\/]*\.d\.ts$/.test(file)) return watcher;
+        // Declaration files (TypeScript's libs, packages, a built library) change with an install or a build, not an edit.
+        if (/[\\/]node_modules[\\/]|\.d\.[cm]?ts$/.test(file)) return watcher;
         let entry = watchedSources.get(file);
         if (!entry) watchedSources.set(file, (entry = { mtimeMs: mtimeOf(file), callbacks: new Set() }));
         entry.callbacks.add(cb);
