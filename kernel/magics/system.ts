@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import type { MagicContext, MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
-import { bashSpec, cdSpec, npmSpec, pwdSpec, shSpec } from "./specs/system";
+import { bashSpec, cdSpec, installSpec, npmSpec, pwdSpec, shSpec } from "./specs/system";
 
 export interface Exit {
   code: number | null;
@@ -113,27 +113,37 @@ const NPM_COMMANDS: Record<string, "install" | "uninstall" | "list"> = {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** npm install, uninstall or list in the project of the kernel's folder, streamed and interruptible. */
+async function runNpm(ctx: MagicContext, command: "install" | "uninstall" | "list", packages: string[], dev: boolean, given: string = command): Promise<void> {
+  const root = packageRoot(process.cwd());
+  if (!root) throw new MagicUsageError(`no package.json in ${process.cwd()} or above it: create the project's with !npm init -y, then %npm install`);
+  if (command !== "list" && packages.length === 0) throw new MagicUsageError(`%npm ${given} needs the packages to ${command}: %npm ${given} simple-statistics`);
+  const bad = packages.find((p) => p.startsWith("-"));
+  if (bad) throw new MagicUsageError(`unknown option ${bad} for %npm; %npm --help shows usage`);
+  const words =
+    command === "list"
+      ? ["ls", "--depth=0"]
+      : [command, ...(command === "install" ? [dev ? "--save-dev" : "--save"] : []), "--no-audit", "--no-fund", ...packages];
+  const exit = await runShell(ctx, ["npm", ...words].map(quote).join(" "), "/bin/sh", root);
+  if (exit.code !== 0) throw new CalledProcessError(`npm ${words[0]}`, exit);
+  // Node caches nothing about a package it could not find, and the type-checker reads
+  // node_modules afresh for an import it has not resolved yet: the next cell sees the package.
+  if (command !== "list") ctx.print(`${command === "install" ? "installed" : "uninstalled"} ${packages.join(", ")} in ${root}${command === "install" ? ": import it in the next cell" : ""}`);
+}
+
 const npm: MagicDefinition = {
   spec: npmSpec,
   async run(ctx, args) {
     const [given = "list", ...packages] = args.positional;
     const command = NPM_COMMANDS[given];
     if (!command) throw new MagicUsageError(`%npm knows install, uninstall and list, not '${given}'; for anything else run npm from a shell line: !npm ${given} …`);
-    const root = packageRoot(process.cwd());
-    if (!root) throw new MagicUsageError(`no package.json in ${process.cwd()} or above it: create the project's with !npm init -y, then %npm install`);
-    if (command !== "list" && packages.length === 0) throw new MagicUsageError(`%npm ${given} needs the packages to ${command}: %npm ${given} simple-statistics`);
-    const bad = packages.find((p) => p.startsWith("-"));
-    if (bad) throw new MagicUsageError(`unknown option ${bad} for %npm; %npm --help shows usage`);
-    const words =
-      command === "list"
-        ? ["ls", "--depth=0"]
-        : [command, ...(command === "install" ? [args.options.dev ? "--save-dev" : "--save"] : []), "--no-audit", "--no-fund", ...packages];
-    const exit = await runShell(ctx, ["npm", ...words].map(quote).join(" "), "/bin/sh", root);
-    if (exit.code !== 0) throw new CalledProcessError(`npm ${words[0]}`, exit);
-    // Node caches nothing about a package it could not find, and the type-checker reads
-    // node_modules afresh for an import it has not resolved yet: the next cell sees the package.
-    if (command !== "list") ctx.print(`${command === "install" ? "installed" : "uninstalled"} ${packages.join(", ")} in ${root}${command === "install" ? ": import it in the next cell" : ""}`);
+    await runNpm(ctx, command, packages, !!args.options.dev, given);
   },
+};
+
+const install: MagicDefinition = {
+  spec: installSpec,
+  run: (ctx, args) => runNpm(ctx, "install", args.positional, !!args.options.dev),
 };
 
 const pwd: MagicDefinition = {
@@ -173,5 +183,5 @@ function cdMagic(): MagicDefinition {
 }
 
 export function systemMagics(): MagicDefinition[] {
-  return [sh, bash, npm, pwd, cdMagic()];
+  return [sh, bash, npm, install, pwd, cdMagic()];
 }

@@ -11,7 +11,7 @@ from jupyter_client.manager import start_new_kernel
 
 from kernel_helpers import assert_error, collect, result_of, run, shell_reply, text_of
 
-NEW_MAGICS = ["%sh", "%%sh", "%%bash", "%npm", "%pwd", "%cd", "%%capture", "%load", "%run", "%history", "%recall", "%whos"]
+NEW_MAGICS = ["%sh", "%%sh", "%%bash", "%npm", "%install", "%autoreload", "%pwd", "%cd", "%%capture", "%load", "%run", "%history", "%recall", "%whos"]
 
 
 def _payload(reply):
@@ -204,6 +204,7 @@ def test_load_puts_a_file_in_the_cell_and_run_runs_one_in_the_notebooks_scope(ke
         ("%%bash\n", "needs a script"),
         ("%history -l 0", "at least 1"),
         ("%bash echo", "%%bash is a cell magic"),
+        ("%install", "needs <PKG>"),
     ],
 )
 def test_bad_arguments_are_clear_errors(kernel, code, needle):
@@ -250,6 +251,11 @@ def test_npm_installs_into_the_project_and_the_next_cell_imports_it():
             assert_error(run(kc, "invariant()")[0], "TypeScriptError", "Expected")
             _, outs = run(kc, "%npm", timeout=60)
             assert "tiny-invariant@1.3.3" in text_of(outs)
+            reply, outs = run(kc, "%install --dev dequal@2.0.3", timeout=180)
+            assert reply["content"]["status"] == "ok", (reply["content"], text_of(outs, "stderr"))
+            with open(os.path.join(project, "package.json")) as f:
+                assert json.load(f)["devDependencies"] == {"dequal": "^2.0.3"}
+            assert result_of(run(kc, "import { dequal } from 'dequal'\ndequal({ a: [1] }, { a: [1] })")[1]) == "true"
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)

@@ -6,14 +6,14 @@ import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, runsSpec, storeS
 import { sweepSpec } from "./sweep";
 import { baselineSpec } from "./baseline";
 import { automlSpec } from "./automl";
-import { bashSpec, cdSpec, npmSpec, pwdSpec, shSpec } from "./system";
+import { bashSpec, cdSpec, installSpec, npmSpec, pwdSpec, shSpec } from "./system";
 import { autoreloadSpec, captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./session";
 
 export const MAGIC_SPECS: readonly MagicSpec[] = [
   lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec,
   trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec,
   sweepSpec, baselineSpec, automlSpec,
-  shSpec, bashSpec, npmSpec, pwdSpec, cdSpec,
+  shSpec, bashSpec, npmSpec, installSpec, pwdSpec, cdSpec,
   captureSpec, loadSpec, runSpec, historySpec, recallSpec, whosSpec, autoreloadSpec,
 ];
 
