@@ -58,7 +58,7 @@ export class LocalModules {
   }
 
   /** `root`: the project (the program's root); `cellDir`: the notebook's folder. */
-  constructor(private readonly root: string, private readonly cellDir: string) {}
+  constructor(private readonly root: string, readonly cellDir: string) {}
 
   /**
    * Notes which names a cell (that ran) imported from the project's modules, and forgets those it

@@ -31,6 +31,8 @@ export interface MagicContext {
   capture<T>(fn: () => Promise<T>, which?: { stdout: boolean; stderr: boolean; display: boolean }): Promise<{ value: T; items: CapturedItem[] }>;
   /** The project's modules that cells imported: %autoreload turns their reloading off and on. */
   modules(): {
+    /** The folder the relative imports of cells are written from (the notebook's). */
+    readonly cellDir: string;
     autoreload: boolean;
     pending(): string[];
     loaded(): string[];

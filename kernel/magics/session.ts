@@ -6,6 +6,7 @@ import { MagicUsageError } from "./parse";
 import { IDENT } from "./locals";
 import { describe, whosTable } from "./describe";
 import { History, type HistoryEntry } from "../history";
+import { rewriteRelativeImports } from "../project";
 import { CapturedOutput } from "../../src/display/capture";
 import { toDisplayOutput, isQuiet } from "../../src/display";
 import { autoreloadSpec, captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./specs/session";
@@ -91,8 +92,10 @@ const runFile: MagicDefinition = {
   async run(ctx, args) {
     const [file, ...rest] = args.positional;
     if (!RUNNABLE.includes(path.extname(file))) throw new MagicUsageError(`%run runs TypeScript or JavaScript files (${RUNNABLE.join(", ")}), not '${file}'`);
-    // A #! line stays a line (blank), so errors point at the file's own line numbers.
-    const code = readFile(file, "run").replace(/^#!.*/, "");
+    // A #! line stays a line (blank), so errors point at the file's own line numbers; its relative
+    // imports are written from its own folder, and cells' from the notebook's.
+    const text = readFile(file, "run").replace(/^#!.*/, "");
+    const code = rewriteRelativeImports(text, path.dirname(path.resolve(file)), ctx.modules().cellDir).code;
     const argv = process.argv;
     process.argv = [argv[0], path.resolve(file), ...rest];
     try {

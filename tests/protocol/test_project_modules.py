@@ -121,3 +121,13 @@ def test_a_tracked_run_records_the_modules_code_and_hashes(nb_kernel, project, s
         text = open(f"{project}/{rel}").read()
         assert f"// ---- module ../{rel} sha256:{hashlib.sha256(text.encode()).hexdigest()}\n{text.rstrip()}" in source, source
     assert source.startswith('import { featurize as fz } from "../src/features"')
+
+
+def test_run_runs_a_project_script_whose_imports_are_written_from_its_own_folder(nb_kernel, project):
+    _, kc = nb_kernel
+    write(f"{project}/scripts/prepare.ts", 'import { scale } from "../lib/util";\nconst prepared = scale(Number(process.argv[2]));\nconsole.log("prepared", prepared);\n')
+    write(f"{project}/lib/util.ts", "export const scale = (x: number): number => x * 3;\nexport const unit = 'cm';\n")
+    reply, outs = run(kc, "%run ../scripts/prepare.ts 4")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert text_of(outs).endswith("prepared 12\n"), text_of(outs)
+    assert result_of(run(kc, "prepared")[1]) == "12"
