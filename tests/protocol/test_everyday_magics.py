@@ -124,6 +124,8 @@ def test_who_lists_only_the_users_variables_and_whos_shows_types_and_shapes(kern
     _, kc = kernel
     code = "\n".join([
         "import * as aq from 'arquero'",
+        "import * as tf from '@tensorflow/tfjs'",
+        "const batch = tf.zeros([32, 10])",
         "const grid = [[1, 2, 3], [4, 5, 6]]",
         "const weights = new Float32Array(8)",
         "const frame = aq.table({ a: [1, 2, 3], b: ['x', 'y', 'z'] })",
@@ -131,7 +133,7 @@ def test_who_lists_only_the_users_variables_and_whos_shows_types_and_shapes(kern
         "function fit(x: number) { return x }",
         "JSON.parse('null')",  # a null last value: tslab's internal tsLastExpr must not show
     ])
-    assert run(kc, code)[0]["content"]["status"] == "ok"
+    assert run(kc, code, timeout=120)[0]["content"]["status"] == "ok"
     names = text_of(run(kc, "%who")[1]).split()
     assert {"grid", "weights", "frame", "label", "fit", "aq"} <= set(names)
     assert not [n for n in names if n.startswith("tsLastExpr") or n.startswith("__")], names
@@ -142,7 +144,9 @@ def test_who_lists_only_the_users_variables_and_whos_shows_types_and_shapes(kern
     assert rows["frame"] == ["ColumnTable", "3 rows × 2 columns"]
     assert rows["label"] == ["string", '"genre"']
     assert rows["fit"] == ["function", "fit(1 parameter)"]
+    assert rows["batch"] == ["Tensor", "shape [32, 10] float32"]
     assert text_of(run(kc, "%who table")[1]).split() == ["frame"]
+    assert text_of(run(kc, "%who Tensor")[1]).split() == ["batch"]
     assert [l.split()[0] for l in text_of(run(kc, "%whos array")[1]).splitlines()[2:]] == ["grid", "weights"]
 
 
