@@ -10,7 +10,8 @@ export class History {
   private db: Database.Database;
   readonly session: number;
 
-  constructor(file: string) {
+  /** `session`: read an existing session (the runtime's %history) instead of starting one. */
+  constructor(file: string, session?: number) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
@@ -23,11 +24,19 @@ export class History {
       CREATE TABLE IF NOT EXISTS history (
         session INTEGER NOT NULL, line INTEGER NOT NULL, source TEXT NOT NULL, output TEXT,
         PRIMARY KEY (session, line));`);
+    if (session !== undefined) {
+      this.session = session;
+      return;
+    }
     const info = this.db
       .prepare("INSERT INTO history_sessions (started, cwd) VALUES (?, ?)")
       .run(new Date().toISOString(), process.cwd());
     this.session = Number(info.lastInsertRowid);
   }
+
+  /** Where the runtime finds the kernel's history (environment variables set when it is started). */
+  static readonly FILE_ENV = "MODELBENCH_HISTORY_FILE";
+  static readonly SESSION_ENV = "MODELBENCH_HISTORY_SESSION";
 
   add(line: number, source: string): void {
     this.db.prepare("INSERT OR REPLACE INTO history (session, line, source) VALUES (?, ?, ?)").run(this.session, line, source);

@@ -60,7 +60,10 @@ export class Kernel {
     this.log = options.log ?? ((m) => process.stderr.write(`[modelbench] ${m}\n`));
     this.sockets = new Sockets(new Signer(options.connection.key, options.connection.signature_scheme), this.log);
     this.history = new History(options.historyFile);
-    this.runtime = new Runtime(options.cwd ?? process.cwd());
+    this.runtime = new Runtime(options.cwd ?? process.cwd(), {
+      [History.FILE_ENV]: options.historyFile,
+      [History.SESSION_ENV]: String(this.history.session),
+    });
     this.runtime.on("message", (m: FromChild) => this.fromRuntime(m));
     this.runtime.on("died", (why: string, pid?: number) => this.runtimeReplaced(why, pid));
     this.comms = new CommRouter({

@@ -2,6 +2,7 @@
 // TypeScript program takes long enough to stall heartbeats and replies if done on the main thread.
 import { parentPort, Worker } from "worker_threads";
 import { createConverter, maskMagics, quickInfoText, type Converter } from "./language";
+import { projectRoot } from "./project";
 
 type Request =
   | { id: number; kind: "complete"; decl: string; code: string; cursor: number }
@@ -64,7 +65,7 @@ export class LanguageService {
 if (parentPort) {
   const port = parentPort;
   let converter: Converter | null = null;
-  const conv = () => (converter ??= createConverter());
+  const conv = () => (converter ??= createConverter({ root: projectRoot(process.cwd()), cellDir: process.cwd() }));
   port.on("message", (req: Request | { id: 0; kind: "warm" }) => {
     if (req.kind === "warm") {
       // Building the program takes a second or two of CPU: done when the kernel says it is idle,

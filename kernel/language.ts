@@ -1,9 +1,11 @@
 // TypeScript for cells: tslab's converter with the kernel's globals declared, plus the declarations
 // of earlier cells. Used by the runtime (to execute) and by the protocol process (to complete and
 // inspect while a cell runs).
+import * as fs from "fs";
 import * as path from "path";
 import { KERNEL_GLOBALS, preludeOf } from "./globals";
 import { compose, decodeMappings, encodeMappings, inlineMapComment, takeInlineMap } from "./debug/sourceMap";
+import { Rewritten, rewriteRelativeImports } from "./project";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
@@ -89,7 +91,10 @@ function installTranspileCache(): void {
   const wrapper: Record<string, unknown> = {};
   for (const k of Object.keys(bundled)) {
     const own = k === "transpileModule" ? cached : k === "createWatchCompilerHost" ? watchHost : null;
-    Object.defineProperty(wrapper, k, own ? { enumerable: true, value: own } : { enumerable: true, get: () => bundled[k] });
+    // `sys` records the project's watched files (see refreshWatchedSources), and while a converter
+    // is created its current directory is the project's (see createConverter).
+    const get = k === "sys" ? () => sysOverride ?? watchingSys(bundled) : () => bundled[k];
+    Object.defineProperty(wrapper, k, own ? { enumerable: true, value: own } : { enumerable: true, get });
   }
   Object.defineProperty(wrapper, "__modelbenchTranspileCache", { value: true });
   require.cache[id]!.exports = wrapper;
@@ -106,6 +111,59 @@ export interface SourceMaps {
 
 /** The switch of the converter being created: tslab creates its watch host during that call. */
 let creatingMaps: SourceMaps | null = null;
+/** The `ts.sys` tslab sees while it creates a converter: it takes its root from getCurrentDirectory(). */
+let sysOverride: unknown = null;
+
+/** The project's files the cells' programs watch (not node_modules, not declaration files), with
+ * the modification time last reported. */
+const watchedSources = new Map<string, { mtimeMs: number; callbacks: Set<(file: string, kind: number) => void> }>();
+let watching: unknown = null;
+
+/** ts.sys, with watchFile recording the project's files it is asked to watch. */
+function watchingSys(bundled: any): unknown {
+  return (watching ??= Object.create(bundled.sys, {
+    watchFile: {
+      writable: true,
+      value: (file: string, cb: (f: string, kind: number) => void, ...rest: unknown[]) => {
+        const watcher = bundled.sys.watchFile(file, cb, ...rest);
+        // Declaration files (TypeScript's libs, packages, a built library) change with an install or a build, not an edit.
+        if (/[\\/]node_modules[\\/]|\.d\.[cm]?ts$/.test(file)) return watcher;
+        let entry = watchedSources.get(file);
+        if (!entry) watchedSources.set(file, (entry = { mtimeMs: mtimeOf(file), callbacks: new Set() }));
+        entry.callbacks.add(cb);
+        return {
+          close: () => {
+            watcher.close();
+            entry!.callbacks.delete(cb);
+            if (!entry!.callbacks.size) watchedSources.delete(file);
+          },
+        };
+      },
+    },
+  }));
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Reports edits of watched project files now. TypeScript's own watchers report them only when the
+ * event loop turns, so a module saved a moment before a cell (or by the cell before, without a turn
+ * in between) would otherwise be compiled from its old text.
+ */
+export function refreshWatchedSources(): void {
+  for (const [file, entry] of watchedSources) {
+    const mtimeMs = mtimeOf(file);
+    if (mtimeMs === entry.mtimeMs) continue;
+    entry.mtimeMs = mtimeMs;
+    for (const cb of [...entry.callbacks]) cb(file, mtimeMs < 0 ? 2 /* Deleted */ : 1 /* Changed */);
+  }
+}
 
 /** tslab's converter, loaded on first use with the transpile cache in front of its TypeScript
  * (so importing this module changes nothing until a converter is wanted). */
@@ -122,6 +180,8 @@ export interface Diagnostic {
   start: { line: number; character: number };
   messageText: string;
   code: number;
+  /** The imported module it is in (absolute); absent for the cell's own. */
+  fileName?: string;
 }
 
 export interface ConvertResult {
@@ -149,20 +209,55 @@ export function isCompleteCode(code: string): { completed: boolean; indent?: str
   return tslab().isCompleteCode(code);
 }
 
+export interface ConverterOptions {
+  /** The project folder (kernel/project.ts): the program's root, from which cells import anywhere in it. */
+  root?: string;
+  /** The notebook's folder, which the relative imports of cells are written from. */
+  cellDir?: string;
+  /** Which emits carry source maps, for the debugger (the runtime flips `cells` as one attaches). */
+  maps?: SourceMaps;
+}
+
 /** A converter whose every call sees PRELUDE before the previous cells' declarations. */
-export function createConverter(maps: SourceMaps = { cells: false }): Converter {
-  const create = tslab().createConverter;
-  creatingMaps = maps;
+export function createConverter(options: ConverterOptions = {}): Converter {
+  const t = tslab();
+  const { root, cellDir = root, maps = { cells: false } } = options;
   let real: Converter;
+  if (root) {
+    // tslab's own `ts` (the transpile cache's wrapper), whose sys already records watched files.
+    const sys = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] })).sys;
+    sysOverride = Object.create(sys, {
+      getCurrentDirectory: { value: () => root, writable: true, configurable: true },
+    });
+  }
+  creatingMaps = maps;
   try {
-    real = create({ isJS: false, isBrowser: false });
+    real = t.createConverter({ isJS: false, isBrowser: false });
   } finally {
+    sysOverride = null;
     creatingMaps = null;
   }
+  const rewrite = (src: string) => (root && cellDir ? rewriteRelativeImports(src, cellDir, root) : new Rewritten(src, src));
   return {
-    convert: (prev, src) => real.convert(PRELUDE + prev, expandShorthands(src, prev)),
-    inspect: (prev, src, pos) => real.inspect(PRELUDE + prev, src, pos),
-    complete: (prev, src, pos) => real.complete(PRELUDE + prev, src, pos),
+    convert: (prev, src) => {
+      refreshWatchedSources();
+      const r = rewrite(expandShorthands(src, prev));
+      const out = real.convert(PRELUDE + prev, r.code);
+      // A diagnostic in an imported module names its file (relative to the root): made absolute.
+      const fix = (d: Diagnostic) => (d.fileName ? { ...d, fileName: path.resolve(root ?? process.cwd(), d.fileName) } : r.changed ? r.diagnostic(d) : d);
+      return out.diagnostics.length ? { ...out, diagnostics: out.diagnostics.map(fix) } : out;
+    },
+    inspect: (prev, src, pos) => {
+      refreshWatchedSources();
+      const r = rewrite(src);
+      return real.inspect(PRELUDE + prev, r.code, r.toNew(pos));
+    },
+    complete: (prev, src, pos) => {
+      refreshWatchedSources();
+      const r = rewrite(src);
+      const c = real.complete(PRELUDE + prev, r.code, r.toNew(pos));
+      return r.changed ? { ...c, start: r.toOld(c.start), end: r.toOld(c.end) } : c;
+    },
     addModule: (name, content, meta) => real.addModule(name, content, meta),
     close: () => real.close(),
   };
@@ -212,17 +307,17 @@ export function quickInfoText(info: any): string | null {
   return [sig, doc, tags].filter(Boolean).join("\n\n") || null;
 }
 
-/** Blanks out magic lines (keeping offsets) so TypeScript sees only the code of a cell. */
+/** Blanks out magic and `!cmd` lines (keeping offsets) so TypeScript sees only the code of a cell. */
 export function maskMagics(code: string): string {
   return code
     .split("\n")
-    .map((line, i) => (/^\s*%/.test(line) || (i === 0 && /^\?/.test(line)) ? " ".repeat(line.length) : line))
+    .map((line, i) => (/^\s*(%|!(?!=))/.test(line) || (i === 0 && /^\?/.test(line)) ? " ".repeat(line.length) : line))
     .join("\n");
 }
 
 /** is_complete: incomplete (with the indent for the next line), invalid (a syntax error), or complete. */
 export function completeness(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
-  if (/^\s*%/.test(code) && !code.includes("\n")) return { status: "complete" };
+  if (/^\s*(%|!(?!=))/.test(code) && !code.includes("\n")) return { status: "complete" };
   const r = isCompleteCode(maskMagics(code));
   if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
   const ts = require("@tslab/typescript-for-tslab");

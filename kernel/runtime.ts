@@ -25,7 +25,8 @@ export class Runtime extends EventEmitter {
   /** Bumped on every (re)start so late events of a dead child are ignored. */
   private generation = 0;
 
-  constructor(private readonly cwd: string) {
+  /** `env`: added to the runtime's environment (where the kernel keeps the input history). */
+  constructor(private readonly cwd: string, private readonly env: Record<string, string> = {}) {
     super();
   }
 
@@ -41,7 +42,7 @@ export class Runtime extends EventEmitter {
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
-      env: process.env,
+      env: { ...process.env, ...this.env },
       execArgv: [],
     });
     this.child = child;

@@ -15,6 +15,7 @@ import type { CellExecutor } from "./executor";
 import type { Interrupts } from "./interrupts";
 import type { NotebookCapture } from "./notebook";
 import type { ChildDebugger } from "./debugging";
+import type { CapturedItem } from "../../src/display/capture";
 
 type ExecuteRequest = Extract<ToChild, { type: "execute" }>;
 
@@ -73,6 +74,27 @@ export class CellRunner {
         return own;
       },
       checkInterrupt: () => interrupts.throwIfInterrupted(),
+      race: (p) => interrupts.race(p),
+      capture: async (fn, which = { stdout: true, stderr: true, display: true }) => {
+        const items: CapturedItem[] = [];
+        const value = await parts.channel.divert((m) => {
+          if (m.type === "stream") {
+            if (!which[m.name]) return false;
+            const last = items[items.length - 1];
+            if (last?.kind === "stream" && last.name === m.name) last.text += m.text;
+            else items.push({ kind: "stream", name: m.name, text: m.text });
+            return true;
+          }
+          if (!which.display) return false;
+          if (m.type === "display") items.push({ kind: "display", data: m.data, metadata: m.metadata });
+          return true;
+        }, fn);
+        return { value, items };
+      },
+      modules: () => executor.modules,
+      setNextInput(text, replace) {
+        cell().payload.push({ source: "set_next_input", text, replace });
+      },
       magics: () => magics.all(),
       display: (value) => void display(value),
       setResult(value) {
@@ -153,20 +175,20 @@ export class CellRunner {
         runTime += r.runMs;
       } else {
         this.cell!.lastValue = NOTHING;
-        await this.runMagic(seg.name, seg.args, undefined);
+        await this.runMagic(seg.name, seg.args, undefined, seg.raw);
       }
     }
     return { ok: true, compileMs: compile, runMs: runTime };
   }
 
-  private async runMagic(name: string, args: string, body: string | undefined): Promise<void> {
+  private async runMagic(name: string, args: string, body: string | undefined, raw = false): Promise<void> {
     const isCell = body !== undefined;
     const def = this.parts.magics.get(name);
     if (!def || !(isCell ? def.spec.cell : def.spec.line)) {
       const other = def ? (isCell ? ` (%${name} is a line magic)` : ` (%%${name} is a cell magic: put it on the cell's first line)`) : "";
       throw new MagicUsageError(`unknown ${isCell ? "cell" : "line"} magic ${isCell ? "%%" : "%"}${name}${other}; %lsmagic lists the magics`);
     }
-    const parsed = parseArgs(def.spec, args);
+    const parsed = raw ? { options: {}, positional: [], rest: args, help: false } : parseArgs(def.spec, args);
     if (parsed.help) {
       this.magicContext.print(formatHelp(def.spec));
       return;

@@ -2,14 +2,33 @@
 // (the running execute, or a comm message being handled), so each reaches the right parent.
 import type { FromChild } from "../ipc";
 
+/** Outputs a running cell makes: what %%capture may take instead of the frontend. */
+export type CellOutput = Extract<FromChild, { type: "stream" | "display" | "clear_output" }>;
+
 export class Channel {
   /** The request whose outputs are being produced; null between cells. */
   req: string | null = null;
+  /** While set, the outputs of request `req` that `take` accepts go to it instead of the frontend. */
+  private diverted: { req: string | null; take(msg: CellOutput): boolean } | null = null;
 
   constructor(private readonly proc: NodeJS.Process = process) {}
 
   send(msg: FromChild): void {
+    const d = this.diverted;
+    if (d && (msg.type === "stream" || msg.type === "display" || msg.type === "clear_output") && msg.req === d.req && d.take(msg)) return;
     if (this.proc.connected) this.proc.send!(msg);
+  }
+
+  /** Runs `fn` with the running request's outputs offered to `take` (%%capture), until it settles;
+   * what `take` refuses (returns false for) reaches the frontend as usual. */
+  async divert<T>(take: (msg: CellOutput) => boolean, fn: () => Promise<T>): Promise<T> {
+    const saved = this.diverted;
+    this.diverted = { req: this.req, take };
+    try {
+      return await fn();
+    } finally {
+      this.diverted = saved;
+    }
   }
 
   /** Runs `fn` with its outputs attributed to request `req`, then restores the running cell's. */

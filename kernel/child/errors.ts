@@ -1,5 +1,7 @@
 // Errors from cells as Jupyter error content: name, value and a readable traceback.
 import type { ErrorContent } from "../ipc";
+import * as fs from "fs";
+import * as path from "path";
 import type { Diagnostic } from "../language";
 
 const INTERRUPT_MESSAGES = ["Script execution was interrupted by `SIGINT`", "Interrupted asynchronously"];
@@ -32,23 +34,31 @@ export function fromThrown(e: unknown): ErrorContent {
   return { ename: "Error", evalue: `a non-Error value was thrown: ${evalue}`, traceback: [`Error: thrown value ${evalue}`] };
 }
 
-/** Type errors found before running: every diagnostic with its line, column and the source line. */
+/** Type errors found before running: every diagnostic with its line, column and the source line
+ * (of the cell, or of the imported module it is in, named relative to the kernel's folder). */
 export function fromDiagnostics(diags: Diagnostic[], source: string): ErrorContent {
-  const lines = source.split("\n");
+  const cellLines = source.split("\n");
+  const where = (d: Diagnostic) => `${d.fileName ? `${path.relative(process.cwd(), d.fileName)}:` : ""}${d.start.line + 1}:${d.start.character + 1}`;
   const traceback: string[] = [];
   for (const d of diags) {
-    const line = d.start.line + 1;
-    const col = d.start.character + 1;
-    traceback.push(`${line}:${col} - error TS${d.code}: ${d.messageText}`);
-    const text = lines[d.start.line];
+    traceback.push(`${where(d)} - error TS${d.code}: ${d.messageText}`);
+    const text = (d.fileName ? fileLines(d.fileName) : cellLines)[d.start.line];
     if (text !== undefined) traceback.push(`  ${text}`, `  ${" ".repeat(d.start.character)}^`);
   }
   const first = diags[0];
   return {
     ename: "TypeScriptError",
-    evalue: first ? `${first.start.line + 1}:${first.start.character + 1} - ${first.messageText}` : "compilation failed",
+    evalue: first ? `${where(first)} - ${first.messageText}` : "compilation failed",
     traceback,
   };
+}
+
+function fileLines(file: string): string[] {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n");
+  } catch {
+    return [];
+  }
 }
 
 /** An error that already is Jupyter error content (a type error, an interrupt): shown as it is. */

@@ -4,6 +4,8 @@ import * as util from "util";
 import * as vm from "vm";
 import { performance } from "perf_hooks";
 import { createConverter, quickInfoText, type Converter, type ConvertResult } from "../language";
+import { projectRoot } from "../project";
+import { LocalModules, shown, sourceOf } from "./modules";
 import type { Compiled } from "../magics/contract";
 import type { ErrorContent, UserExpressionResult } from "../ipc";
 import { toDisplayOutput } from "../../src/display";
@@ -39,6 +41,8 @@ export class CellExecutor {
   decl = "";
   private readonly converter: Converter;
   private readonly executor: any;
+  /** The project's own modules that cells import (reloaded when edited). */
+  readonly modules: LocalModules;
   private lastConvert: ConvertResult | null = null;
   private compileMs = 0;
   private captured: { has: boolean; value: unknown; errors: unknown[] } = { has: false, value: undefined, errors: [] };
@@ -46,8 +50,11 @@ export class CellExecutor {
    * convert of the same source against the same declarations then takes this result. */
   private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
 
+  /** `cwd`: the notebook's folder; cells compile and import as files of its project (kernel/project.ts). */
   constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
-    const converter = (this.converter = createConverter(debug?.sourceMaps));
+    const root = projectRoot(cwd);
+    this.modules = new LocalModules(root, cwd);
+    const converter = (this.converter = createConverter({ root, cellDir: cwd, maps: debug?.sourceMaps }));
     const watched = {
       ...converter,
       convert: (prev: string, src: string) => {
@@ -55,13 +62,13 @@ export class CellExecutor {
         const hit = p && p.prev === prev && p.src === src ? p : null;
         this.preconverted = null;
         const t0 = performance.now();
-        this.lastConvert = hit ? hit.result : converter.convert(prev, src);
+        this.lastConvert = this.withModules(hit ? hit.result : converter.convert(prev, src));
         this.compileMs += hit ? hit.ms : performance.now() - t0;
         return this.lastConvert;
       },
     };
     this.executor = createExecutor(
-      cwd,
+      root,
       { node: watched, browser: null, close: () => converter.close() },
       {
         log: (value: unknown) => {
@@ -74,6 +81,15 @@ export class CellExecutor {
       },
     );
     interrupts.onInterrupt(() => this.executor.interrupt());
+  }
+
+  /** The modules a cell's program compiled, as the executor is to load them; a reload is noted in the cell. */
+  private withModules(r: ConvertResult): ConvertResult {
+    if (r.diagnostics.length) return r;
+    const { outs, reloaded } = this.modules.take(r.sideOutputs);
+    if (!reloaded.length) return { ...r, sideOutputs: outs };
+    process.stdout.write(`reloaded ${reloaded.map((p) => shown(sourceOf(p))).join(", ")}\n`);
+    return { ...r, sideOutputs: outs, output: this.modules.rebindCall() + (r.output ?? "") };
   }
 
   /** Variables cells defined (tslab keeps them as the executor's exports). */
@@ -91,8 +107,12 @@ export class CellExecutor {
     // breakOnSigint watch of the run, leaving a `while (true) {}` to spin until the runtime is
     // replaced. Its JS handler runs in those turns, and the cell ends as interrupted instead.
     const t0 = performance.now();
-    const result = this.converter.convert(this.decl, code);
-    this.preconverted = { prev: this.decl, src: code, result, ms: performance.now() - t0 };
+    // An edited module this cell does not import is imported too (on its first line), so that it is
+    // compiled and reloaded now rather than by the next cell that happens to import it.
+    const prefix = this.modules.importsOfEdited();
+    const src = prefix + code;
+    const result = this.converter.convert(this.decl, src);
+    this.preconverted = { prev: this.decl, src, result, ms: performance.now() - t0 };
     this.debug?.modulesCompiled(result.sideOutputs);
     if (this.debug?.attached && result.diagnostics.length === 0) await this.debug.beforeRun(result, code, lineOffset);
     await signalsSettled();
@@ -102,7 +122,7 @@ export class CellExecutor {
     }
     let ok: boolean;
     try {
-      ok = await this.executor.execute(code);
+      ok = await this.executor.execute(src);
     } catch (e) {
       ok = false;
       this.captured.errors.push(e);
@@ -115,11 +135,14 @@ export class CellExecutor {
     if (lastVar && lastVar in this.locals) delete this.locals[lastVar];
     if (ok) {
       if (convertResult && convertResult.diagnostics.length === 0) this.decl = convertResult.declOutput ?? "";
+      this.modules.recordCell(code);
       return { ok, has: this.captured.has, value: this.captured.value, compileMs: this.compileMs, runMs };
     }
     let error: ErrorContent;
     if (convertResult && convertResult.diagnostics.length > 0) {
-      const shifted = convertResult.diagnostics.map((d) => ({ ...d, start: { ...d.start, line: d.start.line + lineOffset } }));
+      const shifted = convertResult.diagnostics.map((d) =>
+        d.fileName ? d : { ...d, start: { line: d.start.line + lineOffset, character: d.start.character - (d.start.line === 0 ? prefix.length : 0) } },
+      );
       error = fromDiagnostics(shifted, fullSource);
     } else {
       error = fromThrown(this.captured.errors[0] ?? new Error("the cell failed without an error message"));

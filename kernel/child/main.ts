@@ -29,7 +29,7 @@ export function startRuntime(proc: NodeJS.Process = process): void {
   const context = new CellContext(channel, interrupts);
   context.install();
   registerTableDisplays(); // arquero tables and danfo DataFrames display as HTML tables
-  const notebook = new NotebookCapture(proc.env, () => proc.cwd());
+  const notebook = new NotebookCapture(proc.env, () => proc.cwd(), () => executor.modules.snapshot());
   setCodeProvider(() => notebook.context());
   const globals = installGlobals(executor.locals, { input: context.input });
   const runner = new CellRunner({ channel, interrupts, executor, context, magics: defaultMagics(), notebook, globals, debug });

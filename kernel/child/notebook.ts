@@ -3,13 +3,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { CodeContext } from "../../src/track";
+import { modulesSection, type ModuleSnapshot } from "./modules";
 
 export class NotebookCapture {
   /** The cell running now, null between cells. */
   cell: string | null = null;
   private readonly ran: string[] = [];
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly cwd = () => process.cwd()) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly cwd = () => process.cwd(),
+    /** The project's modules the cells imported: recorded after the cell, each with its content hash. */
+    private readonly modules: () => ModuleSnapshot[] = () => [],
+  ) {}
 
   cellStarted(code: string): void {
     this.cell = code;
@@ -19,9 +25,10 @@ export class NotebookCapture {
     this.ran.push(code);
   }
 
-  /** The code context of a run started now (what track.setCodeProvider asks for). */
+  /** The code context of a run started now (what track.setCodeProvider asks for): the cell, then
+   * the project modules imported so far, so a change in one shows in %compare's code diff. */
   context(): CodeContext {
-    return { source: this.cell, ...this.notebookCode() };
+    return { source: this.cell === null ? null : this.cell + modulesSection(this.modules(), this.cwd()), ...this.notebookCode() };
   }
 
   /** The notebook's file: JupyterLab tells the kernel its session path in JPY_SESSION_NAME. */
@@ -51,3 +58,4 @@ export class NotebookCapture {
     return { notebook: ran.map((c, i) => `// %% In[${i + 1}]\n${c}`).join("\n\n"), notebookPath: null };
   }
 }
+

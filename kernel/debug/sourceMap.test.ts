@@ -35,7 +35,7 @@ test("source maps for the debugger: a cell's only while asked for, a local modul
   const cwd = process.cwd();
   process.chdir(dir); // tslab compiles the modules of its working folder
   const maps = { cells: false };
-  const conv = createConverter(maps);
+  const conv = createConverter({ maps });
   try {
     const off = conv.convert("", 'import { double } from "./helpers";\nconst y = double(2);');
     assert.deepEqual(off.diagnostics, []);

@@ -3,6 +3,7 @@ import type { MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
 import { lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec } from "./specs/builtins";
 import { summarize } from "./timing";
+import { describe } from "./describe";
 import { formatDuration } from "../../src/track/format";
 import { globalSeed, setGlobalSeed } from "../../src/random";
 
@@ -90,9 +91,12 @@ const who: MagicDefinition = {
   spec: whoSpec,
   run(ctx, args) {
     const locals = ctx.locals();
-    const kind = (v: unknown) => (Array.isArray(v) ? "array" : v === null ? "null" : typeof v);
+    const matches = (v: unknown) => {
+      const d = describe(v);
+      return args.positional.includes(d.kind) || args.positional.includes(d.type);
+    };
     const names = Object.keys(locals)
-      .filter((n) => args.positional.length === 0 || args.positional.includes(kind(locals[n])))
+      .filter((n) => args.positional.length === 0 || matches(locals[n]))
       .sort();
     ctx.print(names.length ? names.join("\t") : "Interactive namespace is empty.");
   },

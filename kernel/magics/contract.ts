@@ -1,6 +1,7 @@
 // The magic contract: what a magic implementation is, and what it may do in the runtime that runs it.
 import type { MagicRegistry as Registry, MagicSpec } from "./spec";
 import type { ParsedArgs } from "./parse";
+import type { CapturedItem } from "../../src/display/capture";
 
 export interface Compiled {
   /** Runs the compiled code once; returns its value (a promise when the code awaits). */
@@ -23,6 +24,23 @@ export interface MagicContext {
   locals(): Record<string, unknown>;
   /** Throws a KeyboardInterrupt error when an interrupt arrived since the magic started. */
   checkInterrupt(): void;
+  /** `p`, or a KeyboardInterrupt error as soon as an interrupt arrives (a shell command, a download). */
+  race<T>(p: Promise<T>): Promise<T>;
+  /** Runs `fn` with the cell's stdout, stderr and displays (those `which` names; all by default)
+   * collected instead of shown (%%capture). */
+  capture<T>(fn: () => Promise<T>, which?: { stdout: boolean; stderr: boolean; display: boolean }): Promise<{ value: T; items: CapturedItem[] }>;
+  /** The project's modules that cells imported: %autoreload turns their reloading off and on. */
+  modules(): {
+    /** The folder the relative imports of cells are written from (the notebook's). */
+    readonly cellDir: string;
+    autoreload: boolean;
+    pending(): string[];
+    loaded(): string[];
+    /** Each loaded module's path, sha256 and text, as appended to a run's code ("" when none). */
+    section(): string;
+  };
+  /** Puts text in the next input cell (`replace`: in this cell instead), as IPython's set_next_input. */
+  setNextInput(text: string, replace: boolean): void;
   magics(): MagicDefinition[];
   /** Shows a value as display_data. */
   display(value: unknown): void;

@@ -9,9 +9,11 @@ import { trackingMagics } from "./track";
 import { sweepMagics } from "./sweep";
 import { baselineMagics } from "./baseline";
 import { automlMagics } from "./automl";
+import { systemMagics } from "./system";
+import { sessionMagics } from "./session";
 
 export function defaultMagics(): MagicRegistry<MagicDefinition> {
-  const defs = [...builtinMagics, ...trackingMagics(), ...sweepMagics, ...baselineMagics, ...automlMagics];
+  const defs = [...builtinMagics, ...trackingMagics(), ...sweepMagics, ...baselineMagics, ...automlMagics, ...systemMagics(), ...sessionMagics()];
   const missing = MAGIC_SPECS.filter((s) => !defs.some((d) => d.spec === s)).map((s) => s.name);
   const unlisted = defs.filter((d) => !MAGIC_SPECS.includes(d.spec)).map((d) => d.spec.name);
   // Completion and --help in the protocol process would promise magics the runtime lacks, or miss some.

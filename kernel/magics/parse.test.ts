@@ -95,3 +95,13 @@ test("?name and name? ask for help; ternaries do not", () => {
 test("a cell magic below the first line is a usage error", () => {
   assert.throws(() => splitCell("const a = 1\n%%time\na", opts), /must be the first line of the cell \(line 2/);
 });
+
+test("a line starting with ! at a statement boundary is a shell command, passed on unparsed", () => {
+  const s = splitCell("const a = 1\n!ls -la --color 'x y'\na", opts);
+  assert.deepEqual(s.segments.map((x) => x.kind), ["code", "magic", "code"]);
+  assert.deepEqual(s.segments[1], { kind: "magic", name: "sh", args: "ls -la --color 'x y'", line: 1, raw: true });
+  // inside an unfinished statement, or as !=, it stays TypeScript
+  for (const code of ["const ok = (a\n!b)", "if (x) {\n  !y\n}", "a\n!= b"]) {
+    assert.deepEqual(splitCell(code, opts).segments.map((x) => x.kind), ["code"], code);
+  }
+});

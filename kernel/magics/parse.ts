@@ -169,7 +169,7 @@ function splitInline(token: string): [string, string | undefined] {
 
 export type Segment =
   | { kind: "code"; code: string; line: number }
-  | { kind: "magic"; name: string; args: string; line: number };
+  | { kind: "magic"; name: string; args: string; line: number; /** args are passed on unparsed (`!cmd`) */ raw?: boolean };
 
 export interface SplitCell {
   cellMagic?: { name: string; args: string; body: string };
@@ -186,10 +186,15 @@ export interface SplitOptions {
 
 const LINE_MAGIC = /^\s*%([A-Za-z_][\w]*)(?:\s+(.*))?\s*$/;
 const CELL_MAGIC = /^%%([A-Za-z_][\w]*)(?:[ \t]+(.*))?$/;
+/** `!cmd`: a shell command (not `!=`, which cannot start a statement anyway). */
+const SHELL_LINE = /^\s*!(?!=)(.*)$/;
+/** The line magic a `!cmd` line runs. */
+export const SHELL_MAGIC = "sh";
 
 /**
  * Splits a cell into code and line magics. `%` starts a magic only as a whole line at a statement
- * boundary, so `a\n  % b` (modulo on a continuation line) stays TypeScript.
+ * boundary, so `a\n  % b` (modulo on a continuation line) stays TypeScript. A line starting with `!`
+ * there is a shell command, as in IPython (`(!done)` is the negation).
  */
 export function splitCell(source: string, opts: SplitOptions): SplitCell {
   const firstNl = source.indexOf("\n");
@@ -222,6 +227,12 @@ export function splitCell(source: string, opts: SplitOptions): SplitCell {
     const misplaced = /^\s*%%([A-Za-z_]\w*)/.exec(line);
     if (misplaced && atStatementBoundary(code.join("\n"), opts)) {
       throw new MagicUsageError(`%%${misplaced[1]} is a cell magic: it must be the first line of the cell (line ${i + 1} here)`);
+    }
+    const bang = SHELL_LINE.exec(line);
+    if (bang && atStatementBoundary(code.join("\n"), opts)) {
+      flush(i + 1);
+      segments.push({ kind: "magic", name: SHELL_MAGIC, args: bang[1].trim(), line: i, raw: true });
+      return;
     }
     const m = LINE_MAGIC.exec(line);
     if (m && atStatementBoundary(code.join("\n"), opts) && (opts.isLineMagic(m[1]) || looksLikeUnknownMagic(code))) {

@@ -10,7 +10,8 @@ import { parseArgs } from "./parse";
 import type { MagicContext } from "./contract";
 
 const printed: string[] = [];
-const ctx = { print: (text: string) => void printed.push(text), display() {} } as unknown as MagicContext;
+const noModules = { cellDir: process.cwd(), autoreload: true, pending: () => [], loaded: () => [], section: () => "" };
+const ctx = { print: (text: string) => void printed.push(text), display() {}, modules: () => noModules } as unknown as MagicContext;
 
 async function runTrack(magics: ReturnType<typeof defaultMagics>, args: string): Promise<void> {
   const def = magics.get("track")!;

@@ -57,6 +57,7 @@ function trackMagic(): MagicDefinition {
         if (!["finished", "failed", "killed"].includes(status)) throw new MagicUsageError(`--status is finished, failed or killed, not '${status}'`);
         const run = span;
         span = null;
+        await recordModules(ctx, run);
         await run.end(status as "finished");
         ctx.display(new RunLink(run, summaryLine(run, await run.store.getRun(run.id))));
         return;
@@ -72,15 +73,23 @@ function trackMagic(): MagicDefinition {
   };
 }
 
+/** Adds the project modules the cells imported (path, hash, text) to a run's code. */
+async function recordModules(ctx: MagicContext, run: track.Run): Promise<void> {
+  const section = ctx.modules().section();
+  if (section) await run.store.appendSource(run.id, section.replace(/^\n+/, ""));
+}
+
 async function trackCell(ctx: MagicContext, args: ParsedArgs, body: string): Promise<void> {
   const run = await startFromArgs(args, body);
   try {
     await ctx.runCode(body);
   } catch (e) {
     const err = ctx.describeError(e);
+    await recordModules(ctx, run);
     await run.end(err.ename === "KeyboardInterrupt" ? "killed" : "failed", `${err.ename}: ${err.evalue}`);
     throw e;
   }
+  await recordModules(ctx, run);
   await run.end("finished");
   // A link to the run in JupyterLab (the extension renders it); plain text elsewhere.
   ctx.display(new RunLink(run, summaryLine(run, await run.store.getRun(run.id))));

@@ -6,11 +6,15 @@ import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, runsSpec, storeS
 import { sweepSpec } from "./sweep";
 import { baselineSpec } from "./baseline";
 import { automlSpec } from "./automl";
+import { bashSpec, cdSpec, installSpec, npmSpec, pwdSpec, shSpec } from "./system";
+import { autoreloadSpec, captureSpec, historySpec, loadSpec, recallSpec, runSpec, whosSpec } from "./session";
 
 export const MAGIC_SPECS: readonly MagicSpec[] = [
   lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec,
   trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec,
   sweepSpec, baselineSpec, automlSpec,
+  shSpec, bashSpec, npmSpec, installSpec, pwdSpec, cdSpec,
+  captureSpec, loadSpec, runSpec, historySpec, recallSpec, whosSpec, autoreloadSpec,
 ];
 
 /** The specs by name, as completion and inspection look them up. */
