@@ -418,7 +418,11 @@ export class DebugAdapter {
   }
 
   async variables(args: { variablesReference?: number; start?: number; count?: number }): Promise<object> {
-    const ref = this.refs.get(Number(args.variablesReference));
+    const n = Number(args.variablesReference);
+    const ref = this.refs.get(n);
+    // One handed out before the runtime resumed: its frame is gone, so it has no variables now (the
+    // panel asks again as it redraws after Continue; an error there breaks JupyterLab's panel).
+    if (!ref && Number.isInteger(n) && n > 0 && n < this.nextRef) return { variables: [] };
     if (!ref) throw new DebugRequestError(`unknown variablesReference ${JSON.stringify(args.variablesReference)}: references last until the runtime resumes`);
     const link = this.connectedLink();
     const objectIds = ref.kind === "object" ? [ref.objectId] : ref.objectIds;

@@ -165,12 +165,21 @@ def test_debugger_statement_stops_and_interrupt_ends_the_cell():
         frames = client.command("stackTrace", {"threadId": 1})["body"]["stackFrames"]
         assert frames[0]["line"] == 2
         assert client.command("evaluate", {"expression": "kept + 1", "frameId": frames[0]["id"]})["body"]["result"] == "42"
+        scopes = client.command("scopes", {"frameId": frames[0]["id"]})["body"]["scopes"]
+        ref = scopes[0]["variablesReference"]
+        assert client.command("variables", {"variablesReference": ref})["success"]
+        # Never handed out: an error that says how long references last.
+        r = client.command("variables", {"variablesReference": 99999})
+        assert not r["success"] and "references last until the runtime resumes" in r["message"]
         kc.interrupt_kernel() if km.kernel_spec.interrupt_mode == "signal" else kc.control_channel.send(kc.session.msg("interrupt_request", {}))
         reply = kc.get_shell_msg(timeout=TIMEOUT)
         assert reply["parent_header"]["msg_id"] == msg_id
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
         kc.execute("kept")
         assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok"
+        # A reference from before the runtime resumed (JupyterLab's panel asks as it redraws): no variables, not an error.
+        r = client.command("variables", {"variablesReference": ref})
+        assert r["success"] and r["body"]["variables"] == [], r
 
 
 HELPERS = """\
