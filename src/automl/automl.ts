@@ -244,7 +244,8 @@ class AutoMLSampler implements Sampler {
     const prefix = `${family.name}.`;
     let params: Record<string, unknown>;
     if (!own.length) {
-      params = Object.fromEntries(Object.entries(family.start).map(([k, v]) => [prefix + k, v]));
+      const start = this.plan.columns.text && family.textStart ? family.textStart : family.start;
+      params = Object.fromEntries(Object.entries(start).map(([k, v]) => [prefix + k, v]));
       if (this.plan.columns.text) Object.assign(params, { "tfidf.maxFeatures": 20000, "tfidf.sublinearTf": true, "tfidf.ngrams": 1 });
     } else {
       // TPE over this family's trials at this rung: its own params and the shared text settings.

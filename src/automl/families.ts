@@ -34,18 +34,24 @@ export interface Family {
   space: Record<string, Dist>;
   /** The low-cost start: tried first, before any sampled configuration. */
   start: Record<string, unknown>;
+  /**
+   * The start on TF-IDF features, when it differs: their values are small (rows of unit length), so
+   * naive Bayes wants far less smoothing and logistic regression far less regularisation than on
+   * counts or standardised columns (03-models' settings).
+   */
+  textStart?: Record<string, unknown>;
   make(params: Record<string, any>, seed: number): any;
 }
 
 const classification: Family[] = [
   {
     name: "nb", title: "multinomial naive Bayes", task: "classification", sparse: true, nonNegative: true, scale: false, cost: 1,
-    space: { alpha: logUniform(1e-3, 10) }, start: { alpha: 1 },
+    space: { alpha: logUniform(1e-3, 10) }, start: { alpha: 1 }, textStart: { alpha: 0.1 },
     make: (p) => new MultinomialNB({ alpha: p.alpha }),
   },
   {
     name: "lr", title: "logistic regression", task: "classification", sparse: true, nonNegative: false, scale: true, cost: 4,
-    space: { C: logUniform(1e-3, 1e3) }, start: { C: 1 },
+    space: { C: logUniform(1e-3, 1e3) }, start: { C: 1 }, textStart: { C: 10 },
     make: (p) => new LogisticRegression({ C: p.C, maxIter: 200 }),
   },
   {
