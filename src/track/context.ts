@@ -30,7 +30,39 @@ export function captureGit(cwd = process.cwd()): GitInfo | null {
   return { commit, branch, dirty: status.trim() !== "", diff: diff || null };
 }
 
-/** Node, OS, machine and the installed versions of the project's packages. */
+/** The lock files of a project: the Python locks (scripts/lock.mjs) and npm's. */
+const LOCK_FILE = /^requirements[\w.-]*\.lock$|^package-lock\.json$/;
+
+/** sha256 of each lock file at the project's root (and the extension's npm lock), by file name. */
+export function lockHashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(root).filter((n) => LOCK_FILE.test(n)).sort();
+  } catch {
+    return out;
+  }
+  for (const name of [...names, "extension/package-lock.json"]) {
+    try {
+      out[name] = hashFile(path.join(root, name)).hash;
+    } catch {
+      /* absent */
+    }
+  }
+  return out;
+}
+
+/** The Python of the project's .venv (what runs JupyterLab and the test peers), from its pyvenv.cfg. */
+function venvPython(root: string): string | null {
+  try {
+    const cfg = fs.readFileSync(path.join(root, ".venv", "pyvenv.cfg"), "utf8");
+    return /^version(?:_info)?\s*=\s*(\S+)/m.exec(cfg)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Node, Python, OS, machine, the installed versions of the project's packages and the hashes of its locks. */
 export function captureEnvironment(cwd = process.cwd()): Record<string, unknown> {
   const root = projectRoot(cwd);
   const packages: Record<string, string> = {};
@@ -48,6 +80,7 @@ export function captureEnvironment(cwd = process.cwd()): Record<string, unknown>
   }
   return {
     node: process.version,
+    python: venvPython(root),
     platform: process.platform,
     arch: process.arch,
     os: `${os.type()} ${os.release()}`,
@@ -57,6 +90,7 @@ export function captureEnvironment(cwd = process.cwd()): Record<string, unknown>
     cwd,
     argv: process.argv.slice(1),
     packages,
+    locks: lockHashes(root),
   };
 }
 
