@@ -25,7 +25,7 @@ export class Runtime extends EventEmitter {
   /** Bumped on every (re)start so late events of a dead child are ignored. */
   private generation = 0;
 
-  constructor(private readonly cwd: string) {
+  constructor(private readonly cwd: string, private readonly env: NodeJS.ProcessEnv = process.env) {
     super();
   }
 
@@ -41,7 +41,7 @@ export class Runtime extends EventEmitter {
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
-      env: process.env,
+      env: this.env,
       execArgv: [],
     });
     this.child = child;

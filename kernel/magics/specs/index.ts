@@ -2,13 +2,13 @@
 // --help from these, and never loads src/track, src/tune or src/baselines to do so.
 import { MagicRegistry, type MagicSpec } from "../spec";
 import { envSpec, lsmagicSpec, seedSpec, timeitSpec, timeSpec, whoSpec } from "./builtins";
-import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, runsSpec, storeSpec, trackSpec } from "./track";
+import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, rerunSpec, runsSpec, storeSpec, trackSpec } from "./track";
 import { sweepSpec } from "./sweep";
 import { baselineSpec } from "./baseline";
 
 export const MAGIC_SPECS: readonly MagicSpec[] = [
   lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec,
-  trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec,
+  trackSpec, logSpec, paramSpec, runsSpec, compareSpec, rerunSpec, registrySpec, storeSpec, gcSpec,
   sweepSpec, baselineSpec,
 ];
 
