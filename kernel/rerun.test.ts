@@ -152,3 +152,20 @@ function fakeRun(): track.RunDetail {
     gitDiff: null, env: {}, params: {}, metrics: {}, data: [], artifacts: [],
   };
 }
+
+test("npx modelbench rerun: exit 0 and the verdict when reproduced, 1 with the reason when refused", async (t) => {
+  const p = project(t);
+  fs.writeFileSync(path.join(p.dir, "README"), "x\n");
+  commitAll(p, "first");
+  track.useStore(p.store);
+  const original = await session(p, seededCells, "fit");
+  const cli = path.join(__dirname, "..", "..", "bin", "modelbench.mjs");
+  const run = (...args: string[]) => require("child_process").spawnSync(process.execPath, [cli, "rerun", ...args, "--store", p.store], { cwd: p.dir, encoding: "utf8" });
+  const ok = run("fit", "--json", path.join(p.dir, "report.json"));
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, new RegExp(`^rerun of fit \\(${original.id.slice(0, 8)}\\) as \\w{8} \\[finished\\]: reproduced: every metric identical`));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(p.dir, "report.json"), "utf8")).original, original.id);
+  const refused = run("nope");
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /modelbench rerun: unknown run 'nope': %runs lists runs/);
+});
