@@ -140,7 +140,9 @@ test("bad input is refused before anything runs, each saying what to do", async 
 
 test("replayable: %%track and %%time bodies run untracked, sweeps and run-making magics are left out", () => {
   assert.equal(track.rerunCells({ ...fakeRun(), notebook: "// %%\n%seed 3\nconst a = 1;\n\n// %%\n%%sweep --trials 5\nx\n\n// %%\n%%track other\nconst b = a;\n%log q=1\n\n// %%\n%%track me\nlog({ v: b });" }).cells.join("\n---\n"),
-    "%seed 3\n---\n%seed 3\nconst a = 1;\n---\nconst b = a;\n---\n%%track me --tags demo\nlog({ v: b });");
+    "%seed 3\n---\n%seed 3\nconst a = 1;\n---\nconst b = a;\n---\n%%track me\nlog({ v: b });");
+  // Without a notebook (a run started with startRun({ source })), the code runs under a %%track line made from the record.
+  assert.deepEqual(track.rerunCells({ ...fakeRun(), notebook: null, notebookPath: null, name: "my run" }).cells, ["%seed 3", '%%track "my run" --tags demo\nlog({ v: b });']);
   assert.deepEqual(track.rerunCells({ ...fakeRun(), notebook: "// %%\n%%sweep --trials 5\nx\n\n// %%\n%%track me\nlog({ v: b });" }).skipped, ["%%sweep --trials 5"]);
   assert.throws(() => track.rerunCells({ ...fakeRun(), notebook: "// %%\nconst other = 1;" }), /does not hold its cell \(was the notebook saved when it ran\?\)/);
 });

@@ -136,12 +136,15 @@ export function rerunCells(run: RunDetail): { cells: string[]; skipped: string[]
   const cells: string[] = [];
   const skipped: string[] = [];
   if (run.seed !== null) cells.push(`%seed ${run.seed}`);
+  // The run's own cell as it was run (its %%track line with name, tags and goals, or the %baseline
+  // line that started it), found in the recorded notebook; without one, the code under a %%track line.
+  let own: string | null = null;
   if (run.notebook) {
     const { cells: all, fromFile } = notebookCells(run.notebook);
     const body = run.source.trim();
     const bodyOf = (c: string) => (CELL_MAGIC.test(c) ? c.slice(c.split("\n", 1)[0].length + 1) : c).trim();
     // A notebook file holds every cell (those after the run's too); cells run so far end with the run's.
-    const at = fromFile ? all.findIndex((c) => bodyOf(c) === body) : all.length - 1;
+    const at = fromFile ? all.findIndex((c) => bodyOf(c) === body || c.trim() === body) : all.length - 1;
     if (at < 0) {
       throw new RerunError(`the notebook recorded with run '${run.name}' does not hold its cell (was the notebook saved when it ran?), ` +
         "so which cells ran before it is unknown: rerun the notebook itself, or save the cell's code as a script");
@@ -151,12 +154,16 @@ export function rerunCells(run: RunDetail): { cells: string[]; skipped: string[]
       if (replay === null) skipped.push(c.split("\n", 1)[0]);
       else if (replay.trim()) cells.push(replay);
     }
+    own = all[at].replace(/\n+$/, "");
   }
-  const tags = run.tags.filter((t) => !t.startsWith(RERUN_TAG));
-  const goals = Object.values(run.metrics).filter((m) => m.goalSet && m.goal).map((m) => `${m.key}=${m.goal}`);
-  const header = ["%%track", quote(run.name), ...(tags.length ? ["--tags", quote(tags.join(","))] : []),
-    ...(goals.length ? ["--goal", quote(goals.join(","))] : [])].join(" ");
-  cells.push(`${header}\n${run.source}`);
+  if (own === null) {
+    const tags = run.tags.filter((t) => !t.startsWith(RERUN_TAG));
+    const goals = Object.values(run.metrics).filter((m) => m.goalSet && m.goal).map((m) => `${m.key}=${m.goal}`);
+    const header = ["%%track", quote(run.name), ...(tags.length ? ["--tags", quote(tags.join(","))] : []),
+      ...(goals.length ? ["--goal", quote(goals.join(","))] : [])].join(" ");
+    own = `${header}\n${run.source}`;
+  }
+  cells.push(own);
   return { cells, skipped };
 }
 
