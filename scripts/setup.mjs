@@ -142,8 +142,11 @@ build();
 selfLink();
 kernelspec();
 extension();
-(await import("./setup-corpora.mjs")).setupCorpora(root, step);
-await (await import("./setup-transformers.mjs")).setupTransformers(root, py, step);
+// --no-data (the container image): no corpora, no native TensorFlow (tfjs runs on WebAssembly), no MiniLM.
+if (!process.argv.includes("--no-data")) {
+  (await import("./setup-corpora.mjs")).setupCorpora(root, step);
+  await (await import("./setup-transformers.mjs")).setupTransformers(root, py, step);
+}
 if (process.argv.includes("--for-tests")) chromium();
 if (process.argv.includes("--for-tests")) setupPostgres();
 if (process.argv.includes("--for-tests")) {
