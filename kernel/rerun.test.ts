@@ -138,9 +138,10 @@ test("bad input is refused before anything runs, each saying what to do", async 
     new RegExp(`commit ${lost.slice(0, 12)}, which is not in this repository .*git fetch origin ${lost.slice(0, 12)}.*--here`));
 });
 
-test("replayable: %%track and %%time bodies run untracked, sweeps and run-making magics are left out", () => {
+test("replay: the cells before the run's run as they did (tracked into a throwaway store), less sweeps and the magics that only list or compare runs", () => {
   assert.equal(track.rerunCells({ ...fakeRun(), notebook: "// %%\n%seed 3\nconst a = 1;\n\n// %%\n%%sweep --trials 5\nx\n\n// %%\n%%track other\nconst b = a;\n%log q=1\n\n// %%\n%%track me\nlog({ v: b });" }).cells.join("\n---\n"),
-    "%seed 3\n---\n%seed 3\nconst a = 1;\n---\nconst b = a;\n---\n%%track me\nlog({ v: b });");
+    "%seed 3\n---\n%seed 3\nconst a = 1;\n---\n%%track other\nconst b = a;\n%log q=1\n---\n%%track me\nlog({ v: b });");
+  assert.equal(track.rerunCells({ ...fakeRun(), notebook: "// %%\n%runs --limit 3\nconst a = 1;\n%compare x y\n\n// %%\n%%track me\nlog({ v: b });" }).cells[1], "const a = 1;");
   // Without a notebook (a run started with startRun({ source })), the code runs under a %%track line made from the record.
   assert.deepEqual(track.rerunCells({ ...fakeRun(), notebook: null, notebookPath: null, name: "my run" }).cells, ["%seed 3", '%%track "my run" --tags demo\nlog({ v: b });']);
   assert.deepEqual(track.rerunCells({ ...fakeRun(), notebook: "// %%\n%%sweep --trials 5\nx\n\n// %%\n%%track me\nlog({ v: b });" }).skipped, ["%%sweep --trials 5"]);

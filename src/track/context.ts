@@ -62,6 +62,17 @@ function venvPython(root: string): string | null {
   }
 }
 
+/** The version of a package as Node would load it from `dir`: its node_modules, else a parent's. */
+function installedVersion(dir: string, name: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(d, "node_modules", name, "package.json"), "utf8")).version;
+    } catch {
+      if (path.dirname(d) === d) return null;
+    }
+  }
+}
+
 /** Node, Python, OS, machine, the installed versions of the project's packages and the hashes of its locks. */
 export function captureEnvironment(cwd = process.cwd()): Record<string, unknown> {
   const root = projectRoot(cwd);
@@ -69,11 +80,7 @@ export function captureEnvironment(cwd = process.cwd()): Record<string, unknown>
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
     for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies })) {
-      try {
-        packages[name] = JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version;
-      } catch {
-        packages[name] = "not installed";
-      }
+      packages[name] = installedVersion(root, name) ?? "not installed";
     }
   } catch {
     /* no package.json: nothing to list */

@@ -1,5 +1,5 @@
 // Re-executes a tracked run from its record: the recorded cell (after the notebook cells that ran
-// before it), at the recorded git commit, on data whose hashes still match, under the recorded seed,
+// before it, replayed into a throwaway store), at the recorded git commit, on data whose hashes still match, under the recorded seed,
 // as a new run tagged rerun_of:<id>; then says whether the metrics came out the same and what differs.
 // How cells are executed is the caller's (the kernel passes a fresh runtime process), so this stays
 // free of Jupyter.
@@ -105,24 +105,18 @@ export function notebookCells(notebook: string): { cells: string[]; fromFile: bo
 const CELL_MAGIC = /^%%(\w+)/;
 const LINE_MAGIC = /^%(\w+)(\s|$)/;
 
+/** Line magics that only read or manage the store: a replay leaves them out. */
+const NOT_REPLAYED = new Set(["runs", "compare", "registry", "store", "gc", "rerun", "lsmagic", "who"]);
+
 /**
- * A cell of the notebook as it is replayed before the rerun cell: a `%%track` or `%%time` cell's
- * body runs untracked, once; other cell magics (a sweep) are left out; of the line magics only
- * `%seed` and `%env` stay (the others list, compare, log or start runs). Null: leave the cell out.
+ * A cell of the notebook as it is replayed before the rerun cell, into a throwaway store (so a
+ * `%%track` cell, `%log` or `%baseline` runs as it did, consuming the seeded sequence as it did,
+ * without adding runs to the project's store): sweeps are left out (null), and so are the line
+ * magics that only list, compare or manage runs.
  */
 export function replayable(cell: string): string | null {
-  const first = cell.split("\n", 1)[0];
-  const magic = CELL_MAGIC.exec(first)?.[1];
-  let body = cell;
-  if (magic) {
-    if (!["track", "time", "timeit"].includes(magic)) return null;
-    body = cell.slice(first.length + 1);
-  }
-  const kept = body.split("\n").filter((line) => {
-    const m = LINE_MAGIC.exec(line);
-    return !m || m[1] === "seed" || m[1] === "env";
-  });
-  return kept.join("\n");
+  if (CELL_MAGIC.exec(cell.split("\n", 1)[0])?.[1] === "sweep") return null;
+  return cell.split("\n").filter((line) => !NOT_REPLAYED.has(LINE_MAGIC.exec(line)?.[1] ?? "")).join("\n");
 }
 
 const quote = (s: string) => (/^[\w./@:-]+$/.test(s) ? s : JSON.stringify(s));
@@ -190,7 +184,7 @@ interface Place {
   cleanup(): void;
 }
 
-/** Where the rerun runs: the project itself, or a temporary worktree at the recorded commit with the recorded uncommitted changes. */
+/** Where the rerun runs: the project itself, or a temporary worktree (in .modelbench/reruns/) at the recorded commit with the recorded uncommitted changes. */
 function placeFor(run: RunDetail, root: string, here: boolean): Place {
   const head = captureGit(root);
   const none: Place = { cwd: root, worktree: null, headCommit: head?.commit ?? null, codeChangedSince: [], cleanup() {} };
@@ -208,7 +202,11 @@ function placeFor(run: RunDetail, root: string, here: boolean): Place {
   }
   const sameTree = head.commit === run.gitCommit && (head.diff ?? "") === (run.gitDiff ?? "");
   if (sameTree || here) return { ...none, codeChangedSince: sameTree ? [] : changed };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelbench-rerun-"));
+  const reruns = path.join(root, ".modelbench", "reruns");
+  fs.mkdirSync(reruns, { recursive: true });
+  // Kept out of the project's `git status` (and so out of the diff other runs record meanwhile).
+  if (!fs.existsSync(path.join(reruns, ".gitignore"))) fs.writeFileSync(path.join(reruns, ".gitignore"), "*\n");
+  const dir = fs.mkdtempSync(path.join(reruns, "run-"));
   fs.rmdirSync(dir);
   git(root, ["worktree", "add", "--detach", dir, run.gitCommit]);
   const cleanup = () => {
@@ -228,16 +226,26 @@ function placeFor(run: RunDetail, root: string, here: boolean): Place {
         throw new RerunError(`the uncommitted changes recorded with run '${run.name}' do not apply to commit ${run.gitCommit.slice(0, 12)}: ${String(e.stderr ?? e.message).trim().split("\n")[0]}; rerun with --here to use the current tree`);
       }
     }
-    // What git does not track (packages, data folders, builds, the store) is the project's own.
-    for (const name of fs.readdirSync(root)) {
-      if (name === ".git" || fs.existsSync(path.join(dir, name))) continue;
-      fs.symlinkSync(path.join(root, name), path.join(dir, name));
-    }
+    linkUntracked(root, dir);
   } catch (e) {
     cleanup();
     throw e;
   }
   return { cwd: dir, worktree: dir, headCommit: head.commit, codeChangedSince: changed, cleanup };
+}
+
+/**
+ * What git does not track (data folders, builds) is the project's own, linked into the worktree.
+ * Not node_modules: the worktree sits inside the project (.modelbench/reruns/), so Node and
+ * TypeScript find the project's packages by walking up, at the very paths a cell in the project
+ * sees (TypeScript names a type's package by the path it resolved it at). Not the store either:
+ * the rerun is told which store to write to.
+ */
+function linkUntracked(root: string, dir: string): void {
+  for (const name of fs.readdirSync(root)) {
+    if ([".git", "node_modules", ".modelbench"].includes(name) || fs.existsSync(path.join(dir, name))) continue;
+    fs.symlinkSync(path.join(root, name), path.join(dir, name));
+  }
 }
 
 function same(a: number | null, b: number | null, tolerance: number): boolean {
@@ -304,7 +312,15 @@ export async function rerun(ref: string, options: RerunOptions): Promise<RerunRe
         "Restore the file (from git, a backup or its source) and rerun; a run on other data would not say anything about this one");
     }
     const started = Date.now();
-    const result = await options.executor({ cells, cwd: place.cwd, env: { [RERUN_ENV]: original.id, MODELBENCH_STORE: s.uri } });
+    // The cells before the run's own go to a throwaway store; the run's cell to this one.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "modelbench-replay-"));
+    let result: { ok: boolean; error?: string };
+    try {
+      const replay = [...cells.slice(0, -1), `%store ${quote(s.uri)}`, cells[cells.length - 1]];
+      result = await options.executor({ cells: replay, cwd: place.cwd, env: { [RERUN_ENV]: original.id, MODELBENCH_STORE: `sqlite://${path.join(scratch, "replay.db")}` } });
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
     const reruns = await s.listRuns({ tags: [`${RERUN_TAG}${original.id}`], archived: "all" });
     const mine = reruns.filter((r) => r.startedAt >= started - 1000 && r.name === original.name).sort((a, b) => b.startedAt - a.startedAt)[0];
     if (!mine) throw new RerunError(`the rerun of '${original.name}' did not start its run: ${result.error ?? "no tracked run was recorded"}`);
