@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { captureEnvironment, lockHashes } from "./context";
+import { packageRoot } from "../runtime/packageRoot";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -28,13 +29,28 @@ test("a run's environment records the .venv's Python and the sha256 of every loc
   const env = captureEnvironment(root);
   assert.equal(env.python, "3.11.2");
   assert.equal(env.node, process.version);
-  assert.deepEqual(env.locks, {
+  const locks = env.locks as Record<string, string>;
+  assert.deepEqual(Object.fromEntries(Object.entries(locks).filter(([k]) => !k.startsWith("modelbench/"))), {
     "package-lock.json": sha(files["package-lock.json"]),
     "requirements-bench.lock": sha(files["requirements-bench.lock"]),
     "requirements.lock": sha(files["requirements.lock"]),
     "extension/package-lock.json": sha(files["extension/package-lock.json"]),
   });
+  // This project is not the modelbench install running it (as a project mounted into the image is
+  // not): the install's locks are recorded too, under modelbench/.
+  const install = packageRoot();
+  assert.equal(locks["modelbench/requirements.lock"], sha(fs.readFileSync(path.join(install, "requirements.lock"), "utf8")));
+  assert.equal(locks["modelbench/package-lock.json"], sha(fs.readFileSync(path.join(install, "package-lock.json"), "utf8")));
   // A relock changes the recorded hash: that is how two runs tell they ran on different pins.
   fs.writeFileSync(path.join(root, "requirements.lock"), "jupyterlab==4.6.5 --hash=sha256:cc --hash=sha256:dd\n");
   assert.notEqual(lockHashes(root)["requirements.lock"], sha(files["requirements.lock"]));
+});
+
+test("a project without a .venv records the Python of the modelbench install that runs it", (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "mb-env-"));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(root, "package.json"), "{}");
+  const cfg = path.join(packageRoot(), ".venv", "pyvenv.cfg");
+  const want = fs.existsSync(cfg) ? /^version(?:_info)?\s*=\s*(\S+)/m.exec(fs.readFileSync(cfg, "utf8"))?.[1] ?? null : null;
+  assert.equal(captureEnvironment(root).python, want);
 });

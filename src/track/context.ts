@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../store/location";
+import { packageRoot } from "../runtime/packageRoot";
 import type { DataRecord, GitInfo } from "./types";
 
 const MAX_DIFF = 1 << 20;
@@ -52,6 +53,15 @@ export function lockHashes(root: string): Record<string, string> {
   return out;
 }
 
+/** The project's locks, and those of the modelbench install (prefixed `modelbench/`) when that is elsewhere. */
+function allLocks(root: string): Record<string, string> {
+  const own = lockHashes(root);
+  const install = packageRoot();
+  if (path.resolve(install) === path.resolve(root)) return own;
+  for (const [file, hash] of Object.entries(lockHashes(install))) own[`modelbench/${file}`] = hash;
+  return own;
+}
+
 /** The Python of the project's .venv (what runs JupyterLab and the test peers), from its pyvenv.cfg. */
 function venvPython(root: string): string | null {
   try {
@@ -87,7 +97,8 @@ export function captureEnvironment(cwd = process.cwd()): Record<string, unknown>
   }
   return {
     node: process.version,
-    python: venvPython(root),
+    // The project's .venv, else the one of the modelbench install that runs this (the image's /opt/modelbench).
+    python: venvPython(root) ?? venvPython(packageRoot()),
     platform: process.platform,
     arch: process.arch,
     os: `${os.type()} ${os.release()}`,
@@ -97,7 +108,7 @@ export function captureEnvironment(cwd = process.cwd()): Record<string, unknown>
     cwd,
     argv: process.argv.slice(1),
     packages,
-    locks: lockHashes(root),
+    locks: allLocks(root),
   };
 }
 

@@ -153,7 +153,9 @@ test("the image builds from Debian's archive, runs JupyterLab with the kernel on
     assert.equal(run.env.node, "v20.20.2");
     assert.match(String(run.env.python), /^3\.11\./);
     const lockSha = createHash("sha256").update(readFileSync(join(root, "requirements.lock"))).digest("hex");
-    assert.equal(run.env.locks["requirements.lock"], lockSha);
+    // The mounted project has no locks of its own: those of the install that ran it are recorded.
+    assert.equal(run.env.locks["modelbench/requirements.lock"], lockSha);
+    assert.equal(run.env.locks["modelbench/package-lock.json"], createHash("sha256").update(readFileSync(join(root, "package-lock.json"))).digest("hex"));
   } finally {
     await store.close();
   }

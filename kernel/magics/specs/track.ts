@@ -123,7 +123,7 @@ export const rerunSpec: MagicSpec = {
   usage: "%rerun RUN [--here] [--tolerance REL]",
   options: [
     { name: "here", type: "boolean", help: "run on the current tree even when the recorded commit differs (the report lists the files changed since)" },
-    { name: "tolerance", type: "number", min: 0, default: 0, help: "largest relative difference of a metric still counted as the same (default 0: bit-identical)" },
+    { name: "tolerance", type: "number", min: 0, default: 0, help: "largest relative difference of a metric still counted as the same (0: bit-identical)" },
   ],
   positional: [{ name: "RUN", help: "a run id, unique id prefix, or name (the newest run of that name)" }],
   examples: ["%rerun tfidf-nb", "%rerun 1a2b3c4d --tolerance 1e-9", "%rerun tfidf-lr --here"],
