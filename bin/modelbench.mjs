@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `modelbench` command line: keep notebooks and their paired percent scripts in sync, show
-// cell-aware diffs, copy stores, run a sweep headless. A thin shell over src/ (built into dist/);
+// cell-aware diffs, copy stores, run a sweep headless, re-execute a tracked run. A thin shell over src/ (built into dist/);
 // exit codes: 0 done, 1 refused (conflict or a file that cannot be read; for sweep, a missed gate),
 // 2 usage error.
 import { createRequire } from "node:module";
@@ -41,6 +41,13 @@ commands:
       (with --direction max) or --fail-over (with --direction min) fails the command when the best
       value misses the threshold. The study is kept in the store: --resume continues it (up to N
       trials in all); without --resume a --study name already used is refused.
+  rerun RUN [--here] [--tolerance REL] [--store URI] [--json out.json]
+      Re-execute a tracked run from its record as a new run tagged rerun_of:ID: the notebook cells
+      that ran before it (replayed untracked), its seed, its git commit (in a temporary worktree when
+      the tree moved on; --here uses the current tree), after checking its data files' hashes. Prints
+      whether every metric came out identical (or within --tolerance, relative), else what differs:
+      code, data, environment, seed, params, metric deltas. Exit 0 reproduced, 1 not reproduced or
+      refused (unknown run, no recorded code, data changed or gone, commit not in the repository).
   help
       This text.
 
@@ -288,6 +295,32 @@ async function sweep(args) {
   }
 }
 
+async function rerun(args) {
+  const { positional, flags } = parseArgs(args, { here: "boolean", tolerance: "string", store: "string", json: "string" });
+  if (positional.length !== 1) throw new UsageError("rerun takes one run (an id, id prefix or name): modelbench rerun tfidf-nb");
+  const tolerance = flags.tolerance === undefined ? 0 : Number(flags.tolerance);
+  if (!(tolerance >= 0)) throw new UsageError(`--tolerance must be a number ≥ 0, not '${flags.tolerance}'`);
+  const track = load(join(root, "dist", "src", "track", "index.js"));
+  const { runtimeExecutor } = load(join(root, "dist", "kernel", "rerun.js"));
+  if (flags.store) track.useStore(flags.store);
+  try {
+    const report = await track.rerun(positional[0], { executor: runtimeExecutor((text) => process.stderr.write(text)), here: !!flags.here, tolerance });
+    console.log(track.formatRerunReport(report));
+    if (flags.json) {
+      const { writeFileSync } = await import("node:fs");
+      const { original, rerun: again, ...rest } = report;
+      writeFileSync(flags.json, `${JSON.stringify({ original: original.id, rerun: again.id, ...rest }, null, 2)}\n`);
+    }
+    return report.reproduced ? 0 : 1;
+  } catch (e) {
+    if (!(e instanceof track.TrackingError)) throw e;
+    process.stderr.write(`modelbench rerun: ${e.message}\n`);
+    return 1;
+  } finally {
+    await track.store().close().catch(() => {});
+  }
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -305,6 +338,7 @@ async function main(argv) {
     if (command === "export") return await exportRuns(rest);
     if (command === "label") return await label(rest);
     if (command === "sweep") return await sweep(rest);
+    if (command === "rerun") return await rerun(rest);
     throw new UsageError(`unknown command '${command}'`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

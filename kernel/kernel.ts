@@ -61,6 +61,7 @@ export class Kernel {
     this.sockets = new Sockets(new Signer(options.connection.key, options.connection.signature_scheme), this.log);
     this.history = new History(options.historyFile);
     this.runtime = new Runtime(options.cwd ?? process.cwd(), {
+      ...process.env,
       [History.FILE_ENV]: options.historyFile,
       [History.SESSION_ENV]: String(this.history.session),
     });

@@ -25,8 +25,8 @@ export class Runtime extends EventEmitter {
   /** Bumped on every (re)start so late events of a dead child are ignored. */
   private generation = 0;
 
-  /** `env`: added to the runtime's environment (where the kernel keeps the input history). */
-  constructor(private readonly cwd: string, private readonly env: Record<string, string> = {}) {
+  /** `env`: the runtime's whole environment (the kernel adds where it keeps the input history; a rerun drops the asking notebook's name). */
+  constructor(private readonly cwd: string, private readonly env: NodeJS.ProcessEnv = process.env) {
     super();
   }
 
@@ -42,7 +42,7 @@ export class Runtime extends EventEmitter {
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
-      env: { ...process.env, ...this.env },
+      env: this.env,
       execArgv: [],
     });
     this.child = child;

@@ -1,10 +1,10 @@
 // `npm run bench [kernel|track|tune|pbt|models|data|baselines|sidebar|notebook|transformers|automl ...]`: every benchmark under bench/ (or the ones named),
 // each printing its comparison table against the peer it names, measured in the same run.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { installLock } from "./locks.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benches = {
@@ -29,18 +29,13 @@ if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(", ")}: choose from ${Object.keys(benches).join(", ")}`);
   process.exit(2);
 }
-// The peers (scikit-learn, Optuna) go into .venv from requirements-dev.txt, once per change of it.
-const py = join(root, ".venv", "bin", "python");
-const dev = join(root, "requirements-dev.txt");
-const stamp = join(root, ".venv", ".modelbench-requirements-dev");
-const want = createHash("sha256").update(readFileSync(dev)).digest("hex");
-if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== want) {
-  console.log("[bench] installing the benchmark peers into .venv (requirements-dev.txt)");
-  const r = spawnSync(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", dev], { cwd: root, stdio: "inherit" });
-  if (r.status !== 0) {
-    console.error("[bench] could not install requirements-dev.txt: the benchmarks that need scikit-learn or Optuna will say so");
-  } else writeFileSync(stamp, want);
-}
+// The peers (scikit-learn, Optuna) go into .venv from requirements-dev.lock (requirements.lock's
+// versions plus the peers), once per change of it.
+const installed = installLock(root, join(root, ".venv", "bin", "python"), "requirements-dev.lock", {
+  stampName: ".modelbench-requirements-dev",
+  before: () => console.log("[bench] installing the benchmark peers into .venv (requirements-dev.lock)"),
+});
+if (installed.error) console.error(`[bench] ${installed.error}: the benchmarks that need scikit-learn or Optuna will say so`);
 
 let failed = 0;
 for (const [name, [cmd, args]] of Object.entries(benches)) {

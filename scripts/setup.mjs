@@ -1,13 +1,14 @@
 // Installs whatever is missing, then builds: npm packages (and a check that the native ones load),
-// the Python virtual environment .venv from requirements.txt, the TypeScript build, the kernelspec.
+// the Python virtual environment .venv from requirements.lock (pinned, hash-checked), the TypeScript
+// build, the kernelspec.
 // Uses only Node's built-ins, since it runs before node_modules exists. Safe to run again: each
 // step is skipped when its inputs have not changed.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernelspec } from "./kernelspec.mjs";
+import { installLock } from "./locks.mjs";
 import { buildNeeded, markBuilt, mtime, newest, venvMovedFrom } from "./setup-checks.mjs";
 import { setupMlflow } from "./setup-mlflow.mjs";
 import { setupPostgres } from "./setup-postgres.mjs";
@@ -31,8 +32,6 @@ function run(cmd, args, what, cwd = root) {
   if (r.error) fail(`${what} could not start: ${r.error.message}`);
   if (r.status !== 0) fail(`${what} failed (exit code ${r.status}); see the output above`);
 }
-
-const sha = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 /** npm ci on a fresh clone, npm install when package.json or the lock changed since the last one. */
 function npmPackagesIn(dir, label) {
@@ -98,13 +97,12 @@ function pythonEnvironment() {
     step(`creating the Python environment .venv with ${python}`);
     run(python, ["-m", "venv", venv], "python -m venv");
   }
-  const stamp = join(venv, ".modelbench-requirements");
-  const want = sha(join(root, "requirements.txt"));
-  if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== want) {
-    step("installing Python packages into .venv (JupyterLab, jupytext, test peers)");
-    run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"], "pip install");
-    writeFileSync(stamp, want);
-  }
+  // A requirements.txt edited without `node scripts/lock.mjs` fails here, before anything installs.
+  const r = installLock(root, py, "requirements.lock", {
+    stampName: ".modelbench-requirements",
+    before: () => step("installing Python packages into .venv from requirements.lock (JupyterLab, jupytext, test peers; pinned, hash-checked)"),
+  });
+  if (r.error) fail(r.error);
 }
 
 /** tsc when a source changed since the last build (an unchanged tree starts JupyterLab at once). */
@@ -144,8 +142,11 @@ build();
 selfLink();
 kernelspec();
 extension();
-(await import("./setup-corpora.mjs")).setupCorpora(root, step);
-await (await import("./setup-transformers.mjs")).setupTransformers(root, py, step);
+// --no-data (the container image): no corpora, no native TensorFlow (tfjs runs on WebAssembly), no MiniLM.
+if (!process.argv.includes("--no-data")) {
+  (await import("./setup-corpora.mjs")).setupCorpora(root, step);
+  await (await import("./setup-transformers.mjs")).setupTransformers(root, py, step);
+}
 if (process.argv.includes("--for-tests")) chromium();
 if (process.argv.includes("--for-tests")) setupPostgres();
 if (process.argv.includes("--for-tests")) {

@@ -1,7 +1,8 @@
 // The tracking magics: thin wrappers over src/track, which works without Jupyter.
 import type { MagicContext, MagicDefinition } from "./contract";
 import { MagicUsageError } from "./parse";
-import { trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec } from "./specs/track";
+import { trackSpec, logSpec, paramSpec, runsSpec, compareSpec, rerunSpec, registrySpec, storeSpec, gcSpec } from "./specs/track";
+import { runtimeExecutor } from "../rerun";
 import type { ParsedArgs } from "./parse";
 import * as track from "../../src/track";
 import { Figure } from "../../src/track";
@@ -224,6 +225,23 @@ const compareMagic: MagicDefinition = {
   },
 };
 
+/** `%rerun RUN`: the run re-executed in a fresh runtime; its printed output streams, then the report. */
+const rerunMagic: MagicDefinition = {
+  spec: rerunSpec,
+  async run(ctx, args) {
+    const ref = args.positional[0];
+    if (!ref || args.positional.length > 1) throw new MagicUsageError("%rerun takes one run (an id, id prefix or name), e.g. %rerun tfidf-nb");
+    if (track.activeRun()) throw new MagicUsageError(`%rerun starts a run of its own: end the active run '${track.activeRun()!.name}' first (%track end)`);
+    const report = await track.rerun(ref, {
+      executor: runtimeExecutor((text) => ctx.print(text.replace(/\n$/, ""))),
+      here: args.options.here === true,
+      tolerance: args.options.tolerance as number,
+    });
+    ctx.print(track.formatRerunReport(report));
+    ctx.display(new RunLink(report.rerun, `run ${report.rerun.name} (${report.rerun.id.slice(0, 8)}): rerun of ${report.original.id.slice(0, 8)}`));
+  },
+};
+
 const registryMagic: MagicDefinition = {
   spec: registrySpec,
   async run(ctx, args) {
@@ -298,5 +316,5 @@ const gcMagic: MagicDefinition = {
 
 /** The tracking magics of one runtime (the %track span is its own). */
 export function trackingMagics(): MagicDefinition[] {
-  return [trackMagic(), logMagic, paramMagic, runsMagic, compareMagic, registryMagic, storeMagic, gcMagic];
+  return [trackMagic(), logMagic, paramMagic, runsMagic, compareMagic, rerunMagic, registryMagic, storeMagic, gcMagic];
 }

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../store/location";
+import { packageRoot } from "../runtime/packageRoot";
 import type { DataRecord, GitInfo } from "./types";
 
 const MAX_DIFF = 1 << 20;
@@ -30,24 +31,74 @@ export function captureGit(cwd = process.cwd()): GitInfo | null {
   return { commit, branch, dirty: status.trim() !== "", diff: diff || null };
 }
 
-/** Node, OS, machine and the installed versions of the project's packages. */
+/** The lock files of a project: the Python locks (scripts/lock.mjs) and npm's. */
+const LOCK_FILE = /^requirements[\w.-]*\.lock$|^package-lock\.json$/;
+
+/** sha256 of each lock file at the project's root (and the extension's npm lock), by file name. */
+export function lockHashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(root).filter((n) => LOCK_FILE.test(n)).sort();
+  } catch {
+    return out;
+  }
+  for (const name of [...names, "extension/package-lock.json"]) {
+    try {
+      out[name] = hashFile(path.join(root, name)).hash;
+    } catch {
+      /* absent */
+    }
+  }
+  return out;
+}
+
+/** The project's locks, and those of the modelbench install (prefixed `modelbench/`) when that is elsewhere. */
+function allLocks(root: string): Record<string, string> {
+  const own = lockHashes(root);
+  const install = packageRoot();
+  if (path.resolve(install) === path.resolve(root)) return own;
+  for (const [file, hash] of Object.entries(lockHashes(install))) own[`modelbench/${file}`] = hash;
+  return own;
+}
+
+/** The Python of the project's .venv (what runs JupyterLab and the test peers), from its pyvenv.cfg. */
+function venvPython(root: string): string | null {
+  try {
+    const cfg = fs.readFileSync(path.join(root, ".venv", "pyvenv.cfg"), "utf8");
+    return /^version(?:_info)?\s*=\s*(\S+)/m.exec(cfg)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The version of a package as Node would load it from `dir`: its node_modules, else a parent's. */
+function installedVersion(dir: string, name: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(d, "node_modules", name, "package.json"), "utf8")).version;
+    } catch {
+      if (path.dirname(d) === d) return null;
+    }
+  }
+}
+
+/** Node, Python, OS, machine, the installed versions of the project's packages and the hashes of its locks. */
 export function captureEnvironment(cwd = process.cwd()): Record<string, unknown> {
   const root = projectRoot(cwd);
   const packages: Record<string, string> = {};
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
     for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies })) {
-      try {
-        packages[name] = JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version;
-      } catch {
-        packages[name] = "not installed";
-      }
+      packages[name] = installedVersion(root, name) ?? "not installed";
     }
   } catch {
     /* no package.json: nothing to list */
   }
   return {
     node: process.version,
+    // The project's .venv, else the one of the modelbench install that runs this (the image's /opt/modelbench).
+    python: venvPython(root) ?? venvPython(packageRoot()),
     platform: process.platform,
     arch: process.arch,
     os: `${os.type()} ${os.release()}`,
@@ -57,6 +108,7 @@ export function captureEnvironment(cwd = process.cwd()): Record<string, unknown>
     cwd,
     argv: process.argv.slice(1),
     packages,
+    locks: allLocks(root),
   };
 }
 

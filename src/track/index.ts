@@ -17,6 +17,7 @@ export type { Tail } from "../store/types";
 export { parseFilter, sortRuns, fieldValue, QueryError } from "./query";
 export { RunsTable, Comparison, Figure } from "./views";
 export { hashFile, captureGit, captureEnvironment } from "./context";
+export { rerun, rerunOf, rerunCells, compareRerun, formatRerunReport, RerunError, RERUN_TAG, type RerunReport, type RerunOptions, type CellExecutor, type RerunExecution } from "./rerun";
 export { MAX_TABLE_CELLS, MAX_OUTPUT_BYTES, MAX_MEDIA_BYTES, decodeMedia, tableRows } from "./media";
 export {
   store, openedStore, openStore, useStore, startRun, setImplicitRuns, activeRun, activeRuns, log, param, artifact, endRun, recordData, setCodeProvider,

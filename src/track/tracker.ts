@@ -36,6 +36,11 @@ export interface StartOptions {
   captureOutput?: boolean;
 }
 
+/** The tag that links a rerun to the run it re-executed (`tags contains rerun_of:ID` finds them). */
+export const RERUN_TAG = "rerun_of:";
+/** Set by a rerun (rerun.ts) for the process that executes the cells: its top-level runs get the tag. */
+export const RERUN_ENV = "MODELBENCH_RERUN_OF";
+
 const G = globalThis as any;
 const STATE = Symbol.for("modelbench.tracker");
 
@@ -138,6 +143,8 @@ function beginRun(options: StartOptions): { run: Run; created: Promise<void> } {
     throw new TrackingError("a run name must be 1 to 200 characters");
   }
   const tags = (options.tags ?? []).map((t) => String(t).trim()).filter(Boolean);
+  const rerunOf = parentId === null ? process.env[RERUN_ENV] : undefined;
+  if (rerunOf && !tags.some((t) => t.startsWith(RERUN_TAG))) tags.push(`${RERUN_TAG}${rerunOf}`);
   const id = randomUUID();
   const code = s.codeProvider();
   const name = options.name?.trim() || `run-${id.slice(0, 6)}`;

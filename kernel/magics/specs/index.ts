@@ -2,7 +2,7 @@
 // --help from these, and never loads src/track, src/tune or src/baselines to do so.
 import { MagicRegistry, type MagicSpec } from "../spec";
 import { envSpec, lsmagicSpec, seedSpec, timeitSpec, timeSpec, whoSpec } from "./builtins";
-import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, runsSpec, storeSpec, trackSpec } from "./track";
+import { compareSpec, gcSpec, logSpec, paramSpec, registrySpec, rerunSpec, runsSpec, storeSpec, trackSpec } from "./track";
 import { sweepSpec } from "./sweep";
 import { baselineSpec } from "./baseline";
 import { automlSpec } from "./automl";
@@ -11,7 +11,7 @@ import { autoreloadSpec, captureSpec, historySpec, loadSpec, recallSpec, runSpec
 
 export const MAGIC_SPECS: readonly MagicSpec[] = [
   lsmagicSpec, timeSpec, timeitSpec, envSpec, whoSpec, seedSpec,
-  trackSpec, logSpec, paramSpec, runsSpec, compareSpec, registrySpec, storeSpec, gcSpec,
+  trackSpec, logSpec, paramSpec, runsSpec, compareSpec, rerunSpec, registrySpec, storeSpec, gcSpec,
   sweepSpec, baselineSpec, automlSpec,
   shSpec, bashSpec, npmSpec, installSpec, pwdSpec, cdSpec,
   captureSpec, loadSpec, runSpec, historySpec, recallSpec, whosSpec, autoreloadSpec,

@@ -1,4 +1,4 @@
-// The tracking magics: %%track, %log, %param, %runs, %compare, %registry, %store, %gc.
+// The tracking magics: %%track, %log, %param, %runs, %compare, %rerun, %registry, %store, %gc.
 // Specs only (name, usage, options): what completion and --help read in the protocol process.
 import type { MagicSpec } from "../spec";
 
@@ -113,4 +113,18 @@ export const gcSpec: MagicSpec = {
   summary: "Delete artifact files that no run and no registered model version refers to.",
   usage: "%gc",
   options: [],
+};
+
+export const rerunSpec: MagicSpec = {
+  name: "rerun",
+  line: true,
+  cell: false,
+  summary: "Re-execute a tracked run from its record (code, git commit, data hashes, seed) as a new run, and say whether its metrics came out the same.",
+  usage: "%rerun RUN [--here] [--tolerance REL]",
+  options: [
+    { name: "here", type: "boolean", help: "run on the current tree even when the recorded commit differs (the report lists the files changed since)" },
+    { name: "tolerance", type: "number", min: 0, default: 0, help: "largest relative difference of a metric still counted as the same (0: bit-identical)" },
+  ],
+  positional: [{ name: "RUN", help: "a run id, unique id prefix, or name (the newest run of that name)" }],
+  examples: ["%rerun tfidf-nb", "%rerun 1a2b3c4d --tolerance 1e-9", "%rerun tfidf-lr --here"],
 };
