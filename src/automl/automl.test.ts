@@ -174,4 +174,9 @@ test("bad input: each refused with what to do", async () => {
   for (const [options, message, rows] of cases) {
     await assert.rejects(() => automl(rows ?? data, { track: false, ...options } as any), message, JSON.stringify(options));
   }
+  // A study name already taken: refused, and the automl run it had started ends as failed.
+  await automl(data, { target: "label", maxTrials: 2, families: ["lr"], name: "taken", ignore: ["group"] });
+  await assert.rejects(() => automl(data, { target: "label", maxTrials: 2, families: ["lr"], name: "taken", ignore: ["group"] }), /a study named 'taken' already exists: choose another name/);
+  const runs = (await track.listRuns({ where: "name = 'taken' and tags contains automl" })).runs;
+  assert.deepEqual(runs.map((r) => r.status).sort(), ["failed", "finished"]);
 });

@@ -415,6 +415,10 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
     } catch (e) {
       if (!interrupted) throw e;
     }
+  } catch (e) {
+    // The automl run does not stay "running" after a search that could not go on.
+    await outer?.end("failed", e instanceof Error ? e.message : String(e)).catch(() => {});
+    throw e;
   } finally {
     stopListening();
     autolog(autologWas);
