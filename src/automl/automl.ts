@@ -23,7 +23,7 @@ import { paramImportances } from "../tune/importance";
 import type { Direction, FrozenTrial, Sampler, Space } from "../tune/types";
 import { evaluate, type EvaluationResult } from "../evaluate";
 import { FAMILIES, type Family, type Task } from "./families";
-import { Featurizer, columnSource, type ColumnSource, type FeaturizerSettings } from "./featurizer";
+import { Featurizer, columnSource, isMissing, type ColumnSource, type FeaturizerSettings } from "./featurizer";
 import { AutoMLPipeline } from "./pipeline";
 import { AutoMLResult, type FamilyRow } from "./result";
 import { DummyClassifier, DummyRegressor } from "../baselines/dummy";
@@ -64,7 +64,6 @@ export interface AutoMLOptions {
 
 const METRIC_ALIASES: Record<string, string> = { macro_f1: "f1_macro", micro_f1: "f1_micro", weighted_f1: "f1_weighted", mae: "neg_mean_absolute_error", mse: "neg_mean_squared_error", rmse: "neg_root_mean_squared_error" };
 const REGRESSION_METRICS = new Set(["r2", "neg_mean_absolute_error", "neg_mean_squared_error", "neg_root_mean_squared_error"]);
-const isMissing = (v: unknown) => v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) || v === "";
 /** Rows from which new configurations start on a quarter of the data. */
 const FIDELITY_ROWS = 4000;
 /** Each rung promotes the best of every ETA trials. */
@@ -462,8 +461,7 @@ export async function automl(data: unknown, options: AutoMLOptions): Promise<Aut
     const yTest = testCols.get(o.target);
     testScore = scorer(model, o.test, yTest as any[]);
     // evaluate() takes rows (it samples and slices them): the table as row objects.
-    const columns = testCols.names.map((c) => [c, testCols.get(c)] as const);
-    const testRows = Array.from({ length: testCols.n }, (_, i) => Object.fromEntries(columns.map(([c, v]) => [c, v[i]])));
+    const testRows = Array.from({ length: testCols.n }, (_, i) => Object.fromEntries(testCols.names.map((c) => [c, testCols.get(c)[i]])));
     evaluation = await evaluate(model, testRows as any, yTest, { task: plan.task, ...(outer ? {} : { log: false }), ...(plan.columns.text ? { texts: testCols.get(plan.columns.text).map(String) } : {}) } as any);
   }
   let registered: { name: string; version: number } | null = null;

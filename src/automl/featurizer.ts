@@ -15,7 +15,25 @@ export interface ColumnSource {
   get(name: string): unknown[];
 }
 
+/**
+ * Column-wise access to `data`, each column read once: the search reads the same columns for every
+ * fold and trial, and an arquero table or array of rows would build a new array each time.
+ */
 export function columnSource(data: unknown): ColumnSource {
+  const source = readColumns(data);
+  const cache = new Map<string, unknown[]>();
+  return {
+    names: source.names,
+    n: source.n,
+    get: (name) => {
+      let col = cache.get(name);
+      if (!col) cache.set(name, (col = source.get(name)));
+      return col;
+    },
+  };
+}
+
+function readColumns(data: unknown): ColumnSource {
   if (Array.isArray(data)) {
     if (!data.length) throw new InvalidInputError("the data has no rows");
     if (typeof data[0] !== "object" || data[0] === null || Array.isArray(data[0])) throw new InvalidInputError("automl takes a table (arquero, danfo) or an array of row objects, e.g. [{ text: \"…\", genre: \"news\" }]");
@@ -52,7 +70,8 @@ interface Fitted {
 }
 
 const MAX_CATEGORIES = 50;
-const isMissing = (v: unknown) => v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) || v === "";
+/** A missing value in a table: null, undefined, NaN or the empty string. */
+export const isMissing = (v: unknown) => v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) || v === "";
 
 export class Featurizer {
   private fitted: Fitted | null = null;

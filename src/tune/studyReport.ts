@@ -12,7 +12,7 @@ import { paramImportances } from "./importance";
 import { StudyError, type StoredState, type StoredTrial, type StudyListing, type StudyRecord, type StudyStorage } from "./storage";
 import type { FrozenTrial } from "./types";
 import type { StudyFigureKey, StudyReport } from "./reportTypes";
-import { historyFigure, intermediateFigure, parallelCoordinatesFigure } from "./views";
+import { historyFigure, importanceBars, intermediateFigure, parallelCoordinatesFigure } from "./views";
 
 export type { StudyListing } from "./storage";
 export type { StudyReport, StudyFigureKey, TrialOverview } from "./reportTypes";
@@ -75,14 +75,7 @@ export async function studyReport(store: Store, name: string): Promise<StudyRepo
   else {
     try {
       importance = cachedImportance(study, complete);
-      const imp = Object.entries(importance).sort((a, b) => a[1] - b[1]);
-      figures.push({
-        key: "importance",
-        figure: {
-          data: [{ type: "bar", orientation: "h", x: imp.map(([, v]) => v), y: imp.map(([k]) => k) }],
-          layout: { title: { text: `Parameter importance for ${study.metric} (fANOVA)` }, height: 120 + 30 * imp.length },
-        },
-      });
+      figures.push({ key: "importance", figure: importanceBars(importance, `Parameter importance for ${study.metric} (fANOVA)`).spec });
     } catch (e) {
       notes.push(`importance: ${(e as Error).message}`);
     }

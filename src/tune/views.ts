@@ -64,11 +64,16 @@ export function parallelCoordinatesFigure(space: Space, metric: string, trials: 
 
 /** Importance of each parameter as horizontal bars: fANOVA by default, or `method: "variance"` (η², see ./importance). */
 export function importanceFigure(space: Space, trials: FrozenTrial[], options: ImportanceOptions = {}): Figure {
-  const imp = Object.entries(paramImportances(space, trials, options)).sort((a, b) => a[1] - b[1]);
   const how = (options.method ?? "fanova") === "fanova" ? "fANOVA" : "share of variance explained";
+  return importanceBars(paramImportances(space, trials, options), `Parameter importance (${how})`);
+}
+
+/** Importances already computed, as horizontal bars, the largest on top. */
+export function importanceBars(importances: Record<string, number>, title: string): Figure {
+  const imp = Object.entries(importances).sort((a, b) => a[1] - b[1]);
   return new Figure({
     data: [{ type: "bar", orientation: "h", x: imp.map(([, v]) => v), y: imp.map(([k]) => k) }],
-    layout: { title: { text: `Parameter importance (${how})` }, height: 120 + 30 * imp.length },
+    layout: { title: { text: title }, height: 120 + 30 * imp.length },
   });
 }
 
