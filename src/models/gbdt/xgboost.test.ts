@@ -126,3 +126,37 @@ test("models XGBoost trained load here and predict the same: binary:logistic, mu
   assert.throws(() => HistGradientBoostingRegressor.fromXGBoost("{oops"), (e: unknown) => e instanceof InvalidInputError && /not valid JSON/.test((e as Error).message));
   assert.throws(() => HistGradientBoostingRegressor.fromXGBoost({ learner: {} }), /not an XGBoost JSON model/);
 });
+
+test("multi-label: binary:logistic with one target per label, both ways through real xgboost", () => {
+  const wine = denseSplit("wine");
+  const labels = (X: number[][], y: readonly unknown[]) => y.map((c, i) => [c === 0 ? 1 : 0, c === 2 ? 1 : 0, X[i][0] > 13 ? 1 : 0]);
+  const Xtr = float32Rows(wine.Xtrain);
+  const Xte = float32Rows(wine.Xtest);
+  // Trained here on label sets: XGBoost reads num_target 3 and gives the same margins.
+  const sets = labels(Xtr, wine.ytrain).map((r) => ["first", "third", "strong"].filter((_, k) => r[k]));
+  const ours = new HistGradientBoostingClassifier({ maxIter: 12, earlyStopping: false, lambda: 1 }).fit(Xtr, sets);
+  const text = ours.toXGBoost();
+  const param = JSON.parse(text).learner.learner_model_param;
+  assert.equal(param.num_target, "3");
+  assert.equal(param.num_class, "0");
+  const r1 = peer(["margins", write("ml.json", text), write("ml-data.json", { test: jsonRows(Xte) })]);
+  assertMargins(ours.decisionFunction(Xte), r1.margins, "multi-label export");
+  const back = HistGradientBoostingClassifier.fromXGBoost(text);
+  assert.deepEqual(back.classes, ["first", "strong", "third"]);
+  assert.deepEqual(back.predict(Xte), ours.predict(Xte));
+
+  // Trained by XGBoost on 0/1 rows (what XGBClassifier does with a label matrix): loads as 0/1 rows.
+  const data = write("t-ml-data.json", { train: jsonRows(wine.Xtrain), y: labels(wine.Xtrain, wine.ytrain), test: jsonRows(wine.Xtest) });
+  const r2 = peer(["train", data, write("p-ml.json", { objective: "binary:logistic", tree_method: "hist", max_depth: 3, rounds: 10 }), path.join(dir, "x-ml.json")]);
+  const loaded = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-ml.json"), "utf8"));
+  assert.ok(loaded.multiLabel);
+  assert.deepEqual(loaded.classes, [0, 1, 2]);
+  const margins = loaded.decisionFunction(wine.Xtest);
+  assertMargins(margins, r2.margins, "multi-label import");
+  assert.deepEqual(loaded.predict(wine.Xtest), margins.map((r) => r.map((z) => (z > 0 ? 1 : 0))));
+  const named = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-ml.json"), "utf8"), { classes: ["first", "third", "strong"] });
+  assert.deepEqual(named.predict(wine.Xtest.slice(0, 3)), margins.slice(0, 3).map((r) => ["first", "third", "strong"].filter((_, k) => r[k] > 0)));
+  // Vector leaves (multi_strategy "multi_output_tree") are not read, and say so.
+  peer(["train", data, write("p-mo.json", { objective: "binary:logistic", tree_method: "hist", multi_strategy: "multi_output_tree", max_depth: 3, rounds: 2 }), path.join(dir, "x-mo.json")]);
+  assert.throws(() => HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-mo.json"), "utf8")), /multi_output_tree/);
+});

@@ -139,7 +139,14 @@ export function toXGBoostJSON(state: BoostedState, objective: XGBoostObjective, 
         },
         name: "gbtree",
       },
-      learner_model_param: { base_score: `[${base.map((b) => b.toExponential(8).toUpperCase()).join(",")}]`, boost_from_average: "1", num_class: K > 1 ? String(K) : "0", num_feature: String(nFeatures), num_target: "1" },
+      learner_model_param: {
+        base_score: `[${base.map((b) => b.toExponential(8).toUpperCase()).join(",")}]`,
+        boost_from_average: "1",
+        num_class: objective === "multi:softprob" ? String(K) : "0",
+        num_feature: String(nFeatures),
+        // Several outputs of binary:logistic are labels (multi-label), one tree per label per round.
+        num_target: objective === "multi:softprob" ? "1" : String(K),
+      },
       objective: objectives[objective],
     },
     version: [3, 2, 0],
@@ -173,7 +180,8 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
   const known: XGBoostObjective[] = ["binary:logistic", "multi:softprob", "reg:squarederror", "reg:absoluteerror", "count:poisson"];
   if (!known.includes(objective)) throw new InvalidInputError(`XGBoost objective ${JSON.stringify(objective)} is not supported: modelbench reads ${known.join(", ")}`);
   const param = learner.learner_model_param ?? {};
-  const K = Math.max(1, Number(param.num_class) || 1);
+  // Classes of multi:softprob, or targets (labels of binary:logistic, multi-label): one tree each per round.
+  const K = Math.max(1, Number(param.num_class) || Number(param.num_target) || 1);
   const nFeatures = Number(param.num_feature);
   if (Number(model.gbtree_model_param?.num_parallel_tree ?? 1) !== 1) throw new InvalidInputError("XGBoost models with num_parallel_tree > 1 (boosted random forests) are not supported");
   const baseText = String(param.base_score ?? "0.5");
@@ -187,6 +195,9 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
   const info: number[] = model.tree_info ?? [];
   model.trees.forEach((tree: any, t: number) => {
     if (tree.categories_nodes?.length) throw new InvalidInputError("XGBoost models with categorical splits are not supported yet");
+    if (Number(tree.tree_param?.size_leaf_vector ?? 1) > 1) {
+      throw new InvalidInputError('the XGBoost model has vector leaves (multi_strategy="multi_output_tree"), which modelbench does not read: train it with the default multi_strategy="one_output_per_tree"');
+    }
     if ((info[t] ?? t % K) !== t % K) throw new InvalidInputError("the XGBoost model's trees are not in round-by-round, class-by-class order");
     const base = cols.feature.length;
     roots.push(base);
