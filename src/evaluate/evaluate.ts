@@ -150,7 +150,7 @@ export async function evaluate(model: unknown, X: Samples, y: ArrayLike<unknown>
       if (!Array.isArray(row)) throw new InvalidInputError(`y[${i}] is ${JSON.stringify(row)}: a multi-label target is a label set (array) per row`);
     });
     predictions.forEach((row, i) => {
-      if (!Array.isArray(row)) throw new InvalidInputError(`the model predicted ${JSON.stringify(row)} for row ${i}, not a label set: is it a multi-label model (e.g. OneVsRestClassifier)?`);
+      if (!Array.isArray(row)) throw new InvalidInputError(`the model predicted ${JSON.stringify(row)} for row ${i}, not a label set: is it a multi-label model (fitted on label sets, e.g. OneVsRestClassifier or HistGradientBoostingClassifier)?`);
     });
     const rows = yList as Label[][];
     classes = classesOf(model, () => uniqueLabels([...rows.flat(), ...(predictions as Label[][]).flat()], "y"));

@@ -1,6 +1,6 @@
 // The CART grower behind DecisionTreeClassifier and DecisionTreeRegressor: each node splits on the
 // feature and threshold that lower its children's cost most, as the criterion measures it (Gini or
-// entropy of class counts; squared error of the target), until a node is pure or a size limit stops
+// entropy of class counts; squared or absolute error of the target), until a node is pure or a size limit stops
 // it. Each feature's samples are sorted once; a split partitions those sorted lists stably, so every
 // node scans its samples in order without sorting again.
 import { InvalidInputError } from "../errors";
@@ -39,18 +39,22 @@ export function checkCartParams(p: CartParams): void {
 
 /**
  * What a node keeps about its samples and how a split is judged. `width` numbers per node (class
- * counts; or Σwy and Σwy²), filled by `add`; all costs are lower-is-better.
+ * counts; or Σwy and Σwy²), filled by `add`; all costs are lower-is-better. A criterion that is no
+ * running sum (absolute error, about a median) reads the node's samples instead: `scan` gets them
+ * in the order a feature's split scan adds them, and the split's left side is its first nLeft.
  */
 export interface CartCriterion {
   readonly width: number;
   /** Adds sample i, weighing w, to stats. */
   add(stats: Float64Array, i: number, w: number): void;
   /** Whether a node weighing W is pure enough that no split can help. */
-  isPure(stats: Float64Array, W: number): boolean;
-  /** The cost of the children of a split: `left` weighs WL, the node's `total` weighs W. */
-  splitCost(left: Float64Array, WL: number, total: Float64Array, W: number): number;
-  /** Appends the value a leaf with these stats predicts (class fractions; the mean). */
-  leafValue(stats: Float64Array, W: number, out: number[]): void;
+  isPure(stats: Float64Array, W: number, samples: Int32Array): boolean;
+  /** Called before a feature's split scan with the node's samples in the order `add` will see them. */
+  scan?(samples: Int32Array): void;
+  /** The cost of the children of a split: `left` (the first nLeft samples) weighs WL, the node's `total` weighs W. */
+  splitCost(left: Float64Array, WL: number, total: Float64Array, W: number, nLeft: number): number;
+  /** Appends the value a leaf with these stats (and samples) predicts (class fractions; the mean; the median). */
+  leafValue(stats: Float64Array, W: number, out: number[], samples: Int32Array): void;
 }
 
 /** A fitted binary tree; `value` holds `width` numbers per node. */
@@ -116,12 +120,13 @@ export function growCart(dense: Dense, weight: Float64Array, criterion: CartCrit
   const scratch = new Int32Array(n);
   const features = Int32Array.from({ length: d }, (_, j) => j);
 
-  const newNode = (stats: Float64Array, W: number): number => {
+  /** A leaf for the samples order[start..end) (feature 0's segment holds the node's samples). */
+  const newNode = (stats: Float64Array, W: number, start: number, end: number): number => {
     feature.push(-1);
     threshold.push(0);
     leftChild.push(-1);
     rightChild.push(-1);
-    criterion.leafValue(stats, W, value);
+    criterion.leafValue(stats, W, value, order.subarray(start, end));
     return feature.length - 1;
   };
 
@@ -140,6 +145,7 @@ export function growCart(dense: Dense, weight: Float64Array, criterion: CartCrit
       const ord = order.subarray(base + start, base + end);
       if (column[base + ord[size - 1]] <= column[base + ord[0]] + FEATURE_THRESHOLD) continue;
       visited++;
+      criterion.scan?.(ord);
       statsL.fill(0);
       let WL = 0;
       for (let q = 0; q < size - 1; q++) {
@@ -153,7 +159,7 @@ export function growCart(dense: Dense, weight: Float64Array, criterion: CartCrit
         if (nL < minSamplesLeaf || size - nL < minSamplesLeaf) continue;
         // A side that weighs nothing has nothing to learn.
         if (!(WL > 0 && W - WL > 1e-12 * W)) continue;
-        const cost = criterion.splitCost(statsL, WL, stats, W);
+        const cost = criterion.splitCost(statsL, WL, stats, W, nL);
         if (best === null || cost < best.cost) {
           // Halves first, as scikit-learn, so huge values do not overflow.
           let thr = x / 2 + next / 2;
@@ -195,14 +201,14 @@ export function growCart(dense: Dense, weight: Float64Array, criterion: CartCrit
     rootWeight += weight[i];
   }
   const stack: { node: number; start: number; end: number; depth: number; stats: Float64Array; W: number }[] = [
-    { node: newNode(rootStats, rootWeight), start: 0, end: n, depth: 0, stats: rootStats, W: rootWeight },
+    { node: newNode(rootStats, rootWeight, 0, n), start: 0, end: n, depth: 0, stats: rootStats, W: rootWeight },
   ];
   while (stack.length) {
     const { node, start, end, depth, stats, W } = stack.pop()!;
     deepest = Math.max(deepest, depth);
     const size = end - start;
     if (depth >= maxDepth || size < minSamplesSplit || size < 2 * minSamplesLeaf) continue;
-    if (criterion.isPure(stats, W)) continue;
+    if (criterion.isPure(stats, W, order.subarray(start, end))) continue;
     const split = bestSplit(start, end, stats, W);
     if (!split) continue;
     const mid = partition(start, end, split);
@@ -215,8 +221,8 @@ export function growCart(dense: Dense, weight: Float64Array, criterion: CartCrit
     }
     feature[node] = split.feature;
     threshold[node] = split.threshold;
-    leftChild[node] = newNode(childStats[0], childWeight[0]);
-    rightChild[node] = newNode(childStats[1], childWeight[1]);
+    leftChild[node] = newNode(childStats[0], childWeight[0], start, mid);
+    rightChild[node] = newNode(childStats[1], childWeight[1], mid, end);
     // Right first so the left subtree is built (and numbered) first, as a depth-first tree reads.
     stack.push({ node: rightChild[node], start: mid, end, depth: depth + 1, stats: childStats[1], W: childWeight[1] });
     stack.push({ node: leftChild[node], start, end: mid, depth: depth + 1, stats: childStats[0], W: childWeight[0] });

@@ -90,7 +90,9 @@ for (const [name, make] of Object.entries(makers) as [string, Maker][]) {
     else check(() => make().fit(withNaN, data.ytrain), /X\[7\]\[2\] is NaN: .* impute missing values/);
     check(() => make().fit(data.Xtrain.map((r) => r.map(String)) as any, data.ytrain), /features must be numbers/);
     check(() => make().fit(data.Xtrain, data.ytrain.map((v) => Number(v) + 0.5)), /looks like a continuous value/);
-    check(() => make().fit(data.Xtrain, data.ytrain.map((v) => [v]) as any), /OneVsRestClassifier/);
+    // The boosted trees take label sets themselves (multilabel.test.ts); the others point to OneVsRestClassifier.
+    if (name === "HistGradientBoostingClassifier") assert.doesNotThrow(() => make().fit(data.Xtrain, data.ytrain.map((v) => [v]) as any));
+    else check(() => make().fit(data.Xtrain, data.ytrain.map((v) => [v]) as any), /OneVsRestClassifier/);
     const model = make().fit(data.Xtrain, data.ytrain);
     check(() => model.predict(data.Xtest.map((r) => r.slice(1))), /X has 12 features but the model was fitted on 13/);
     check(() => (model.constructor as any).fromJSON({ format: "modelbench.model", version: 1, model: "Other", params: {}, state: null }), /holds a Other/);

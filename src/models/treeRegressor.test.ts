@@ -1,5 +1,5 @@
 // DecisionTreeRegressor against scikit-learn's on the diabetes data (fixtures from
-// tests/fixtures/make_gbdt_fixtures.py): depth-limited trees predict the same to 1e-6 (with and
+// tests/fixtures/make_gbdt_fixtures.py): depth-limited trees, squared or absolute error, predict the same to 1e-6 (with and
 // without sample weights; the script checks that no seed-broken tie decides them), the unlimited
 // tree scores the same mean R² over seeds.
 import { test } from "node:test";
@@ -53,9 +53,27 @@ test("an unlimited tree fits its training targets exactly; limits are respected;
   }
 });
 
+test("absolute_error: a leaf predicts its samples' median (the middle two's mean for an even count), an unlimited tree fits its targets, JSON round trip", () => {
+  const model = new DecisionTreeRegressor({ criterion: "absolute_error", minSamplesLeaf: 15, randomState: 0 }).fit(Xtrain, ytrain);
+  const leaves = model.apply(Xtrain);
+  const members = new Map<number, number[]>();
+  leaves.forEach((leaf, i) => members.set(leaf, [...(members.get(leaf) ?? []), ytrain[i]]));
+  for (const [leaf, ys] of members) {
+    const sorted = [...ys].sort((a, b) => a - b);
+    const m = sorted.length;
+    const median = m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+    assert.equal(model.predict([Xtrain[leaves.indexOf(leaf)]])[0], median);
+  }
+  const full = new DecisionTreeRegressor({ criterion: "absolute_error", randomState: 0 }).fit(Xtrain.slice(0, 120), ytrain.slice(0, 120));
+  assert.deepEqual(full.predict(Xtrain.slice(0, 120)), ytrain.slice(0, 120));
+  const revived = DecisionTreeRegressor.fromJSON(JSON.stringify(model));
+  assert.equal(revived.params().criterion, "absolute_error");
+  assert.deepEqual(revived.predict(Xtest), model.predict(Xtest));
+});
+
 test("DecisionTreeRegressor: bad input is a typed error that says what to do", () => {
   const check = (fn: () => unknown, message: RegExp) => assert.throws(fn, (e: unknown) => e instanceof InvalidInputError && message.test((e as Error).message), String(message));
-  check(() => new DecisionTreeRegressor({ criterion: "absolute_error" as any }), /unknown criterion "absolute_error": use one of "squared_error"/);
+  check(() => new DecisionTreeRegressor({ criterion: "poisson" as any }), /unknown criterion "poisson": use one of "squared_error", "absolute_error"/);
   check(() => new DecisionTreeRegressor({ minSamplesSplit: 1 }), /minSamplesSplit must be ≥ 2/);
   check(() => new DecisionTreeRegressor().fit(Xtrain, ytrain.map((v, i) => (i === 3 ? NaN : v))), /y\[3\] is NaN: DecisionTreeRegressor needs a finite number per sample \(drop or impute rows/);
   check(() => new DecisionTreeRegressor().fit(Xtrain.map((r, i) => (i === 5 ? r.map(() => NaN) : r)), ytrain), /X\[5\]\[0\] is NaN: .* impute missing values/);

@@ -1,8 +1,11 @@
 // A CART decision tree for regression: each node splits where its children's summed squared error
 // falls most, and a leaf predicts the (weighted) mean target of its training samples, as
-// scikit-learn's DecisionTreeRegressor with criterion "squared_error". The grower is ./cart.
+// scikit-learn's DecisionTreeRegressor with criterion "squared_error"; or, with "absolute_error",
+// where the summed absolute deviation from each child's median falls most, a leaf predicting the
+// (weighted) median (./absoluteErrorCriterion). The grower is ./cart.
 import { NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
+import { absoluteErrorCriterion } from "./absoluteErrorCriterion";
 import { CART_DEFAULTS, type CartCriterion, type CartParams, type CartTree, applyCart, cartFromJSON, cartLeafCount, cartToJSON, checkCartParams, growCart } from "./cart";
 import type { Regressor } from "./estimator";
 import { checkTarget } from "./histGradientBoostingRegressor";
@@ -12,8 +15,12 @@ import { autologFit } from "./autolog";
 import { modelBundle } from "./summary";
 
 export interface DecisionTreeRegressorParams extends CartParams {
-  /** What a split lowers: the squared error about each child's mean (the only one so far). */
-  criterion: "squared_error";
+  /**
+   * What a split lowers: the squared error about each child's mean ("squared_error"; leaves predict
+   * the mean), or the absolute error about each child's median ("absolute_error"; leaves predict the
+   * median, robust to outliers, slower to fit).
+   */
+  criterion: "squared_error" | "absolute_error";
 }
 
 /**
@@ -44,7 +51,7 @@ export class DecisionTreeRegressor implements Regressor<DenseMatrix, DecisionTre
 
   constructor(params: Partial<DecisionTreeRegressorParams> = {}) {
     this.p = { criterion: "squared_error", ...CART_DEFAULTS, ...params };
-    checkOption("criterion", this.p.criterion, ["squared_error"] as const);
+    checkOption("criterion", this.p.criterion, ["squared_error", "absolute_error"] as const);
     checkCartParams(this.p);
   }
 
@@ -69,7 +76,7 @@ export class DecisionTreeRegressor implements Regressor<DenseMatrix, DecisionTre
     return this.state.maxDepth;
   }
 
-  /** Grows the tree; with sampleWeight, sums and leaf means are weighted (minSamples* still count samples). */
+  /** Grows the tree; with sampleWeight, errors and leaf means (medians) are weighted (minSamples* still count samples). */
   fit(X: DenseMatrix, y: readonly number[], options: FitOptions = {}): this {
     return autologFit(this, () => this.fitOnce(X, y, options));
   }
@@ -78,7 +85,8 @@ export class DecisionTreeRegressor implements Regressor<DenseMatrix, DecisionTre
     const dense = toDense(X, { model: "DecisionTreeRegressor" });
     const target = checkTarget(y, dense.nRows, "y", "DecisionTreeRegressor");
     const weight = checkSampleWeight(options.sampleWeight, dense.nRows, "DecisionTreeRegressor") ?? new Float64Array(dense.nRows).fill(1);
-    this.fitted = growCart(dense, weight, squaredErrorCriterion(target), this.p);
+    const criterion = this.p.criterion === "absolute_error" ? absoluteErrorCriterion(target, weight) : squaredErrorCriterion(target);
+    this.fitted = growCart(dense, weight, criterion, this.p);
     return this;
   }
 

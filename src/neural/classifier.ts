@@ -6,9 +6,9 @@
 import type * as TF from "@tensorflow/tfjs";
 import { InvalidInputError, NotFittedError, checkOption } from "../errors";
 import { MIME, type MimeBundle } from "../display";
-import { type Label, uniqueLabels, labelIndex } from "../labels";
-import { isIndicator } from "../metrics/targets";
-import { checkNumber, encodeLabels } from "../models/input";
+import type { Label } from "../labels";
+import { checkNumber } from "../models/input";
+import { type TargetCoding, codingOf, labelsFromProba, targetMatrix } from "../models/targetCoding";
 import { modelBundle } from "../models/summary";
 import { type SerializedModel, serializeModel } from "../models/serialize";
 import { autologFit } from "../models/autolog";
@@ -80,12 +80,6 @@ export function checkNeuralParams(p: NeuralParams): void {
   checkNumber("seed", p.seed, { min: 0, max: 2 ** 32 - 1, integer: true, nullable: true });
 }
 
-/** How targets were given, so predictions come back in the same form. */
-export interface TargetCoding {
-  kind: "single" | "sets" | "indicator";
-  classes: Label[];
-}
-
 /** Samples turned into tensors, a batch of rows at a time. */
 export interface InputSource {
   readonly nRows: number;
@@ -126,47 +120,6 @@ interface Fitted {
   history: EpochLogs[];
   /** Kept by a warm-start fit (and restore()) so the next round continues its moments. */
   optimizer?: TF.Optimizer;
-}
-
-/** 1 where row i has class j, as a flat n × k matrix. */
-export function targetMatrix(y: readonly unknown[], coding: TargetCoding, what: string): Float32Array {
-  const k = coding.classes.length;
-  const out = new Float32Array(y.length * k);
-  const index = labelIndex(coding.classes);
-  y.forEach((row, i) => {
-    if (coding.kind === "single") {
-      const j = index.get(row as Label);
-      if (j === undefined) throw new InvalidInputError(`${what}[${i}] is ${JSON.stringify(row)}, a class not seen in fit (${coding.classes.map((c) => JSON.stringify(c)).join(", ")})`);
-      out[i * k + j] = 1;
-    } else if (!Array.isArray(row)) {
-      throw new InvalidInputError(`${what}[${i}] is ${JSON.stringify(row)}: this model was fitted on multi-label targets, so every sample needs a label set (array)`);
-    } else if (coding.kind === "indicator") {
-      if (row.length !== k) throw new InvalidInputError(`${what}[${i}] has ${row.length} indicator columns; the model has ${k}`);
-      row.forEach((v, j) => (out[i * k + j] = v === 1 ? 1 : 0));
-    } else {
-      for (const l of row) {
-        const j = index.get(l);
-        if (j !== undefined) out[i * k + j] = 1;
-      }
-    }
-  });
-  return out;
-}
-
-export function codingOf(y: readonly unknown[], n: number, model: string): TargetCoding {
-  if (!Array.isArray(y)) throw new InvalidInputError("y must be an array: one label (or one label set) per sample");
-  if (y.length !== n) throw new InvalidInputError(`X has ${n} samples but y has ${y.length}: they must describe the same samples`);
-  if (n > 0 && Array.isArray(y[0])) {
-    const sets = y as readonly (readonly Label[])[];
-    sets.forEach((row, i) => {
-      if (!Array.isArray(row)) throw new InvalidInputError(`y[${i}] is ${JSON.stringify(row)} but y[0] is a label set: give every sample a label set (array), [] for none`);
-    });
-    if (isIndicator(sets)) return { kind: "indicator", classes: Array.from({ length: sets[0].length }, (_, j) => j) };
-    const classes = uniqueLabels(sets.flat(), "y's label sets");
-    if (classes.length === 0) throw new InvalidInputError("every label set in y is empty: there is no label to learn");
-    return { kind: "sets", classes };
-  }
-  return { kind: "single", classes: encodeLabels(y as Label[], n, { model, minClasses: 2 }).classes };
 }
 
 export abstract class NeuralClassifier<X, P extends NeuralParams> {
@@ -514,13 +467,6 @@ export function epochSeries(history: readonly EpochLogs[]): Record<string, numbe
 function newOptimizer(p: NeuralParams): TF.Optimizer {
   const tf = tfjs();
   return p.optimizer === "adam" ? tf.train.adam(p.learningRate, 0.9, 0.999, 1e-8) : tf.train.momentum(p.learningRate, p.momentum, true);
-}
-
-/** Predictions in the form the targets were given: the most probable class, or each label of probability ≥ 0.5. */
-export function labelsFromProba(proba: number[][], coding: TargetCoding): Label[] | Label[][] {
-  if (coding.kind === "single") return proba.map((row) => coding.classes[row.indexOf(Math.max(...row))]);
-  if (coding.kind === "indicator") return proba.map((row) => row.map((q) => (q >= 0.5 ? 1 : 0)));
-  return proba.map((row) => coding.classes.filter((_, j) => row[j] >= 0.5));
 }
 
 /** A seeded random split of row indices into training and held-out rows (at least one each). */

@@ -313,7 +313,7 @@ test("permutationImportance: unused features score 0, the model's main feature c
   assert.throws(() => permutationImportance(lr, text.Xtest, text.ytest.slice(1)), /but y has/);
 });
 
-test("multi-label: OneVsRestClassifier over boosted trees takes label sets on sparse TF-IDF and round-trips", async () => {
+test("multi-label: OneVsRestClassifier over boosted trees takes label sets on sparse TF-IDF, round-trips, and equals the boosted classifier fitted on the label sets", async () => {
   const { OneVsRestClassifier } = await import("../index");
   const text = textSplit("tfidf");
   // Two overlapping labels per licence paragraph: is it a GNU licence, is it a copyleft one.
@@ -325,6 +325,10 @@ test("multi-label: OneVsRestClassifier over boosted trees takes label sets on sp
   assert.ok(micro > 0.8, `micro-F1 ${micro}`);
   const again = modelFromJSON(JSON.parse(JSON.stringify(model))) as typeof model;
   assert.deepEqual(again.predictProba(text.Xtest), model.predictProba(text.Xtest));
+  // The boosted classifier takes the label sets itself, over one binning, with the same per-label models.
+  const native = new HistGradientBoostingClassifier({ maxIter: 15, earlyStopping: false }).fit(text.Xtrain, sets(text.ytrain));
+  assert.deepEqual(native.predictProba(text.Xtest), model.predictProba(text.Xtest));
+  assert.deepEqual(native.predict(text.Xtest), predicted);
 });
 
 test("HistGradientBoostingRegressor speaks the estimator contract: fit returns it, params() rebuilds it, JSON round trip, not-fitted error, summary", async () => {

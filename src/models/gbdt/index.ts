@@ -5,7 +5,7 @@ export { type BinnedMatrix, type BinLayout, binDense, binSparse } from "./bins";
 export { HistogramBuilder, type Histogram } from "./histogram";
 export { findSplit, leafWeight, type Split, type SplitRules } from "./split";
 export { TreeGrower, type GrowerParams } from "./grower";
-export { type Objective, type Target, binaryLogistic, softmax, squaredError, absoluteError, poisson } from "./objective";
+export { type Objective, type Target, binaryLogistic, perLabelLogistic, softmax, squaredError, absoluteError, poisson } from "./objective";
 export { boost, stalled, type BoostParams, type Boosted, type ValidationSet } from "./booster";
 export { type Forest, type ScoredRows, addTreeScores } from "./forest";
 export { GRADIENT_BOOSTING_DEFAULTS, resolveParams, boostParams, categoricalMask, type GradientBoostingParams, type GradientBoostingAliases } from "./params";

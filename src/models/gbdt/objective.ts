@@ -78,6 +78,52 @@ export const binaryLogistic: Objective = {
   },
 };
 
+/**
+ * Multi-label log loss (XGBoost's binary:logistic with num_target K): K labels, a sigmoid output
+ * and one tree per label each round, all over the same bins. Output k's baseline, gradients and
+ * loss are binaryLogistic's on label k alone, so each label's ensemble is the binary model of that
+ * label. Targets are n × K, row-major: y is 0/1 and weight (or null) one per row and label.
+ */
+export function perLabelLogistic(K: number): Objective {
+  // Each target's label columns, split out once (the training set, the validation set).
+  const split = new WeakMap<Target, { labels: Target[]; raw: Float64Array }>();
+  const columns = (t: Target) => {
+    let c = split.get(t);
+    if (!c) {
+      const n = t.y.length / K;
+      const w = t.weight;
+      const labels = Array.from({ length: K }, (_, k) => ({
+        y: Int32Array.from({ length: n }, (_, i) => t.y[i * K + k]),
+        weight: w && Float64Array.from({ length: n }, (_, i) => w[i * K + k]),
+      }));
+      c = { labels, raw: new Float64Array(n) };
+      split.set(t, c);
+    }
+    return c;
+  };
+  /** Output k's scores, into the target's scratch column. */
+  const scores = (raw: Float64Array, k: number, out: Float64Array) => {
+    for (let i = 0; i < out.length; i++) out[i] = raw[i * K + k];
+    return out;
+  };
+  return {
+    name: "log_loss",
+    nOutputs: K,
+    baseline: (t) => Float64Array.from(columns(t).labels, (label) => binaryLogistic.baseline(label)[0]),
+    gradients(raw, t, g, h) {
+      const c = columns(t);
+      for (let k = 0; k < K; k++) binaryLogistic.gradients(scores(raw, k, c.raw), c.labels[k], [g[k]], [h[k]]);
+    },
+    /** The mean over labels of each label's mean log loss. */
+    loss(raw, t) {
+      const c = columns(t);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += binaryLogistic.loss(scores(raw, k, c.raw), c.labels[k]);
+      return sum / K;
+    },
+  };
+}
+
 /** Softmax cross-entropy over K classes (one tree per class per round). */
 export function softmax(K: number): Objective {
   const prob = new Float64Array(K);

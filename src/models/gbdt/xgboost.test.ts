@@ -126,3 +126,79 @@ test("models XGBoost trained load here and predict the same: binary:logistic, mu
   assert.throws(() => HistGradientBoostingRegressor.fromXGBoost("{oops"), (e: unknown) => e instanceof InvalidInputError && /not valid JSON/.test((e as Error).message));
   assert.throws(() => HistGradientBoostingRegressor.fromXGBoost({ learner: {} }), /not an XGBoost JSON model/);
 });
+
+test("multi-label: binary:logistic with one target per label, both ways through real xgboost", () => {
+  const wine = denseSplit("wine");
+  const labels = (X: number[][], y: readonly unknown[]) => y.map((c, i) => [c === 0 ? 1 : 0, c === 2 ? 1 : 0, X[i][0] > 13 ? 1 : 0]);
+  const Xtr = float32Rows(wine.Xtrain);
+  const Xte = float32Rows(wine.Xtest);
+  // Trained here on label sets: XGBoost reads num_target 3 and gives the same margins.
+  const sets = labels(Xtr, wine.ytrain).map((r) => ["first", "third", "strong"].filter((_, k) => r[k]));
+  const ours = new HistGradientBoostingClassifier({ maxIter: 12, earlyStopping: false, lambda: 1 }).fit(Xtr, sets);
+  const text = ours.toXGBoost();
+  const param = JSON.parse(text).learner.learner_model_param;
+  assert.equal(param.num_target, "3");
+  assert.equal(param.num_class, "0");
+  const r1 = peer(["margins", write("ml.json", text), write("ml-data.json", { test: jsonRows(Xte) })]);
+  assertMargins(ours.decisionFunction(Xte), r1.margins, "multi-label export");
+  const back = HistGradientBoostingClassifier.fromXGBoost(text);
+  assert.deepEqual(back.classes, ["first", "strong", "third"]);
+  assert.deepEqual(back.predict(Xte), ours.predict(Xte));
+
+  // Trained by XGBoost on 0/1 rows (what XGBClassifier does with a label matrix): loads as 0/1 rows.
+  const data = write("t-ml-data.json", { train: jsonRows(wine.Xtrain), y: labels(wine.Xtrain, wine.ytrain), test: jsonRows(wine.Xtest) });
+  const r2 = peer(["train", data, write("p-ml.json", { objective: "binary:logistic", tree_method: "hist", max_depth: 3, rounds: 10 }), path.join(dir, "x-ml.json")]);
+  const loaded = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-ml.json"), "utf8"));
+  assert.ok(loaded.multiLabel);
+  assert.deepEqual(loaded.classes, [0, 1, 2]);
+  const margins = loaded.decisionFunction(wine.Xtest);
+  assertMargins(margins, r2.margins, "multi-label import");
+  assert.deepEqual(loaded.predict(wine.Xtest), margins.map((r) => r.map((z) => (z > 0 ? 1 : 0))));
+  const named = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-ml.json"), "utf8"), { classes: ["first", "third", "strong"] });
+  assert.deepEqual(named.predict(wine.Xtest.slice(0, 3)), margins.slice(0, 3).map((r) => ["first", "third", "strong"].filter((_, k) => r[k] > 0)));
+  // Vector leaves (multi_strategy "multi_output_tree") are not read, and say so.
+  peer(["train", data, write("p-mo.json", { objective: "binary:logistic", tree_method: "hist", multi_strategy: "multi_output_tree", max_depth: 3, rounds: 2 }), path.join(dir, "x-mo.json")]);
+  assert.throws(() => HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-mo.json"), "utf8")), /multi_output_tree/);
+});
+
+test("categorical splits both ways through real xgboost: XGBoost's set goes right, ours left; missing and unseen categories go the same way", () => {
+  const d = loadFixture("gbdt").datasets.categorical;
+  const rows = float32Rows(d.X.map((r: (number | null)[]) => r.map((v) => (v === null ? NaN : v))));
+  const pick = <T>(a: readonly T[], idx: readonly number[]) => idx.map((i) => a[i]);
+  const Xtrain = pick(rows, d.train);
+  // The test rows hold missing categories and category 99, never seen in training.
+  const Xtest = pick(rows, d.test);
+  assert.ok(Xtest.some((r) => r[0] === 99) && Xtest.some((r) => Number.isNaN(r[0])));
+  const testData = write("cat-data.json", { test: jsonRows(Xtest) });
+
+  // Trained here: exported categorical splits give XGBoost's margins.
+  const reg = new HistGradientBoostingRegressor({ maxIter: 30, categoricalFeatures: [0, 1] }).fit(Xtrain, pick<number>(d.y, d.train));
+  const text = reg.toXGBoost();
+  const trees = JSON.parse(text).learner.gradient_booster.model.trees;
+  assert.ok(trees.some((t: any) => t.split_type.includes(1) && t.categories.length > 0), "the export holds categorical splits");
+  assertMargins(reg.predict(Xtest).map((v) => [v]), peer(["margins", write("cat-reg.json", text), testData]).margins, "categorical regressor export");
+  const back = HistGradientBoostingRegressor.fromXGBoost(text);
+  assertMargins(back.predict(Xtest).map((v) => [v]), reg.predict(Xtest).map((v) => [v]), "categorical regressor back");
+  const clf = new HistGradientBoostingClassifier({ maxIter: 15, earlyStopping: false, categoricalFeatures: [0, 1], l2Regularization: 1 }).fit(Xtrain, pick<number>(d.y_class, d.train));
+  assertMargins(clf.decisionFunction(Xtest), peer(["margins", write("cat-clf.json", clf.toXGBoost()), testData]).margins, "categorical classifier export");
+
+  // Trained by XGBoost on categorical columns (partition splits, and one-hot splits of few categories): same margins here.
+  const data = write("t-cat-data.json", { train: jsonRows(Xtrain), y: pick(d.y, d.train), test: jsonRows(Xtest) });
+  const types = ["c", "c", "q", "q"];
+  const r1 = peer(["train", data, write("p-cat1.json", { objective: "reg:squarederror", tree_method: "hist", max_depth: 4, rounds: 20, feature_types: types, max_cat_to_onehot: 1 }), path.join(dir, "x-cat1.json")]);
+  const m1 = HistGradientBoostingRegressor.fromXGBoost(fs.readFileSync(path.join(dir, "x-cat1.json"), "utf8"));
+  assertMargins(m1.predict(Xtest).map((v) => [v]), r1.margins, "XGBoost categorical regressor");
+  // Saved again from here, it is still XGBoost's model.
+  assertMargins(peer(["margins", write("cat-again.json", m1.toXGBoost()), testData]).margins, r1.margins, "XGBoost categorical regressor, saved again");
+  const classes = write("t-cat-clf.json", { train: jsonRows(Xtrain), y: pick(d.y_class, d.train), test: jsonRows(Xtest) });
+  const r2 = peer(["train", classes, write("p-cat2.json", { objective: "multi:softprob", num_class: 3, tree_method: "hist", max_depth: 3, rounds: 10, feature_types: types, max_cat_to_onehot: 8 }), path.join(dir, "x-cat2.json")]);
+  const m2 = HistGradientBoostingClassifier.fromXGBoost(fs.readFileSync(path.join(dir, "x-cat2.json"), "utf8"));
+  assertMargins(m2.decisionFunction(Xtest), r2.margins, "XGBoost categorical classifier (one-hot splits)");
+  // Contributions still sum to the margin on categorical splits.
+  m2.contributions(Xtest.slice(0, 5)).forEach((perClass, i) => perClass.forEach((phi, k) => assert.ok(Math.abs(phi.reduce((a, b) => a + b, 0) - r2.margins[i][k]) < 1e-5)));
+
+  // Categories XGBoost cannot read (negative, fractional) are a clear error on export.
+  const shifted = Xtrain.map((r) => [r[0] - 1.5, ...r.slice(1)]);
+  const odd = new HistGradientBoostingRegressor({ maxIter: 2, categoricalFeatures: [0] }).fit(shifted, pick<number>(d.y, d.train));
+  assert.throws(() => odd.toXGBoost(), (e: unknown) => e instanceof InvalidInputError && /feature 0 has category -1.5, and XGBoost reads categories as whole numbers/.test((e as Error).message));
+});

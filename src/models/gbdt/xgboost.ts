@@ -4,7 +4,14 @@
 // when x ≤ threshold. Saving takes the smallest float32 above the threshold (the same decision for
 // every float32 input, which is what XGBoost reads); loading takes the largest double whose float32
 // rounding falls below the condition (the same decision for every input).
+//
+// A categorical split (split_type 1) in XGBoost sends the categories of its set RIGHT and every
+// other category — one never seen in training, a negative one — left; modelbench sends its set
+// left and an unseen category where missing values go. Saving picks, per split, the set and child
+// order that keep both rules (see categoricalNode); loading swaps the children. XGBoost reads a
+// category as a whole number (2.5 as 2): a loaded model is exact for whole-number categories.
 import { InvalidInputError } from "../../errors";
+import { indexOfSorted } from "./bins";
 import type { Forest } from "./forest";
 import type { BoostedState } from "./model";
 
@@ -67,26 +74,69 @@ export function stringifyXGBoost(model: object): string {
   ).replace(/"@float:([^"]+)"/g, "$1");
 }
 
+// XGBoost reads a category as a whole number below 2^24 (a float32 holds each exactly).
+const MAX_CATEGORY = 2 ** 24;
+
+/** Refuses categories XGBoost cannot read as categories. */
+function checkCategories(categories: readonly (Float64Array | null)[]): void {
+  categories.forEach((known, f) => {
+    const bad = known && Array.from(known).find((c) => !(Number.isInteger(c) && c >= 0 && c < MAX_CATEGORY));
+    if (bad !== undefined && bad !== null) {
+      throw new InvalidInputError(`feature ${f} has category ${bad}, and XGBoost reads categories as whole numbers 0 … 2^24−1: recode the column's categories as 0, 1, 2, … and fit again to export the model`);
+    }
+  });
+}
+
+/**
+ * A categorical split as XGBoost writes it: its categories (sent right), whether the children
+ * trade places, and whether missing values go left. When modelbench sends missing (and unseen)
+ * values left, XGBoost's set is the known categories modelbench sends right; otherwise the
+ * children trade places and the set is modelbench's own, so an unseen category goes with missing
+ * values either way. Without known categories (a model loaded from XGBoost) a category outside
+ * the set already goes where XGBoost sends it: the children trade places.
+ */
+function categoricalNode(goLeft: Float64Array, known: Float64Array | null, missingLeft: boolean): { right: number[]; swap: boolean; defaultLeft: boolean } {
+  if (known && missingLeft) return { right: Array.from(known).filter((c) => indexOfSorted(goLeft, c) < 0), swap: false, defaultLeft: true };
+  return { right: Array.from(goLeft), swap: true, defaultLeft: !missingLeft };
+}
+
 /** A fitted boosted model as an XGBoost JSON model (an object; stringifyXGBoost writes its file). */
 export function toXGBoostJSON(state: BoostedState, objective: XGBoostObjective, attributes: Record<string, string> = {}, featureNames: readonly string[] = []): object {
-  const { forest, baseline, nFeatures } = state;
-  if (state.categories) {
-    throw new InvalidInputError("this model splits on categorical features, which modelbench does not write to XGBoost's JSON format yet: keep it as modelbench JSON (toJSON), or one-hot encode the categories and fit again to export it");
-  }
+  const { forest, baseline, nFeatures, categories } = state;
+  if (categories) checkCategories(categories);
   const K = baseline.length;
   const trees = [];
   for (let t = 0; t < forest.roots.length; t++) {
     const root = forest.roots[t];
     const end = t + 1 < forest.roots.length ? forest.roots[t + 1] : forest.feature.length;
     const n = end - root;
-    const local = (q: number) => (q < 0 ? -1 : q - root);
+    // Per node: XGBoost's left and right child, and a categorical split's set (sent right).
+    const xgbLeft = new Int32Array(n);
+    const xgbRight = new Int32Array(n);
+    const sets = new Map<number, { right: number[]; defaultLeft: boolean }>();
+    for (let q = root; q < end; q++) {
+      let swap = false;
+      const set = forest.feature[q] < 0 ? -1 : forest.catSet[q];
+      if (set >= 0) {
+        const node = categoricalNode(forest.catValues[set], categories?.[forest.feature[q]] ?? null, forest.missingLeft[q] === 1);
+        swap = node.swap;
+        sets.set(q, node);
+      }
+      xgbLeft[q - root] = swap ? forest.right[q] : forest.left[q];
+      xgbRight[q - root] = swap ? forest.left[q] : forest.right[q];
+    }
+    // XGBoost's predictor finds a right child next to its left one: nodes numbered breadth-first, children in pairs.
+    const nodes = [root];
+    for (let k = 0; k < nodes.length; k++) if (forest.feature[nodes[k]] >= 0) nodes.push(xgbLeft[nodes[k] - root], xgbRight[nodes[k] - root]);
+    const id = new Int32Array(n);
+    nodes.forEach((q, k) => (id[q - root] = k));
     const parents = new Array<number>(n).fill(2147483647);
     const tree = {
       base_weights: [] as number[],
-      categories: [],
-      categories_nodes: [],
-      categories_segments: [],
-      categories_sizes: [],
+      categories: [] as number[],
+      categories_nodes: [] as number[],
+      categories_segments: [] as number[],
+      categories_sizes: [] as number[],
       default_left: [] as number[],
       id: t,
       left_children: [] as number[],
@@ -99,19 +149,28 @@ export function toXGBoostJSON(state: BoostedState, objective: XGBoostObjective, 
       sum_hessian: [] as number[],
       tree_param: { num_deleted: "0", num_feature: String(nFeatures), num_nodes: String(n), size_leaf_vector: "1" },
     };
-    for (let q = root; q < end; q++) {
+    nodes.forEach((q, k) => {
       const leaf = forest.feature[q] < 0;
-      tree.left_children.push(local(forest.left[q]));
-      tree.right_children.push(local(forest.right[q]));
-      if (!leaf) parents[local(forest.left[q])] = parents[local(forest.right[q])] = q - root;
+      const set = sets.get(q);
+      if (set) {
+        tree.categories_nodes.push(k);
+        tree.categories_segments.push(tree.categories.length);
+        tree.categories_sizes.push(set.right.length);
+        tree.categories.push(...set.right);
+      }
+      const l = leaf ? -1 : id[xgbLeft[q - root] - root];
+      const r = leaf ? -1 : id[xgbRight[q - root] - root];
+      tree.left_children.push(l);
+      tree.right_children.push(r);
+      if (!leaf) parents[l] = parents[r] = k;
       tree.split_indices.push(leaf ? 0 : forest.feature[q]);
-      tree.split_conditions.push(leaf ? forest.value[q] : conditionAbove(forest.threshold[q]));
+      tree.split_conditions.push(leaf ? forest.value[q] : set ? 0 : conditionAbove(forest.threshold[q]));
       tree.base_weights.push(leaf ? forest.value[q] : 0);
-      tree.default_left.push(leaf ? 0 : forest.missingLeft[q]);
+      tree.default_left.push(leaf ? 0 : set ? Number(set.defaultLeft) : forest.missingLeft[q]);
       tree.loss_changes.push(num(forest.gain[q]));
       tree.sum_hessian.push(num(forest.cover[q]));
-      tree.split_type.push(0);
-    }
+      tree.split_type.push(set ? 1 : 0);
+    });
     trees.push(tree);
   }
   // base_score is in the objective's output space: a probability for logistic, a mean for Poisson.
@@ -128,7 +187,8 @@ export function toXGBoostJSON(state: BoostedState, objective: XGBoostObjective, 
     learner: {
       attributes,
       feature_names: [...featureNames],
-      feature_types: featureNames.length ? featureNames.map(() => "float") : [],
+      // "c" marks a categorical column (XGBoost writes types without names too).
+      feature_types: categories ? Array.from({ length: nFeatures }, (_, f) => (categories[f] ? "c" : "float")) : featureNames.length ? featureNames.map(() => "float") : [],
       gradient_booster: {
         model: {
           cats: { enc: [], feature_segments: [], sorted_idx: [] },
@@ -139,7 +199,14 @@ export function toXGBoostJSON(state: BoostedState, objective: XGBoostObjective, 
         },
         name: "gbtree",
       },
-      learner_model_param: { base_score: `[${base.map((b) => b.toExponential(8).toUpperCase()).join(",")}]`, boost_from_average: "1", num_class: K > 1 ? String(K) : "0", num_feature: String(nFeatures), num_target: "1" },
+      learner_model_param: {
+        base_score: `[${base.map((b) => b.toExponential(8).toUpperCase()).join(",")}]`,
+        boost_from_average: "1",
+        num_class: objective === "multi:softprob" ? String(K) : "0",
+        num_feature: String(nFeatures),
+        // Several outputs of binary:logistic are labels (multi-label), one tree per label per round.
+        num_target: objective === "multi:softprob" ? "1" : String(K),
+      },
       objective: objectives[objective],
     },
     version: [3, 2, 0],
@@ -155,6 +222,18 @@ export interface LoadedXGBoost {
 }
 
 const bad = (what: string) => new InvalidInputError(`not an XGBoost JSON model (${what}): save it from Python with booster.save_model("model.json") (XGBoost ≥ 2)`);
+
+/** A tree's categorical splits: node → its categories (those XGBoost sends right), increasing. */
+function categorySets(tree: any): Map<number, Float64Array> {
+  const sets = new Map<number, Float64Array>();
+  const nodes: number[] = tree.categories_nodes ?? [];
+  nodes.forEach((node, j) => {
+    const start = tree.categories_segments[j];
+    const values: number[] = tree.categories.slice(start, start + tree.categories_sizes[j]);
+    sets.set(node, Float64Array.from(values).sort());
+  });
+  return sets;
+}
 
 export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
   let doc: any = json;
@@ -173,7 +252,8 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
   const known: XGBoostObjective[] = ["binary:logistic", "multi:softprob", "reg:squarederror", "reg:absoluteerror", "count:poisson"];
   if (!known.includes(objective)) throw new InvalidInputError(`XGBoost objective ${JSON.stringify(objective)} is not supported: modelbench reads ${known.join(", ")}`);
   const param = learner.learner_model_param ?? {};
-  const K = Math.max(1, Number(param.num_class) || 1);
+  // Classes of multi:softprob, or targets (labels of binary:logistic, multi-label): one tree each per round.
+  const K = Math.max(1, Number(param.num_class) || Number(param.num_target) || 1);
   const nFeatures = Number(param.num_feature);
   if (Number(model.gbtree_model_param?.num_parallel_tree ?? 1) !== 1) throw new InvalidInputError("XGBoost models with num_parallel_tree > 1 (boosted random forests) are not supported");
   const baseText = String(param.base_score ?? "0.5");
@@ -182,22 +262,31 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
     const b = Math.fround(base.length === K ? base[k] : base[0]);
     return objective === "binary:logistic" ? Math.log(b / (1 - b)) : objective === "count:poisson" ? Math.log(b) : b;
   });
-  const cols: Record<keyof Omit<Forest, "roots" | "catSet" | "catValues">, number[]> = { feature: [], threshold: [], missingLeft: [], left: [], right: [], value: [], gain: [], cover: [] };
+  const cols: Record<keyof Omit<Forest, "roots" | "catValues">, number[]> = { feature: [], threshold: [], missingLeft: [], left: [], right: [], value: [], gain: [], cover: [], catSet: [] };
+  const catValues: Float64Array[] = [];
   const roots: number[] = [];
   const info: number[] = model.tree_info ?? [];
   model.trees.forEach((tree: any, t: number) => {
-    if (tree.categories_nodes?.length) throw new InvalidInputError("XGBoost models with categorical splits are not supported yet");
+    if (Number(tree.tree_param?.size_leaf_vector ?? 1) > 1) {
+      throw new InvalidInputError('the XGBoost model has vector leaves (multi_strategy="multi_output_tree"), which modelbench does not read: train it with the default multi_strategy="one_output_per_tree"');
+    }
     if ((info[t] ?? t % K) !== t % K) throw new InvalidInputError("the XGBoost model's trees are not in round-by-round, class-by-class order");
     const base = cols.feature.length;
     roots.push(base);
     const n = tree.left_children.length;
+    const sets = categorySets(tree);
     for (let q = 0; q < n; q++) {
       const leaf = tree.left_children[q] === -1;
+      const set = leaf ? undefined : sets.get(q);
+      if (!leaf && (tree.split_type?.[q] ?? 0) === 1 && !set) throw bad(`tree ${t} node ${q} is a categorical split without categories`);
       cols.feature.push(leaf ? -1 : tree.split_indices[q]);
-      cols.threshold.push(leaf ? 0 : thresholdBelow(tree.split_conditions[q]));
-      cols.missingLeft.push(leaf ? 0 : tree.default_left[q] ? 1 : 0);
-      cols.left.push(leaf ? -1 : tree.left_children[q] + base);
-      cols.right.push(leaf ? -1 : tree.right_children[q] + base);
+      cols.threshold.push(leaf || set ? 0 : thresholdBelow(tree.split_conditions[q]));
+      // XGBoost's set goes right: here it goes left, so the children trade places (and missing values with them).
+      const swap = set !== undefined;
+      cols.missingLeft.push(leaf ? 0 : (tree.default_left[q] ? 1 : 0) ^ (swap ? 1 : 0));
+      cols.left.push(leaf ? -1 : (swap ? tree.right_children[q] : tree.left_children[q]) + base);
+      cols.right.push(leaf ? -1 : (swap ? tree.left_children[q] : tree.right_children[q]) + base);
+      cols.catSet.push(set ? catValues.push(set) - 1 : -1);
       cols.value.push(leaf ? Math.fround(tree.split_conditions[q]) : 0);
       cols.gain.push(tree.loss_changes?.[q] ?? 0);
       cols.cover.push(tree.sum_hessian?.[q] ?? 0);
@@ -214,11 +303,12 @@ export function fromXGBoostJSON(json: unknown): LoadedXGBoost {
     gain: Float64Array.from(cols.gain),
     cover: Float64Array.from(cols.cover),
     roots: Int32Array.from(roots),
-    catSet: new Int32Array(cols.feature.length).fill(-1),
-    catValues: [],
+    catSet: Int32Array.from(cols.catSet),
+    catValues,
   };
   return {
-    // XGBoost reads absent CSR entries as missing values, as models trained here on CSR do.
+    // XGBoost reads absent CSR entries as missing values, as models trained here on CSR do. With
+    // no list of known categories, any category outside a split's set goes as XGBoost sends it.
     state: { forest, baseline, nFeatures, nIter: roots.length / K, trainLoss: [], validationLoss: [], sparse: true, categories: null },
     objective,
     attributes: learner.attributes ?? {},
