@@ -11,7 +11,7 @@ export class History {
   readonly session: number;
 
   /** `session`: read an existing session (the runtime's %history) instead of starting one. */
-  constructor(file: string, session?: number) {
+  constructor(private readonly file: string, session?: number) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
@@ -37,6 +37,11 @@ export class History {
   /** Where the runtime finds the kernel's history (environment variables set when it is started). */
   static readonly FILE_ENV = "MODELBENCH_HISTORY_FILE";
   static readonly SESSION_ENV = "MODELBENCH_HISTORY_SESSION";
+
+  /** The runtime's environment: `env` with where this history is and which session it is. */
+  runtimeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return { ...env, [History.FILE_ENV]: this.file, [History.SESSION_ENV]: String(this.session) };
+  }
 
   add(line: number, source: string): void {
     this.db.prepare("INSERT OR REPLACE INTO history (session, line, source) VALUES (?, ?, ?)").run(this.session, line, source);

@@ -29,7 +29,9 @@ export type ToChild =
   | { type: "debug_attach"; socket: string; files: CellFiles }
   | { type: "debug_detach" }
   /** The breakpoints of the script at `url` are set: it may run. */
-  | { type: "debug_ready"; url: string };
+  | { type: "debug_ready"; url: string }
+  /** The answer to an inspect_request: TypeScript's quick info with its documentation, or null. */
+  | { type: "inspect_reply"; id: number; text: string | null };
 
 export type FromChild =
   | { type: "ready" }
@@ -62,4 +64,7 @@ export type FromChild =
    * piece's first line within the cell and the map from the script to the piece's lines. */
   | { type: "debug_script"; url: string; path: string; lineOffset: number; firstLineShift: number; mappings: Mapping[] }
   /** A forwarded comm message was handled: its outputs have all been sent. */
-  | { type: "handled"; req: string };
+  | { type: "handled"; req: string }
+  /** `name?`: quick info from the protocol process's program, which keeps documentation comments
+   * (the runtime's drops them to build faster). */
+  | { type: "inspect_request"; id: number; decl: string; code: string; cursor: number };

@@ -27,6 +27,8 @@ export interface KernelOptions {
   storeUri?: string;
   cwd?: string;
   log?: (m: string) => void;
+  /** The history and the runtime, when the entry point made them (and started the runtime) first. */
+  early?: { history: History; runtime: Runtime };
 }
 
 export class Kernel {
@@ -59,12 +61,8 @@ export class Kernel {
   constructor(readonly options: KernelOptions) {
     this.log = options.log ?? ((m) => process.stderr.write(`[modelbench] ${m}\n`));
     this.sockets = new Sockets(new Signer(options.connection.key, options.connection.signature_scheme), this.log);
-    this.history = new History(options.historyFile);
-    this.runtime = new Runtime(options.cwd ?? process.cwd(), {
-      ...process.env,
-      [History.FILE_ENV]: options.historyFile,
-      [History.SESSION_ENV]: String(this.history.session),
-    });
+    this.history = options.early?.history ?? new History(options.historyFile);
+    this.runtime = options.early?.runtime ?? new Runtime(options.cwd ?? process.cwd(), this.history.runtimeEnv(process.env));
     this.runtime.on("message", (m: FromChild) => this.fromRuntime(m));
     this.runtime.on("died", (why: string, pid?: number) => this.runtimeReplaced(why, pid));
     this.comms = new CommRouter({
@@ -115,7 +113,7 @@ export class Kernel {
     await this.sockets.bind(this.options.connection, (msg, channel) => {
       this.dispatch(msg, channel).catch((e) => this.log(`error handling ${msg.header.msg_type}: ${e?.stack ?? e}`));
     });
-    this.runtime.start();
+    if (!this.runtime.started) this.runtime.start();
     this.publish("status", { execution_state: "starting" }, null);
   }
 
@@ -281,6 +279,13 @@ export class Kernel {
         return this.warmup.runtimeReady();
       case "debug_script":
         return void this.debugger.scriptCompiled(m);
+      case "inspect_request": {
+        const reply = (text: string | null) => this.runtime.send({ type: "inspect_reply", id: m.id, text });
+        return void this.language.inspect(m.decl, m.code, m.cursor).then(reply, (e) => {
+          this.log(`inspection for the runtime failed: ${e}`);
+          reply(null);
+        });
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { codePointToIndex, completeness, indexToCodePoint, maskMagics } from "./language";
+import { blankDocComments, codePointToIndex, completeness, indexToCodePoint, maskMagics } from "./language";
 
 test("cursor positions convert between code points and UTF-16 indices", () => {
   const s = "a😀b";
@@ -62,5 +62,53 @@ test("`Math.` completes Math's members, not a global that an @types package adde
     assert.deepEqual(conv.convert("", "process.pid > 0").diagnostics, [], "Node's globals are still declared");
   } finally {
     conv.close();
+  }
+});
+
+test("declaration files' documentation comments are blanked in place; strings and code are kept", () => {
+  const text = [
+    "/** The whole thing.",
+    " * @param a first */",
+    "declare function f(a: number): string;",
+    "  /**",
+    "   * Indented. */",
+    '  declare const glob: "src/**/*.ts";',
+    "declare const x: number; /** trailing, not a line's start */",
+    "/* a plain block comment stays */",
+    "/// <reference types=\"node\" />",
+  ].join("\n");
+  const out = blankDocComments(text);
+  assert.equal(out.length, text.length);
+  assert.deepEqual(out.split("\n").map((l) => l.length), text.split("\n").map((l) => l.length));
+  assert.ok(!out.includes("The whole thing") && !out.includes("Indented") && !out.includes("@param"));
+  for (const kept of ["declare function f(a: number): string;", 'declare const glob: "src/**/*.ts";', "/** trailing, not a line's start */", "/* a plain block comment stays */", '/// <reference types="node" />']) {
+    assert.ok(out.includes(kept), kept);
+  }
+  const ts = require("@tslab/typescript-for-tslab");
+  const a = ts.createSourceFile("a.d.ts", text, ts.ScriptTarget.Latest, true);
+  const b = ts.createSourceFile("b.d.ts", out, ts.ScriptTarget.Latest, true);
+  const shape = (sf: any) => sf.statements.map((st: any) => [st.kind, st.getStart(sf), st.end]);
+  assert.deepEqual(shape(b), shape(a));
+  assert.equal(b.statements[0].getStart(b), text.indexOf("declare function"));
+});
+
+test("the runtime's converter (docs: false) type-checks as the one with documentation does", () => {
+  const { createConverter } = require("./language");
+  const root = require("path").resolve(__dirname, "..", "..");
+  const withDocs = createConverter({ root });
+  const without = createConverter({ root, docs: false });
+  try {
+    for (const cell of ["Math.max(1, 2)", "const n: string = process.cwd()", "const bad: number = 'x'", "import * as fs from 'fs'; fs.readFileSync('x', 'utf8').length"]) {
+      const a = withDocs.convert("", cell);
+      const b = without.convert("", cell);
+      assert.deepEqual(b.diagnostics, a.diagnostics, cell);
+      assert.equal(b.output, a.output, cell);
+    }
+    const doc = (c: any) => require("./language").quickInfoText(c.inspect("", "Math.max", 6)) ?? "";
+    assert.match(doc(withDocs), /Returns the larger/);
+    assert.doesNotMatch(doc(without), /Returns the larger/);
+  } finally {
+    withDocs.close();
+    without.close();
   }
 });

@@ -6,6 +6,7 @@ import * as path from "path";
 import { KERNEL_GLOBALS, preludeOf } from "./globals";
 import { compose, decodeMappings, encodeMappings, inlineMapComment, takeInlineMap } from "./debug/sourceMap";
 import { Rewritten, rewriteRelativeImports } from "./project";
+import { requireWithCodeCache } from "./compileCache";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
@@ -22,7 +23,7 @@ const CELL_SOURCE = /(^|\/)__tslab__\.[jt]sx?$/;
 function installTranspileCache(): void {
   const tslabDir = path.dirname(require.resolve("tslab/package.json"));
   const id = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
-  const bundled = require(id);
+  const bundled = requireWithCodeCache(id) as any;
   if (bundled.__modelbenchTranspileCache) return;
   type Transpiled = { outputText: string; diagnostics?: unknown[]; sourceMapText?: string };
   const cache = new Map<string, Transpiled>();
@@ -60,13 +61,22 @@ function installTranspileCache(): void {
   // which does not exist at run time. Only Node's are global, as in the project's tsconfig; an
   // `import` still finds any @types package.
   const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) => {
-    const maps = creatingMaps ?? { cells: false };
+    const maps = creating?.maps ?? { cells: false };
+    const docs = creating?.docs ?? true;
     const compilerOptions = { types: ["node"], ...options };
     // The emitter reads the option as it emits each file: a cell's emit has a map only while
     // `maps.cells` is on, a local module's always (see SourceMaps; withComposedMap composes them).
     let emittingCell = false;
     Object.defineProperty(compilerOptions, "inlineSourceMap", { enumerable: true, get: () => maps.cells || !emittingCell });
-    const host = bundled.createWatchCompilerHost(rootFiles, compilerOptions, ...rest);
+    const [system, createProgram, ...others] = rest;
+    const host = bundled.createWatchCompilerHost(rootFiles, compilerOptions, system, createProgram ?? plainBuilder(bundled), ...others);
+    if (!docs) {
+      const readFile = host.readFile;
+      host.readFile = (file: string, encoding?: string) => {
+        const text = readFile.call(host, file, encoding);
+        return typeof text === "string" && /\.d\.[cm]?ts$/.test(file) ? blankDocComments(text) : text;
+      };
+    }
     // tslab keeps each new program through afterProgramCreate: its emit is wrapped to say whose it is.
     let keep: ((builder: any) => void) | undefined;
     Object.defineProperty(host, "afterProgramCreate", {
@@ -100,6 +110,61 @@ function installTranspileCache(): void {
   require.cache[id]!.exports = wrapper;
 }
 /**
+ * What tslab's watch program builds each cell's program with, in place of TypeScript's default
+ * `EmitAndSemanticDiagnosticsBuilderProgram`: the program itself, with the four things tslab asks of
+ * a builder. TypeScript's builder computes, for every new program, a hash and the references of
+ * each of its ~200 files (half of a new cell's compile, measured: `getReferencedFiles`, its state's
+ * `create`), to know which files a change affects; tslab only asks it which files one cell
+ * depends on, which the cell's own resolved imports answer.
+ */
+function plainBuilder(ts: any) {
+  return (rootNames: readonly string[], options: unknown, host: unknown, old: any, configFileParsingDiagnostics: unknown, projectReferences: unknown) => {
+    const program = ts.createProgram({ rootNames, options, host, oldProgram: old?.getProgramOrUndefined(), configFileParsingDiagnostics, projectReferences });
+    return {
+      getProgram: () => program,
+      getProgramOrUndefined: () => program,
+      releaseProgram: () => {},
+      getCompilerOptions: () => program.getCompilerOptions(),
+      // Bound on the way out: tslab reads a cell's `locals` (what it declares) before it asks for
+      // diagnostics, and TypeScript's builder had bound every file by then. The checker skips a
+      // file already bound.
+      getSourceFile: (file: string) => {
+        const sf = program.getSourceFile(file);
+        if (sf && !sf.locals) ts.bindSourceFile(sf, program.getCompilerOptions());
+        return sf;
+      },
+      getSourceFiles: () => program.getSourceFiles(),
+      getCurrentDirectory: () => program.getCurrentDirectory(),
+      emit: (file: unknown, writeFile: unknown, cancel: unknown, onlyDts: unknown, transformers: unknown) => program.emit(file, writeFile, cancel, onlyDts, transformers),
+      getAllDependencies: (file: any) => dependenciesOf(ts, program, file),
+    };
+  };
+}
+
+/** The files `file` imports or references, directly or through others, itself first (as the
+ * builder's getAllDependencies: every file when it is a script or augments the global scope). */
+function dependenciesOf(ts: any, program: any, file: any): string[] {
+  const global = !ts.isExternalModule(file) || (file.moduleAugmentations ?? []).some((m: any) => ts.isGlobalScopeAugmentation(m.parent));
+  if (global) return program.getSourceFiles().map((f: any) => f.fileName);
+  const seen = new Set<string>([file.fileName]);
+  const queue = [file];
+  const visit = (name: string | undefined) => {
+    if (!name || seen.has(name)) return;
+    const sf = program.getSourceFile(name);
+    if (!sf) return;
+    seen.add(name);
+    queue.push(sf);
+  };
+  while (queue.length) {
+    const sf = queue.pop();
+    sf.resolvedModules?.forEach((r: any) => visit(r?.resolvedModule?.resolvedFileName));
+    sf.resolvedTypeReferenceDirectiveNames?.forEach((r: any) => visit(r?.resolvedTypeReferenceDirective?.resolvedFileName));
+    for (const ref of sf.referencedFiles ?? []) visit(ts.resolveTripleslashReference(ref.fileName, sf.fileName));
+  }
+  return [...seen];
+}
+
+/**
  * Which of a converter's emits carry a source map, for the debugger: its cells' only while `cells`
  * is on (the runtime turns it on while a debugger is attached: a map costs each cell time), its
  * local modules' always (tslab emits a module once, until its file changes, so one imported before
@@ -109,8 +174,8 @@ export interface SourceMaps {
   cells: boolean;
 }
 
-/** The switch of the converter being created: tslab creates its watch host during that call. */
-let creatingMaps: SourceMaps | null = null;
+/** The options of the converter being created: tslab creates its watch host during that call. */
+let creating: { maps: SourceMaps; docs: boolean } | null = null;
 /** The `ts.sys` tslab sees while it creates a converter: it takes its root from getCurrentDirectory(). */
 let sysOverride: unknown = null;
 
@@ -122,6 +187,17 @@ let watching: unknown = null;
 /** ts.sys, with watchFile recording the project's files it is asked to watch. */
 function watchingSys(bundled: any): unknown {
   return (watching ??= Object.create(bundled.sys, {
+    // TypeScript watches node_modules recursively for packages installed after a failed import:
+    // on Linux that walks every folder in it with an inotify watch each, 300 ms of the first
+    // program here. Its report would not help: tslab's converter keeps one update timer and throws
+    // on the second that the failed-lookup invalidation sets. A package installed later (%npm)
+    // resolves anyway, unless a cell imported it before it was there (that was so with the
+    // watcher too: its report came between cells and never reached a program).
+    watchDirectory: {
+      writable: true,
+      value: (dir: string, cb: (path: string) => void, recursive?: boolean, ...rest: unknown[]) =>
+        recursive && /[\\/]node_modules$/.test(dir) ? { close: () => {} } : bundled.sys.watchDirectory(dir, cb, recursive, ...rest),
+    },
     watchFile: {
       writable: true,
       value: (file: string, cb: (f: string, kind: number) => void, ...rest: unknown[]) => {
@@ -163,6 +239,39 @@ export function refreshWatchedSources(): void {
     entry.mtimeMs = mtimeMs;
     for (const cb of [...entry.callbacks]) cb(file, mtimeMs < 0 ? 2 /* Deleted */ : 1 /* Changed */);
   }
+}
+
+/**
+ * The text with each documentation comment that starts a line (`/** … *\/`, what declaration files
+ * document with) blanked to spaces, its line breaks kept: every position stays where it was, and
+ * TypeScript reads no JSDoc, which only hover and quick info use. A `/**` inside a string cannot
+ * start a line, so strings are left alone.
+ */
+export function blankDocComments(text: string): string {
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf("/**"); at >= 0; ) {
+    let k = at - 1;
+    while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+    const end = text.indexOf("*/", at + 2);
+    if (end < 0) break;
+    if (k >= 0 && text.charCodeAt(k) !== 10 && text.charCodeAt(k) !== 13) {
+      at = text.indexOf("/**", at + 3);
+      continue;
+    }
+    out += text.slice(from, at);
+    // Spaces for the comment's characters, its line breaks kept.
+    for (let i = at; i < end + 2; ) {
+      const nl = text.indexOf("\n", i);
+      const stop = nl < 0 || nl >= end + 2 ? end + 2 : nl;
+      const cr = stop > i && text.charCodeAt(stop - 1) === 13 && stop !== end + 2;
+      out += " ".repeat(stop - i - (cr ? 1 : 0)) + (cr ? "\r" : "") + (stop === end + 2 ? "" : "\n");
+      i = stop === end + 2 ? stop : stop + 1;
+    }
+    from = end + 2;
+    at = text.indexOf("/**", from);
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** tslab's converter, loaded on first use with the transpile cache in front of its TypeScript
@@ -216,12 +325,18 @@ export interface ConverterOptions {
   cellDir?: string;
   /** Which emits carry source maps, for the debugger (the runtime flips `cells` as one attaches). */
   maps?: SourceMaps;
+  /**
+   * Whether declaration files keep their documentation comments (default true). The runtime's
+   * program only type-checks and emits, and parsing the JSDoc of lib and @types/node is about a
+   * third of building its first program; hover and `name?` ask the protocol process's program.
+   */
+  docs?: boolean;
 }
 
 /** A converter whose every call sees PRELUDE before the previous cells' declarations. */
 export function createConverter(options: ConverterOptions = {}): Converter {
   const t = tslab();
-  const { root, cellDir = root, maps = { cells: false } } = options;
+  const { root, cellDir = root, maps = { cells: false }, docs = true } = options;
   let real: Converter;
   if (root) {
     // tslab's own `ts` (the transpile cache's wrapper), whose sys already records watched files.
@@ -230,12 +345,12 @@ export function createConverter(options: ConverterOptions = {}): Converter {
       getCurrentDirectory: { value: () => root, writable: true, configurable: true },
     });
   }
-  creatingMaps = maps;
+  creating = { maps, docs };
   try {
     real = t.createConverter({ isJS: false, isBrowser: false });
   } finally {
     sysOverride = null;
-    creatingMaps = null;
+    creating = null;
   }
   const rewrite = (src: string) => (root && cellDir ? rewriteRelativeImports(src, cellDir, root) : new Rewritten(src, src));
   return {

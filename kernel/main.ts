@@ -1,6 +1,8 @@
 // Entry point that Jupyter starts: `node dist/kernel/main.js --connection-file FILE`.
 import * as fs from "fs";
-import { Kernel, type ConnectionInfo } from "./kernel";
+import type { ConnectionInfo } from "./kernel";
+import { History } from "./history";
+import { Runtime } from "./runtime";
 import { historyFile, storeUri } from "../src/store/location";
 
 function usage(message: string): never {
@@ -19,7 +21,14 @@ async function main(): Promise<void> {
     usage(`cannot read connection file ${file}: ${e}`);
   }
   const uri = storeUri();
-  const kernel = new Kernel({ connection, historyFile: historyFile(uri), storeUri: uri });
+  // The runtime first: it builds its TypeScript program (most of the wait for a first cell) on the
+  // other core while this process loads the protocol's modules and binds its sockets.
+  const history = new History(historyFile(uri));
+  const runtime = new Runtime(process.cwd(), history.runtimeEnv(process.env));
+  runtime.start();
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { Kernel } = require("./kernel") as typeof import("./kernel");
+  const kernel = new Kernel({ connection, historyFile: historyFile(uri), storeUri: uri, early: { history, runtime } });
   await kernel.start();
   // With interrupt_mode "message" interrupts arrive on the control channel; a SIGINT (signal mode,
   // or Ctrl-C in a terminal) is passed on to the runtime instead of killing the kernel.

@@ -30,6 +30,11 @@ export class Runtime extends EventEmitter {
     super();
   }
 
+  /** Whether start() was called (the kernel's entry point starts the runtime before loading the rest). */
+  get started(): boolean {
+    return this.generation > 0;
+  }
+
   start(): void {
     const gen = ++this.generation;
     const child = fork(path.join(__dirname, "child", "main.js"), [], {

@@ -158,7 +158,7 @@ export class CellRunner {
   private async runCell(code: string): Promise<void> {
     const split = this.split(code);
     if (split.cellMagic) return this.runMagic(split.cellMagic.name, split.cellMagic.args, split.cellMagic.body);
-    if (split.pinfo !== undefined) return this.pinfo(split.pinfo);
+    if (split.pinfo !== undefined) return await this.pinfo(split.pinfo);
     await this.runSegments(code, split.segments);
   }
 
@@ -197,7 +197,7 @@ export class CellRunner {
   }
 
   /** `name?` and `%magic?`: help in the pager. */
-  private pinfo(target: string): void {
+  private async pinfo(target: string): Promise<void> {
     const magic = /^%%?(\w+)$/.exec(target);
     if (magic) {
       const def = this.parts.magics.get(magic[1]);
@@ -205,8 +205,12 @@ export class CellRunner {
       this.magicContext.page(formatHelp(def.spec));
       return;
     }
-    const text = this.parts.executor.inspect(target);
-    if (text) this.magicContext.page(text);
+    // The protocol process's program has the documentation comments; the runtime's own answer
+    // (its signature only) if that one cannot.
+    const asked = await this.parts.channel.inspect(this.parts.executor.decl, target, target.length);
+    const text = asked === undefined ? this.parts.executor.inspect(target) : asked;
+    // A name nothing declares has the quick info `any`, without a kind or a name.
+    if (text && text !== "any") this.magicContext.page(text);
     else this.magicContext.print(`Object \`${target}\` not found.`);
   }
 

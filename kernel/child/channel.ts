@@ -11,7 +11,34 @@ export class Channel {
   /** While set, the outputs of request `req` that `take` accepts go to it instead of the frontend. */
   private diverted: { req: string | null; take(msg: CellOutput): boolean } | null = null;
 
+  private readonly inspections = new Map<number, (text: string | null) => void>();
+  private lastInspection = 0;
+
   constructor(private readonly proc: NodeJS.Process = process) {}
+
+  /** Quick info (with documentation) from the protocol process; undefined when it gives none in `timeoutMs`. */
+  inspect(decl: string, code: string, cursor: number, timeoutMs = 15_000): Promise<string | null | undefined> {
+    if (!this.proc.connected) return Promise.resolve(undefined);
+    const id = ++this.lastInspection;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.inspections.delete(id);
+        resolve(undefined);
+      }, timeoutMs);
+      this.inspections.set(id, (text) => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+      this.send({ type: "inspect_request", id, decl, code, cursor });
+    });
+  }
+
+  /** The protocol process answered inspect request `id`. */
+  inspected(id: number, text: string | null): void {
+    const done = this.inspections.get(id);
+    this.inspections.delete(id);
+    done?.(text);
+  }
 
   send(msg: FromChild): void {
     const d = this.diverted;

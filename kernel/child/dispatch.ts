@@ -42,6 +42,8 @@ export class Dispatcher {
         return this.debug.detach();
       case "debug_ready":
         return this.debug.ready(msg.url);
+      case "inspect_reply":
+        return this.channel.inspected(msg.id, msg.text);
     }
   }
 

@@ -13,8 +13,7 @@ import { CellError, fromDiagnostics, fromThrown, isInterrupt, keyboardInterrupt 
 import { signalsSettled, type Interrupts } from "./interrupts";
 import type { ChildDebugger } from "./debugging";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createExecutor } = require("tslab/dist/executor");
+import { saveCodeCaches } from "../compileCache";
 
 export interface RunOutcome {
   ok: boolean;
@@ -54,7 +53,8 @@ export class CellExecutor {
   constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
     const root = projectRoot(cwd);
     this.modules = new LocalModules(root, cwd);
-    const converter = (this.converter = createConverter({ root, cellDir: cwd, maps: debug?.sourceMaps }));
+    // No documentation comments: `name?` asks the protocol process, whose program has them.
+    const converter = (this.converter = createConverter({ root, cellDir: cwd, maps: debug?.sourceMaps, docs: false }));
     const watched = {
       ...converter,
       convert: (prev: string, src: string) => {
@@ -67,6 +67,9 @@ export class CellExecutor {
         return this.lastConvert;
       },
     };
+    // Required after the converter: it loads TypeScript (through the code cache) before tslab does.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { createExecutor } = require("tslab/dist/executor");
     this.executor = createExecutor(
       root,
       { node: watched, browser: null, close: () => converter.close() },
@@ -215,5 +218,6 @@ export class CellExecutor {
     } catch {
       /* the first real cell will report it */
     }
+    saveCodeCaches();
   }
 }

@@ -263,3 +263,23 @@ def test_npm_installs_into_the_project_and_the_next_cell_imports_it():
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
+
+
+def test_question_mark_pages_the_signature_with_its_documentation(kernel):
+    """`name?` shows TypeScript's quick info with the documentation comments of lib and @types/node
+    (the runtime's own program reads declaration files without them, to start
+    faster; the protocol process answers with its program, which keeps them)."""
+    _, kc = kernel
+    for code, signature, doc in [
+        ("Math.max?", "max(...values: number[]): number", "Returns the larger of a set of supplied numeric expressions."),
+        ("JSON.parse?", "parse(text: string", "Converts a JavaScript Object Notation (JSON) string into an object."),
+        ("process.cwd?", "cwd(): string", "returns the current working directory"),
+    ]:
+        reply, _ = run(kc, code)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        pages = [p for p in _payload(reply) if p.get("source") == "page"]
+        assert pages, (code, _payload(reply))
+        text = pages[0]["data"]["text/plain"]
+        assert signature in text and doc in text, (code, text)
+    reply, outs = run(kc, "notDefinedAnywhere?")
+    assert "not found" in text_of(outs)
