@@ -74,7 +74,7 @@ function installTranspileCache(): void {
       const readFile = host.readFile;
       host.readFile = (file: string, encoding?: string) => {
         const text = readFile.call(host, file, encoding);
-        return typeof text === "string" && /\.d\.[cm]?ts$/.test(file) ? blankDocComments(text) : text;
+        return typeof text === "string" && /\.d\.[cm]?ts$/.test(file) ? dropDocComments(text) : text;
       };
     }
     // tslab keeps each new program through afterProgramCreate: its emit is wrapped to say whose it is.
@@ -242,12 +242,12 @@ export function refreshWatchedSources(): void {
 }
 
 /**
- * The text with each documentation comment that starts a line (`/** … *\/`, what declaration files
- * document with) blanked to spaces, its line breaks kept: every position stays where it was, and
- * TypeScript reads no JSDoc, which only hover and quick info use. A `/**` inside a string cannot
- * start a line, so strings are left alone.
+ * The text without the documentation comments that start a line (`/** … *\/`, what declaration
+ * files document with), each replaced by its line breaks: lines stay where they were (columns after
+ * a removed comment on its last line move left), and TypeScript reads no JSDoc, which only hover
+ * and quick info use. A `/**` inside a string cannot start a line, so strings are left alone.
  */
-export function blankDocComments(text: string): string {
+export function dropDocComments(text: string): string {
   let out = "";
   let from = 0;
   for (let at = text.indexOf("/**"); at >= 0; ) {
@@ -259,15 +259,8 @@ export function blankDocComments(text: string): string {
       at = text.indexOf("/**", at + 3);
       continue;
     }
-    out += text.slice(from, at);
-    // Spaces for the comment's characters, its line breaks kept.
-    for (let i = at; i < end + 2; ) {
-      const nl = text.indexOf("\n", i);
-      const stop = nl < 0 || nl >= end + 2 ? end + 2 : nl;
-      const cr = stop > i && text.charCodeAt(stop - 1) === 13 && stop !== end + 2;
-      out += " ".repeat(stop - i - (cr ? 1 : 0)) + (cr ? "\r" : "") + (stop === end + 2 ? "" : "\n");
-      i = stop === end + 2 ? stop : stop + 1;
-    }
+    out += text.slice(from, k + 1);
+    for (let nl = text.indexOf("\n", at); nl >= 0 && nl < end; nl = text.indexOf("\n", nl + 1)) out += "\n";
     from = end + 2;
     at = text.indexOf("/**", from);
   }
