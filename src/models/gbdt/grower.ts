@@ -5,7 +5,7 @@
 import { type BinnedMatrix, codeAt } from "./bins";
 import { ForestBuilder, type TreeNodes, addBinnedScores } from "./forest";
 import { type Histogram, HistogramBuilder } from "./histogram";
-import { type Split, type SplitRules, findSplit, leafWeight } from "./split";
+import { type Split, type SplitRules, SplitSearch, leafWeight } from "./split";
 
 export interface GrowerParams extends SplitRules {
   learningRate: number;
@@ -39,6 +39,9 @@ export class TreeGrower {
   private readonly histograms: HistogramBuilder;
   /** Features with at least two bins or missing values: the only ones a split can use. */
   private readonly splittable: Int32Array;
+  /** The split searches of the two children of a split (the root uses the first). */
+  private readonly searchSmall: SplitSearch;
+  private readonly searchLarge: SplitSearch;
 
   constructor(
     private readonly X: BinnedMatrix,
@@ -50,6 +53,8 @@ export class TreeGrower {
     const features: number[] = [];
     for (let f = 0; f < X.nFeatures; f++) if (X.nBins[f] > 1 || X.hasMissing[f]) features.push(f);
     this.splittable = Int32Array.from(features);
+    this.searchSmall = new SplitSearch(X, p);
+    this.searchLarge = new SplitSearch(X, p);
   }
 
   /**
@@ -77,17 +82,12 @@ export class TreeGrower {
       leaves.push({ node: c.node, start: c.start, end: c.end });
     };
     const consider = (c: Candidate) => {
-      if (c.depth < p.maxDepth && c.end - c.start >= 2 * p.minSamplesLeaf) {
-        c.split = findSplit(c.histogram, X, c.G, c.H, c.end - c.start, c.value, p, allowed);
-      }
       if (c.split) open.push(c);
       else finish(c);
     };
     const root: Candidate = { start: 0, end: count, depth: 0, node: forest.add(H), G, H, value: 0, histogram: this.histograms.take(), split: null };
-    this.histograms.build(root.histogram, samples, 0, count, g, h, G, H, features);
-    this.histograms.prune(root.histogram, count);
-    if (root.H >= p.minChildWeight) consider(root);
-    else finish(root);
+    this.histogramsAndSplits(root, null, g, h, features, allowed);
+    consider(root);
     let nLeaves = 1;
     while (open.length && nLeaves < p.maxLeaves) {
       let pick = 0;
@@ -119,14 +119,51 @@ export class TreeGrower {
       // (On a tie the right child is built, as scikit-learn does, which keeps sums in the same order.)
       const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
       small.histogram = this.histograms.take();
-      this.histograms.build(small.histogram, samples, small.start, small.end, g, h, small.G, small.H, features);
-      this.histograms.subtract(large.histogram, small.histogram, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
-      this.histograms.prune(small.histogram, small.end - small.start);
+      this.histogramsAndSplits(small, large, g, h, features, allowed);
       consider(left);
       consider(right);
     }
     for (const c of open) finish(c);
     return { root: root.node, rows: samples, leaves };
+  }
+
+  /** Whether a node may split: not at the depth limit, rows for two leaves, and hessian for one. */
+  private splittableNode(c: Candidate): boolean {
+    const { p } = this;
+    return c.depth < p.maxDepth && c.end - c.start >= 2 * p.minSamplesLeaf && c.H >= p.minChildWeight;
+  }
+
+  /**
+   * Builds `small`'s histogram from its rows and, given the sibling `large` (holding the parent's
+   * histogram), turns the parent's into large's by subtraction; then sets each one's best split.
+   * Dense input does it all one feature at a time, so a feature's sums are scanned while they are
+   * still in cache instead of in later passes over histograms too large for it.
+   */
+  private histogramsAndSplits(small: Candidate, large: Candidate | null, g: Float32Array, h: Float32Array, features: Int32Array, allowed: Uint8Array): void {
+    const { X, samples, histograms } = this;
+    const searchSmall = this.splittableNode(small) ? this.searchSmall.start(small.G, small.H, small.end - small.start, small.value, allowed) : null;
+    const searchLarge = large && this.splittableNode(large) ? this.searchLarge.start(large.G, large.H, large.end - large.start, large.value, allowed) : null;
+    const sh = small.histogram;
+    const lh = large?.histogram;
+    if (X.kind === "dense") {
+      histograms.gather(samples, small.start, small.end, g, h);
+      histograms.list(sh, features);
+      for (let t = 0; t < features.length; t++) {
+        const f = features[t];
+        histograms.buildFeature(sh, f, samples, small.start, small.end);
+        if (lh) histograms.subtractFeature(lh, sh, f);
+        searchSmall?.scan(sh.sums, f);
+        if (lh) searchLarge?.scan(lh.sums, f);
+      }
+    } else {
+      histograms.build(sh, samples, small.start, small.end, g, h, small.G, small.H, features);
+      if (large) histograms.subtract(large.histogram, sh, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
+      histograms.prune(sh, small.end - small.start);
+      if (searchSmall) for (let t = 0; t < sh.nFeatures; t++) searchSmall.scan(sh.sums, sh.features[t]);
+      if (lh && searchLarge) for (let t = 0; t < lh.nFeatures; t++) searchLarge.scan(lh.sums, lh.features[t]);
+    }
+    small.split = searchSmall ? searchSmall.result() : null;
+    if (large) large.split = searchLarge ? searchLarge.result() : null;
   }
 
   /** Stable partition of the node's rows: bin ≤ split bin to the left, missing ones where the split says. Returns the first right position. */

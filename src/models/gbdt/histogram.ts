@@ -3,7 +3,7 @@
 // into node order, as LightGBM and scikit-learn do); sparse input one row at a time over its stored
 // entries only, the missing slot of each feature being the node's total minus its present bins
 // (XGBoost's sparsity-aware trick), so a node costs its stored entries, not rows × features.
-import type { BinnedMatrix } from "./bins";
+import type { BinnedMatrix, DenseBins } from "./bins";
 
 /** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count. */
 export interface Histogram {
@@ -33,7 +33,7 @@ export class HistogramBuilder {
     this.mark = new Uint8Array(X.nFeatures);
   }
 
-  /** A histogram from the pool (all zero outside its listed features, which build() clears). */
+  /** A histogram from the pool (sparse input: all zero outside its listed features, which build() clears; dense input: buildFeature clears each feature it fills). */
   take(): Histogram {
     return this.pool.pop() ?? { sums: new Float64Array(3 * this.X.nSlots), features: new Int32Array(this.X.nFeatures), nFeatures: 0 };
   }
@@ -56,34 +56,16 @@ export class HistogramBuilder {
    * (those a split may use); sparse input: every feature a row of the node stores.
    */
   build(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, G: number, H: number, features: Int32Array): void {
-    this.clear(hist);
     const X = this.X;
-    const sums = hist.sums;
-    const { offset } = X;
     if (X.kind === "dense") {
-      const { orderedG, orderedH } = this;
-      const count = end - start;
-      for (let q = 0; q < count; q++) {
-        const i = samples[start + q];
-        orderedG[q] = g[i];
-        orderedH[q] = h[i];
-      }
-      const { codes, nRows: n } = X;
-      for (let t = 0; t < features.length; t++) {
-        const f = features[t];
-        const base = 3 * offset[f];
-        const col = f * n;
-        for (let q = 0; q < count; q++) {
-          const at = base + 3 * codes[col + samples[start + q]];
-          sums[at] += orderedG[q];
-          sums[at + 1] += orderedH[q];
-          sums[at + 2]++;
-        }
-      }
-      hist.features.set(features);
-      hist.nFeatures = features.length;
+      this.gather(samples, start, end, g, h);
+      this.list(hist, features);
+      for (let t = 0; t < features.length; t++) this.buildFeature(hist, features[t], samples, start, end);
       return;
     }
+    this.clear(hist);
+    const sums = hist.sums;
+    const { offset } = X;
     const { indptr, indices, codes } = X;
     const { mark } = this;
     const list = hist.features;
@@ -111,6 +93,49 @@ export class HistogramBuilder {
       mark[f] = 0;
       this.fillMissing(sums, f, G, H, count);
     }
+  }
+
+  /** Dense input: the histogram will hold `features` (each filled by buildFeature). */
+  list(hist: Histogram, features: Int32Array): void {
+    hist.features.set(features);
+    hist.nFeatures = features.length;
+  }
+
+  /** Dense input: gathers the gradients and hessians of rows samples[start .. end) into node order, for buildFeature. */
+  gather(samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array): void {
+    const { orderedG, orderedH } = this;
+    for (let q = start; q < end; q++) {
+      const i = samples[q];
+      orderedG[q - start] = g[i];
+      orderedH[q - start] = h[i];
+    }
+  }
+
+  /** Dense input: feature f's slots of hist, summed over the gathered rows samples[start .. end). */
+  buildFeature(hist: Histogram, f: number, samples: Int32Array, start: number, end: number): void {
+    const X = this.X as DenseBins;
+    const { orderedG, orderedH } = this;
+    const sums = hist.sums;
+    const base = 3 * X.offset[f];
+    sums.fill(0, base, base + 3 * (X.nBins[f] + 1));
+    const codes = X.codes;
+    const col = f * X.nRows;
+    const count = end - start;
+    for (let q = 0; q < count; q++) {
+      const at = base + 3 * codes[col + samples[start + q]];
+      sums[at] += orderedG[q];
+      sums[at + 1] += orderedH[q];
+      sums[at + 2]++;
+    }
+  }
+
+  /** Dense input: parent −= small on feature f's slots (parent becomes the larger child). */
+  subtractFeature(parent: Histogram, small: Histogram, f: number): void {
+    const ps = parent.sums;
+    const ss = small.sums;
+    const a = 3 * this.X.offset[f];
+    const b = a + 3 * (this.X.nBins[f] + 1);
+    for (let q = a; q < b; q++) ps[q] -= ss[q];
   }
 
   /** Sparse input: the missing slot of f holds what its present bins do not; returns how many rows have f present. */
@@ -141,12 +166,7 @@ export class HistogramBuilder {
     const ps = parent.sums;
     const ss = smallHist.sums;
     if (this.X.kind === "dense") {
-      for (let t = 0; t < parent.nFeatures; t++) {
-        const f = parent.features[t];
-        const a = 3 * offset[f];
-        const b = a + 3 * (nBins[f] + 1);
-        for (let q = a; q < b; q++) ps[q] -= ss[q];
-      }
+      for (let t = 0; t < parent.nFeatures; t++) this.subtractFeature(parent, smallHist, parent.features[t]);
       return;
     }
     // Sparse: only the features the small child stores change their present bins; for every other
