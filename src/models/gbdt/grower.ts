@@ -148,12 +148,17 @@ export class TreeGrower {
     if (X.kind === "dense") {
       histograms.gather(samples, small.start, small.end, g, h);
       histograms.list(sh, features);
-      for (let t = 0; t < features.length; t++) {
-        const f = features[t];
-        histograms.buildFeature(sh, f, samples, small.start, small.end);
-        if (lh) histograms.subtractFeature(lh, sh, f);
-        searchSmall?.scan(sh.sums, f);
-        if (lh) searchLarge?.scan(lh.sums, f);
+      // Two features per pass over the rows (see buildFeaturePair), then each one's splits.
+      for (let t = 0; t < features.length; t += 2) {
+        const pair = t + 1 < features.length;
+        if (pair) histograms.buildFeaturePair(sh, features[t], features[t + 1], samples, small.start, small.end);
+        else histograms.buildFeature(sh, features[t], samples, small.start, small.end);
+        for (let u = t; u < t + (pair ? 2 : 1); u++) {
+          const f = features[u];
+          if (lh) histograms.subtractFeature(lh, sh, f);
+          searchSmall?.scan(sh.sums, f);
+          if (lh) searchLarge?.scan(lh.sums, f);
+        }
       }
     } else {
       histograms.build(sh, samples, small.start, small.end, g, h, small.G, small.H, features);
