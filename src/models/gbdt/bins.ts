@@ -112,6 +112,14 @@ export function binDense(X: Dense, maxBins: number, rng: Random, categorical: Ui
 }
 
 /**
+ * Rows a bin of a partly stored sparse column holds at least (LightGBM's min_data_in_bin). A TF-IDF
+ * word stored in 60 passages takes at most 20 bins, not 60: every histogram, subtraction and split
+ * scan of a node costs its features' bins, and finer cuts between a handful of rows buy nothing.
+ * Fully stored columns are binned as dense ones are.
+ */
+const MIN_ROWS_PER_BIN = 3;
+
+/**
  * Bins the stored entries of a CSR matrix; thresholds come from each column's stored values. A
  * column stored in fewer than minPresent rows can never split a node that keeps minSamplesLeaf
  * rows on each side, so its entries are left out (on TF-IDF, most of the vocabulary: it shrinks
@@ -135,7 +143,9 @@ export function binSparse(X: CsrMatrix, maxBins: number, minPresent = 1): Sparse
     kept[f] = stored >= minPresent ? 1 : 0;
     if (kept[f]) nKept += stored;
     const column = kept[f] ? values.subarray(count[f], count[f + 1]).sort() : new Float64Array(0);
-    thresholds[f] = column.length ? featureThresholds(column, maxBins) : new Float64Array(0);
+    // A column most rows lack gets at most one bin per MIN_ROWS_PER_BIN stored values.
+    const bins = stored < n ? Math.max(1, Math.min(maxBins, Math.floor(stored / MIN_ROWS_PER_BIN))) : maxBins;
+    thresholds[f] = column.length ? featureThresholds(column, bins) : new Float64Array(0);
     hasMissing[f] = column.length < n ? 1 : 0;
   }
   const binnedIndptr = new Int32Array(n + 1);
