@@ -34,12 +34,19 @@ export interface DenseBins extends BinnedBase {
   readonly codes: Uint8Array;
 }
 
-/** Only the stored entries: row i's are features indices[k] with codes[k], k in indptr[i] .. indptr[i+1]. */
+/**
+ * Only the stored entries: row i's are features indices[k] with codes[k], k in indptr[i] ..
+ * indptr[i+1]; and the same entries by feature (feature f's rows are colRows[k] with codes
+ * colCodes[k], k in colptr[f] .. colptr[f+1]), for partitioning a node by one feature.
+ */
 export interface SparseBins extends BinnedBase {
   readonly kind: "sparse";
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
   readonly codes: Uint8Array;
+  readonly colptr: Int32Array;
+  readonly colRows: Int32Array;
+  readonly colCodes: Uint8Array;
 }
 
 export type BinnedMatrix = DenseBins | SparseBins;
@@ -161,7 +168,20 @@ export function binSparse(X: CsrMatrix, maxBins: number, minPresent = 1): Sparse
     }
     binnedIndptr[i + 1] = at;
   }
-  return { kind: "sparse", nRows: n, indptr: binnedIndptr, indices: binnedIndices, codes, ...layout(thresholds, hasMissing) };
+  const colptr = new Int32Array(d + 1);
+  for (let k = 0; k < nKept; k++) colptr[binnedIndices[k] + 1]++;
+  for (let f = 0; f < d; f++) colptr[f + 1] += colptr[f];
+  const colRows = new Int32Array(nKept);
+  const colCodes = new Uint8Array(nKept);
+  fill.set(colptr.subarray(0, d));
+  for (let i = 0; i < n; i++) {
+    for (let k = binnedIndptr[i]; k < binnedIndptr[i + 1]; k++) {
+      const at = fill[binnedIndices[k]]++;
+      colRows[at] = i;
+      colCodes[at] = codes[k];
+    }
+  }
+  return { kind: "sparse", nRows: n, indptr: binnedIndptr, indices: binnedIndices, codes, colptr, colRows, colCodes, ...layout(thresholds, hasMissing) };
 }
 
 /** The code of row i's value of feature f: its bin, or nBins[f] when it is missing. */

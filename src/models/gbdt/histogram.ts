@@ -208,25 +208,39 @@ export class HistogramBuilder {
       const f = smallHist.features[t];
       if (mark[f] !== 1) continue;
       mark[f] = 2;
+      // The present bins, summed as they are subtracted; the missing slot holds what they do not
+      // (recomputed rather than subtracted, to stay exact).
       const a = 3 * offset[f];
-      const b = a + 3 * (nBins[f] + 1);
-      for (let q = a; q < b; q++) ps[q] -= ss[q];
+      const m = a + 3 * nBins[f];
+      let g = 0;
+      let h = 0;
+      let c = 0;
+      for (let q = a; q < m; q += 3) {
+        const vg = ps[q] - ss[q];
+        const vh = ps[q + 1] - ss[q + 1];
+        const vc = ps[q + 2] - ss[q + 2];
+        ps[q] = vg;
+        ps[q + 1] = vh;
+        ps[q + 2] = vc;
+        g += vg;
+        h += vh;
+        c += vc;
+      }
+      ps[m] = large.G - g;
+      ps[m + 1] = large.H - h;
+      ps[m + 2] = large.count - c;
     }
     let kept = 0;
     for (let t = 0; t < parent.nFeatures; t++) {
       const f = parent.features[t];
       const a = 3 * offset[f];
       const m = a + 3 * nBins[f];
-      let present: number;
-      if (mark[f] === 2) {
-        // Recomputed from the present bins rather than subtracted, to stay exact.
-        present = this.fillMissing(ps, f, large.G, large.H, large.count);
-      } else {
+      if (mark[f] !== 2) {
         ps[m] -= small.G;
         ps[m + 1] -= small.H;
         ps[m + 2] -= small.count;
-        present = large.count - ps[m + 2];
       }
+      const present = large.count - ps[m + 2];
       mark[f] = 0;
       if (present >= this.minPresent) parent.features[kept++] = f;
       else ps.fill(0, a, m + 3);
