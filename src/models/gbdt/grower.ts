@@ -164,7 +164,7 @@ export class TreeGrower {
         }
       }
     } else {
-      histograms.build(sh, samples, small.start, small.end, g, h, small.G, small.H, features);
+      histograms.build(sh, samples, small.start, small.end, g, h, small.G, small.H, features, lh ?? null);
       if (large) histograms.subtract(large.histogram, sh, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
       histograms.prune(sh, small.end - small.start);
       if (searchSmall) for (let t = 0; t < sh.nFeatures; t++) searchSmall.scan(sh.sums, sh.features[t]);

@@ -53,9 +53,10 @@ export class HistogramBuilder {
 
   /**
    * Sums rows samples[start .. end) into hist. Dense input: the features listed in `features`
-   * (those a split may use); sparse input: every feature a row of the node stores.
+   * (those a split may use); sparse input: every feature a row of the node stores that the
+   * parent's histogram `parent` still lists (any, for a root).
    */
-  build(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, G: number, H: number, features: Int32Array): void {
+  build(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, G: number, H: number, features: Int32Array, parent: Histogram | null = null): void {
     const X = this.X;
     if (X.kind === "dense") {
       this.gather(samples, start, end, g, h);
@@ -69,7 +70,11 @@ export class HistogramBuilder {
     const sums = hist.sums;
     const { offset } = X;
     const { indptr, indices, codes } = X;
+    // mark: 0 for a feature the parent dropped (too rare in it to split it or any node below: its
+    // entries are skipped), 1 for one it kept, 2 once listed in this histogram.
     const { mark } = this;
+    if (parent) for (let t = 0; t < parent.nFeatures; t++) mark[parent.features[t]] = 1;
+    else mark.fill(1);
     const list = hist.features;
     let listed = 0;
     for (let q = start; q < end; q++) {
@@ -78,8 +83,10 @@ export class HistogramBuilder {
       const hi = h[i];
       for (let k = indptr[i]; k < indptr[i + 1]; k++) {
         const f = indices[k];
-        if (mark[f] === 0) {
-          mark[f] = 1;
+        const state = mark[f];
+        if (state !== 2) {
+          if (state === 0) continue;
+          mark[f] = 2;
           list[listed++] = f;
         }
         const at = 3 * (offset[f] + codes[k]);
@@ -89,12 +96,10 @@ export class HistogramBuilder {
       }
     }
     hist.nFeatures = listed;
+    if (parent) for (let t = 0; t < parent.nFeatures; t++) mark[parent.features[t]] = 0;
+    else mark.fill(0);
     const count = end - start;
-    for (let t = 0; t < listed; t++) {
-      const f = list[t];
-      mark[f] = 0;
-      this.fillMissing(sums, f, G, H, count);
-    }
+    for (let t = 0; t < listed; t++) this.fillMissing(sums, list[t], G, H, count);
   }
 
   /** Dense input: the histogram will hold `features` (each filled by buildFeature). */
