@@ -4,8 +4,9 @@
 // under the same machine load.
 //
 //   node bench/models/gbdt_profile.mjs [--features svd|tfidf] [--rounds N] [--threads N]
-//        [--repeats N] [--dist dist,/tmp/base/dist] [--cache DIR]
+//        [--repeats N] [--dist dist,/tmp/base/dist] [--cache DIR] [--binary]
 //
+// --binary fits one genre against the rest (one tree a round) instead of the 15 genres.
 // Prints one line per fit (build, seconds, macro-F1) and the median per build. Run it under
 // `node --cpu-prof` for a profile of a single build.
 import { spawnSync } from "node:child_process";
@@ -23,7 +24,7 @@ const argv = process.argv.slice(2);
 const option = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
 const FEATURES = option("features", "svd");
 const ROUNDS = wholeNumberOption("models", "rounds", 20, argv);
-const THREADS = wholeNumberOption("models", "threads", 1, argv);
+const THREADS = option("threads", "1").split(",").map(Number);
 const REPEATS = wholeNumberOption("models", "repeats", 1, argv);
 const DISTS = option("dist", "dist").split(",").map((d) => resolve(root, d, "src", "index.js"));
 const CACHE = option("cache", join(os.tmpdir(), "modelbench-gbdt-features"));
@@ -61,23 +62,25 @@ const features = (lib, part, shape) => {
   return Array.from({ length: shape[0] }, (_, i) => flat.subarray(i * shape[1], (i + 1) * shape[1]));
 };
 const shapes = FEATURES === "tfidf" ? meta.tfidf_shape : meta.svd_shape;
-const y = passages.array("genre");
+const genres = passages.array("genre");
+const y = argv.includes("--binary") ? genres.map((g) => (g === "news" ? "news" : "other")) : genres;
 const ytrain = trainIndex.map((i) => y[i]);
 const ytest = testIndex.map((i) => y[i]);
 
-log(`${FEATURES} ${shapes[0].join(" × ")}, ${ROUNDS} rounds, ${THREADS} thread(s), load average ${os.loadavg()[0].toFixed(2)}`);
-const times = builds.map(() => []);
+log(`${FEATURES} ${shapes[0].join(" × ")}${argv.includes("--binary") ? ", news against the rest" : ""}, ${ROUNDS} rounds, ${THREADS.join(" and ")} thread(s), load average ${os.loadavg()[0].toFixed(2)}`);
+// Every build at every thread count, in turn, REPEATS times.
+const runs = builds.flatMap((b) => THREADS.map((threads) => ({ ...b, threads, times: [] })));
 for (let r = 0; r < REPEATS; r++) {
-  builds.forEach((b, j) => {
-    const Xtrain = features(b.mb, "train", shapes[0]);
+  for (const run of runs) {
+    const Xtrain = features(run.mb, "train", shapes[0]);
     const t0 = performance.now();
-    const model = new b.mb.HistGradientBoostingClassifier({ maxIter: ROUNDS, earlyStopping: false, randomState: 0, nThreads: THREADS }).fit(Xtrain, ytrain);
+    const model = new run.mb.HistGradientBoostingClassifier({ maxIter: ROUNDS, earlyStopping: false, randomState: 0, nThreads: run.threads }).fit(Xtrain, ytrain);
     const seconds = (performance.now() - t0) / 1000;
-    times[j].push(seconds);
-    const f1 = b.mb.f1(ytest, model.predict(features(b.mb, "test", shapes[1])), { average: "macro" });
-    console.log(`${b.path}\t${seconds.toFixed(2)} s\tmacro-F1 ${f1.toFixed(4)}`);
-  });
+    run.times.push(seconds);
+    const f1 = run.mb.f1(ytest, model.predict(features(run.mb, "test", shapes[1])), { average: "macro" });
+    console.log(`${run.path}\t${run.threads} thread(s)\t${seconds.toFixed(2)} s\tmacro-F1 ${f1.toFixed(4)}`);
+  }
 }
 const median = (a) => [...a].sort((x, z) => x - z)[Math.floor(a.length / 2)];
-builds.forEach((b, j) => console.log(`median ${b.path}\t${median(times[j]).toFixed(2)} s of ${REPEATS}`));
+for (const run of runs) console.log(`median ${run.path}\t${run.threads} thread(s)\t${median(run.times).toFixed(2)} s of ${REPEATS}`);
 log(`load average ${os.loadavg()[0].toFixed(2)} at the end`);

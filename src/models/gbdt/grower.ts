@@ -4,6 +4,7 @@
 // live from tree to tree, so growing allocates per node, never per row.
 import { type BinnedMatrix, codeAt } from "./bins";
 import { ForestBuilder, type TreeNodes, addBinnedScores } from "./forest";
+import type { FeaturePool } from "./featurePool";
 import { type Histogram, HistogramBuilder } from "./histogram";
 import { type Split, type SplitRules, SplitSearch, leafWeight } from "./split";
 
@@ -45,14 +46,20 @@ export class TreeGrower {
   private readonly searchSmall: SplitSearch;
   private readonly searchLarge: SplitSearch;
 
+  /**
+   * @param pool Helper threads that take part of each large dense node's features (one-output
+   * fits, whose rounds have a single tree); the grower then keeps its rows and histograms in the
+   * pool's shared memory.
+   */
   constructor(
     private readonly X: BinnedMatrix,
     private readonly p: GrowerParams,
+    private readonly pool: FeaturePool | null = null,
   ) {
-    this.samples = new Int32Array(X.nRows);
+    this.samples = pool ? pool.samples : new Int32Array(X.nRows);
     this.scratch = new Int32Array(X.nRows);
     this.rowCode = new Int16Array(X.kind === "sparse" ? X.nRows : 0).fill(-1);
-    this.histograms = new HistogramBuilder(X, p.minSamplesLeaf);
+    this.histograms = new HistogramBuilder(X, p.minSamplesLeaf, pool);
     const features: number[] = [];
     for (let f = 0; f < X.nFeatures; f++) if (X.nBins[f] > 1 || X.hasMissing[f]) features.push(f);
     this.splittable = Int32Array.from(features);
@@ -151,18 +158,9 @@ export class TreeGrower {
     if (X.kind === "dense") {
       histograms.gather(samples, small.start, small.end, g, h);
       histograms.list(sh, features);
-      // Two features per pass over the rows (see buildFeaturePair), then each one's splits.
-      for (let t = 0; t < features.length; t += 2) {
-        const pair = t + 1 < features.length;
-        if (pair) histograms.buildFeaturePair(sh, features[t], features[t + 1], samples, small.start, small.end);
-        else histograms.buildFeature(sh, features[t], samples, small.start, small.end);
-        for (let u = t; u < t + (pair ? 2 : 1); u++) {
-          const f = features[u];
-          if (lh) histograms.subtractFeature(lh, sh, f);
-          searchSmall?.scan(sh.sums, f);
-          if (lh) searchLarge?.scan(lh.sums, f);
-        }
-      }
+      const work: DenseNodeWork = { small: sh, large: lh ?? null, start: small.start, end: small.end, features, searchSmall, searchLarge };
+      if (this.pool?.worthSharing(work)) this.pool.run(work, histograms, samples, allowed);
+      else denseFeatureRange(histograms, samples, work, 0, features.length);
     } else {
       histograms.build(sh, samples, small.start, small.end, g, h, small.G, small.H, features, lh ?? null);
       if (large) histograms.subtract(large.histogram, sh, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
@@ -219,6 +217,40 @@ export class TreeGrower {
     }
     samples.set(scratch.subarray(0, r), l);
     return l;
+  }
+}
+
+/** One node's dense histogram work: the features `features` of the small child's rows samples[start .. end). */
+export interface DenseNodeWork {
+  small: Histogram;
+  /** The parent's histogram, to become the large child's; null at a root. */
+  large: Histogram | null;
+  start: number;
+  end: number;
+  features: Int32Array;
+  /** Null for a child that may not split. */
+  searchSmall: SplitSearch | null;
+  searchLarge: SplitSearch | null;
+}
+
+/**
+ * Features features[from .. to) of a node, one at a time (two per pass over the rows, see
+ * buildFeaturePair): the small child's histogram built, the parent's turned into the large
+ * child's, each scanned for splits while in cache. The routine behind this thread and helper
+ * threads alike (./featurePool); the node's gradients must be gathered first.
+ */
+export function denseFeatureRange(histograms: HistogramBuilder, samples: Int32Array, w: DenseNodeWork, from: number, to: number): void {
+  const { small, large, start, end, features, searchSmall, searchLarge } = w;
+  for (let t = from; t < to; t += 2) {
+    const pair = t + 1 < to;
+    if (pair) histograms.buildFeaturePair(small, features[t], features[t + 1], samples, start, end);
+    else histograms.buildFeature(small, features[t], samples, start, end);
+    for (let u = t; u < t + (pair ? 2 : 1); u++) {
+      const f = features[u];
+      if (large) histograms.subtractFeature(large, small, f);
+      searchSmall?.scan(small.sums, f);
+      if (large) searchLarge?.scan(large.sums, f);
+    }
   }
 }
 

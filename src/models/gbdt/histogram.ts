@@ -7,10 +7,20 @@ import type { BinnedMatrix, DenseBins } from "./bins";
 
 /** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count. */
 export interface Histogram {
+  /** Its number among the builder's histograms (how helper threads name it). */
+  readonly id: number;
   readonly sums: Float64Array;
   /** The features whose slots hold this node's sums; every other slot is 0. */
   features: Int32Array;
   nFeatures: number;
+}
+
+/** Buffers a builder shares with helper threads (see ./featurePool): the gathered gradients, and every histogram it makes. */
+export interface SharedHistograms {
+  orderedG: Float32Array;
+  orderedH: Float32Array;
+  /** Called with each new histogram, whose sums are then in shared memory. */
+  created(hist: Histogram): void;
 }
 
 export class HistogramBuilder {
@@ -18,6 +28,7 @@ export class HistogramBuilder {
   private readonly orderedH: Float32Array;
   private readonly mark: Uint8Array;
   private readonly pool: Histogram[] = [];
+  private made = 0;
 
   /**
    * @param minPresent Sparse input: a feature present in fewer of a node's rows than this cannot
@@ -27,15 +38,21 @@ export class HistogramBuilder {
   constructor(
     private readonly X: BinnedMatrix,
     private readonly minPresent = 1,
+    private readonly shared: SharedHistograms | null = null,
   ) {
-    this.orderedG = new Float32Array(X.nRows);
-    this.orderedH = new Float32Array(X.nRows);
+    this.orderedG = shared?.orderedG ?? new Float32Array(X.nRows);
+    this.orderedH = shared?.orderedH ?? new Float32Array(X.nRows);
     this.mark = new Uint8Array(X.nFeatures);
   }
 
   /** A histogram from the pool (sparse input: all zero outside its listed features, which build() clears; dense input: buildFeature clears each feature it fills). */
   take(): Histogram {
-    return this.pool.pop() ?? { sums: new Float64Array(3 * this.X.nSlots), features: new Int32Array(this.X.nFeatures), nFeatures: 0 };
+    const reused = this.pool.pop();
+    if (reused) return reused;
+    const bytes = 3 * this.X.nSlots * Float64Array.BYTES_PER_ELEMENT;
+    const hist = { id: this.made++, sums: new Float64Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)), features: new Int32Array(this.X.nFeatures), nFeatures: 0 };
+    this.shared?.created(hist);
+    return hist;
   }
 
   release(hist: Histogram): void {

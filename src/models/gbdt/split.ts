@@ -61,6 +61,7 @@ export class SplitSearch {
   private G = 0;
   private H = 0;
   private count = 0;
+  private value = 0;
   private before = 0;
   private allowed: Uint8Array = new Uint8Array(0);
   /** The best threshold so far, updated in place by the scans (no allocation per candidate); feature −1: none, or a categorical split. */
@@ -78,6 +79,7 @@ export class SplitSearch {
     this.H = H;
     this.count = count;
     this.allowed = allowed;
+    this.value = value;
     // Gain = loss before − loss after, a node's loss being shrink(G)·v at its value v. Written this
     // way (scikit-learn's), a split of a pure node gains exactly nothing.
     this.before = shrink(G, this.rules.alpha) * value;
@@ -108,6 +110,42 @@ export class SplitSearch {
     if (missing && scanRightToLeft(sums, base, nBins, G, H, count, before, rules, best)) best.feature = f;
   }
 
+  /** Writes the node's totals G, H, count and value to out[at .. at + 4), for a helper thread's search of the same node. */
+  exportNode(out: Float64Array, at: number): void {
+    out[at] = this.G;
+    out[at + 1] = this.H;
+    out[at + 2] = this.count;
+    out[at + 3] = this.value;
+  }
+
+  /** Writes the best threshold found (feature −1: none) to out[at .. at + BEST_WIDTH), for another thread's search to merge. */
+  exportBest(out: Float64Array, at: number): void {
+    const b = this.best;
+    out[at] = b.feature;
+    out[at + 1] = b.bin;
+    out[at + 2] = b.missingLeft ? 1 : 0;
+    out[at + 3] = b.gain;
+    out[at + 4] = b.GL;
+    out[at + 5] = b.HL;
+    out[at + 6] = b.nL;
+  }
+
+  /**
+   * Takes an exported best threshold when it beats this search's. The exporting search must have
+   * scanned features that come after all of this one's, so ties keep this one's, as one search would.
+   */
+  mergeBest(src: Float64Array, at: number): void {
+    const b = this.best;
+    if (src[at] < 0 || !(src[at + 3] > b.gain)) return;
+    b.feature = src[at];
+    b.bin = src[at + 1];
+    b.missingLeft = src[at + 2] === 1;
+    b.gain = src[at + 3];
+    b.GL = src[at + 4];
+    b.HL = src[at + 5];
+    b.nL = src[at + 6];
+  }
+
   /** The best split seen, or null when none gains more than γ. */
   result(): Split | null {
     const b = this.best;
@@ -115,6 +153,9 @@ export class SplitSearch {
     return { feature: b.feature, bin: b.bin, missingLeft: b.missingLeft, leftBins: null, gain: b.gain, GL: b.GL, HL: b.HL, nL: b.nL };
   }
 }
+
+/** Numbers in an exported best threshold (see SplitSearch.exportBest). */
+export const BEST_WIDTH = 7;
 
 interface BestThreshold {
   feature: number;
