@@ -7,7 +7,8 @@
 //        [--repeats N] [--dist dist,/tmp/base/dist] [--cache DIR] [--binary]
 //
 // --binary fits one genre against the rest (one tree a round) instead of the 15 genres.
-// Prints one line per fit (build, seconds, macro-F1) and the median per build. Run it under
+// Prints one line per fit (build, threads, seconds, CPU seconds of the process, macro-F1) and the
+// medians per build; on a busy machine the CPU seconds of one-thread fits are the steadier measure. Run it under
 // `node --cpu-prof` for a profile of a single build.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -69,18 +70,22 @@ const ytest = testIndex.map((i) => y[i]);
 
 log(`${FEATURES} ${shapes[0].join(" × ")}${argv.includes("--binary") ? ", news against the rest" : ""}, ${ROUNDS} rounds, ${THREADS.join(" and ")} thread(s), load average ${os.loadavg()[0].toFixed(2)}`);
 // Every build at every thread count, in turn, REPEATS times.
-const runs = builds.flatMap((b) => THREADS.map((threads) => ({ ...b, threads, times: [] })));
+const runs = builds.flatMap((b) => THREADS.map((threads) => ({ ...b, threads, times: [], cpu: [] })));
 for (let r = 0; r < REPEATS; r++) {
   for (const run of runs) {
     const Xtrain = features(run.mb, "train", shapes[0]);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const model = new run.mb.HistGradientBoostingClassifier({ maxIter: ROUNDS, earlyStopping: false, randomState: 0, nThreads: run.threads }).fit(Xtrain, ytrain);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     run.times.push(seconds);
+    run.cpu.push(cpuSeconds);
     const f1 = run.mb.f1(ytest, model.predict(features(run.mb, "test", shapes[1])), { average: "macro" });
-    console.log(`${run.path}\t${run.threads} thread(s)\t${seconds.toFixed(2)} s\tmacro-F1 ${f1.toFixed(4)}`);
+    console.log(`${run.path}\t${run.threads} thread(s)\t${seconds.toFixed(2)} s\t(CPU ${cpuSeconds.toFixed(2)} s)\tmacro-F1 ${f1.toFixed(4)}`);
   }
 }
 const median = (a) => [...a].sort((x, z) => x - z)[Math.floor(a.length / 2)];
-for (const run of runs) console.log(`median ${run.path}\t${run.threads} thread(s)\t${median(run.times).toFixed(2)} s of ${REPEATS}`);
+for (const run of runs) console.log(`median ${run.path}\t${run.threads} thread(s)\t${median(run.times).toFixed(2)} s\t(CPU ${median(run.cpu).toFixed(2)} s, all threads) of ${REPEATS}`);
 log(`load average ${os.loadavg()[0].toFixed(2)} at the end`);

@@ -162,8 +162,8 @@ export class TreeGrower {
       if (this.pool?.worthSharing(work)) this.pool.run(work, histograms, samples, allowed);
       else denseFeatureRange(histograms, samples, work, 0, features.length);
     } else {
-      histograms.build(sh, samples, small.start, small.end, g, h, small.G, small.H, features, lh ?? null);
-      if (large) histograms.subtract(large.histogram, sh, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
+      histograms.build(sh, samples, small.start, small.end, g, h, features, lh ?? null);
+      if (large) histograms.subtract(large.histogram, sh, large.end - large.start, small.end - small.start);
       histograms.prune(sh, small.end - small.start);
       if (searchSmall) for (let t = 0; t < sh.nFeatures; t++) searchSmall.scan(sh.sums, sh.features[t]);
       if (lh && searchLarge) for (let t = 0; t < lh.nFeatures; t++) searchLarge.scan(lh.sums, lh.features[t]);

@@ -1,9 +1,14 @@
 // Per-node histograms: for every feature and bin, the sums of gradient, hessian and sample count
 // over the node's rows. Dense input is read one column at a time (the rows' gradients gathered once
-// into node order, as LightGBM and scikit-learn do); sparse input one row at a time over its stored
-// entries only, the missing slot of each feature being the node's total minus its present bins
-// (XGBoost's sparsity-aware trick), so a node costs its stored entries, not rows × features.
-import type { BinnedMatrix, DenseBins } from "./bins";
+// into node order, as LightGBM and scikit-learn do); sparse input over its stored entries only (by
+// row, or by feature for the largest nodes), the missing slot of each feature counting the node's
+// rows without it (XGBoost's sparsity-aware trick: the split scans take the missing rows' gradient
+// and hessian as the node's totals minus the present bins, so that slot keeps only the count), so a
+// node costs its stored entries, not rows × features.
+import type { BinnedMatrix, DenseBins, SparseBins } from "./bins";
+
+/** Cost of an entry read feature by feature (cache-friendly, but every row of the column) relative to one read row by row. */
+const COLUMN_ENTRY_COST = 0.5;
 
 /** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count. */
 export interface Histogram {
@@ -27,6 +32,10 @@ export class HistogramBuilder {
   private readonly orderedG: Float32Array;
   private readonly orderedH: Float32Array;
   private readonly mark: Uint8Array;
+  /** Sparse input: 1 for the rows of the node being built feature by feature. */
+  private readonly inNode: Uint8Array;
+  /** Sparse input: the features with stored entries, increasing (a root's candidates). */
+  private readonly stored: Int32Array;
   private readonly pool: Histogram[] = [];
   private made = 0;
 
@@ -43,6 +52,10 @@ export class HistogramBuilder {
     this.orderedG = shared?.orderedG ?? new Float32Array(X.nRows);
     this.orderedH = shared?.orderedH ?? new Float32Array(X.nRows);
     this.mark = new Uint8Array(X.nFeatures);
+    this.inNode = new Uint8Array(X.kind === "sparse" ? X.nRows : 0);
+    const stored: number[] = [];
+    if (X.kind === "sparse") for (let f = 0; f < X.nFeatures; f++) if (X.colptr[f + 1] > X.colptr[f]) stored.push(f);
+    this.stored = Int32Array.from(stored);
   }
 
   /** A histogram from the pool (sparse input: all zero outside its listed features, which build() clears; dense input: buildFeature clears each feature it fills). */
@@ -73,7 +86,7 @@ export class HistogramBuilder {
    * (those a split may use); sparse input: every feature a row of the node stores that the
    * parent's histogram `parent` still lists (any, for a root).
    */
-  build(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, G: number, H: number, features: Int32Array, parent: Histogram | null = null): void {
+  build(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, features: Int32Array, parent: Histogram | null = null): void {
     const X = this.X;
     if (X.kind === "dense") {
       this.gather(samples, start, end, g, h);
@@ -84,16 +97,34 @@ export class HistogramBuilder {
       return;
     }
     this.clear(hist);
+    const parentList = parent ? parent.features : this.stored;
+    const nParent = parent ? parent.nFeatures : this.stored.length;
+    // Row by row, a node costs its rows' entries, each a random write into the whole histogram;
+    // feature by feature, the entire columns of the parent's features, each entry a write into
+    // one feature's few slots (in cache) after a look-up of whether its row is in the node. The
+    // root, and nodes holding most of their features' entries, go by feature.
+    const { indptr, colptr } = X;
+    let rowEntries = 0;
+    for (let q = start; q < end; q++) rowEntries += indptr[samples[q] + 1] - indptr[samples[q]];
+    let columnEntries = 0;
+    for (let t = 0; t < nParent; t++) columnEntries += colptr[parentList[t] + 1] - colptr[parentList[t]];
+    const byFeature = columnEntries * COLUMN_ENTRY_COST < rowEntries;
+    const listed = byFeature ? this.buildByFeature(hist, samples, start, end, g, h, parentList, nParent) : this.buildByRow(hist, samples, start, end, g, h, parentList, nParent);
+    hist.nFeatures = listed;
+    const count = end - start;
+    if (byFeature) return;
+    for (let t = 0; t < listed; t++) this.countMissing(hist.sums, hist.features[t], count);
+  }
+
+  /** Sparse input, row by row: the present bins of the listed parent features; lists them (in the parent's order) and returns how many. */
+  private buildByRow(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, parentList: Int32Array, nParent: number): number {
+    const X = this.X as SparseBins;
     const sums = hist.sums;
-    const { offset } = X;
-    const { indptr, indices, codes } = X;
+    const { offset, indptr, indices, codes } = X;
     // mark: 0 for a feature the parent dropped (too rare in it to split it or any node below: its
-    // entries are skipped), 1 for one it kept, 2 once listed in this histogram.
+    // entries are skipped), 1 for one it kept, 2 once seen in this node.
     const { mark } = this;
-    if (parent) for (let t = 0; t < parent.nFeatures; t++) mark[parent.features[t]] = 1;
-    else mark.fill(1);
-    const list = hist.features;
-    let listed = 0;
+    for (let t = 0; t < nParent; t++) mark[parentList[t]] = 1;
     for (let q = start; q < end; q++) {
       const i = samples[q];
       const gi = g[i];
@@ -101,22 +132,54 @@ export class HistogramBuilder {
       for (let k = indptr[i]; k < indptr[i + 1]; k++) {
         const f = indices[k];
         const state = mark[f];
-        if (state !== 2) {
-          if (state === 0) continue;
-          mark[f] = 2;
-          list[listed++] = f;
-        }
+        if (state === 0) continue;
+        mark[f] = 2;
         const at = 3 * (offset[f] + codes[k]);
         sums[at] += gi;
         sums[at + 1] += hi;
         sums[at + 2]++;
       }
     }
-    hist.nFeatures = listed;
-    if (parent) for (let t = 0; t < parent.nFeatures; t++) mark[parent.features[t]] = 0;
-    else mark.fill(0);
-    const count = end - start;
-    for (let t = 0; t < listed; t++) this.fillMissing(sums, list[t], G, H, count);
+    const list = hist.features;
+    let listed = 0;
+    for (let t = 0; t < nParent; t++) {
+      const f = parentList[t];
+      if (mark[f] === 2) list[listed++] = f;
+      mark[f] = 0;
+    }
+    return listed;
+  }
+
+  /** Sparse input, feature by feature over the columns: the same sums (rows in the same, increasing order) and list as buildByRow. */
+  private buildByFeature(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, parentList: Int32Array, nParent: number): number {
+    const X = this.X as SparseBins;
+    const sums = hist.sums;
+    const { offset, colptr, colRows, colCodes } = X;
+    const { inNode } = this;
+    const every = end - start === X.nRows;
+    if (!every) for (let q = start; q < end; q++) inNode[samples[q]] = 1;
+    const list = hist.features;
+    let listed = 0;
+    for (let t = 0; t < nParent; t++) {
+      const f = parentList[t];
+      const base = 3 * offset[f];
+      let present = 0;
+      for (let k = colptr[f]; k < colptr[f + 1]; k++) {
+        const i = colRows[k];
+        if (!every && inNode[i] === 0) continue;
+        const at = base + 3 * colCodes[k];
+        sums[at] += g[i];
+        sums[at + 1] += h[i];
+        sums[at + 2]++;
+        present++;
+      }
+      if (present > 0) {
+        list[listed++] = f;
+        sums[base + 3 * X.nBins[f] + 2] = end - start - present;
+      }
+    }
+    if (!every) for (let q = start; q < end; q++) inNode[samples[q]] = 0;
+    return listed;
   }
 
   /** Dense input: the histogram will hold `features` (each filled by buildFeature). */
@@ -190,30 +253,20 @@ export class HistogramBuilder {
     for (let q = a; q < b; q++) ps[q] -= ss[q];
   }
 
-  /** Sparse input: the missing slot of f holds what its present bins do not; returns how many rows have f present. */
-  private fillMissing(sums: Float64Array, f: number, G: number, H: number, count: number): number {
+  /** Sparse input: the missing slot of f counts the node's rows its present bins do not. */
+  private countMissing(sums: Float64Array, f: number, count: number): void {
     const base = 3 * this.X.offset[f];
-    const nb = this.X.nBins[f];
-    let g = 0;
-    let h = 0;
+    const m = base + 3 * this.X.nBins[f];
     let c = 0;
-    for (let b = 0; b < nb; b++) {
-      g += sums[base + 3 * b];
-      h += sums[base + 3 * b + 1];
-      c += sums[base + 3 * b + 2];
-    }
-    const m = base + 3 * nb;
-    sums[m] = G - g;
-    sums[m + 1] = H - h;
+    for (let at = base + 2; at < m; at += 3) c += sums[at];
     sums[m + 2] = count - c;
-    return c;
   }
 
   /**
    * Turns the parent's histogram into the larger child's by subtracting the smaller child's
-   * (built directly): half the rows never get read. `large` and `small` are the children's totals.
+   * (built directly): half the rows never get read. largeCount and smallCount: the children's rows.
    */
-  subtract(parent: Histogram, smallHist: Histogram, large: NodeTotals, small: NodeTotals): void {
+  subtract(parent: Histogram, smallHist: Histogram, largeCount: number, smallCount: number): void {
     const { offset, nBins } = this.X;
     const ps = parent.sums;
     const ss = smallHist.sums;
@@ -230,39 +283,26 @@ export class HistogramBuilder {
       const f = smallHist.features[t];
       if (mark[f] !== 1) continue;
       mark[f] = 2;
-      // The present bins, summed as they are subtracted; the missing slot holds what they do not
-      // (recomputed rather than subtracted, to stay exact).
+      // The present bins, counted as they are subtracted; the missing slot counts what they do not.
       const a = 3 * offset[f];
       const m = a + 3 * nBins[f];
-      let g = 0;
-      let h = 0;
       let c = 0;
       for (let q = a; q < m; q += 3) {
-        const vg = ps[q] - ss[q];
-        const vh = ps[q + 1] - ss[q + 1];
+        ps[q] -= ss[q];
+        ps[q + 1] -= ss[q + 1];
         const vc = ps[q + 2] - ss[q + 2];
-        ps[q] = vg;
-        ps[q + 1] = vh;
         ps[q + 2] = vc;
-        g += vg;
-        h += vh;
         c += vc;
       }
-      ps[m] = large.G - g;
-      ps[m + 1] = large.H - h;
-      ps[m + 2] = large.count - c;
+      ps[m + 2] = largeCount - c;
     }
     let kept = 0;
     for (let t = 0; t < parent.nFeatures; t++) {
       const f = parent.features[t];
       const a = 3 * offset[f];
       const m = a + 3 * nBins[f];
-      if (mark[f] !== 2) {
-        ps[m] -= small.G;
-        ps[m + 1] -= small.H;
-        ps[m + 2] -= small.count;
-      }
-      const present = large.count - ps[m + 2];
+      if (mark[f] !== 2) ps[m + 2] -= smallCount;
+      const present = largeCount - ps[m + 2];
       mark[f] = 0;
       if (present >= this.minPresent) parent.features[kept++] = f;
       else ps.fill(0, a, m + 3);
@@ -285,11 +325,4 @@ export class HistogramBuilder {
     }
     hist.nFeatures = kept;
   }
-}
-
-/** A node's gradient sum, hessian sum and row count. */
-export interface NodeTotals {
-  G: number;
-  H: number;
-  count: number;
 }
