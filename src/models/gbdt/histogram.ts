@@ -10,12 +10,12 @@ import type { BinnedMatrix, DenseBins, SparseBins } from "./bins";
 /** Cost of an entry read feature by feature (cache-friendly, but every row of the column) relative to one read row by row. */
 const COLUMN_ENTRY_COST = 0.5;
 
-/** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count. */
+/** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count (a sparse feature's missing slot: the count only). */
 export interface Histogram {
   /** Its number among the builder's histograms (how helper threads name it). */
   readonly id: number;
   readonly sums: Float64Array;
-  /** The features whose slots hold this node's sums; every other slot is 0. */
+  /** The features whose slots hold this node's sums (sparse input: every other slot is 0; dense input: the others are stale). */
   features: Int32Array;
   nFeatures: number;
 }
@@ -32,6 +32,8 @@ export class HistogramBuilder {
   private readonly orderedG: Float32Array;
   private readonly orderedH: Float32Array;
   private readonly mark: Uint8Array;
+  /** Sparse input: per feature, −1, or its count of stored entries in the node being built row by row. */
+  private readonly present: Int32Array;
   /** Sparse input: 1 for the rows of the node being built feature by feature. */
   private readonly inNode: Uint8Array;
   /** Sparse input: the features with stored entries, increasing (a root's candidates). */
@@ -53,6 +55,7 @@ export class HistogramBuilder {
     this.orderedH = shared?.orderedH ?? new Float32Array(X.nRows);
     this.mark = new Uint8Array(X.nFeatures);
     this.inNode = new Uint8Array(X.kind === "sparse" ? X.nRows : 0);
+    this.present = new Int32Array(X.kind === "sparse" ? X.nFeatures : 0).fill(-1);
     const stored: number[] = [];
     if (X.kind === "sparse") for (let f = 0; f < X.nFeatures; f++) if (X.colptr[f + 1] > X.colptr[f]) stored.push(f);
     this.stored = Int32Array.from(stored);
@@ -108,32 +111,28 @@ export class HistogramBuilder {
     for (let q = start; q < end; q++) rowEntries += indptr[samples[q] + 1] - indptr[samples[q]];
     let columnEntries = 0;
     for (let t = 0; t < nParent; t++) columnEntries += colptr[parentList[t] + 1] - colptr[parentList[t]];
-    const byFeature = columnEntries * COLUMN_ENTRY_COST < rowEntries;
-    const listed = byFeature ? this.buildByFeature(hist, samples, start, end, g, h, parentList, nParent) : this.buildByRow(hist, samples, start, end, g, h, parentList, nParent);
+    const listed = columnEntries * COLUMN_ENTRY_COST < rowEntries ? this.buildByFeature(hist, samples, start, end, g, h, parentList, nParent) : this.buildByRow(hist, samples, start, end, g, h, parentList, nParent);
     hist.nFeatures = listed;
-    const count = end - start;
-    if (byFeature) return;
-    for (let t = 0; t < listed; t++) this.countMissing(hist.sums, hist.features[t], count);
   }
 
-  /** Sparse input, row by row: the present bins of the listed parent features; lists them (in the parent's order) and returns how many. */
+  /** Sparse input, row by row: the present bins of the listed parent features and their missing counts; lists them (in the parent's order) and returns how many. */
   private buildByRow(hist: Histogram, samples: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array, parentList: Int32Array, nParent: number): number {
     const X = this.X as SparseBins;
     const sums = hist.sums;
-    const { offset, indptr, indices, codes } = X;
-    // mark: 0 for a feature the parent dropped (too rare in it to split it or any node below: its
-    // entries are skipped), 1 for one it kept, 2 once seen in this node.
-    const { mark } = this;
-    for (let t = 0; t < nParent; t++) mark[parentList[t]] = 1;
+    const { offset, nBins, indptr, indices, codes } = X;
+    // present[f]: −1 for a feature the parent dropped (too rare in it to split it or any node
+    // below: its entries are skipped), else how many of the node's rows store it.
+    const { present } = this;
+    for (let t = 0; t < nParent; t++) present[parentList[t]] = 0;
     for (let q = start; q < end; q++) {
       const i = samples[q];
       const gi = g[i];
       const hi = h[i];
       for (let k = indptr[i]; k < indptr[i + 1]; k++) {
         const f = indices[k];
-        const state = mark[f];
-        if (state === 0) continue;
-        mark[f] = 2;
+        const seen = present[f];
+        if (seen < 0) continue;
+        present[f] = seen + 1;
         const at = 3 * (offset[f] + codes[k]);
         sums[at] += gi;
         sums[at + 1] += hi;
@@ -144,8 +143,11 @@ export class HistogramBuilder {
     let listed = 0;
     for (let t = 0; t < nParent; t++) {
       const f = parentList[t];
-      if (mark[f] === 2) list[listed++] = f;
-      mark[f] = 0;
+      if (present[f] > 0) {
+        list[listed++] = f;
+        sums[3 * (offset[f] + nBins[f]) + 2] = end - start - present[f];
+      }
+      present[f] = -1;
     }
     return listed;
   }
@@ -251,15 +253,6 @@ export class HistogramBuilder {
     const a = 3 * this.X.offset[f];
     const b = a + 3 * (this.X.nBins[f] + 1);
     for (let q = a; q < b; q++) ps[q] -= ss[q];
-  }
-
-  /** Sparse input: the missing slot of f counts the node's rows its present bins do not. */
-  private countMissing(sums: Float64Array, f: number, count: number): void {
-    const base = 3 * this.X.offset[f];
-    const m = base + 3 * this.X.nBins[f];
-    let c = 0;
-    for (let at = base + 2; at < m; at += 3) c += sums[at];
-    sums[m + 2] = count - c;
   }
 
   /**
