@@ -96,8 +96,8 @@ export class FeaturePool implements SharedHistograms {
   }
 
   /** Whether the node is large enough to share (a root always is). */
-  worthSharing(w: DenseNodeWork): boolean {
-    return !this.closed && (w.large === null || (w.end - w.start + 256) * w.features.length >= MIN_SHARED_WORK);
+  worthSharing(w: DenseNodeWork, root: boolean): boolean {
+    return !this.closed && (root || (w.end - w.start + 256) * w.features.length >= MIN_SHARED_WORK);
   }
 
   /** Does the node's work with the helpers: this thread takes the first range of features, each helper the next; then the searches hold the best of all. */

@@ -129,7 +129,8 @@ export class TreeGrower {
       // (On a tie the right child is built, as scikit-learn does, which keeps sums in the same order.)
       const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
       small.histogram = this.histograms.take();
-      this.histogramsAndSplits(small, large, g, h, features, allowed);
+      // After the last split the tree has its leaves: no child needs a histogram.
+      if (nLeaves < p.maxLeaves) this.histogramsAndSplits(small, large, g, h, features, allowed);
       consider(left);
       consider(right);
     }
@@ -153,23 +154,26 @@ export class TreeGrower {
     const { X, samples, histograms } = this;
     const searchSmall = this.splittableNode(small) ? this.searchSmall.start(small.G, small.H, small.end - small.start, small.value, allowed) : null;
     const searchLarge = large && this.splittableNode(large) ? this.searchLarge.start(large.G, large.H, large.end - large.start, large.value, allowed) : null;
+    // A child that may not split needs no histogram of its own, save the small one when the large
+    // one is made from it.
+    if (!searchSmall && !searchLarge) return;
     const sh = small.histogram;
-    const lh = large?.histogram;
+    const lh = searchLarge ? large!.histogram : undefined;
     if (X.kind === "dense") {
       histograms.gather(samples, small.start, small.end, g, h);
       histograms.list(sh, features);
       const work: DenseNodeWork = { small: sh, large: lh ?? null, start: small.start, end: small.end, features, searchSmall, searchLarge };
-      if (this.pool?.worthSharing(work)) this.pool.run(work, histograms, samples, allowed);
+      if (this.pool?.worthSharing(work, large === null)) this.pool.run(work, histograms, samples, allowed);
       else denseFeatureRange(histograms, samples, work, 0, features.length);
     } else {
-      histograms.build(sh, samples, small.start, small.end, g, h, features, lh ?? null);
-      if (large) histograms.subtract(large.histogram, sh, large.end - large.start, small.end - small.start);
+      histograms.build(sh, samples, small.start, small.end, g, h, features, large ? large.histogram : null);
+      if (lh) histograms.subtract(lh, sh, large!.end - large!.start, small.end - small.start);
       histograms.prune(sh, small.end - small.start);
       if (searchSmall) for (let t = 0; t < sh.nFeatures; t++) searchSmall.scan(sh.sums, sh.features[t]);
       if (lh && searchLarge) for (let t = 0; t < lh.nFeatures; t++) searchLarge.scan(lh.sums, lh.features[t]);
     }
-    small.split = searchSmall ? searchSmall.result() : null;
-    if (large) large.split = searchLarge ? searchLarge.result() : null;
+    if (searchSmall) small.split = searchSmall.result();
+    if (searchLarge) large!.split = searchLarge.result();
   }
 
   /** Stable partition of the node's rows: bin ≤ split bin to the left, missing ones where the split says. Returns the first right position. */
