@@ -7,8 +7,12 @@
 // node costs its stored entries, not rows × features.
 import type { BinnedMatrix, DenseBins, SparseBins } from "./bins";
 
-/** Cost of an entry read feature by feature (cache-friendly, but every row of the column) relative to one read row by row. */
-const COLUMN_ENTRY_COST = 0.5;
+/**
+ * Cost of an entry read feature by feature (cache-friendly, but every row of the column) relative
+ * to one read row by row (a random write into the whole histogram). Measured on the Brown TF-IDF:
+ * fits were about 14% faster at 0.25 or 0.15 than at 0.5, and within noise of each other.
+ */
+const COLUMN_ENTRY_COST = 0.25;
 
 /** Slot s of feature data: sums[3s] gradient, sums[3s+1] hessian, sums[3s+2] count (a sparse feature's missing slot: the count only). */
 export interface Histogram {
