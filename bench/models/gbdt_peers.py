@@ -1,6 +1,6 @@
 """The peers' side of the gradient-boosting benchmark (bench/models/gbdt.mjs runs it).
 
-    .venv/bin/python bench/models/gbdt_peers.py DIR [--repeats N] [--threads 1,2]
+    .venv/bin/python bench/models/gbdt_peers.py DIR [--repeats N] [--threads 1,2] [--features-only]
 
 Reads DIR/docs.json (Brown passages and their split, written by gbdt.mjs), builds the features
 both sides train on and writes them to DIR as raw little-endian arrays:
@@ -9,6 +9,7 @@ both sides train on and writes them to DIR as raw little-endian arrays:
 then times LightGBM, scikit-learn's HistGradientBoostingClassifier and XGBoost (hist) on both
 (scikit-learn's only on dense: it takes no sparse input), 100 rounds and defaults otherwise, at
 each thread count, and prints one JSON object on stdout. Fit times are medians of --repeats fits.
+With --features-only it writes the features and fits nothing (bench/models/gbdt_profile.mjs).
 """
 
 import json
@@ -60,6 +61,8 @@ def main():
     Dte.astype("<f8").tofile(out / "svd_test.f64")
     meta = {"classes": classes, "tfidf_shape": [Ttr.shape, Tte.shape], "svd_shape": [Dtr.shape, Dte.shape]}
     (out / "meta.json").write_text(json.dumps(meta))
+    if "--features-only" in sys.argv:
+        return
 
     makers = {
         "LightGBM": lambda t: lightgbm.LGBMClassifier(n_estimators=100, n_jobs=t, verbose=-1, random_state=0),

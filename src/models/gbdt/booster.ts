@@ -3,12 +3,14 @@
 // watch a validation set (loss per round) and stop once it stalls. It knows the task only through
 // the objective and the data only through its bins. With several outputs (classes) and nThreads
 // above 1, a round's trees grow in parallel on worker threads over shared memory (./parallel);
-// every random draw happens here, in the same order, so the model does not depend on nThreads.
+// with one output, each large node's features are shared out to helper threads (./featurePool).
+// Every random draw happens here, in the same order, so the model does not depend on nThreads.
 import type { Random } from "../../random";
 import type { BinnedMatrix } from "./bins";
 import { type Forest, ForestBuilder, type ScoredRows, type TreeNodes, addTreeScores } from "./forest";
 import { type GrowerParams, type RoundBuffers, TreeGrower, growAndScore } from "./grower";
 import type { Objective, Target } from "./objective";
+import { FeaturePool } from "./featurePool";
 import { TreePool, shareBins } from "./parallel";
 
 export interface BoostParams extends GrowerParams {
@@ -111,8 +113,11 @@ export function boost(
   const nCols = p.colsampleBytree < 1 ? Math.max(1, Math.round(p.colsampleBytree * d)) : d;
   // A residual-per-leaf objective (absolute error) reads its rows' current scores of the one output.
   const leafValue = objective.leafValue && ((r: Int32Array, a: number, e: number) => objective.leafValue!(r, a, e, raw, target));
-  const grower = threads > 1 ? null : new TreeGrower(X, p);
   const workers = threads > 1 ? new TreePool(shareBins(X), p, b, threads) : null;
+  // One tree a round: helper threads take part of each large node's features instead (dense,
+  // numeric input: a categorical split is a set of bins, which the helpers do not hand back).
+  const helpers = K === 1 && p.nThreads > 1 && X.kind === "dense" && !X.categories.some((c) => c) ? new FeaturePool(shareBins(X), p, p.nThreads) : null;
+  const grower = threads > 1 ? null : new TreeGrower(X, p, helpers);
 
   let nIter = 0;
   try {
@@ -146,6 +151,7 @@ export function boost(
     }
   } finally {
     workers?.close();
+    helpers?.close();
   }
   return { baseline, forest: forest.build(), nIter, trainLoss, validationLoss };
 }

@@ -215,14 +215,31 @@ test("nThreads: a round's class trees grow on worker threads, and the model is t
   assert.deepEqual(sparse(3), sparse(1));
 });
 
-for (const fault of ["throw", "exit"]) {
-  test(`a worker thread that dies (${fault}) fails the fit with a clear error and leaves nothing running`, async () => {
+test("nThreads: with one output, helper threads take part of each node's features, and the model is the same as on one thread", () => {
+  const s = denseSplit("digits");
+  const odd = s.ytrain.map((v) => (Number(v) % 2 ? "odd" : "even"));
+  const params = { maxIter: 6, earlyStopping: false as const, subsample: 0.8, colsampleBytree: 0.7, randomState: 1 };
+  const binary = (n: number) => new HistGradientBoostingClassifier({ ...params, nThreads: n }).fit(s.Xtrain, odd).toJSON().state;
+  assert.deepEqual(binary(2), binary(1));
+  assert.deepEqual(binary(3), binary(1));
+  const digit = s.ytrain.map(Number);
+  const regression = (n: number) => new HistGradientBoostingRegressor({ ...params, nThreads: n }).fit(s.Xtrain, digit).toJSON().state;
+  assert.deepEqual(regression(2), regression(1));
+});
+
+for (const [fault, data, labels] of [
+  ["throw", "wine", "classes"],
+  ["exit", "wine", "classes"],
+  ["throw", "breast_cancer", "two classes: helper threads per node"],
+  ["exit", "breast_cancer", "two classes: helper threads per node"],
+]) {
+  test(`a worker thread that dies (${fault}, ${labels}) fails the fit with a clear error and leaves nothing running`, async () => {
     // In a child process, so that a stray thread would show as a process that does not end.
     const { spawn } = await import("child_process");
     const script = `
       const { HistGradientBoostingClassifier } = require(${JSON.stringify(path.resolve(__dirname, "..", "index.js"))});
       const { denseSplit } = require(${JSON.stringify(path.resolve(__dirname, "..", "..", "..", "tests", "fixtures", "modelData.js"))});
-      const s = denseSplit("wine");
+      const s = denseSplit(${JSON.stringify(data)});
       try {
         new HistGradientBoostingClassifier({ maxIter: 5, nThreads: 2 }).fit(s.Xtrain, s.ytrain);
         console.log("fitted");

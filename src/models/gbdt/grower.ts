@@ -4,8 +4,9 @@
 // live from tree to tree, so growing allocates per node, never per row.
 import { type BinnedMatrix, codeAt } from "./bins";
 import { ForestBuilder, type TreeNodes, addBinnedScores } from "./forest";
+import type { FeaturePool } from "./featurePool";
 import { type Histogram, HistogramBuilder } from "./histogram";
-import { type Split, type SplitRules, findSplit, leafWeight } from "./split";
+import { type Split, type SplitRules, SplitSearch, leafWeight } from "./split";
 
 export interface GrowerParams extends SplitRules {
   learningRate: number;
@@ -36,20 +37,34 @@ export interface GrownTree {
 export class TreeGrower {
   private readonly samples: Int32Array;
   private readonly scratch: Int32Array;
+  /** Sparse input: row i's code of the feature being partitioned on, −1 when absent (see partition). */
+  private readonly rowCode: Int16Array;
   private readonly histograms: HistogramBuilder;
   /** Features with at least two bins or missing values: the only ones a split can use. */
   private readonly splittable: Int32Array;
+  /** The split searches of the two children of a split (the root uses the first). */
+  private readonly searchSmall: SplitSearch;
+  private readonly searchLarge: SplitSearch;
 
+  /**
+   * @param pool Helper threads that take part of each large dense node's features (one-output
+   * fits, whose rounds have a single tree); the grower then keeps its rows and histograms in the
+   * pool's shared memory.
+   */
   constructor(
     private readonly X: BinnedMatrix,
     private readonly p: GrowerParams,
+    private readonly pool: FeaturePool | null = null,
   ) {
-    this.samples = new Int32Array(X.nRows);
+    this.samples = pool ? pool.samples : new Int32Array(X.nRows);
     this.scratch = new Int32Array(X.nRows);
-    this.histograms = new HistogramBuilder(X, p.minSamplesLeaf);
+    this.rowCode = new Int16Array(X.kind === "sparse" ? X.nRows : 0).fill(-1);
+    this.histograms = new HistogramBuilder(X, p.minSamplesLeaf, pool);
     const features: number[] = [];
     for (let f = 0; f < X.nFeatures; f++) if (X.nBins[f] > 1 || X.hasMissing[f]) features.push(f);
     this.splittable = Int32Array.from(features);
+    this.searchSmall = new SplitSearch(X, p);
+    this.searchLarge = new SplitSearch(X, p);
   }
 
   /**
@@ -77,17 +92,12 @@ export class TreeGrower {
       leaves.push({ node: c.node, start: c.start, end: c.end });
     };
     const consider = (c: Candidate) => {
-      if (c.depth < p.maxDepth && c.end - c.start >= 2 * p.minSamplesLeaf) {
-        c.split = findSplit(c.histogram, X, c.G, c.H, c.end - c.start, c.value, p, allowed);
-      }
       if (c.split) open.push(c);
       else finish(c);
     };
     const root: Candidate = { start: 0, end: count, depth: 0, node: forest.add(H), G, H, value: 0, histogram: this.histograms.take(), split: null };
-    this.histograms.build(root.histogram, samples, 0, count, g, h, G, H, features);
-    this.histograms.prune(root.histogram, count);
-    if (root.H >= p.minChildWeight) consider(root);
-    else finish(root);
+    this.histogramsAndSplits(root, null, g, h, features, allowed);
+    consider(root);
     let nLeaves = 1;
     while (open.length && nLeaves < p.maxLeaves) {
       let pick = 0;
@@ -119,14 +129,51 @@ export class TreeGrower {
       // (On a tie the right child is built, as scikit-learn does, which keeps sums in the same order.)
       const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
       small.histogram = this.histograms.take();
-      this.histograms.build(small.histogram, samples, small.start, small.end, g, h, small.G, small.H, features);
-      this.histograms.subtract(large.histogram, small.histogram, { G: large.G, H: large.H, count: large.end - large.start }, { G: small.G, H: small.H, count: small.end - small.start });
-      this.histograms.prune(small.histogram, small.end - small.start);
+      // After the last split the tree has its leaves: no child needs a histogram.
+      if (nLeaves < p.maxLeaves) this.histogramsAndSplits(small, large, g, h, features, allowed);
       consider(left);
       consider(right);
     }
     for (const c of open) finish(c);
     return { root: root.node, rows: samples, leaves };
+  }
+
+  /** Whether a node may split: not at the depth limit, rows for two leaves, and hessian for one. */
+  private splittableNode(c: Candidate): boolean {
+    const { p } = this;
+    return c.depth < p.maxDepth && c.end - c.start >= 2 * p.minSamplesLeaf && c.H >= p.minChildWeight;
+  }
+
+  /**
+   * Builds `small`'s histogram from its rows and, given the sibling `large` (holding the parent's
+   * histogram), turns the parent's into large's by subtraction; then sets each one's best split.
+   * Dense input does it all one feature at a time, so a feature's sums are scanned while they are
+   * still in cache instead of in later passes over histograms too large for it.
+   */
+  private histogramsAndSplits(small: Candidate, large: Candidate | null, g: Float32Array, h: Float32Array, features: Int32Array, allowed: Uint8Array): void {
+    const { X, samples, histograms } = this;
+    const searchSmall = this.splittableNode(small) ? this.searchSmall.start(small.G, small.H, small.end - small.start, small.value, allowed) : null;
+    const searchLarge = large && this.splittableNode(large) ? this.searchLarge.start(large.G, large.H, large.end - large.start, large.value, allowed) : null;
+    // A child that may not split needs no histogram of its own, save the small one when the large
+    // one is made from it.
+    if (!searchSmall && !searchLarge) return;
+    const sh = small.histogram;
+    const lh = searchLarge ? large!.histogram : undefined;
+    if (X.kind === "dense") {
+      histograms.gather(samples, small.start, small.end, g, h);
+      histograms.list(sh, features);
+      const work: DenseNodeWork = { small: sh, large: lh ?? null, start: small.start, end: small.end, features, searchSmall, searchLarge };
+      if (this.pool?.worthSharing(work, large === null)) this.pool.run(work, histograms, samples, allowed);
+      else denseFeatureRange(histograms, samples, work, 0, features.length);
+    } else {
+      histograms.build(sh, samples, small.start, small.end, g, h, features, large ? large.histogram : null);
+      if (lh) histograms.subtract(lh, sh, large!.end - large!.start, small.end - small.start);
+      histograms.prune(sh, small.end - small.start);
+      if (searchSmall) for (let t = 0; t < sh.nFeatures; t++) searchSmall.scan(sh.sums, sh.features[t]);
+      if (lh && searchLarge) for (let t = 0; t < lh.nFeatures; t++) searchLarge.scan(lh.sums, lh.features[t]);
+    }
+    if (searchSmall) small.split = searchSmall.result();
+    if (searchLarge) large!.split = searchLarge.result();
   }
 
   /** Stable partition of the node's rows: bin ≤ split bin to the left, missing ones where the split says. Returns the first right position. */
@@ -150,6 +197,20 @@ export class TreeGrower {
         if (code === missing ? s.missingLeft : code <= s.bin) samples[l++] = i;
         else scratch[r++] = i;
       }
+    } else if (X.colptr[s.feature + 1] - X.colptr[s.feature] <= 8 * (c.end - c.start)) {
+      // The feature's column spread over a per-row array (absent: −1), then read once per row;
+      // cheaper than a search in each row's entries unless the column is much longer than the node.
+      const { rowCode } = this;
+      const a = X.colptr[s.feature];
+      const b = X.colptr[s.feature + 1];
+      for (let k = a; k < b; k++) rowCode[X.colRows[k]] = X.colCodes[k];
+      for (let q = c.start; q < c.end; q++) {
+        const i = samples[q];
+        const code = rowCode[i];
+        if (code < 0 ? s.missingLeft : code <= s.bin) samples[l++] = i;
+        else scratch[r++] = i;
+      }
+      for (let k = a; k < b; k++) rowCode[X.colRows[k]] = -1;
     } else {
       for (let q = c.start; q < c.end; q++) {
         const i = samples[q];
@@ -160,6 +221,40 @@ export class TreeGrower {
     }
     samples.set(scratch.subarray(0, r), l);
     return l;
+  }
+}
+
+/** One node's dense histogram work: the features `features` of the small child's rows samples[start .. end). */
+export interface DenseNodeWork {
+  small: Histogram;
+  /** The parent's histogram, to become the large child's; null at a root. */
+  large: Histogram | null;
+  start: number;
+  end: number;
+  features: Int32Array;
+  /** Null for a child that may not split. */
+  searchSmall: SplitSearch | null;
+  searchLarge: SplitSearch | null;
+}
+
+/**
+ * Features features[from .. to) of a node, one at a time (two per pass over the rows, see
+ * buildFeaturePair): the small child's histogram built, the parent's turned into the large
+ * child's, each scanned for splits while in cache. The routine behind this thread and helper
+ * threads alike (./featurePool); the node's gradients must be gathered first.
+ */
+export function denseFeatureRange(histograms: HistogramBuilder, samples: Int32Array, w: DenseNodeWork, from: number, to: number): void {
+  const { small, large, start, end, features, searchSmall, searchLarge } = w;
+  for (let t = from; t < to; t += 2) {
+    const pair = t + 1 < to;
+    if (pair) histograms.buildFeaturePair(small, features[t], features[t + 1], samples, start, end);
+    else histograms.buildFeature(small, features[t], samples, start, end);
+    for (let u = t; u < t + (pair ? 2 : 1); u++) {
+      const f = features[u];
+      if (large) histograms.subtractFeature(large, small, f);
+      searchSmall?.scan(small.sums, f);
+      if (large) searchLarge?.scan(large.sums, f);
+    }
   }
 }
 

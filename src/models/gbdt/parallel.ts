@@ -42,7 +42,15 @@ function copyToShared<T extends Uint8Array | Int32Array>(a: T): T {
 /** The binned rows with their large arrays moved to shared memory (threads read them in place). */
 export function shareBins(X: BinnedMatrix): BinnedMatrix {
   if (X.kind === "dense") return { ...X, codes: copyToShared(X.codes) };
-  return { ...X, codes: copyToShared(X.codes), indptr: copyToShared(X.indptr), indices: copyToShared(X.indices) };
+  return {
+    ...X,
+    codes: copyToShared(X.codes),
+    indptr: copyToShared(X.indptr),
+    indices: copyToShared(X.indices),
+    colptr: copyToShared(X.colptr),
+    colRows: copyToShared(X.colRows),
+    colCodes: copyToShared(X.colCodes),
+  };
 }
 
 /** Takes outputs off the shared counter and grows them until none is left. */

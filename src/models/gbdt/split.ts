@@ -47,80 +47,251 @@ export function leafWeight(G: number, H: number, rules: SplitRules): number {
  * count (column subsampling).
  */
 export function findSplit(hist: Histogram, X: BinLayout, G: number, H: number, count: number, value: number, rules: SplitRules, allowed: Uint8Array): Split | null {
-  const { lambda, alpha, minChildWeight, minSamplesLeaf } = rules;
-  const sums = hist.sums;
-  // Gain = loss before − loss after, a node's loss being shrink(G)·v at its value v. Written this
-  // way (scikit-learn's), a split of a pure node gains exactly nothing.
-  const before = shrink(G, alpha) * value;
-  let best: Split | null = null;
-  let bestGain = rules.gamma;
-  // The candidate loops are written out (no call per bin). An empty bin repeats the previous
-  // candidate, which could only tie it, and ties keep the first: empty bins are skipped.
-  for (let t = 0; t < hist.nFeatures; t++) {
-    const f = hist.features[t];
-    if (allowed[f] === 0) continue;
+  const search = new SplitSearch(X, rules).start(G, H, count, value, allowed);
+  for (let t = 0; t < hist.nFeatures; t++) search.scan(hist.sums, hist.features[t]);
+  return search.result();
+}
+
+/**
+ * One node's search for its best split, fed a feature at a time, so that a feature's histogram
+ * can be scanned the moment it is built (while it is still in cache) rather than in a later pass
+ * over the whole histogram. Features must come in the order findSplit would take them.
+ */
+export class SplitSearch {
+  private G = 0;
+  private H = 0;
+  private count = 0;
+  private value = 0;
+  private before = 0;
+  private allowed: Uint8Array = new Uint8Array(0);
+  /** The best threshold so far, updated in place by the scans (no allocation per candidate); feature −1: none, or a categorical split. */
+  private readonly best: BestThreshold = { feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0, nL: 0 };
+  private categorical: Split | null = null;
+
+  constructor(
+    private readonly X: BinLayout,
+    private readonly rules: SplitRules,
+  ) {}
+
+  /** Starts the search of a node with totals G, H, count and Newton value `value` (0 for a root). */
+  start(G: number, H: number, count: number, value: number, allowed: Uint8Array): this {
+    this.G = G;
+    this.H = H;
+    this.count = count;
+    this.allowed = allowed;
+    this.value = value;
+    // Gain = loss before − loss after, a node's loss being shrink(G)·v at its value v. Written this
+    // way (scikit-learn's), a split of a pure node gains exactly nothing.
+    this.before = shrink(G, this.rules.alpha) * value;
+    this.best.feature = -1;
+    this.best.gain = this.rules.gamma;
+    this.categorical = null;
+    return this;
+  }
+
+  /** Considers every split of feature f, whose slots in `sums` hold the node's sums. */
+  scan(sums: Float64Array, f: number): void {
+    const { X, best, G, H, count, before, rules } = this;
+    if (this.allowed[f] === 0) return;
     const base = 3 * X.offset[f];
     const nBins = X.nBins[f];
-    const m = base + 3 * nBins;
-    const missing = X.hasMissing[f] === 1 && sums[m + 2] > 0;
+    const missing = X.hasMissing[f] === 1 && sums[base + 3 * nBins + 2] > 0;
     if (X.categories[f]) {
-      const split = categoricalSplit(sums, base, nBins, missing, f, G, H, count, before, rules, best?.gain ?? rules.gamma);
-      if (split) best = split;
-      bestGain = best?.gain ?? bestGain;
-      continue;
-    }
-    if (nBins < 2 && !missing) continue;
-    // Missing values to the right: left holds bins 0..b. With missing values the last candidate
-    // (b = nBins − 1) splits the present values from the missing ones.
-    let GL = 0;
-    let HL = 0;
-    let nL = 0;
-    const last = nBins - 1 + (missing ? 1 : 0);
-    for (let b = 0; b < last; b++) {
-      const c = sums[base + 3 * b + 2];
-      if (c === 0) continue;
-      GL += sums[base + 3 * b];
-      HL += sums[base + 3 * b + 1];
-      nL += c;
-      const nR = count - nL;
-      if (nL < minSamplesLeaf || nR < minSamplesLeaf) continue;
-      const HR = H - HL;
-      if (HL < minChildWeight || HR < minChildWeight) continue;
-      const GR = G - GL;
-      const sL = shrink(GL, alpha);
-      const sR = shrink(GR, alpha);
-      const gain = before - sL * (-sL / (HL + lambda)) - sR * (-sR / (HR + lambda));
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = { feature: f, bin: b, missingLeft: false, leftBins: null, gain, GL, HL, nL };
+      const split = categoricalSplit(sums, base, nBins, missing, f, G, H, count, before, rules, best.gain);
+      if (split) {
+        this.categorical = split;
+        best.gain = split.gain;
+        best.feature = -1;
       }
+      return;
     }
-    if (!missing) continue;
-    // Missing values to the left: right holds bins b+1..nBins−1, left the rest with the missing ones.
-    let GR = 0;
-    let HR = 0;
-    let nR = 0;
-    for (let b = nBins - 2; b >= 0; b--) {
-      const c = sums[base + 3 * (b + 1) + 2];
-      if (c === 0) continue;
-      GR += sums[base + 3 * (b + 1)];
-      HR += sums[base + 3 * (b + 1) + 1];
-      nR += c;
-      const nL = count - nR;
-      if (nL < minSamplesLeaf || nR < minSamplesLeaf) continue;
-      const HL = H - HR;
-      if (HL < minChildWeight || HR < minChildWeight) continue;
-      const GL = G - GR;
-      const sL = shrink(GL, alpha);
-      const sR = shrink(GR, alpha);
-      const gain = before - sL * (-sL / (HL + lambda)) - sR * (-sR / (HR + lambda));
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = { feature: f, bin: b, missingLeft: true, leftBins: null, gain, GL, HL, nL };
-      }
-    }
+    if (nBins < 2 && !missing) return;
+    if (scanLeftToRight(sums, base, nBins - 1 + (missing ? 1 : 0), G, H, count, before, rules, best)) best.feature = f;
+    if (missing && scanRightToLeft(sums, base, nBins, G, H, count, before, rules, best)) best.feature = f;
   }
-  return best;
+
+  /** Writes the node's totals G, H, count and value to out[at .. at + 4), for a helper thread's search of the same node. */
+  exportNode(out: Float64Array, at: number): void {
+    out[at] = this.G;
+    out[at + 1] = this.H;
+    out[at + 2] = this.count;
+    out[at + 3] = this.value;
+  }
+
+  /** Writes the best threshold found (feature −1: none) to out[at .. at + BEST_WIDTH), for another thread's search to merge. */
+  exportBest(out: Float64Array, at: number): void {
+    const b = this.best;
+    out[at] = b.feature;
+    out[at + 1] = b.bin;
+    out[at + 2] = b.missingLeft ? 1 : 0;
+    out[at + 3] = b.gain;
+    out[at + 4] = b.GL;
+    out[at + 5] = b.HL;
+    out[at + 6] = b.nL;
+  }
+
+  /**
+   * Takes an exported best threshold when it beats this search's. The exporting search must have
+   * scanned features that come after all of this one's, so ties keep this one's, as one search would.
+   */
+  mergeBest(src: Float64Array, at: number): void {
+    const b = this.best;
+    if (src[at] < 0 || !(src[at + 3] > b.gain)) return;
+    b.feature = src[at];
+    b.bin = src[at + 1];
+    b.missingLeft = src[at + 2] === 1;
+    b.gain = src[at + 3];
+    b.GL = src[at + 4];
+    b.HL = src[at + 5];
+    b.nL = src[at + 6];
+  }
+
+  /** The best split seen, or null when none gains more than γ. */
+  result(): Split | null {
+    const b = this.best;
+    if (b.feature < 0) return this.categorical;
+    return { feature: b.feature, bin: b.bin, missingLeft: b.missingLeft, leftBins: null, gain: b.gain, GL: b.GL, HL: b.HL, nL: b.nL };
+  }
+}
+
+/** Numbers in an exported best threshold (see SplitSearch.exportBest). */
+export const BEST_WIDTH = 7;
+
+interface BestThreshold {
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  gain: number;
+  GL: number;
+  HL: number;
+  nL: number;
+}
+
+// A candidate gains before + sL²/xL + sR²/xR (x: hessian + λ). Most candidates of a scan fall well
+// short of the best so far, and that is told by multiplying both sides by xL·xR: no division. Only
+// candidates within a relative 1e-9 of the best (far above the rounding of either form) get the
+// exact gain, computed as before, so the split chosen is the same to the last bit.
+const SLACK = 1e-9;
+
+/** What a candidate's sL²·xR + sR²·xL must reach, over xL·xR, to possibly beat bestGain. */
+function barOf(bestGain: number, before: number): number {
+  return bestGain - before - SLACK * (Math.abs(before) + Math.abs(bestGain));
+}
+
+// The two scans are written out (no call per bin), each in two phases: first the bins whose side
+// is still too small (fewer than minSamplesLeaf rows or minChildWeight hessian) are only summed,
+// then every bin is a candidate until the other side gets too small (sides only shrink). An empty
+// bin repeats the previous candidate, which can only tie it, and ties keep the first (a strict >),
+// so empty bins need no test (a branch that small nodes, mostly empty bins, mispredict). Each
+// returns true when a candidate beat best.gain (best then holds it).
+
+/** Missing values (if any) to the right: left holds bins 0..b for b < last. */
+function scanLeftToRight(sums: Float64Array, base: number, last: number, G: number, H: number, count: number, before: number, rules: SplitRules, best: BestThreshold): boolean {
+  const { lambda, alpha, minChildWeight, minSamplesLeaf } = rules;
+  let bestGain = best.gain;
+  let bar = barOf(bestGain, before);
+  let found = -1;
+  let GL = 0;
+  let HL = 0;
+  let nL = 0;
+  let bGL = 0;
+  let bHL = 0;
+  let bnL = 0;
+  const end = base + 3 * last;
+  let at = base;
+  for (; at < end; at += 3) {
+    GL += sums[at];
+    HL += sums[at + 1];
+    nL += sums[at + 2];
+    if (nL >= minSamplesLeaf && HL >= minChildWeight) break;
+  }
+  const maxL = count - minSamplesLeaf;
+  while (at < end) {
+    const HR = H - HL;
+    if (nL > maxL || HR < minChildWeight) break;
+    const sL = alpha === 0 ? GL : shrink(GL, alpha);
+    const sR = alpha === 0 ? G - GL : shrink(G - GL, alpha);
+    const xL = HL + lambda;
+    const xR = HR + lambda;
+    if ((sL * sL * xR + sR * sR * xL) * (1 + SLACK) >= bar * xL * xR) {
+      const gain = before - sL * (-sL / xL) - sR * (-sR / xR);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bar = barOf(bestGain, before);
+        found = (at - base) / 3;
+        bGL = GL;
+        bHL = HL;
+        bnL = nL;
+      }
+    }
+    at += 3;
+    GL += sums[at];
+    HL += sums[at + 1];
+    nL += sums[at + 2];
+  }
+  if (found < 0) return false;
+  best.bin = found;
+  best.missingLeft = false;
+  best.gain = bestGain;
+  best.GL = bGL;
+  best.HL = bHL;
+  best.nL = bnL;
+  return true;
+}
+
+/** Missing values to the left: right holds bins b+1..nBins−1, left the rest with the missing ones. */
+function scanRightToLeft(sums: Float64Array, base: number, nBins: number, G: number, H: number, count: number, before: number, rules: SplitRules, best: BestThreshold): boolean {
+  const { lambda, alpha, minChildWeight, minSamplesLeaf } = rules;
+  let bestGain = best.gain;
+  let bar = barOf(bestGain, before);
+  let found = -1;
+  let GR = 0;
+  let HR = 0;
+  let nR = 0;
+  let bGR = 0;
+  let bHR = 0;
+  let bnR = 0;
+  // at: bin b+1 of candidate b, from b = nBins − 2 down to 0.
+  let at = base + 3 * (nBins - 1);
+  for (; at > base; at -= 3) {
+    GR += sums[at];
+    HR += sums[at + 1];
+    nR += sums[at + 2];
+    if (nR >= minSamplesLeaf && HR >= minChildWeight) break;
+  }
+  const maxR = count - minSamplesLeaf;
+  while (at > base) {
+    const HL = H - HR;
+    if (nR > maxR || HL < minChildWeight) break;
+    const GL = G - GR;
+    const sL = alpha === 0 ? GL : shrink(GL, alpha);
+    const sR = alpha === 0 ? GR : shrink(GR, alpha);
+    const xL = HL + lambda;
+    const xR = HR + lambda;
+    if ((sL * sL * xR + sR * sR * xL) * (1 + SLACK) >= bar * xL * xR) {
+      const gain = before - sL * (-sL / xL) - sR * (-sR / xR);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bar = barOf(bestGain, before);
+        found = (at - base) / 3 - 1;
+        bGR = GR;
+        bHR = HR;
+        bnR = nR;
+      }
+    }
+    at -= 3;
+    GR += sums[at];
+    HR += sums[at + 1];
+    nR += sums[at + 2];
+  }
+  if (found < 0) return false;
+  best.bin = found;
+  best.missingLeft = true;
+  best.gain = bestGain;
+  best.GL = G - bGR;
+  best.HL = H - bHR;
+  best.nL = count - bnR;
+  return true;
 }
 
 // A category (or the missing values) takes part in a categorical split only with this much support
