@@ -1,6 +1,7 @@
 // Messages between the protocol process and the runtime child that runs cells.
 import type { CellFiles } from "./debug/cells";
 import type { Mapping } from "./debug/sourceMap";
+import type { DeclarationsUpdate } from "./declarations";
 
 // Every child message names the request (`req`) it belongs to, so outputs get the right parent.
 
@@ -44,8 +45,8 @@ export type FromChild =
       error?: ErrorContent;
       payload: Array<Record<string, unknown>>;
       userExpressions: Record<string, UserExpressionResult>;
-      /** Declarations of all cells so far, for completion in the protocol process; sent only when they changed since the last `done`. */
-      decl?: string;
+      /** Declarations of the cells so far, for completion in the protocol process: what changed since the last `done` (kernel/declarations.ts). */
+      decl?: DeclarationsUpdate;
       /** text/plain of the result, for the history's output column. */
       resultText?: string;
     }

@@ -16,6 +16,7 @@ import type { Interrupts } from "./interrupts";
 import type { NotebookCapture } from "./notebook";
 import type { ChildDebugger } from "./debugging";
 import type { CapturedItem } from "../../src/display/capture";
+import { NO_DECLARATIONS, updateFrom, type Declarations } from "../declarations";
 
 type ExecuteRequest = Extract<ToChild, { type: "execute" }>;
 
@@ -48,7 +49,7 @@ export function toError(e: unknown): ErrorContent {
 
 export class CellRunner {
   private cell: Cell | null = null;
-  private sentDecl = "";
+  private sentDecl: Declarations = NO_DECLARATIONS;
   private reportedStore: string | null = null;
   /** What magics may do while a cell runs. */
   readonly magicContext: MagicContext;
@@ -146,8 +147,9 @@ export class CellRunner {
     if (!error) for (const [k, expr] of Object.entries(msg.userExpressions ?? {})) userExpressions[k] = await executor.evaluate(expr);
     context.execute = null;
     this.reportStore();
-    // The declarations grow with every cell: they travel only when they changed.
-    const changed = executor.decl !== this.sentDecl ? (this.sentDecl = executor.decl) : undefined;
+    // The declarations grow with every cell: only what changed travels (the tail, new chunks).
+    const changed = updateFrom(this.sentDecl, executor.decl);
+    this.sentDecl = executor.decl;
     channel.send({ type: "done", req: msg.req, status: error ? "error" : "ok", error, payload: cell.payload, userExpressions, decl: changed, resultText });
   }
 
