@@ -92,6 +92,9 @@ test("references to a chunk's names run as the executor's exports, shorthand pro
     assert.match(out, /exports\.early \+ exports\.later/);
     assert.match(out, /early: exports\.early/);
     assert.match(out, /const both = /, "the cell's own names are its own");
+    assert.ok(s.conv.complete(s.decl, "ear", 3).candidates.includes("early"), "completion sees a chunk's names");
+    const { quickInfoText } = require("./language");
+    assert.match(quickInfoText(s.conv.inspect(s.decl, "later", 2)), /let later: number/, "and inspection");
     s.decl = NO_DECLARATIONS;
     assert.match(s.cell("early").errors[0], /Cannot find name 'early'/, "reset: the chunks' names are gone");
     assert.deepEqual(s.cell("const early = 5;").errors, []);
