@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from "./wire";
 import { codePointToIndex, completeness, indexToCodePoint } from "./language";
 import { completeMagic, magicAt } from "./magics/complete";
 import { formatHelp } from "./magics/spec";
+import type { Declarations } from "./declarations";
 
 /** What request handlers may use of the kernel. */
 export interface KernelServices {
@@ -21,7 +22,7 @@ export interface KernelServices {
   readonly magics: MagicRegistry<{ spec: MagicSpec }>;
   readonly language: LanguageService;
   /** Declarations of the cells run so far. */
-  decl(): string;
+  decl(): Declarations;
   readonly history: History;
   readonly comms: CommRouter;
   interrupt(): Promise<void>;

@@ -1,6 +1,7 @@
 // Messages between the protocol process and the runtime child that runs cells.
 import type { CellFiles } from "./debug/cells";
 import type { Mapping } from "./debug/sourceMap";
+import type { DeclarationsUpdate } from "./declarations";
 
 // Every child message names the request (`req`) it belongs to, so outputs get the right parent.
 
@@ -46,8 +47,8 @@ export type FromChild =
       error?: ErrorContent;
       payload: Array<Record<string, unknown>>;
       userExpressions: Record<string, UserExpressionResult>;
-      /** Declarations of all cells so far, for completion in the protocol process; sent only when they changed since the last `done`. */
-      decl?: string;
+      /** Declarations of the cells so far, for completion in the protocol process: what changed since the last `done` (kernel/declarations.ts). */
+      decl?: DeclarationsUpdate;
       /** text/plain of the result, for the history's output column. */
       resultText?: string;
     }
@@ -66,5 +67,5 @@ export type FromChild =
   /** A forwarded comm message was handled: its outputs have all been sent. */
   | { type: "handled"; req: string }
   /** `name?`: quick info from the protocol process's program, which keeps documentation comments
-   * (the runtime's drops them to build faster). */
-  | { type: "inspect_request"; id: number; decl: string; code: string; cursor: number };
+   * (the runtime's drops them to build faster), against the declarations of the cells before. */
+  | { type: "inspect_request"; id: number; code: string; cursor: number };

@@ -17,6 +17,7 @@ import { sqliteUri } from "../src/store/location";
 import { Sockets, type Channel, type ConnectionInfo } from "./sockets";
 import { StreamBuffer } from "./streams";
 import { DebugAdapter } from "./debug/adapter";
+import { applyUpdate, NO_DECLARATIONS, type Declarations } from "./declarations";
 
 export type { Channel, ConnectionInfo } from "./sockets";
 
@@ -47,7 +48,7 @@ export class Kernel {
   private readonly services: KernelServices;
   private executionCount = 0;
   /** Declarations of the cells run so far, for completion and inspection here. */
-  private decl = "";
+  private decl: Declarations = NO_DECLARATIONS;
   /** The execute whose input() is waiting for an input_reply. */
   private awaitingInput: Message | null = null;
   private queue: Message[] = [];
@@ -202,7 +203,7 @@ export class Kernel {
       const done = await running;
       this.debugger.cellEnded();
       this.silent.delete(msg.header.msg_id);
-      if (done.decl !== undefined) this.decl = done.decl;
+      if (done.decl !== undefined) this.decl = applyUpdate(this.decl, done.decl);
       if (done.status === "error" && done.error) {
         if (!silent) this.publish("error", done.error, msg);
         await this.reply("shell", msg, "execute_reply", { status: "error", execution_count: count, ...done.error }, { status: "error" });
@@ -281,7 +282,7 @@ export class Kernel {
         return void this.debugger.scriptCompiled(m);
       case "inspect_request": {
         const reply = (text: string | null) => this.runtime.send({ type: "inspect_reply", id: m.id, text });
-        return void this.language.inspect(m.decl, m.code, m.cursor).then(reply, (e) => {
+        return void this.language.inspect(this.decl, m.code, m.cursor).then(reply, (e) => {
           this.log(`inspection for the runtime failed: ${e}`);
           reply(null);
         });
@@ -299,7 +300,7 @@ export class Kernel {
   private runtimeReplaced(why: string, pid?: number): void {
     this.log(`runtime ${why}; starting a new one`);
     this.sidebarStore.runtimeDied(pid);
-    this.decl = "";
+    this.decl = NO_DECLARATIONS;
     this.comms.runtimeGone();
     this.debugger.runtimeReplaced();
   }

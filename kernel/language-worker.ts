@@ -3,10 +3,11 @@
 import { parentPort, Worker } from "worker_threads";
 import { createConverter, maskMagics, quickInfoText, type Converter } from "./language";
 import { projectRoot } from "./project";
+import type { Declarations } from "./declarations";
 
 type Request =
-  | { id: number; kind: "complete"; decl: string; code: string; cursor: number }
-  | { id: number; kind: "inspect"; decl: string; code: string; cursor: number };
+  | { id: number; kind: "complete"; decl: Declarations; code: string; cursor: number }
+  | { id: number; kind: "inspect"; decl: Declarations; code: string; cursor: number };
 
 export interface CompleteAnswer {
   matches: string[];
@@ -48,12 +49,12 @@ export class LanguageService {
     });
   }
 
-  complete(decl: string, code: string, cursor: number): Promise<CompleteAnswer> {
+  complete(decl: Declarations, code: string, cursor: number): Promise<CompleteAnswer> {
     return this.ask({ kind: "complete", decl, code, cursor });
   }
 
   /** Quick info at the cursor, or just before it when the cursor ends a word. */
-  inspect(decl: string, code: string, cursor: number): Promise<string | null> {
+  inspect(decl: Declarations, code: string, cursor: number): Promise<string | null> {
     return this.ask({ kind: "inspect", decl, code, cursor });
   }
 

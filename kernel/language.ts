@@ -7,6 +7,7 @@ import { KERNEL_GLOBALS, preludeOf } from "./globals";
 import { compose, decodeMappings, encodeMappings, inlineMapComment, takeInlineMap } from "./debug/sourceMap";
 import { Rewritten, rewriteRelativeImports } from "./project";
 import { requireWithCodeCache } from "./compileCache";
+import { asDeclarations, ChunkFiles, texts, type Declarations } from "./declarations";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 
@@ -63,6 +64,7 @@ function installTranspileCache(): void {
   const watchHost = (rootFiles: unknown, options: Record<string, unknown>, ...rest: unknown[]) => {
     const maps = creating?.maps ?? { cells: false };
     const docs = creating?.docs ?? true;
+    const chunks = creating?.chunks ?? null;
     const compilerOptions = { types: ["node"], ...options };
     // The emitter reads the option as it emits each file: a cell's emit has a map only while
     // `maps.cells` is on, a local module's always (see SourceMaps; withComposedMap composes them).
@@ -81,11 +83,16 @@ function installTranspileCache(): void {
     let keep: ((builder: any) => void) | undefined;
     Object.defineProperty(host, "afterProgramCreate", {
       get: () => (builder: any) => {
+        chunks?.link(builder.getProgram());
         const emit = builder.emit;
-        builder.emit = (file: any, ...args: unknown[]) => {
+        builder.emit = (file: any, writeFile: unknown, token: unknown, onlyDts: unknown, transformers: any) => {
           emittingCell = CELL_SOURCE.test(String(file?.fileName ?? ""));
+          if (emittingCell && chunks) {
+            const rewrite = chunks.exportsRewrite(builder.getProgram().getTypeChecker());
+            transformers = { ...transformers, after: [rewrite, ...(transformers?.after ?? [])] };
+          }
           try {
-            return emit(file, ...args);
+            return emit(file, writeFile, token, onlyDts, transformers);
           } finally {
             emittingCell = false;
           }
@@ -174,8 +181,10 @@ export interface SourceMaps {
   cells: boolean;
 }
 
-/** The options of the converter being created: tslab creates its watch host during that call. */
-let creating: { maps: SourceMaps; docs: boolean } | null = null;
+/** The options of the converter being created (tslab creates its watch host during that call):
+ * its source maps switch, whether declaration files keep their doc comments, and the declaration
+ * chunks linked into each of its programs. */
+let creating: { maps: SourceMaps; docs: boolean; chunks: ChunkFiles } | null = null;
 /** The `ts.sys` tslab sees while it creates a converter: it takes its root from getCurrentDirectory(). */
 let sysOverride: unknown = null;
 
@@ -203,7 +212,7 @@ function watchingSys(bundled: any): unknown {
       value: (file: string, cb: (f: string, kind: number) => void, ...rest: unknown[]) => {
         const watcher = bundled.sys.watchFile(file, cb, ...rest);
         // Declaration files (TypeScript's libs, packages, a built library) change with an install or a build, not an edit.
-        if (/[\\/]node_modules[\\/]|\.d\.[cm]?ts$/.test(file)) return watcher;
+        if (/[\\/]node_modules[\\/]|\.d\.[cm]?ts$/.test(file) || ChunkFiles.PATTERN.test(file)) return watcher;
         let entry = watchedSources.get(file);
         if (!entry) watchedSources.set(file, (entry = { mtimeMs: mtimeOf(file), callbacks: new Set() }));
         entry.callbacks.add(cb);
@@ -296,10 +305,13 @@ export interface ConvertResult {
   sideOutputs?: Array<{ path: string; data: string }>;
 }
 
+/** Earlier cells' declarations: a string is a tail alone (kernel/declarations.ts). */
+export type Prev = string | Declarations;
+
 export interface Converter {
-  convert(prevDecl: string, src: string): ConvertResult;
-  inspect(prevDecl: string, src: string, position: number): any;
-  complete(prevDecl: string, src: string, position: number): { start: number; end: number; candidates: string[] };
+  convert(prev: Prev, src: string): ConvertResult;
+  inspect(prev: Prev, src: string, position: number): any;
+  complete(prev: Prev, src: string, position: number): { start: number; end: number; candidates: string[] };
   addModule(name: string, content: string, meta?: unknown): Diagnostic[];
   close(): void;
 }
@@ -338,7 +350,9 @@ export function createConverter(options: ConverterOptions = {}): Converter {
       getCurrentDirectory: { value: () => root, writable: true, configurable: true },
     });
   }
-  creating = { maps, docs };
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
+  const chunks = new ChunkFiles(root ?? process.cwd(), ts);
+  creating = { maps, docs, chunks };
   try {
     real = t.createConverter({ isJS: false, isBrowser: false });
   } finally {
@@ -346,11 +360,17 @@ export function createConverter(options: ConverterOptions = {}): Converter {
     creating = null;
   }
   const rewrite = (src: string) => (root && cellDir ? rewriteRelativeImports(src, cellDir, root) : new Rewritten(src, src));
+  /** The tail, after the chunks are files of the program. */
+  const tailOf = (prev: Prev) => {
+    const d = asDeclarations(prev);
+    chunks.sync(d.chunks, (name, content) => real.addModule(name, content));
+    return PRELUDE + d.tail;
+  };
   return {
     convert: (prev, src) => {
       refreshWatchedSources();
-      const r = rewrite(expandShorthands(src, prev));
-      const out = real.convert(PRELUDE + prev, r.code);
+      const r = rewrite(expandShorthands(src, texts(asDeclarations(prev))));
+      const out = real.convert(tailOf(prev), r.code);
       // A diagnostic in an imported module names its file (relative to the root): made absolute.
       const fix = (d: Diagnostic) => (d.fileName ? { ...d, fileName: path.resolve(root ?? process.cwd(), d.fileName) } : r.changed ? r.diagnostic(d) : d);
       return out.diagnostics.length ? { ...out, diagnostics: out.diagnostics.map(fix) } : out;
@@ -358,12 +378,12 @@ export function createConverter(options: ConverterOptions = {}): Converter {
     inspect: (prev, src, pos) => {
       refreshWatchedSources();
       const r = rewrite(src);
-      return real.inspect(PRELUDE + prev, r.code, r.toNew(pos));
+      return real.inspect(tailOf(prev), r.code, r.toNew(pos));
     },
     complete: (prev, src, pos) => {
       refreshWatchedSources();
       const r = rewrite(src);
-      const c = real.complete(PRELUDE + prev, r.code, r.toNew(pos));
+      const c = real.complete(tailOf(prev), r.code, r.toNew(pos));
       return r.changed ? { ...c, start: r.toOld(c.start), end: r.toOld(c.end) } : c;
     },
     addModule: (name, content, meta) => real.addModule(name, content, meta),
@@ -378,15 +398,19 @@ export function createConverter(options: ConverterOptions = {}): Converter {
  * the same in every position a shorthand can take (literals, destructuring assignments, defaults);
  * it shifts the columns after it on its line, so only names earlier cells declared are expanded.
  */
-export function expandShorthands(src: string, prev: string): string {
-  if (!prev || !/[{,]\s*[A-Za-z_$][\w$]*\s*[,}=]/.test(src)) return src;
+export function expandShorthands(src: string, prev: string | readonly string[]): string {
+  const pieces = typeof prev === "string" ? [prev] : prev;
+  if (!pieces.some(Boolean) || !/[{,]\s*[A-Za-z_$][\w$]*\s*[,}=]/.test(src)) return src;
   const ts = require("@tslab/typescript-for-tslab");
   const sf = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const at: Array<{ end: number; name: string }> = [];
   const known = new Map<string, boolean>();
   const declaredBefore = (name: string) => {
     let k = known.get(name);
-    if (k === undefined) known.set(name, (k = new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, "\\$")}([^\\w$]|$)`).test(prev)));
+    if (k === undefined) {
+      const re = new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, "\\$")}([^\\w$]|$)`);
+      known.set(name, (k = pieces.some((p) => re.test(p))));
+    }
     return k;
   };
   const visit = (node: any) => {

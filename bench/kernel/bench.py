@@ -5,7 +5,10 @@ For each kernel it measures
     client.wait_for_ready() runs (median over --starts starts, taken round-robin across kernels);
   * round-trip of a small cell (`1 + 1`): execute_request sent -> execute_reply received AND the
     idle status for that request seen on IOPub, median over --rounds rounds, after a history of
-    N cells that each define a new variable (`const v17 = 17;` / `v17 = 17`), for N in --history.
+    N cells that each define a new variable (`const v17 = 17;` / `v17 = 17`), for N in --history;
+  * a long session (--soak N): N new cells on one kernel, each defining a new variable, every one
+    timed, with the resident size of the kernel's process tree sampled as it goes; at the end one
+    cell reads variables of the first, middle and last cells back.
 
 Prints a Markdown table to stdout (progress goes to stderr) and writes the raw numbers to
 bench/results/kernel.json. This is a benchmark, not a test: it asserts nothing about the times
@@ -33,6 +36,7 @@ from pathlib import Path
 from queue import Empty
 
 import ipykernel
+import psutil  # installed with ipykernel
 import jupyter_client
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import KernelManager
@@ -252,6 +256,20 @@ class Session:
                 idle = True
         return time.perf_counter() - t0
 
+    def tree_rss(self) -> int:
+        """Resident bytes of the kernel's process and all its descendants (modelbench's runtime child)."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is None:
+            raise KernelFailure(f"{self.name}: no kernel process to measure")
+        root = psutil.Process(process.pid)
+        total = 0
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
     def exit_code(self) -> int | None:
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         try:
@@ -390,6 +408,82 @@ def measure_roundtrips(name: str, result: dict, ksm, env, tmp: Path, args) -> No
         s.shutdown()
 
 
+SOAK_START = (50, 150)  # cells whose median is the session's starting latency (after warm-up)
+SOAK_END = 100  # the last cells, whose median is its latency at the end
+
+
+def soak_cell(lang: str, i: int) -> str:
+    return f"const s{i} = {i};" if lang == "ts" else f"s{i} = {i}"
+
+
+def soak_check(lang: str, n: int) -> tuple[str, str]:
+    """A cell that reads back what the first, middle and last soak cells defined, and its expected text."""
+    picks = sorted({1, 2, n // 2, n})
+    code = " + ".join(f"s{i}" for i in picks)
+    return code, str(sum(picks))
+
+
+def slope(points: list[tuple[int, int]]) -> float | None:
+    """Least-squares growth in bytes per cell of (cells run, resident bytes) samples."""
+    if len(points) < 2:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else None
+
+
+def measure_soak(name: str, result: dict, ksm, env, tmp: Path, args) -> None:
+    """--soak N new cells on one kernel: latency at the start and at the end of the session, and how
+    much the kernel's processes grow a cell (sampled every --soak-every cells from cell 150 on)."""
+    n = args.soak
+    s = Session(name, ksm, env, tmp, args.timeout, args.start_timeout, args.idle_grace)
+    soak = result["soak"] = {"cells": n, "times_s": [], "rss_bytes": [], "idle_lost": 0}
+    try:
+        s.start("soak")
+        s.run(SMALL_CELL)
+        soak["startup_rss_bytes"] = s.tree_rss()
+        t_begin = time.perf_counter()
+        for i in range(1, n + 1):
+            try:
+                soak["times_s"].append(s.run(soak_cell(s.lang, i)))
+            except IdleLost as e:
+                soak["times_s"].append(None)
+                soak["idle_lost"] += 1
+                log(f"WARNING {e} (soak cell {i})")
+            if i >= SOAK_START[1] and (i % args.soak_every == 0 or i == n):
+                soak["rss_bytes"].append((i, s.tree_rss()))
+            if i % 500 == 0:
+                done = [t for t in soak["times_s"][-100:] if t is not None]
+                log(f"{name}: soak {i}/{n}: last 100 cells median {median(done) * 1000:.1f} ms, "
+                    f"processes {s.tree_rss() / 2**20:.0f} MB")
+        soak["elapsed_s"] = time.perf_counter() - t_begin
+        code, expected = soak_check(s.lang, n)
+        msg_id = s.kc.execute(code)
+        reply = s.kc.get_shell_msg(timeout=args.timeout)
+        shown = None
+        while shown is None:
+            msg = s.kc.get_iopub_msg(timeout=args.timeout)
+            if msg.get("parent_header", {}).get("msg_id") == msg_id and msg["msg_type"] == "execute_result":
+                shown = msg["content"]["data"].get("text/plain")
+        soak["check"] = {"code": code, "expected": expected, "shown": shown, "status": reply["content"].get("status")}
+        if shown != expected:
+            raise KernelFailure(f"{name}: after {n} soak cells `{code}` showed {shown!r}, not {expected}")
+        times = soak["times_s"]
+        first = [t for t in times[SOAK_START[0] - 1:SOAK_START[1]] if t is not None]
+        last = [t for t in times[-SOAK_END:] if t is not None]
+        soak["start_median_s"] = median(first)
+        soak["end_median_s"] = median(last)
+        soak["rss_growth_bytes_per_cell"] = slope(soak["rss_bytes"])
+        log(f"{name}: soak of {n} cells: median {fmt_ms(soak['start_median_s'])} (cells {SOAK_START[0]}-{SOAK_START[1]}) "
+            f"-> {fmt_ms(soak['end_median_s'])} (last {SOAK_END}); "
+            f"{(soak['rss_growth_bytes_per_cell'] or 0) / 1024:.1f} KB a cell; {soak['elapsed_s']:.0f} s")
+    except Exception as e:  # noqa: BLE001
+        fail(result, s, e)
+    finally:
+        s.shutdown()
+
+
 # ---------------------------------------------------------------------------------------------
 # output
 
@@ -481,12 +575,59 @@ def report(names: list[str], results: dict, args) -> str:
             row(f"start_kernel() -> ready -> first cell done (median of {args.starts})", startup("first_result_s")),
         ],
     )
+    soak = soak_report(names, results, args)
     return (
         main
         + note
+        + soak
         + "\n\nSupplementary (not the start-up metric above): jupyter_client's wait_for_ready() also waits for an"
         " IOPub message and 0.2 s of IOPub silence; the first cell includes any runtime warm-up after kernel_info.\n\n"
         + extra
+    )
+
+
+def soaked(names: list[str], args) -> list[str]:
+    """The kernels of the long-session row: tslab is left out, it loses IOPub messages every ~512 sent
+    (see IdleLost) and each loss costs the soak --idle-grace seconds."""
+    return [n for n in names if n != "tslab"] if args.soak else []
+
+
+def soak_report(names: list[str], results: dict, args) -> str:
+    kernels = [n for n in soaked(names, args) if results[n].get("soak", {}).get("end_median_s") is not None]
+    if not kernels:
+        return ""
+
+    def mb(b):
+        return f"{b / 2**20:.0f} MB"
+
+    rows = []
+    for n in kernels:
+        k = results[n]["soak"]
+        growth = k["rss_growth_bytes_per_cell"]
+        rss = k["rss_bytes"]
+        rows.append([
+            n,
+            str(k["cells"]),
+            fmt_ms(k["start_median_s"]),
+            fmt_ms(k["end_median_s"]),
+            ratio(k["end_median_s"], k["start_median_s"]),
+            mb(k["startup_rss_bytes"]),
+            f"{mb(rss[0][1])} → {mb(rss[-1][1])}",
+            "n/a" if growth is None else f"{growth / 1024:.1f} KB",
+            "yes" if k["check"]["shown"] == k["check"]["expected"] else "no",
+        ])
+    table = markdown_table(
+        ["long session (--soak)", "cells", f"median, cells {SOAK_START[0]}–{SOAK_START[1]}", f"median, last {SOAK_END}",
+         "end / start", "resident at start-up", f"resident, cell {SOAK_START[1]} → end", "growth a cell", "first cells' variables read back"],
+        rows,
+    )
+    return (
+        "\n\n" + table + "\n\nLong session: one kernel runs --soak new cells, each defining a new variable"
+        f" (`{soak_cell('ts', 17)}` / `{soak_cell('py', 17)}`), every one timed as the round-trips above. Resident size is"
+        " the RSS of the kernel's whole process tree (modelbench's protocol process and its runtime child), after one"
+        f" `{SMALL_CELL}` at start-up and every {args.soak_every} cells from cell {SOAK_START[1]} on; growth a cell is the"
+        " least-squares slope of those samples. The last column: one cell adding variables of the first, middle and last"
+        " cells shows their sum. tslab is left out (it loses IOPub messages, see † above)."
     )
 
 
@@ -519,6 +660,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--starts", type=int, default=3, help="start-ups per kernel (default %(default)s)")
     p.add_argument("--rounds", type=int, default=40, help="timed small cells per history point (default %(default)s)")
     p.add_argument("--history", default="1,100,200", help="history lengths (default %(default)s)")
+    p.add_argument("--soak", type=int, default=1000,
+                   help="cells of the long-session row, each a new cell defining a new variable (default %(default)s; "
+                        "0 leaves the row out; the recorded run uses 5000)")
+    p.add_argument("--soak-every", type=int, default=50, help="sample the kernel's resident size every this many soak cells (default %(default)s)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default %(default)s)")
     p.add_argument("--start-timeout", type=float, default=60.0, help="seconds allowed for a start-up (default %(default)s)")
     p.add_argument("--idle-grace", type=float, default=5.0,
@@ -539,6 +684,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.history = sorted({int(n) for n in args.history.split(",")})
     if args.starts < 1 or args.rounds < 1 or any(n < 0 for n in args.history):
         p.error("--starts and --rounds must be >= 1 and history lengths >= 0")
+    if args.soak and args.soak < SOAK_START[1] + SOAK_END:
+        p.error(f"--soak must be 0 or at least {SOAK_START[1] + SOAK_END} (its start is cells {SOAK_START[0]}-{SOAK_START[1]}, its end the last {SOAK_END})")
+    if args.soak_every < 1:
+        p.error("--soak-every must be >= 1")
     return args
 
 
@@ -595,6 +744,9 @@ def main(argv: list[str]) -> int:
             for n in names:
                 if not results[n]["errors"]:
                     measure_roundtrips(n, results[n], ksm, env, tmp, args)
+            for n in soaked(names, args):
+                if not results[n]["errors"]:
+                    measure_soak(n, results[n], ksm, env, tmp, args)
         except KeyboardInterrupt:
             log("interrupted")
             return 130
@@ -635,6 +787,8 @@ def main(argv: list[str]) -> int:
             "small_cell": SMALL_CELL,
             "define_cell": {"ts": define_cell("ts", 17), "py": define_cell("py", 17)},
             "timeout_s": args.timeout,
+            "soak": args.soak,
+            "soak_cell": {"ts": soak_cell("ts", 17), "py": soak_cell("py", 17)},
         },
         "env": {**overrides, "temporary_store_written": store_written},
         "versions": versions(node_binary()),

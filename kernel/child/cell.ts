@@ -16,6 +16,7 @@ import type { Interrupts } from "./interrupts";
 import type { NotebookCapture } from "./notebook";
 import type { ChildDebugger } from "./debugging";
 import type { CapturedItem } from "../../src/display/capture";
+import { NO_DECLARATIONS, updateFrom, type Declarations } from "../declarations";
 
 type ExecuteRequest = Extract<ToChild, { type: "execute" }>;
 
@@ -48,7 +49,7 @@ export function toError(e: unknown): ErrorContent {
 
 export class CellRunner {
   private cell: Cell | null = null;
-  private sentDecl = "";
+  private sentDecl: Declarations = NO_DECLARATIONS;
   private reportedStore: string | null = null;
   /** What magics may do while a cell runs. */
   readonly magicContext: MagicContext;
@@ -146,8 +147,9 @@ export class CellRunner {
     if (!error) for (const [k, expr] of Object.entries(msg.userExpressions ?? {})) userExpressions[k] = await executor.evaluate(expr);
     context.execute = null;
     this.reportStore();
-    // The declarations grow with every cell: they travel only when they changed.
-    const changed = executor.decl !== this.sentDecl ? (this.sentDecl = executor.decl) : undefined;
+    // The declarations grow with every cell: only what changed travels (the tail, new chunks).
+    const changed = updateFrom(this.sentDecl, executor.decl);
+    this.sentDecl = executor.decl;
     channel.send({ type: "done", req: msg.req, status: error ? "error" : "ok", error, payload: cell.payload, userExpressions, decl: changed, resultText });
   }
 
@@ -207,7 +209,7 @@ export class CellRunner {
     }
     // The protocol process's program has the documentation comments; the runtime's own answer
     // (its signature only) if that one cannot.
-    const asked = await this.parts.channel.inspect(this.parts.executor.decl, target, target.length);
+    const asked = await this.parts.channel.inspect(target, target.length);
     const text = asked === undefined ? this.parts.executor.inspect(target) : asked;
     // A name nothing declares has the quick info `any`, without a kind or a name.
     if (text && text !== "any") this.magicContext.page(text);

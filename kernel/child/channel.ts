@@ -16,8 +16,9 @@ export class Channel {
 
   constructor(private readonly proc: NodeJS.Process = process) {}
 
-  /** Quick info (with documentation) from the protocol process; undefined when it gives none in `timeoutMs`. */
-  inspect(decl: string, code: string, cursor: number, timeoutMs = 15_000): Promise<string | null | undefined> {
+  /** Quick info (with documentation) from the protocol process, against the declarations of the
+   * cells that ran before this one; undefined when it gives none in `timeoutMs`. */
+  inspect(code: string, cursor: number, timeoutMs = 15_000): Promise<string | null | undefined> {
     if (!this.proc.connected) return Promise.resolve(undefined);
     const id = ++this.lastInspection;
     return new Promise((resolve) => {
@@ -29,7 +30,7 @@ export class Channel {
         clearTimeout(timer);
         resolve(text);
       });
-      this.send({ type: "inspect_request", id, decl, code, cursor });
+      this.send({ type: "inspect_request", id, code, cursor });
     });
   }
 

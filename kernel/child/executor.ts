@@ -5,6 +5,7 @@ import * as vm from "vm";
 import { performance } from "perf_hooks";
 import { createConverter, quickInfoText, type Converter, type ConvertResult } from "../language";
 import { projectRoot } from "../project";
+import { NO_DECLARATIONS, withTail, type Declarations } from "../declarations";
 import { LocalModules, shown, sourceOf } from "./modules";
 import type { Compiled } from "../magics/contract";
 import type { ErrorContent, UserExpressionResult } from "../ipc";
@@ -37,7 +38,7 @@ const tslabGlobals = () => (globalThis as any).__tslab__ as { exports: Record<st
 
 export class CellExecutor {
   /** Declarations of every cell so far (what the next cell is type-checked against). */
-  decl = "";
+  decl: Declarations = NO_DECLARATIONS;
   private readonly converter: Converter;
   private readonly executor: any;
   /** The project's own modules that cells import (reloaded when edited). */
@@ -47,7 +48,7 @@ export class CellExecutor {
   private captured: { has: boolean; value: unknown; errors: unknown[] } = { has: false, value: undefined, errors: [] };
   /** runTs compiles a cell before handing it to the executor (see there); the executor's own
    * convert of the same source against the same declarations then takes this result. */
-  private preconverted: { prev: string; src: string; result: ConvertResult; ms: number } | null = null;
+  private preconverted: { prev: Declarations; src: string; result: ConvertResult; ms: number } | null = null;
 
   /** `cwd`: the notebook's folder; cells compile and import as files of its project (kernel/project.ts). */
   constructor(cwd: string, private readonly interrupts: Interrupts, private readonly debug: ChildDebugger | null = null) {
@@ -55,14 +56,15 @@ export class CellExecutor {
     this.modules = new LocalModules(root, cwd);
     // No documentation comments: `name?` asks the protocol process, whose program has them.
     const converter = (this.converter = createConverter({ root, cellDir: cwd, maps: debug?.sourceMaps, docs: false }));
+    // tslab's executor passes its own copy of the declarations (the tail alone): the chunks are ours.
     const watched = {
       ...converter,
-      convert: (prev: string, src: string) => {
+      convert: (_tslabPrev: string, src: string) => {
         const p = this.preconverted;
-        const hit = p && p.prev === prev && p.src === src ? p : null;
+        const hit = p && p.prev === this.decl && p.src === src ? p : null;
         this.preconverted = null;
         const t0 = performance.now();
-        this.lastConvert = this.withModules(hit ? hit.result : converter.convert(prev, src));
+        this.lastConvert = this.withModules(hit ? hit.result : converter.convert(this.decl, src));
         this.compileMs += hit ? hit.ms : performance.now() - t0;
         return this.lastConvert;
       },
@@ -137,7 +139,7 @@ export class CellExecutor {
     const lastVar = convertResult?.lastExpressionVar;
     if (lastVar && lastVar in this.locals) delete this.locals[lastVar];
     if (ok) {
-      if (convertResult && convertResult.diagnostics.length === 0) this.decl = convertResult.declOutput ?? "";
+      if (convertResult && convertResult.diagnostics.length === 0) this.decl = withTail(this.decl, convertResult.declOutput ?? "");
       this.modules.recordCell(code);
       return { ok, has: this.captured.has, value: this.captured.value, compileMs: this.compileMs, runMs };
     }
@@ -209,6 +211,11 @@ export class CellExecutor {
   /** TypeScript's quick info for a name (`name?`), or null. */
   inspect(target: string): string | null {
     return quickInfoText(this.converter.inspect(this.decl, target, Math.max(0, target.length - 1)));
+  }
+
+  /** Stops watching the program's files (a runtime ends without it; tests call it). */
+  close(): void {
+    this.executor.close();
   }
 
   /** Builds the TypeScript program now, while the user is still typing, not on the first cell. */
