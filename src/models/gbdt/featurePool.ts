@@ -11,6 +11,7 @@ import { type DenseNodeWork, type GrowerParams, denseFeatureRange } from "./grow
 import type { Histogram, HistogramBuilder, SharedHistograms } from "./histogram";
 import { WorkerFailedError } from "./parallel";
 import { BEST_WIDTH } from "./split";
+import { stopThreads } from "./threads";
 
 /** Control words in shared memory: the node's job, then each helper's progress. */
 export const JOB = { SEQ: 0, STOP: 1, SMALL: 2, LARGE: 3, START: 4, END: 5, SEARCH: 6, DONE: 7 } as const;
@@ -152,10 +153,6 @@ export class FeaturePool implements SharedHistograms {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.ctrl, JOB.STOP, 1);
-    Atomics.add(this.ctrl, JOB.SEQ, 1);
-    Atomics.notify(this.ctrl, JOB.SEQ);
-    for (const w of this.workers) void w.terminate();
-    for (const port of this.ports) port.close();
+    stopThreads(this.ctrl, JOB, this.workers, this.ports);
   }
 }

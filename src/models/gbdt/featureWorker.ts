@@ -5,6 +5,7 @@ import { type FeatureWorkerError, type FeatureWorkerSetup, JOB, SEARCH_LARGE, SE
 import { type DenseNodeWork, denseFeatureRange } from "./grower";
 import { type Histogram, HistogramBuilder } from "./histogram";
 import { BEST_WIDTH, SplitSearch } from "./split";
+import { injectedFault, jobs } from "./threads";
 
 const setup = workerData as FeatureWorkerSetup;
 const { X, p, ctrl, totals, ranges, results, samples, features, allowed, index, port } = setup;
@@ -47,19 +48,10 @@ function runNode(): void {
   work.searchLarge?.exportBest(results, (2 * index + 1) * BEST_WIDTH);
 }
 
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, JOB.SEQ, seen);
-  if (Atomics.load(ctrl, JOB.STOP)) break;
-  const seq = Atomics.load(ctrl, JOB.SEQ);
-  if (seq === seen) continue;
-  seen = seq;
+for (const seq of jobs(ctrl, JOB)) {
   let state = seq;
   try {
-    // MODELBENCH_GBDT_WORKER_FAULT lets the test suite make a worker die mid-node.
-    const fault = process.env.MODELBENCH_GBDT_WORKER_FAULT;
-    if (fault === "exit") process.exit(3);
-    if (fault === "throw") throw new Error("injected fault");
+    injectedFault();
     runNode();
   } catch (e) {
     const reply: FeatureWorkerError = { seq, error: (e as Error).message };

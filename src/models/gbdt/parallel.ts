@@ -9,6 +9,7 @@ import { ModelbenchError } from "../../errors";
 import type { BinnedMatrix } from "./bins";
 import type { TreeNodes } from "./forest";
 import { type GrowerParams, type RoundBuffers, TreeGrower, growAndScore } from "./grower";
+import { stopThreads } from "./threads";
 
 /** Control words in shared memory: the round's job and each worker's progress. */
 export const CTRL = { SEQ: 0, NEXT: 1, COUNT: 2, OTHERS: 3, STOP: 4, DONE: 5 } as const;
@@ -126,10 +127,6 @@ export class TreePool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.ctrl, CTRL.STOP, 1);
-    Atomics.add(this.ctrl, CTRL.SEQ, 1);
-    Atomics.notify(this.ctrl, CTRL.SEQ);
-    for (const w of this.workers) void w.terminate();
-    for (const port of this.ports) port.close();
+    stopThreads(this.ctrl, CTRL, this.workers, this.ports);
   }
 }

@@ -3,6 +3,7 @@
 import { workerData } from "worker_threads";
 import { TreeGrower } from "./grower";
 import { CTRL, type WorkerReply, type WorkerSetup, takeTrees } from "./parallel";
+import { injectedFault, jobs } from "./threads";
 
 const { X, p, b, ctrl, index, port } = workerData as WorkerSetup;
 const grower = new TreeGrower(X, p);
@@ -21,18 +22,9 @@ process.on("exit", () => {
   Atomics.notify(ctrl, done);
 });
 
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, CTRL.SEQ, seen);
-  if (Atomics.load(ctrl, CTRL.STOP)) break;
-  const seq = Atomics.load(ctrl, CTRL.SEQ);
-  if (seq === seen) continue;
-  seen = seq;
+for (const seq of jobs(ctrl, CTRL)) {
   try {
-    // MODELBENCH_GBDT_WORKER_FAULT lets the test suite make a worker die mid-round.
-    const fault = process.env.MODELBENCH_GBDT_WORKER_FAULT;
-    if (fault === "exit") process.exit(3);
-    if (fault === "throw") throw new Error("injected fault");
+    injectedFault();
     finish({ seq, trees: takeTrees(grower, X, b, ctrl) });
   } catch (e) {
     finish({ seq, error: (e as Error).message });
