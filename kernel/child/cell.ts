@@ -209,7 +209,7 @@ export class CellRunner {
     }
     // The protocol process's program has the documentation comments; the runtime's own answer
     // (its signature only) if that one cannot.
-    const asked = await this.parts.channel.inspect(target, target.length);
+    const asked = await this.parts.interrupts.race(this.parts.channel.inspect(target, target.length));
     const text = asked === undefined ? this.parts.executor.inspect(target) : asked;
     // A name nothing declares has the quick info `any`, without a kind or a name.
     if (text && text !== "any") this.magicContext.page(text);
