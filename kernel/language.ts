@@ -343,14 +343,13 @@ export function createConverter(options: ConverterOptions = {}): Converter {
   const t = tslab();
   const { root, cellDir = root, maps = { cells: false }, docs = true } = options;
   let real: Converter;
+  // tslab's own `ts` (the transpile cache's wrapper), whose sys already records watched files.
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
   if (root) {
-    // tslab's own `ts` (the transpile cache's wrapper), whose sys already records watched files.
-    const sys = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] })).sys;
-    sysOverride = Object.create(sys, {
+    sysOverride = Object.create(ts.sys, {
       getCurrentDirectory: { value: () => root, writable: true, configurable: true },
     });
   }
-  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
   const chunks = new ChunkFiles(root ?? process.cwd(), ts);
   creating = { maps, docs, chunks };
   try {
